@@ -1,0 +1,371 @@
+"""Reading and checking the catalogue files in `fixtures/` — pure Python, no Django.
+
+The catalogue is a set of TOML files (pillars, localities, indicators, documents, and one file of targets
+per document) plus the source texts and the published figures CSV. `read_catalogue` parses every file and
+checks it completely *before* anything is written, so that a broken fixture is reported with its file and
+record and nothing is loaded. The service `targets.services.catalogue_load` writes what this returns.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+COMPARATORS = (">=", ">", "=", "~", "<=", "<", "range")
+LEVELS = ("", "city", "district", "commune")
+UNITS = ("percent", "count", "per_1000", "rank", "growth_rate", "score", "milestone")
+FREQUENCIES = ("quarterly", "annual")
+MIN_YEAR, MAX_YEAR = 2020, 2035
+DISTRICT_LEVEL_ENDS = dt.date(2025, 6, 30)
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_ws(text: str) -> str:
+    """Collapse every run of white space to one space: source lines break mid-sentence."""
+    return _WS.sub(" ", text).strip()
+
+
+class CatalogueError(Exception):
+    """Every problem found in the catalogue files, each naming its file and record."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class Catalogue:
+    pillars: list[dict[str, Any]] = field(default_factory=list)
+    localities: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class _Schema:
+    required: dict[str, type | tuple[type, ...]]
+    optional: dict[str, type | tuple[type, ...]]
+
+
+_NUMBER = (int, float)
+_SCHEMAS: dict[str, _Schema] = {
+    "pillar": _Schema({"slug": str, "name": str, "name_en": str, "order": int}, {}),
+    "locality": _Schema(
+        {"slug": str, "name": str},
+        {"name_en": str, "valid_from": dt.date, "valid_to": dt.date, "predecessors": list, "is_demo": bool},
+    ),
+    "indicator": _Schema(
+        {"code": str, "pillar": str, "name": str, "name_en": str, "unit": str, "frequency": str},
+        {"higher_is_better": bool, "definition": str},
+    ),
+    "document": _Schema(
+        {"code": str, "locality": str, "title": str, "source_file": str},
+        {"number": str, "issuer": str, "issued_on": dt.date, "source_url": str},
+    ),
+    "target": _Schema(
+        {"indicator": str, "year": int, "comparator": str, "value": _NUMBER, "quote": str},
+        {
+            "level": str,
+            "value_max": _NUMBER,
+            "baseline_year": int,
+            "baseline_value": _NUMBER,
+            "note": str,
+            "applies_until": dt.date,
+        },
+    ),
+}
+
+
+def _check_record(kind: str, record: Any, where: str, errors: list[str]) -> bool:
+    if not isinstance(record, dict):
+        errors.append(f"{where}: a {kind} must be a table of keys")
+        return False
+    schema = _SCHEMAS[kind]
+    ok = True
+    for key, typ in schema.required.items():
+        if key not in record:
+            errors.append(f"{where}: missing required key '{key}'")
+            ok = False
+        elif not _is_type(record[key], typ):
+            errors.append(f"{where}: '{key}' has the wrong type ({type(record[key]).__name__})")
+            ok = False
+    for key, value in record.items():
+        if key in schema.required:
+            continue
+        if key not in schema.optional:
+            errors.append(f"{where}: unknown key '{key}'")
+            ok = False
+        elif not _is_type(value, schema.optional[key]):
+            errors.append(f"{where}: '{key}' has the wrong type ({type(value).__name__})")
+            ok = False
+    return ok
+
+
+def _is_type(value: Any, typ: type | tuple[type, ...]) -> bool:
+    # bool is an int in Python; a number field must not accept true/false.
+    if isinstance(value, bool) and typ in (int, _NUMBER):
+        return False
+    if typ is dt.date:
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    return isinstance(value, typ)
+
+
+def _load_toml(path: Path, errors: list[str]) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        errors.append(f"{path.name}: file not found")
+    except tomllib.TOMLDecodeError as exc:
+        errors.append(f"{path.name}: not valid TOML ({exc})")
+    except UnicodeDecodeError as exc:
+        errors.append(f"{path.name}: not UTF-8 ({exc})")
+    return None
+
+
+def _records(data: dict[str, Any] | None, key: str, path: Path, errors: list[str]) -> list[tuple[str, Any]]:
+    if data is None:
+        return []
+    items = data.get(key, [])
+    if not isinstance(items, list):
+        errors.append(f"{path.name}: '{key}' must be an array of tables ([[{key}]])")
+        return []
+    return [(f"{path.name}: {key} #{i}", item) for i, item in enumerate(items, start=1)]
+
+
+def read_catalogue(root: Path) -> Catalogue:
+    """Parse and check `root/catalogue/*.toml` and `root/sources/`; raise CatalogueError listing all problems."""
+    errors: list[str] = []
+    cat_dir = root / "catalogue"
+    cat = Catalogue()
+
+    for kind, filename, key_field in (
+        ("pillar", "pillars.toml", "slug"),
+        ("locality", "localities.toml", "slug"),
+        ("indicator", "indicators.toml", "code"),
+        ("document", "documents.toml", "code"),
+    ):
+        path = cat_dir / filename
+        seen: set[str] = set()
+        for where, record in _records(_load_toml(path, errors), kind, path, errors):
+            if not _check_record(kind, record, where, errors):
+                continue
+            key = record[key_field]
+            if key in seen:
+                errors.append(f"{where} ({key}): duplicate {key_field} '{key}'")
+                continue
+            seen.add(key)
+            record = dict(record, _where=f"{where} ({key})")
+            {
+                "pillar": cat.pillars,
+                "locality": cat.localities,
+                "indicator": cat.indicators,
+                "document": cat.documents,
+            }[kind].append(record)
+
+    pillars = {p["slug"] for p in cat.pillars}
+    localities = {loc["slug"] for loc in cat.localities}
+    indicators = {i["code"]: i for i in cat.indicators}
+
+    for loc in cat.localities:
+        for pred in loc.get("predecessors", []):
+            if pred not in localities:
+                errors.append(f"{loc['_where']}: unknown predecessor '{pred}'")
+    for ind in cat.indicators:
+        if ind["pillar"] not in pillars:
+            errors.append(f"{ind['_where']}: unknown pillar '{ind['pillar']}'")
+        if ind["unit"] not in UNITS:
+            errors.append(f"{ind['_where']}: unknown unit '{ind['unit']}' (one of {', '.join(UNITS)})")
+        if ind["frequency"] not in FREQUENCIES:
+            errors.append(f"{ind['_where']}: unknown frequency '{ind['frequency']}'")
+
+    texts: dict[str, str] = {}
+    documents: dict[str, dict[str, Any]] = {}
+    for doc in cat.documents:
+        if doc["locality"] not in localities:
+            errors.append(f"{doc['_where']}: unknown locality '{doc['locality']}'")
+        source = root / "sources" / doc["source_file"]
+        try:
+            doc["text"] = source.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            errors.append(f"{doc['_where']}: source text '{doc['source_file']}' not found in sources/")
+            continue
+        except UnicodeDecodeError:
+            errors.append(f"{doc['_where']}: source text '{doc['source_file']}' is not UTF-8")
+            continue
+        texts[doc["code"]] = normalise_ws(doc["text"])
+        documents[doc["code"]] = doc
+
+    seen_targets: dict[tuple[str, str, str, int, str], str] = {}
+    for path in sorted((cat_dir / "targets").glob("*.toml")):
+        data = _load_toml(path, errors)
+        if data is None:
+            continue
+        doc_code = data.get("document")
+        loc_slug = data.get("locality")
+        if not isinstance(doc_code, str) or doc_code not in documents:
+            errors.append(
+                f"{path.name}: 'document' must name a document of documents.toml (got {doc_code!r})"
+            )
+            continue
+        if not isinstance(loc_slug, str) or loc_slug not in localities:
+            errors.append(
+                f"{path.name}: 'locality' must name a locality of localities.toml (got {loc_slug!r})"
+            )
+            continue
+        unknown = set(data) - {"document", "locality", "target"}
+        if unknown:
+            errors.append(f"{path.name}: unknown top-level keys {sorted(unknown)}")
+        for where, record in _records(data, "target", path, errors):
+            if not _check_record("target", record, where, errors):
+                continue
+            target = _check_target(record, where, indicators, texts[doc_code], errors)
+            if target is None:
+                continue
+            target.update(document=doc_code, locality=loc_slug)
+            key = (target["indicator"], loc_slug, target["level"], target["year"], doc_code)
+            if key in seen_targets:
+                errors.append(f"{target['_where']}: duplicate of {seen_targets[key]}")
+                continue
+            seen_targets[key] = target["_where"]
+            cat.targets.append(target)
+
+    if errors:
+        raise CatalogueError(errors)
+    return cat
+
+
+def _check_target(
+    record: dict[str, Any],
+    where: str,
+    indicators: dict[str, dict[str, Any]],
+    doc_text: str,
+    errors: list[str],
+) -> dict[str, Any] | None:
+    level = record.get("level", "")
+    label = f"{where} ({record['indicator']} {record['year']}{' ' + level if level else ''})"
+    before = len(errors)
+    indicator = indicators.get(record["indicator"])
+    if indicator is None:
+        errors.append(f"{label}: unknown indicator '{record['indicator']}'")
+        return None
+    if level not in LEVELS:
+        errors.append(f"{label}: unknown level '{level}' (one of city, district, commune, or none)")
+    if not MIN_YEAR <= record["year"] <= MAX_YEAR:
+        errors.append(f"{label}: year {record['year']} outside {MIN_YEAR}–{MAX_YEAR}")
+    comparator = record["comparator"]
+    if comparator not in COMPARATORS:
+        errors.append(f"{label}: unknown comparator '{comparator}' (one of {' '.join(COMPARATORS)})")
+    value = float(record["value"])
+    value_max = record.get("value_max")
+    if comparator == "range" and value_max is None:
+        errors.append(f"{label}: a range needs 'value_max'")
+    if comparator != "range" and value_max is not None:
+        errors.append(f"{label}: only a range has 'value_max'")
+    if value_max is not None and float(value_max) < value:
+        errors.append(f"{label}: value_max {value_max} is below value {value}")
+    unit = indicator["unit"]
+    if unit == "percent" and not all(0 <= float(v) <= 100 for v in (value, value_max) if v is not None):
+        errors.append(f"{label}: a percent target must lie within 0–100")
+    if unit == "milestone" and (value != 1 or comparator != "="):
+        errors.append(f"{label}: a milestone target is '= 1' (done)")
+    if unit == "rank" and (value < 1 or value != int(value)):
+        errors.append(f"{label}: a rank target is a whole number from 1")
+    if ("baseline_year" in record) != ("baseline_value" in record):
+        errors.append(f"{label}: a baseline needs both 'baseline_year' and 'baseline_value'")
+    quote = normalise_ws(record["quote"])
+    if not quote:
+        errors.append(f"{label}: empty quote")
+    elif quote not in doc_text:
+        errors.append(f"{label}: quote does not appear verbatim in the document: {quote[:80]!r}")
+    if len(errors) > before:
+        return None
+    applies_until = record.get("applies_until")
+    if level == "district" and applies_until is None:
+        # The district level was abolished on 2025-07-01: nothing reports at that level afterwards.
+        applies_until = DISTRICT_LEVEL_ENDS
+    return {
+        "indicator": record["indicator"],
+        "level": level,
+        "year": record["year"],
+        "comparator": comparator,
+        "value": record["value"],
+        "value_max": value_max,
+        "baseline_year": record.get("baseline_year"),
+        "baseline_value": record.get("baseline_value"),
+        "quote": record["quote"],
+        "note": record.get("note", ""),
+        "applies_until": applies_until,
+        "unit": unit,
+        "_where": label,
+    }
+
+
+@dataclass(frozen=True)
+class PublishedFigure:
+    locality: str
+    indicator: str
+    year: int
+    value: float
+    ranked_among: int | None
+    note: str
+    source: str
+    where: str
+
+
+PUBLISHED_COLUMNS = ("locality", "indicator", "year", "value", "ranked_among", "note", "source")
+
+
+def read_published(path: Path, *, localities: set[str], indicators: set[str]) -> list[PublishedFigure]:
+    """Parse the published-figures CSV; every row must name a known locality and indicator and its source."""
+    errors: list[str] = []
+    rows: list[PublishedFigure] = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            if tuple(reader.fieldnames or ()) != PUBLISHED_COLUMNS:
+                raise CatalogueError([f"{path.name}: columns must be {', '.join(PUBLISHED_COLUMNS)}"])
+            seen: set[tuple[str, str, int]] = set()
+            for line, row in enumerate(reader, start=2):
+                where = f"{path.name}: line {line}"
+                try:
+                    year = int(row["year"])
+                    value = float(row["value"])
+                    ranked = int(row["ranked_among"]) if row["ranked_among"] else None
+                except (TypeError, ValueError):
+                    errors.append(f"{where}: year, value and ranked_among must be numbers")
+                    continue
+                if row["locality"] not in localities:
+                    errors.append(f"{where}: unknown locality '{row['locality']}'")
+                if row["indicator"] not in indicators:
+                    errors.append(f"{where}: unknown indicator '{row['indicator']}'")
+                if not (row["source"] or "").strip():
+                    errors.append(f"{where}: a published figure needs its source")
+                key = (row["locality"], row["indicator"], year)
+                if key in seen:
+                    errors.append(f"{where}: duplicate figure for {key}")
+                seen.add(key)
+                rows.append(
+                    PublishedFigure(
+                        locality=row["locality"],
+                        indicator=row["indicator"],
+                        year=year,
+                        value=value,
+                        ranked_among=ranked,
+                        note=row["note"] or "",
+                        source=row["source"].strip(),
+                        where=where,
+                    )
+                )
+    except FileNotFoundError:
+        errors.append(f"{path.name}: file not found")
+    if errors:
+        raise CatalogueError(errors)
+    return rows

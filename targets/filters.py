@@ -1,0 +1,42 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from .models import Level, Locality, Pillar, Target
+
+
+class TargetFilter(django_filters.FilterSet):
+    """Catalogue filters: city, pillar, year, level, and free text over the indicator's name."""
+
+    locality = django_filters.ModelChoiceFilter(
+        field_name="locality",
+        queryset=Locality.objects.all(),
+        to_field_name="slug",
+        label=_("Địa phương"),
+        empty_label=_("Tất cả"),
+    )
+    pillar = django_filters.ModelChoiceFilter(
+        field_name="indicator__pillar",
+        queryset=Pillar.objects.all(),
+        to_field_name="slug",
+        label=_("Trụ cột"),
+        empty_label=_("Tất cả"),
+    )
+    year = django_filters.ChoiceFilter(
+        field_name="year",
+        label=_("Năm"),
+        choices=[(y, y) for y in (2022, 2023, 2025, 2030)],
+        empty_label=_("Tất cả"),
+    )
+    level = django_filters.ChoiceFilter(
+        field_name="level",
+        label=_("Cấp"),
+        choices=[c for c in Level.choices if c[0]],
+        empty_label=_("Tất cả"),
+    )
+    q = django_filters.CharFilter(
+        field_name="indicator__name", lookup_expr="icontains", label=_("Tìm chỉ tiêu")
+    )
+
+    class Meta:
+        model = Target
+        fields = ["locality", "pillar", "year", "level", "q"]

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from targets import services
+
+
+class Command(BaseCommand):
+    help = "Create the demo departments and accounts (development only) and print their passwords."
+
+    def handle(self, *args, **options):
+        try:
+            accounts = services.demo_accounts_create()
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write("Demo accounts (development only):")
+        width = max(len(u) for u, _, _ in accounts)
+        for username, password, roles in accounts:
+            self.stdout.write(f"  {username:<{width}}  {password:<18}  {roles}")

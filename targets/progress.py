@@ -1,0 +1,722 @@
+"""The progress engine: where each target stands, how far it is, and whether it will be met in time.
+
+Pure Python + numpy + pandas, no Django: a selector turns database rows into plain values (or the long
+frame `assess_frame` takes), and pages, the Excel report and open data all read the same answers.
+
+Time is in decimal years at the *end* of a period: 2026-Q3 → 2026.75, 2026-Q4 → 2027.0, the year 2024
+(an annual figure) → 2025.0, and a target "by 2025" is due at 2026.0 (see `period_end_time`,
+`target_due_time`, `date_to_time`).
+
+The default method (a linear trajectory with a time-weighted projection) is written down in
+`assess`; `opensdg_measure` is Open SDG's published progress measure, shown beside it as a second opinion.
+`assess_frame` computes both for every series at once and agrees with `assess` row by row.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# Statuses of the default method, in the order dashboards list them.
+ACHIEVED = "achieved"
+ON_TRACK = "on_track"
+NEEDS_ACCELERATION = "needs_acceleration"
+OFF_TRACK = "off_track"
+REGRESSING = "regressing"
+MISSED = "missed"
+INSUFFICIENT_DATA = "insufficient_data"
+NOT_APPLICABLE = "not_applicable"
+STATUSES: tuple[str, ...] = (
+    ACHIEVED,
+    ON_TRACK,
+    NEEDS_ACCELERATION,
+    OFF_TRACK,
+    REGRESSING,
+    MISSED,
+    INSUFFICIENT_DATA,
+    NOT_APPLICABLE,
+)
+
+# Statuses of the Open SDG progress measure.
+TARGET_ACHIEVED = "target_achieved"
+SUBSTANTIAL_PROGRESS = "substantial_progress"
+MODERATE_PROGRESS = "moderate_progress"
+LIMITED_PROGRESS = "limited_progress"
+DETERIORATION = "deterioration"
+NOT_AVAILABLE = "not_available"
+OPENSDG_STATUSES: tuple[str, ...] = (
+    TARGET_ACHIEVED,
+    SUBSTANTIAL_PROGRESS,
+    MODERATE_PROGRESS,
+    LIMITED_PROGRESS,
+    DETERIORATION,
+    NOT_AVAILABLE,
+)
+
+COMPARATORS: tuple[str, ...] = (">=", ">", "=", "~", "<=", "<", "range")
+
+APPROX_TOLERANCE = 0.05  # `~`: within 5 % of the value
+ON_TRACK_AT = 0.95  # projected completion at or above which a target is on track
+NEEDS_ACCELERATION_AT = 0.6  # … and at or above which it needs acceleration (below: off track)
+
+# Open SDG defaults (sdg-build ProgressMeasure): with a target, then without one.
+OPENSDG_TARGET_THRESHOLDS = (0.95, 0.6, 0.0)
+OPENSDG_GROWTH_THRESHOLDS = (0.015, 0.005, 0.0)
+OPENSDG_LIMIT_EXPONENT = 4.44
+OPENSDG_ZERO_REPLACEMENT = 0.001
+
+FRAME_COLUMNS: tuple[str, ...] = (
+    "target_id",
+    "comparator",
+    "target_value",
+    "target_value_max",
+    "target_time",
+    "higher_is_better",
+    "applies_until",
+    "milestone",
+    "baseline_time",
+    "baseline_value",
+    "obs_time",
+    "obs_value",
+)
+RESULT_COLUMNS: tuple[str, ...] = (
+    "status",
+    "latest",
+    "latest_time",
+    "gap",
+    "completion",
+    "expected_completion",
+    "projected",
+    "projected_completion",
+    "required_pace_per_year",
+    "slope",
+    "opensdg_value",
+    "opensdg_status",
+)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Where one target stands as of a time. A figure that cannot be computed is None, never a guess."""
+
+    status: str
+    latest: float | None
+    gap: float | None
+    completion: float | None
+    expected_completion: float | None
+    projected: float | None
+    projected_completion: float | None
+    required_pace_per_year: float | None
+    latest_time: float | None = None
+    slope: float | None = None
+    opensdg_value: float | None = None
+    opensdg_status: str = NOT_AVAILABLE
+
+
+# --- time -------------------------------------------------------------------------------------------------
+
+_PERIOD_CODE = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
+
+
+def period_end_time(code: str) -> float:
+    """Decimal years at the end of a reporting period: '2026-Q3' → 2026.75, '2024' (a year) → 2025.0."""
+    match = _PERIOD_CODE.match(code.strip())
+    if match is None:
+        raise ValueError(f"not a period code (YYYY or YYYY-Qn): {code!r}")
+    year, quarter = int(match.group(1)), match.group(2)
+    return year + int(quarter) / 4 if quarter else float(year + 1)
+
+
+def target_due_time(year: int) -> float:
+    """A target "by <year>" is due at the end of that year: by 2025 → 2026.0."""
+    return float(year + 1)
+
+
+def date_to_time(day: dt.date) -> float:
+    """Decimal years at the end of a day, counted in twelfths per month so quarter ends match periods.
+
+    2025-06-30 → 2025.5 and 2026-09-30 → 2026.75, the same times `period_end_time` gives those quarters.
+    """
+    days_in_month = calendar.monthrange(day.year, day.month)[1]
+    return day.year + (day.month - 1 + day.day / days_in_month) / 12
+
+
+# --- the default method, one target -------------------------------------------------------------------------
+
+
+def _check_comparator(comparator: str) -> None:
+    if comparator not in COMPARATORS:
+        raise ValueError(f"unknown comparator {comparator!r}; expected one of {COMPARATORS}")
+
+
+def _effective_target(
+    comparator: str, value: float, value_max: float | None, higher_is_better: bool
+) -> float:
+    """The single value gap, completion and pace are measured against.
+
+    A range is reached from the side the series comes from: its lower bound when higher is better,
+    its upper bound otherwise.
+    """
+    if comparator == "range":
+        if value_max is None or not math.isfinite(value_max):
+            raise ValueError("a range target needs target_value_max")
+        return value if higher_is_better else value_max
+    return value
+
+
+def _is_achieved(comparator: str, latest: float, target: float, higher_is_better: bool) -> bool:
+    """Whether a value satisfies the comparator; `target` is the effective target."""
+    d = 1.0 if higher_is_better else -1.0
+    if comparator == ">=":
+        return latest >= target
+    if comparator == ">":
+        return latest > target
+    if comparator == "<=":
+        return latest <= target
+    if comparator == "<":
+        return latest < target
+    if comparator == "~":
+        return d * (latest - target) >= -APPROX_TOLERANCE * abs(target)
+    # `=` and `range` mean reaching the value from the good side.
+    return d * (latest - target) >= 0
+
+
+def _collapse(points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Sort points by time; several values at one time (an annual figure and the Q4 figure of the same
+    year both end at year + 1) become one point, their mean, so the answer does not depend on input order."""
+    by_time: dict[float, list[float]] = {}
+    for t, v in points:
+        by_time.setdefault(t, []).append(v)
+    # Summing the tied values in sorted order makes the mean exactly the same whatever the input order.
+    return [(t, sum(sorted(vs)) / len(vs)) for t, vs in sorted(by_time.items())]
+
+
+def _weighted_line(points: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """Weighted least squares with weights 1..n oldest → newest: (slope, weighted mean time, mean value)."""
+    sw = swt = swv = 0.0
+    for i, (t, v) in enumerate(points, start=1):
+        sw += i
+        swt += i * t
+        swv += i * v
+    t_bar, v_bar = swt / sw, swv / sw
+    sxx = sxy = 0.0
+    for i, (t, v) in enumerate(points, start=1):
+        sxx += i * (t - t_bar) * (t - t_bar)
+        sxy += i * (t - t_bar) * (v - v_bar)
+    return sxy / sxx, t_bar, v_bar
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator != 0 else None
+
+
+def _finite(x: float | None) -> bool:
+    return x is not None and math.isfinite(x)
+
+
+def assess(
+    *,
+    comparator: str,
+    target_value: float,
+    target_time: float,
+    observations: list[tuple[float, float]],
+    as_of: float,
+    higher_is_better: bool,
+    baseline: tuple[float, float] | None = None,
+    target_value_max: float | None = None,
+    applies_until: float | None = None,
+    milestone: bool = False,
+) -> Assessment:
+    """Assess one target as of `as_of` with the default method (linear trajectory, time-weighted projection).
+
+    `target_time` is when the target is due (a target "by 2025" is due at 2026.0); `observations` are
+    (time, value) pairs in any order; those after `as_of` or not finite are ignored. The baseline is the
+    document's `baseline` when given, else the earliest observation. Let d = +1 when higher is better,
+    −1 otherwise, and T the target value (a range's lower bound, or its upper bound when lower is better):
+
+    - gap = d·(T − latest); completion = (latest − baseline)/(T − baseline);
+      expected_completion = (as_of − baseline time)/(target_time − baseline time), clipped to [0, 1];
+    - projected = the value at target_time of the least-squares line through the points (the baseline,
+      then the observations) weighted 1, 2, …, n oldest → newest; projected_completion as completion;
+    - required_pace_per_year = (T − latest)/(target_time − as_of), while time is left.
+
+    Status, first rule that applies: not_applicable (applies_until < as_of), achieved (the latest
+    observation satisfies the comparator), missed (as_of ≥ target_time), insufficient_data (fewer than
+    two points at distinct times, counting the baseline), regressing (d·slope < 0), on_track
+    (projected_completion ≥ 0.95), needs_acceleration (≥ 0.6), off_track. When the baseline already met
+    T there is no distance to measure shares of: the completions are None and the status is on_track if
+    the projection meets T, else off_track. A milestone is achieved, missed, or else in progress
+    (needs_acceleration) once reported, insufficient_data before; it is never projected.
+    """
+    _check_comparator(comparator)
+    target = _effective_target(comparator, target_value, target_value_max, higher_is_better)
+    d = 1.0 if higher_is_better else -1.0
+
+    obs = _collapse((t, v) for t, v in observations if math.isfinite(t) and math.isfinite(v) and t <= as_of)
+    has_baseline = baseline is not None and math.isfinite(baseline[0]) and math.isfinite(baseline[1])
+    latest_time, latest = obs[-1] if obs else (None, None)
+    if has_baseline:
+        assert baseline is not None
+        base_time, base_value = baseline
+    elif obs:
+        base_time, base_value = obs[0]
+    else:
+        base_time = base_value = None
+
+    gap = completion = expected = projected = projected_completion = pace = slope = None
+    distance = None if base_value is None else target - base_value
+    # A share of the distance only means something while the baseline had not met the target yet.
+    measurable = distance is not None and d * distance > 0
+    if latest is not None:
+        gap = d * (target - latest)
+        if measurable:
+            completion = (latest - base_value) / distance
+        if target_time > as_of:
+            pace = (target - latest) / (target_time - as_of)
+    if base_time is not None and target_time > base_time:
+        expected = min(1.0, max(0.0, (as_of - base_time) / (target_time - base_time)))
+
+    points = _collapse([*([baseline] if has_baseline else []), *obs])
+    if len(points) >= 2 and not milestone:
+        slope, t_bar, v_bar = _weighted_line(points)
+        projected = v_bar + slope * (target_time - t_bar)
+        if measurable:
+            projected_completion = (projected - base_value) / distance
+
+    if applies_until is not None and math.isfinite(applies_until) and applies_until < as_of:
+        status = NOT_APPLICABLE
+    elif latest is not None and _is_achieved(comparator, latest, target, higher_is_better):
+        status = ACHIEVED
+    elif as_of >= target_time:
+        status = MISSED
+    elif milestone:
+        status = NEEDS_ACCELERATION if latest is not None else INSUFFICIENT_DATA
+    elif slope is None or projected is None:
+        status = INSUFFICIENT_DATA
+    elif d * slope < 0:
+        status = REGRESSING
+    elif projected_completion is None:
+        status = ON_TRACK if d * (projected - target) >= 0 else OFF_TRACK
+    elif projected_completion >= ON_TRACK_AT:
+        status = ON_TRACK
+    elif projected_completion >= NEEDS_ACCELERATION_AT:
+        status = NEEDS_ACCELERATION
+    else:
+        status = OFF_TRACK
+
+    if latest is None or base_value is None or base_time is None:
+        sdg_value, sdg_status = None, NOT_AVAILABLE
+    elif milestone:
+        sdg_value = None
+        sdg_status = TARGET_ACHIEVED if _opensdg_met(latest, target, d) else NOT_AVAILABLE
+    else:
+        sdg_value, sdg_status = opensdg_measure(
+            base=(base_time, base_value),
+            current=(latest_time, latest),
+            target=target,
+            target_year=target_time,
+            direction="positive" if higher_is_better else "negative",
+        )
+
+    return Assessment(
+        status=status,
+        latest=latest,
+        gap=gap,
+        completion=completion,
+        expected_completion=expected,
+        projected=projected,
+        projected_completion=projected_completion,
+        required_pace_per_year=pace,
+        latest_time=latest_time,
+        slope=slope,
+        opensdg_value=sdg_value,
+        opensdg_status=sdg_status,
+    )
+
+
+# --- the Open SDG measure, one series ----------------------------------------------------------------------
+
+
+def _cagr(v1: float, v0: float, t1: float, t0: float) -> float | None:
+    """Compound annual growth rate, or None where it is not a real number."""
+    if t1 == t0 or v0 == 0:
+        return None
+    ratio = v1 / v0
+    if ratio < 0 or (ratio == 0 and t1 < t0):
+        return None
+    try:
+        return ratio ** (1 / (t1 - t0)) - 1
+    except OverflowError:
+        return None
+
+
+def _opensdg_met(current: float, target: float, d: float) -> bool:
+    target = target if target != 0 else OPENSDG_ZERO_REPLACEMENT
+    return current >= target if d > 0 else current <= target
+
+
+def _opensdg_status(value: float | None, thresholds: tuple[float, float, float], achieved: bool) -> str:
+    if achieved:
+        return TARGET_ACHIEVED
+    if value is None:
+        return NOT_AVAILABLE
+    high, medium, low = thresholds
+    if value >= high:
+        return SUBSTANTIAL_PROGRESS
+    if value >= medium:
+        return MODERATE_PROGRESS
+    if value >= low:
+        return LIMITED_PROGRESS
+    return DETERIORATION
+
+
+def _limit_coefficient(base: float, limit: float) -> float:
+    """Open SDG's threshold reduction near a limit l: 1 − (b/l)^4.44, 1 − ((2l − b)/l)^4.44, or 1."""
+    b, lim = abs(base), abs(limit)
+    if b >= 2 * lim:  # first, so that b = l = 0 gives 1
+        return 1.0
+    if b <= lim:
+        return 1 - (b / lim) ** OPENSDG_LIMIT_EXPONENT
+    return 1 - ((2 * lim - b) / lim) ** OPENSDG_LIMIT_EXPONENT
+
+
+def opensdg_measure(
+    *,
+    base: tuple[float, float],
+    current: tuple[float, float],
+    target: float | None,
+    target_year: float = 2030,
+    direction: str = "positive",
+    limit: float | None = None,
+) -> tuple[float | None, str]:
+    """Open SDG's progress measure (sdg-build `ProgressMeasure`): (progress value, Open SDG status).
+
+    `base` and `current` are (year, value). With d = +1 for a "positive" direction, −1 for "negative",
+    sign = −1 when the base value is negative, CAGR(v1, v0, t1, t0) = (v1/v0)^(1/(t1 − t0)) − 1:
+
+    - with a target: R = sign·d·CAGR(current, base)/|CAGR(target, base, target_year, base_year)|,
+      thresholds 0.95 / 0.6 / 0 (substantial / moderate / limited progress, below: deterioration);
+    - without: v = sign·d·CAGR(current, base), thresholds 0.015 / 0.005 / 0, each multiplied by
+      C = 1 − (b/l)^4.44 (b ≤ l), 1 − ((2l − b)/l)^4.44 (l < b < 2l), 1 (b ≥ 2l) when a limit l is given.
+
+    A zero target or base becomes 0.001. No value (None) when base and current have opposite signs, are
+    less than a year apart, or a growth rate is not a real number (e.g. the target's sign differs from
+    the base's, or the target equals the base). A current value that meets the target gives
+    `target_achieved` whatever the value.
+    """
+    if direction not in ("positive", "negative"):
+        raise ValueError(f"direction must be 'positive' or 'negative', not {direction!r}")
+    d = 1.0 if direction == "positive" else -1.0
+    (base_year, base_value), (current_year, current_value) = base, current
+    if target == 0:
+        target = OPENSDG_ZERO_REPLACEMENT
+    sign = -1.0 if base_value < 0 else 1.0
+    achieved = target is not None and _opensdg_met(current_value, target, d)
+
+    if target is None:
+        high, medium, low = OPENSDG_GROWTH_THRESHOLDS
+        if limit is not None:
+            c = _limit_coefficient(base_value, limit)
+            high, medium, low = high * c, medium * c, low * c
+        thresholds = (high, medium, low)
+    else:
+        thresholds = OPENSDG_TARGET_THRESHOLDS  # Open SDG ignores a limit once there is a target
+
+    if base_value == 0:
+        base_value = OPENSDG_ZERO_REPLACEMENT
+    value: float | None = None
+    opposite = (base_value > 0 > current_value) or (base_value < 0 < current_value)
+    if not opposite and current_year - base_year >= 1:
+        observed = _cagr(current_value, base_value, current_year, base_year)
+        if observed is not None and target is None:
+            value = sign * d * observed
+        elif observed is not None:
+            required = _cagr(target, base_value, target_year, base_year)
+            if required is not None and required != 0:
+                value = sign * d * observed / abs(required)
+    return value, _opensdg_status(value, thresholds, achieved)
+
+
+# --- every series at once ------------------------------------------------------------------------------------
+
+_COMPARATOR_CODE = {c: i for i, c in enumerate(COMPARATORS)}
+_STATUS_ARRAY = np.array(STATUSES, dtype=object)
+_OPENSDG_ARRAY = np.array(OPENSDG_STATUSES, dtype=object)
+
+
+def _segments(codes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) of each of k groups in an array of group codes sorted ascending."""
+    groups = np.arange(k)
+    return np.searchsorted(codes, groups, "left"), np.searchsorted(codes, groups, "right")
+
+
+def _collapse_arrays(
+    codes: np.ndarray, t: np.ndarray, v: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Points sorted by (group, time), values at one time within a group averaged (see `_collapse`)."""
+    order = np.lexsort((v, t, codes))
+    codes, t, v = codes[order], t[order], v[order]
+    if len(codes) == 0:
+        return codes, t, v
+    new = np.empty(len(codes), dtype=bool)
+    new[0] = True
+    new[1:] = (codes[1:] != codes[:-1]) | (t[1:] != t[:-1])
+    if new.all():
+        return codes, t, v
+    segment = np.cumsum(new) - 1
+    count = np.bincount(segment)
+    return codes[new], t[new], np.bincount(segment, weights=v) / count
+
+
+def _as_float(column: pd.Series) -> np.ndarray:
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _as_bool(column: pd.Series, *, default: bool | None = None) -> np.ndarray:
+    if column.isna().any():
+        if default is None:
+            raise ValueError(f"assess_frame: {column.name} is missing for some targets")
+        column = column.astype(object).where(column.notna(), default)
+    return column.to_numpy(dtype=bool)
+
+
+def _opensdg_arrays(
+    base_t: np.ndarray,
+    base_v: np.ndarray,
+    cur_t: np.ndarray,
+    cur_v: np.ndarray,
+    target: np.ndarray,
+    target_year: np.ndarray,
+    d: np.ndarray,
+    milestone: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`opensdg_measure` with a target, for arrays of series; milestones get no value (see `assess`)."""
+    has = np.isfinite(cur_v) & np.isfinite(base_v) & np.isfinite(base_t) & np.isfinite(cur_t)
+    tgt = np.where(target == 0, OPENSDG_ZERO_REPLACEMENT, target)
+    achieved = has & np.where(d > 0, cur_v >= tgt, cur_v <= tgt)
+    sign = np.where(base_v < 0, -1.0, 1.0)
+    b = np.where(base_v == 0, OPENSDG_ZERO_REPLACEMENT, base_v)
+    opposite = ((b > 0) & (cur_v < 0)) | ((b < 0) & (cur_v > 0))
+    span = cur_t - base_t
+    span_required = target_year - base_t
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio_required = tgt / b
+        valid = has & ~milestone & ~opposite & (span >= 1) & (ratio_required >= 0) & (span_required != 0)
+        valid &= ~((ratio_required == 0) & (span_required < 0))
+        observed = np.power(cur_v / b, 1 / span) - 1
+        required = np.power(ratio_required, 1 / span_required) - 1
+        valid &= np.isfinite(observed) & np.isfinite(required) & (required != 0)
+        value = np.where(valid, sign * d * observed / np.abs(required), np.nan)
+    high, medium, low = OPENSDG_TARGET_THRESHOLDS
+    code = np.select(
+        [achieved, ~valid, value >= high, value >= medium, value >= low],
+        [0, 5, 1, 2, 3],
+        default=4,
+    )
+    return value, _OPENSDG_ARRAY[code]
+
+
+def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
+    """`assess` for every series at once, vectorised; one row per `target_id` (the index, sorted).
+
+    `frame` is long, one row per observation, with the columns in `FRAME_COLUMNS`: the target's columns
+    repeated on each of its rows, NaN for what is absent (no baseline, no range maximum, no end of
+    applicability); a target without observations has one row with NaN `obs_time`/`obs_value`.
+    The result has the columns in `RESULT_COLUMNS`, NaN where `assess` gives None, and agrees with
+    `assess` row by row (Open SDG's measure is taken with base = the baseline, current = the latest
+    observation, target = the target value, target_year = its due time).
+    """
+    missing = [c for c in FRAME_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"assess_frame: missing columns {missing}")
+    codes, ids = pd.factorize(frame["target_id"], sort=True)
+    k = len(ids)
+    _, first_row = np.unique(codes, return_index=True)
+    head = frame.iloc[first_row]
+
+    comparator = head["comparator"].map(_COMPARATOR_CODE)
+    if comparator.isna().any():
+        bad = sorted(set(head.loc[comparator.isna(), "comparator"]), key=str)
+        raise ValueError(f"unknown comparator(s) {bad}; expected one of {COMPARATORS}")
+    comp = comparator.to_numpy(dtype=int)
+    value = _as_float(head["target_value"])
+    value_max = _as_float(head["target_value_max"])
+    due = _as_float(head["target_time"])
+    higher = _as_bool(head["higher_is_better"])
+    until = _as_float(head["applies_until"])
+    milestone = _as_bool(head["milestone"], default=False)
+    baseline_t = _as_float(head["baseline_time"])
+    baseline_v = _as_float(head["baseline_value"])
+    d = np.where(higher, 1.0, -1.0)
+
+    is_range = comp == _COMPARATOR_CODE["range"]
+    if (is_range & ~np.isfinite(value_max)).any():
+        raise ValueError(
+            f"range target(s) without target_value_max: {list(ids[is_range & ~np.isfinite(value_max)])}"
+        )
+    target = np.where(is_range & ~higher, value_max, value)
+
+    # Observations up to as_of, collapsed to one point per (series, time).
+    obs_t_all = _as_float(frame["obs_time"])
+    obs_v_all = _as_float(frame["obs_value"])
+    keep = np.isfinite(obs_t_all) & np.isfinite(obs_v_all) & (obs_t_all <= as_of)
+    oc, ot, ov = _collapse_arrays(codes[keep], obs_t_all[keep], obs_v_all[keep])
+    start, end = _segments(oc, k)
+    has_obs = end > start
+    last = np.where(has_obs, end - 1, 0)
+    first = np.where(has_obs, start, 0)
+    latest = np.where(has_obs, ov[last] if len(ov) else np.nan, np.nan)
+    latest_t = np.where(has_obs, ot[last] if len(ot) else np.nan, np.nan)
+
+    has_baseline = np.isfinite(baseline_t) & np.isfinite(baseline_v)
+    base_t = np.where(has_baseline, baseline_t, np.where(has_obs, ot[first] if len(ot) else np.nan, np.nan))
+    base_v = np.where(has_baseline, baseline_v, np.where(has_obs, ov[first] if len(ov) else np.nan, np.nan))
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        distance = target - base_v
+        measurable = d * distance > 0
+        gap = d * (target - latest)
+        completion = np.where(measurable, (latest - base_v) / distance, np.nan)
+        pace = np.where(due > as_of, (target - latest) / (due - as_of), np.nan)
+        expected = np.where(
+            np.isfinite(base_t) & (due > base_t), np.clip((as_of - base_t) / (due - base_t), 0.0, 1.0), np.nan
+        )
+
+        # Weighted least squares over the baseline and the observations, weights 1..n per series.
+        bsel = np.flatnonzero(has_baseline)
+        pc, pt, pv = _collapse_arrays(
+            np.concatenate([bsel, oc]),
+            np.concatenate([baseline_t[bsel], ot]),
+            np.concatenate([baseline_v[bsel], ov]),
+        )
+        p_start, p_end = _segments(pc, k)
+        n_points = p_end - p_start
+        w = (np.arange(len(pc)) - p_start[pc] + 1).astype(float)
+        sw = np.bincount(pc, weights=w, minlength=k)
+        t_bar = np.bincount(pc, weights=w * pt, minlength=k) / sw
+        v_bar = np.bincount(pc, weights=w * pv, minlength=k) / sw
+        dt_ = pt - t_bar[pc]
+        sxx = np.bincount(pc, weights=w * dt_ * dt_, minlength=k)
+        sxy = np.bincount(pc, weights=w * dt_ * (pv - v_bar[pc]), minlength=k)
+        fitted = (n_points >= 2) & ~milestone
+        slope = np.where(fitted, sxy / sxx, np.nan)
+        projected = np.where(fitted, v_bar + slope * (due - t_bar), np.nan)
+        projected_completion = np.where(fitted & measurable, (projected - base_v) / distance, np.nan)
+
+    achieved = has_obs & np.select(
+        [
+            comp == _COMPARATOR_CODE[">="],
+            comp == _COMPARATOR_CODE[">"],
+            comp == _COMPARATOR_CODE["<="],
+            comp == _COMPARATOR_CODE["<"],
+            comp == _COMPARATOR_CODE["~"],
+        ],
+        [
+            latest >= target,
+            latest > target,
+            latest <= target,
+            latest < target,
+            d * (latest - target) >= -APPROX_TOLERANCE * np.abs(target),
+        ],
+        default=d * (latest - target) >= 0,
+    )
+    s = {status: i for i, status in enumerate(STATUSES)}
+    status_code = np.select(
+        [
+            np.isfinite(until) & (until < as_of),
+            achieved,
+            as_of >= due,
+            milestone & has_obs,
+            milestone | ~fitted,
+            d * slope < 0,
+            ~measurable & (d * (projected - target) >= 0),
+            ~measurable,
+            projected_completion >= ON_TRACK_AT,
+            projected_completion >= NEEDS_ACCELERATION_AT,
+        ],
+        [
+            s[NOT_APPLICABLE],
+            s[ACHIEVED],
+            s[MISSED],
+            s[NEEDS_ACCELERATION],
+            s[INSUFFICIENT_DATA],
+            s[REGRESSING],
+            s[ON_TRACK],
+            s[OFF_TRACK],
+            s[ON_TRACK],
+            s[NEEDS_ACCELERATION],
+        ],
+        default=s[OFF_TRACK],
+    )
+
+    sdg_value, sdg_status = _opensdg_arrays(base_t, base_v, latest_t, latest, target, due, d, milestone)
+
+    return pd.DataFrame(
+        {
+            "status": _STATUS_ARRAY[status_code],
+            "latest": latest,
+            "latest_time": latest_t,
+            "gap": gap,
+            "completion": completion,
+            "expected_completion": expected,
+            "projected": projected,
+            "projected_completion": projected_completion,
+            "required_pace_per_year": pace,
+            "slope": slope,
+            "opensdg_value": sdg_value,
+            "opensdg_status": sdg_status,
+        },
+        index=pd.Index(ids, name="target_id"),
+    )
+
+
+# --- roll-ups ------------------------------------------------------------------------------------------------
+
+
+def rollup(assessed: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Counts per status for each group of `by` (e.g. locality × pillar), one column per status in
+    `STATUSES` (zero when absent), plus `total` and `share_on_track`.
+
+    share_on_track = (achieved + on_track) / the group's assessable targets, i.e. excluding
+    not_applicable (the target no longer counts) and insufficient_data (nothing to judge it on), so a
+    city is neither flattered nor penalised for targets without data. NaN when none is assessable.
+    With `by` empty, one row for all targets, labelled "all".
+    """
+    keys = list(by) if by else [pd.Series("all", index=assessed.index, name="group")]
+    counts = (
+        assessed.groupby(keys, dropna=False, observed=True, sort=True)["status"]
+        .value_counts()
+        .unstack(fill_value=0)
+        .reindex(columns=list(STATUSES), fill_value=0)
+        .astype(int)
+    )
+    counts.columns.name = None
+    counts["total"] = assessed.groupby(keys, dropna=False, observed=True, sort=True).size()
+    assessable = counts["total"] - counts[NOT_APPLICABLE] - counts[INSUFFICIENT_DATA]
+    counts["share_on_track"] = (counts[ACHIEVED] + counts[ON_TRACK]) / assessable.where(assessable > 0)
+    return counts
+
+
+def most_behind(assessed: pd.DataFrame, n: int = 3, by: list[str] | None = None) -> pd.DataFrame:
+    """The n targets most behind, overall or per group of `by`, largest shortfall first.
+
+    shortfall = expected_completion − projected_completion (where the target should be by now against
+    where its trajectory takes it by the deadline), among targets neither achieved nor not_applicable
+    and for which both figures exist. Returns those rows of `assessed` with a `shortfall` column.
+    """
+    candidates = assessed.loc[~assessed["status"].isin([ACHIEVED, NOT_APPLICABLE])].copy()
+    candidates["shortfall"] = candidates["expected_completion"] - candidates["projected_completion"]
+    candidates = candidates.loc[candidates["shortfall"].notna()]
+    # Stable sort on the index first, so ties come out in target order.
+    candidates = candidates.sort_index(kind="stable").sort_values("shortfall", ascending=False, kind="stable")
+    if not by:
+        return candidates.head(n)
+    top = candidates.groupby(by, dropna=False, observed=True, sort=False).head(n)
+    return top.sort_values(list(by), kind="stable")
