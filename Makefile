@@ -49,8 +49,8 @@ bench: setup
 
 ## Compile the translations (needs GNU gettext's msgfmt; the compiled .mo files are committed).
 messages: setup
-	$(PY) manage.py makemessages -l en --no-obsolete
-	$(PY) manage.py compilemessages
+	$(PY) manage.py makemessages -l en --no-obsolete --no-location -i ".venv/*" -i "tests/*" -i "bench/*"
+	cd locale && ../$(PY) ../manage.py compilemessages -l en
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache

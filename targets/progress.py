@@ -14,15 +14,14 @@ The default method (a linear trajectory with a time-weighted projection) is writ
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from .periods import date_to_time, period_end_time  # noqa: F401 — re-exported: callers use progress.*
 
 # Statuses of the default method, in the order dashboards list them.
 ACHIEVED = "achieved"
@@ -122,30 +121,10 @@ class Assessment:
 
 # --- time -------------------------------------------------------------------------------------------------
 
-_PERIOD_CODE = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
-
-
-def period_end_time(code: str) -> float:
-    """Decimal years at the end of a reporting period: '2026-Q3' → 2026.75, '2024' (a year) → 2025.0."""
-    match = _PERIOD_CODE.match(code.strip())
-    if match is None:
-        raise ValueError(f"not a period code (YYYY or YYYY-Qn): {code!r}")
-    year, quarter = int(match.group(1)), match.group(2)
-    return year + int(quarter) / 4 if quarter else float(year + 1)
-
 
 def target_due_time(year: int) -> float:
     """A target "by <year>" is due at the end of that year: by 2025 → 2026.0."""
     return float(year + 1)
-
-
-def date_to_time(day: dt.date) -> float:
-    """Decimal years at the end of a day, counted in twelfths per month so quarter ends match periods.
-
-    2025-06-30 → 2025.5 and 2026-09-30 → 2026.75, the same times `period_end_time` gives those quarters.
-    """
-    days_in_month = calendar.monthrange(day.year, day.month)[1]
-    return day.year + (day.month - 1 + day.day / days_in_month) / 12
 
 
 # --- the default method, one target -------------------------------------------------------------------------
@@ -213,14 +192,6 @@ def _weighted_line(points: list[tuple[float, float]]) -> tuple[float, float, flo
     return sxy / sxx, t_bar, v_bar
 
 
-def _ratio(numerator: float, denominator: float) -> float | None:
-    return numerator / denominator if denominator != 0 else None
-
-
-def _finite(x: float | None) -> bool:
-    return x is not None and math.isfinite(x)
-
-
 def assess(
     *,
     comparator: str,
@@ -260,15 +231,10 @@ def assess(
     d = 1.0 if higher_is_better else -1.0
 
     obs = _collapse((t, v) for t, v in observations if math.isfinite(t) and math.isfinite(v) and t <= as_of)
-    has_baseline = baseline is not None and math.isfinite(baseline[0]) and math.isfinite(baseline[1])
+    if baseline is not None and not (math.isfinite(baseline[0]) and math.isfinite(baseline[1])):
+        baseline = None
     latest_time, latest = obs[-1] if obs else (None, None)
-    if has_baseline:
-        assert baseline is not None
-        base_time, base_value = baseline
-    elif obs:
-        base_time, base_value = obs[0]
-    else:
-        base_time = base_value = None
+    base_time, base_value = baseline or (obs[0] if obs else (None, None))
 
     gap = completion = expected = projected = projected_completion = pace = slope = None
     distance = None if base_value is None else target - base_value
@@ -283,7 +249,7 @@ def assess(
     if base_time is not None and target_time > base_time:
         expected = min(1.0, max(0.0, (as_of - base_time) / (target_time - base_time)))
 
-    points = _collapse([*([baseline] if has_baseline else []), *obs])
+    points = _collapse([*([baseline] if baseline else []), *obs])
     if len(points) >= 2 and not milestone:
         slope, t_bar, v_bar = _weighted_line(points)
         projected = v_bar + slope * (target_time - t_bar)
@@ -461,15 +427,19 @@ def _collapse_arrays(
     codes: np.ndarray, t: np.ndarray, v: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Points sorted by (group, time), values at one time within a group averaged (see `_collapse`)."""
-    order = np.lexsort((v, t, codes))
+    order = np.lexsort((t, codes))
     codes, t, v = codes[order], t[order], v[order]
-    if len(codes) == 0:
+    same = (codes[1:] == codes[:-1]) & (t[1:] == t[:-1])
+    if not same.any():
         return codes, t, v
-    new = np.empty(len(codes), dtype=bool)
-    new[0] = True
-    new[1:] = (codes[1:] != codes[:-1]) | (t[1:] != t[:-1])
-    if new.all():
-        return codes, t, v
+    # Tied values are summed in ascending order, as `_collapse` does, so the mean is exactly the same
+    # whatever the row order; only the few tied rows are re-sorted.
+    tied = np.zeros(len(codes), dtype=bool)
+    tied[1:] |= same
+    tied[:-1] |= same
+    at = np.flatnonzero(tied)
+    v[at] = v[at[np.lexsort((v[at], t[at], codes[at]))]]
+    new = np.concatenate([[True], ~same])
     segment = np.cumsum(new) - 1
     count = np.bincount(segment)
     return codes[new], t[new], np.bincount(segment, weights=v) / count
@@ -570,14 +540,15 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
     oc, ot, ov = _collapse_arrays(codes[keep], obs_t_all[keep], obs_v_all[keep])
     start, end = _segments(oc, k)
     has_obs = end > start
-    last = np.where(has_obs, end - 1, 0)
-    first = np.where(has_obs, start, 0)
-    latest = np.where(has_obs, ov[last] if len(ov) else np.nan, np.nan)
-    latest_t = np.where(has_obs, ot[last] if len(ot) else np.nan, np.nan)
+    # Series without observations read a NaN appended at the end.
+    ot_nan, ov_nan = np.append(ot, np.nan), np.append(ov, np.nan)
+    last = np.where(has_obs, end - 1, len(ot))
+    first = np.where(has_obs, start, len(ot))
+    latest, latest_t = ov_nan[last], ot_nan[last]
 
     has_baseline = np.isfinite(baseline_t) & np.isfinite(baseline_v)
-    base_t = np.where(has_baseline, baseline_t, np.where(has_obs, ot[first] if len(ot) else np.nan, np.nan))
-    base_v = np.where(has_baseline, baseline_v, np.where(has_obs, ov[first] if len(ov) else np.nan, np.nan))
+    base_t = np.where(has_baseline, baseline_t, ot_nan[first])
+    base_v = np.where(has_baseline, baseline_v, ov_nan[first])
 
     with np.errstate(divide="ignore", invalid="ignore"):
         distance = target - base_v

@@ -40,9 +40,17 @@ from .periods import last_closed_quarter, parse_period_code, quarter_bounds
 User = get_user_model()
 
 
-def _clean_or_collect(obj, where: str, errors: list[str], *, exclude: list[str] | None = None) -> None:
+def _clean_or_collect(
+    obj, where: str, errors: list[str], *, exclude: list[str] | None = None, db_checks: bool = True
+) -> None:
+    """full_clean, collecting messages. db_checks=False skips the per-row uniqueness/FK queries when the
+    caller already checked them (the catalogue reader does) — the database constraints still back them up."""
     try:
-        obj.full_clean(exclude=exclude)
+        if db_checks:
+            obj.full_clean(exclude=exclude)
+        else:
+            obj.clean_fields(exclude=exclude)
+            obj.clean()
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             errors.append(f"{where}: {name}: {' '.join(str(m) for m in messages)}")
@@ -85,7 +93,7 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
             obj.valid_from = rec.get("valid_from")
             obj.valid_to = rec.get("valid_to")
             obj.is_demo = rec.get("is_demo", False)
-            _clean_or_collect(obj, rec["_where"], errors, exclude=["slug"])
+            _clean_or_collect(obj, rec["_where"], errors, exclude=["slug"], db_checks=False)
             obj.save()
             localities[obj.slug] = obj
         for rec in cat.localities:
@@ -102,7 +110,9 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
             obj.higher_is_better = rec.get("higher_is_better", True)
             obj.definition = rec.get("definition", "")
             obj.order = order
-            _clean_or_collect(obj, rec["_where"], errors, exclude=["code"])
+            _clean_or_collect(
+                obj, rec["_where"], errors, exclude=["code", "pillar", "locality"], db_checks=False
+            )
             obj.save()
             indicators[obj.code] = obj
 
@@ -117,7 +127,9 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
             obj.source_file = rec["source_file"]
             obj.source_url = rec.get("source_url", "")
             obj.text = rec["text"]
-            _clean_or_collect(obj, rec["_where"], errors, exclude=["code"])
+            _clean_or_collect(
+                obj, rec["_where"], errors, exclude=["code", "pillar", "locality"], db_checks=False
+            )
             obj.save()
             documents[obj.code] = obj
 
@@ -131,21 +143,31 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
             loc = localities[rec["locality"]]
             doc = documents[rec["document"]]
             key = (ind.pk, loc.pk, rec["level"], rec["year"], doc.pk)
-            obj = existing.get(key) or Target(
-                indicator=ind, locality=loc, level=rec["level"], year=rec["year"], document=doc
+            obj = existing.get(key)
+            if obj is None:
+                obj = Target(indicator=ind, locality=loc, level=rec["level"], year=rec["year"], document=doc)
+            fields = {
+                "unit": ind.unit,
+                "comparator": rec["comparator"],
+                "value": Decimal(str(rec["value"])),
+                "value_max": None if rec["value_max"] is None else Decimal(str(rec["value_max"])),
+                "baseline_year": rec["baseline_year"],
+                "baseline_value": None
+                if rec["baseline_value"] is None
+                else Decimal(str(rec["baseline_value"])),
+                "quote": rec["quote"],
+                "note": rec["note"],
+                "applies_until": rec["applies_until"],
+            }
+            if obj.pk is not None and all(getattr(obj, k) == v for k, v in fields.items()):
+                kept.add(obj.pk)
+                continue
+            for k, v in fields.items():
+                setattr(obj, k, v)
+            # The reader checked references and uniqueness; skip full_clean's per-row queries for them.
+            _clean_or_collect(
+                obj, rec["_where"], errors, exclude=["indicator", "locality", "document"], db_checks=False
             )
-            obj.unit = ind.unit
-            obj.comparator = rec["comparator"]
-            obj.value = Decimal(str(rec["value"]))
-            obj.value_max = None if rec["value_max"] is None else Decimal(str(rec["value_max"]))
-            obj.baseline_year = rec["baseline_year"]
-            obj.baseline_value = (
-                None if rec["baseline_value"] is None else Decimal(str(rec["baseline_value"]))
-            )
-            obj.quote = rec["quote"]
-            obj.note = rec["note"]
-            obj.applies_until = rec["applies_until"]
-            _clean_or_collect(obj, rec["_where"], errors)
             if errors:
                 continue
             obj.save()

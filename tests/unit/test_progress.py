@@ -650,6 +650,17 @@ def test_assess_frame_agrees_with_assess_row_by_row(as_of: float) -> None:
     assert_frame_agrees_with_assess(random_targets(400, seed=int(as_of * 4)), as_of)
 
 
+def test_assess_frame_does_not_depend_on_the_order_of_rows() -> None:
+    frame = long_frame(random_targets(300, seed=5))
+    # Three figures at one time, so the mean of tied values is exercised too.
+    tied = frame.loc[frame["obs_time"] <= END_OF_2024].head(1)
+    frame = pd.concat([frame, tied.assign(obs_value=0.1), tied.assign(obs_value=0.7)], ignore_index=True)
+    shuffled = frame.sample(frac=1.0, random_state=1)
+    pd.testing.assert_frame_equal(
+        assess_frame(shuffled, as_of=END_OF_2024), assess_frame(frame, as_of=END_OF_2024), check_exact=True
+    )
+
+
 def test_assess_frame_covers_every_status_on_the_random_frame() -> None:
     statuses: set[str] = set()
     for as_of in (2024.0, END_OF_2024, 2026.0, 2026.75):

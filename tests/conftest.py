@@ -1,0 +1,61 @@
+"""Shared test data, built in code, with named people so that a test reads like a story."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from targets import services
+from targets.models import Department, Locality, Membership, Role
+
+User = get_user_model()
+PASSWORD = "s3cret-pass-for-tests"
+
+
+@pytest.fixture
+def catalogue(db):
+    """The real catalogue from fixtures/ (136 targets of the five documents) and the published figures."""
+    services.catalogue_load()
+    services.published_figures_load()
+    return Locality.objects.in_bulk(field_name="slug")
+
+
+def _member(username: str, locality: Locality, dept_code: str, dept_name: str, role: str):
+    dept, _ = Department.objects.get_or_create(
+        locality=locality, code=dept_code, defaults={"name": dept_name}
+    )
+    user = User.objects.filter(username=username).first() or User.objects.create_user(
+        username, password=PASSWORD
+    )
+    Membership.objects.create(user=user, department=dept, role=role)
+    return user
+
+
+@pytest.fixture
+def hai_phong_finance_editor(catalogue):
+    """An officer of Hải Phòng's Department of Finance who enters its figures."""
+    return _member("lan.hp.taichinh", catalogue["hai-phong"], "so-tai-chinh", "Sở Tài chính", Role.EDITOR)
+
+
+@pytest.fixture
+def hai_phong_reviewer(catalogue):
+    """An officer of Hải Phòng's Sở KH&CN (formerly Sở TTTT) who reviews and approves."""
+    return _member(
+        "minh.hp.khcn", catalogue["hai-phong"], "so-khcn", "Sở Khoa học và Công nghệ", Role.REVIEWER
+    )
+
+
+@pytest.fixture
+def ha_noi_viewer(catalogue):
+    """A member of Hà Nội's leadership who reads the dashboards."""
+    return _member("hung.hn.lanhdao", catalogue["ha-noi"], "van-phong-ubnd", "Văn phòng UBND", Role.VIEWER)
+
+
+@pytest.fixture
+def da_nang_editor(catalogue):
+    return _member("thu.dn.taichinh", catalogue["da-nang"], "so-tai-chinh", "Sở Tài chính", Role.EDITOR)
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("quantri", "quantri@example.vn", PASSWORD)

@@ -1,0 +1,170 @@
+"""Loading the catalogue, the published figures and the demo data: complete, idempotent, all-or-nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from targets import services
+from targets.catalogue import CatalogueError
+from targets.models import Actual, Document, Indicator, Locality, Origin, Status, Target
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def _snapshot():
+    return (
+        sorted(
+            Target.objects.values_list(
+                "indicator__code", "locality__slug", "level", "year", "value", "comparator"
+            )
+        ),
+        Indicator.objects.count(),
+        Document.objects.count(),
+    )
+
+
+def test_loading_puts_every_target_in_the_database_with_its_quote_and_document(db):
+    report = services.catalogue_load()
+    assert (report.targets, report.indicators, report.documents) == (136, 60, 5)
+    assert Target.objects.count() == 136
+    t = Target.objects.get(indicator__code="dti_rank", locality__slug="ha-noi", year=2025)
+    assert (t.comparator, t.value, t.unit) == ("<=", Decimal("5"), "rank")
+    assert "nhóm 5 địa phương dẫn đầu" in t.quote
+    assert t.document.code == "hn-ct-cds-2025-du-thao"
+    assert " ".join(t.quote.split()) in " ".join(t.document.text.split())
+
+
+def test_loading_twice_changes_nothing(db):
+    services.catalogue_load()
+    services.published_figures_load()
+    before = _snapshot(), Actual.objects.count()
+    again = services.catalogue_load()
+    published = services.published_figures_load()
+    assert (again.targets, again.targets_removed) == (136, 0)
+    assert (published.created, published.updated, published.unchanged) == (0, 0, 27)
+    assert (_snapshot(), Actual.objects.count()) == before
+
+
+def test_localities_record_the_2025_mergers(db):
+    services.catalogue_load()
+    hai_phong = Locality.objects.get(slug="hai-phong")
+    da_nang = Locality.objects.get(slug="da-nang")
+    assert list(hai_phong.predecessors.values_list("slug", flat=True)) == ["hai-duong"]
+    assert list(da_nang.predecessors.values_list("slug", flat=True)) == ["quang-nam"]
+    assert Locality.objects.get(slug="hai-duong").valid_to == dt.date(2025, 6, 30)
+    assert Locality.objects.get(slug="ha-noi").predecessors.count() == 0
+
+
+def test_district_targets_are_marked_not_applicable_after_june_2025(db):
+    services.catalogue_load()
+    district = Target.objects.filter(level="district")
+    assert district.count() == 6
+    assert set(district.values_list("applies_until", flat=True)) == {dt.date(2025, 6, 30)}
+
+
+def test_a_broken_fixture_loads_nothing_and_names_file_and_record(db, tmp_path):
+    services.catalogue_load()
+    before = _snapshot()
+    root = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, root)
+    # A valid change in one file and a broken record in another: neither may land.
+    path = root / "catalogue/targets/hp-nq-03-2021.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("value = 35\n", "value = 36\n"), encoding="utf-8"
+    )
+    path = root / "catalogue/targets/dn-nq-cds-2025.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("value = 5000", 'value = "nhiều"'), encoding="utf-8"
+    )
+    with pytest.raises(CatalogueError) as exc:
+        services.catalogue_load(root=root)
+    assert "dn-nq-cds-2025.toml: target #" in str(exc.value)
+    assert "'value' has the wrong type" in str(exc.value)
+    assert _snapshot() == before
+
+
+def test_the_command_reports_a_broken_fixture_and_changes_nothing(db, tmp_path):
+    root = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, root)
+    (root / "catalogue/pillars.toml").write_text("[[pillar]]\nslug = 'x'\n", encoding="utf-8")
+    with pytest.raises(CommandError) as exc:
+        call_command("load_catalogue", root=str(root))
+    assert "nothing changed" in str(exc.value)
+    assert "pillars.toml: pillar #1 (" not in str(exc.value)  # the record is incomplete: named by number
+    assert "pillars.toml: pillar #1: missing required key 'name'" in str(exc.value)
+    assert Target.objects.count() == 0 and Indicator.objects.count() == 0
+
+
+def test_a_target_removed_from_its_file_is_removed_on_reload(db, tmp_path):
+    services.catalogue_load()
+    root = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, root)
+    path = root / "catalogue/targets/hp-kh-86-2022.toml"
+    text = path.read_text(encoding="utf-8")
+    cut = text.index('[[target]]\nindicator = "fiber_household_subscriptions"')
+    path.write_text(text[:cut], encoding="utf-8")
+    report = services.catalogue_load(root=root)
+    assert (report.targets, report.targets_removed) == (135, 1)
+    assert not Target.objects.filter(indicator__code="fiber_household_subscriptions").exists()
+
+
+def test_published_figures_are_approved_actuals_with_their_source(catalogue):
+    rank = Actual.objects.get(indicator__code="dti_rank", locality__slug="hai-phong", period__code="2024")
+    assert (rank.value, rank.ranked_among, rank.origin, rank.status) == (
+        Decimal("3"),
+        34,
+        Origin.PUBLISHED,
+        Status.APPROVED,
+    )
+    assert rank.source.startswith("https://dantri.com.vn/")
+    assert Actual.objects.filter(origin=Origin.PUBLISHED).count() == 27
+    assert not Actual.objects.filter(origin=Origin.PUBLISHED, source="").exists()
+
+
+def test_demo_data_is_labelled_demo_and_never_replaces_a_published_figure(catalogue):
+    published = dict(Actual.objects.filter(origin=Origin.PUBLISHED).values_list("pk", "value"))
+    report = services.demo_data_generate(today=dt.date(2026, 11, 22))
+    assert report.until == "2026-Q3" and report.created > 500
+    demo = Actual.objects.filter(origin=Origin.DEMO)
+    assert demo.count() == report.created
+    assert not demo.exclude(note__icontains="demo").exists()
+    assert dict(Actual.objects.filter(origin=Origin.PUBLISHED).values_list("pk", "value")) == published
+    # Hải Phòng's DTI rank for 2022 and 2024 are published: demo data fills only the other years.
+    hp_rank = Actual.objects.filter(indicator__code="dti_rank", locality__slug="hai-phong")
+    assert dict(hp_rank.values_list("period__code", "origin")) == {
+        "2020": "published",
+        "2021": "demo",
+        "2022": "published",
+        "2023": "demo",
+        "2024": "published",
+        "2025": "demo",
+    }
+    # Quarterly series run from 2021-Q1 to the last closed quarter; nothing at district level after 2025-Q2.
+    codes = set(
+        demo.filter(indicator__code="epayment_accounts", locality__slug="ha-noi").values_list(
+            "period__code", flat=True
+        )
+    )
+    assert min(codes) == "2021-Q1" and max(codes) == "2026-Q3" and len(codes) == 23
+    assert not demo.filter(level="district", period__year=2025, period__quarter__gte=3).exists()
+    assert not demo.filter(locality__slug__in=["hai-duong", "quang-nam"]).exists()
+
+
+def test_demo_data_twice_creates_nothing_new(catalogue):
+    first = services.demo_data_generate(today=dt.date(2026, 11, 22))
+    values = sorted(Actual.objects.values_list("pk", "value"))
+    second = services.demo_data_generate(today=dt.date(2026, 11, 22))
+    assert (second.created, second.kept) == (0, first.created)
+    assert sorted(Actual.objects.values_list("pk", "value")) == values
+
+
+def test_demo_accounts_are_refused_outside_development(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(RuntimeError):
+        services.demo_accounts_create()

@@ -1,0 +1,108 @@
+"""Catalogue pages: login required, filters, the target page with its quote, Vietnamese first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from targets import services
+from targets.models import Target
+
+
+def test_the_catalogue_requires_login(client, catalogue):
+    response = client.get("/catalogue/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/catalogue/")
+    target = Target.objects.first()
+    assert client.get(target.get_absolute_url()).status_code == 302
+
+
+def test_a_signed_in_viewer_sees_the_catalogue_in_vietnamese(client, ha_noi_viewer):
+    client.force_login(ha_noi_viewer)
+    response = client.get("/catalogue/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="vi">' in html
+    assert "Danh mục chỉ tiêu và mục tiêu" in html
+    assert "136 mục tiêu" in html
+
+
+def test_filters_narrow_the_catalogue_by_city_pillar_and_year(client, ha_noi_viewer):
+    client.force_login(ha_noi_viewer)
+    response = client.get("/catalogue/", {"locality": "da-nang", "pillar": "kinh-te-so", "year": "2030"})
+    expected = Target.objects.filter(
+        locality__slug="da-nang", indicator__pillar__slug="kinh-te-so", year=2030
+    )
+    assert expected.count() == 9
+    assert f"{expected.count()} mục tiêu" in response.content.decode()
+    table = response.context["table"]
+    assert {row.record.pk for row in table.rows} == set(expected.values_list("pk", flat=True))
+
+
+def test_an_invalid_filter_value_shows_a_message_not_an_error(client, ha_noi_viewer):
+    client.force_login(ha_noi_viewer)
+    response = client.get("/catalogue/", {"locality": "khong-co", "year": "1999"})
+    assert response.status_code == 200
+    assert response.context["filter"].errors
+
+
+def test_the_target_page_shows_the_verbatim_quote_and_its_document(client, ha_noi_viewer):
+    client.force_login(ha_noi_viewer)
+    target = Target.objects.get(
+        indicator__code="labour_productivity_growth", locality__slug="ha-noi", year=2025
+    )
+    response = client.get(target.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Tốc độ tăng năng suất lao động từ 7 - 7,5%;" in html
+    assert "7–7,5%" in html  # the range in Vietnamese number format
+    assert "Dự thảo Chương trình Chuyển đổi số thành phố Hà Nội" in html
+
+
+def test_the_target_page_labels_demo_values_and_cites_published_ones(client, ha_noi_viewer):
+    services.demo_data_generate(today=dt.date(2026, 11, 22))
+    client.force_login(ha_noi_viewer)
+    target = Target.objects.get(indicator__code="dti_rank", locality__slug="ha-noi", year=2025)
+    html = client.get(target.get_absolute_url()).content.decode()
+    assert "DỮ LIỆU MINH HOẠ" in html
+    assert "minh hoạ (demo)" in html
+    assert "https://dantri.com.vn/khoa-hoc/ha-noi-dan-dau-ca-nuoc-ve-chi-so-chuyen-doi-so" in html
+    assert "hạng 1 / 34" in html  # 2024 published rank among the 34 post-merger units
+
+
+def test_a_page_without_demo_values_has_no_demo_banner(client, ha_noi_viewer):
+    client.force_login(ha_noi_viewer)
+    target = Target.objects.get(indicator__code="dti_rank", locality__slug="ha-noi", year=2025)
+    assert "DỮ LIỆU MINH HOẠ" not in client.get(target.get_absolute_url()).content.decode()
+
+
+def test_an_unknown_target_is_not_found(client, ha_noi_viewer):
+    client.force_login(ha_noi_viewer)
+    assert client.get("/catalogue/targets/999999/").status_code == 404
+
+
+def test_english_is_the_second_language(client, ha_noi_viewer):
+    client.force_login(ha_noi_viewer)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/catalogue/"})
+    assert response.status_code == 302
+    html = client.get("/catalogue/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Indicator catalogue and targets" in html
+
+
+def test_catalogue_pages_make_a_fixed_number_of_queries(client, ha_noi_viewer, django_assert_max_num_queries):
+    client.force_login(ha_noi_viewer)
+    services.demo_data_generate(today=dt.date(2026, 11, 22))
+    with django_assert_max_num_queries(8):
+        client.get("/catalogue/", {"per_page": 200})
+    target = Target.objects.get(indicator__code="dti_rank", locality__slug="ha-noi", year=2025)
+    with django_assert_max_num_queries(5):
+        client.get(target.get_absolute_url())
+
+
+def test_login_page_explains_a_failed_login_in_vietnamese(client, ha_noi_viewer):
+    response = client.post("/accounts/login/", {"username": ha_noi_viewer.username, "password": "sai"})
+    assert response.status_code == 200
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()
+    assert "_auth_user_id" not in client.session

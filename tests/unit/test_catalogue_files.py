@@ -1,0 +1,216 @@
+"""The catalogue files themselves: complete, faithful to the documents, consistent. No database."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from targets.catalogue import CatalogueError, normalise_ws, read_catalogue, read_published
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return read_catalogue(FIXTURES)
+
+
+def test_catalogue_holds_every_target_of_the_five_documents(cat):
+    per_document = Counter(t["document"] for t in cat.targets)
+    assert per_document == {
+        "hp-nq-03-2021": 32,
+        "hn-ct-cds-2025-du-thao": 35,
+        "hp-kh-86-2022": 7,
+        "hp-kq-2022-mt-2023": 17,
+        "dn-nq-cds-2025": 45,
+    }
+    assert len(cat.targets) == 136
+
+
+def test_every_quote_appears_verbatim_in_its_document(cat):
+    texts = {d["code"]: normalise_ws(d["text"]) for d in cat.documents}
+    for t in cat.targets:
+        assert normalise_ws(t["quote"]) in texts[t["document"]], t["_where"]
+
+
+def test_no_target_is_listed_twice(cat):
+    keys = Counter((t["indicator"], t["locality"], t["level"], t["year"], t["document"]) for t in cat.targets)
+    assert [k for k, n in keys.items() if n > 1] == []
+
+
+def test_each_city_has_targets_for_2025_and_2030(cat):
+    years = {(t["locality"], t["year"]) for t in cat.targets}
+    for city in ("hai-phong", "ha-noi", "da-nang"):
+        assert (city, 2025) in years and (city, 2030) in years
+    assert ("hai-phong", 2022) in years and ("hai-phong", 2023) in years
+
+
+def test_units_are_consistent(cat):
+    indicators = {i["code"]: i for i in cat.indicators}
+    for t in cat.targets:
+        unit = indicators[t["indicator"]]["unit"]
+        assert t["unit"] == unit
+        if unit == "percent":
+            assert 0 <= t["value"] <= 100, t["_where"]
+        if unit == "rank":
+            assert indicators[t["indicator"]].get("higher_is_better") is False, t["_where"]
+            assert t["comparator"] == "<=", t["_where"]
+        if unit == "milestone":
+            assert (t["comparator"], t["value"]) == ("=", 1), t["_where"]
+
+
+def test_the_same_concept_in_two_cities_is_one_indicator(cat):
+    cities_per_indicator = {}
+    for t in cat.targets:
+        cities_per_indicator.setdefault(t["indicator"], set()).add(t["locality"])
+    # The dossier rate by level, the DTI rank, the digital-economy share and e-payment accounts are shared.
+    assert cities_per_indicator["work_dossiers_online"] == {"hai-phong", "ha-noi"}
+    assert cities_per_indicator["dti_rank"] == {"hai-phong", "ha-noi", "da-nang"}
+    assert cities_per_indicator["digital_economy_grdp_share"] == {"hai-phong", "ha-noi", "da-nang"}
+    assert cities_per_indicator["epayment_accounts"] == {"hai-phong", "ha-noi"}
+
+
+def _target(cat, indicator, locality, year, level=""):
+    found = [
+        t
+        for t in cat.targets
+        if (t["indicator"], t["locality"], t["year"], t["level"]) == (indicator, locality, year, level)
+    ]
+    assert found, (indicator, locality, year, level)
+    return found[0]
+
+
+def test_comparators_follow_the_wording_of_the_documents(cat):
+    # "tối thiểu" → >=, "trên" → >, "khoảng" → ~, "7 - 7,5%" → range, "nhóm 5"/"tốp 10" → rank <= N.
+    assert _target(cat, "inspections_online", "hai-phong", 2025)["comparator"] == ">="
+    assert _target(cat, "epayment_accounts", "hai-phong", 2025)["comparator"] == ">"
+    assert _target(cat, "digital_economy_grdp_share", "ha-noi", 2025)["comparator"] == "~"
+    productivity = _target(cat, "labour_productivity_growth", "ha-noi", 2025)
+    assert (productivity["comparator"], productivity["value"], productivity["value_max"]) == ("range", 7, 7.5)
+    assert _target(cat, "dti_rank", "ha-noi", 2025)["value"] == 5
+    assert _target(cat, "dti_rank", "hai-phong", 2022)["value"] == 10
+    reduction = _target(cat, "admin_procedures_remaining", "da-nang", 2025)
+    assert (reduction["comparator"], reduction["value"], reduction["baseline_value"]) == ("<=", 80, 100)
+
+
+def test_comparator_matches_qualifier_in_every_quote(cat):
+    """A clause's own qualifier decides: a target whose figure is preceded by 'tối thiểu'/'ít nhất' is >=."""
+    for t in cat.targets:
+        quote = normalise_ws(t["quote"])
+        figure = f"{t['value']:g}".replace(".", ",")
+        if re.search(rf"(tối thiểu|ít nhất) {re.escape(figure)}\b", quote, re.IGNORECASE):
+            assert t["comparator"] == ">=", t["_where"]
+        if re.search(rf"\btrên {re.escape(figure)}%", quote):
+            assert t["comparator"] == ">", t["_where"]
+
+
+def test_district_targets_stop_applying_when_the_district_level_ended(cat):
+    district = [t for t in cat.targets if t["level"] == "district"]
+    # Hải Phòng 2023, 2025, 2030; Hà Nội 2025, 2030 (dossier rates); Đà Nẵng 2030 (digital government units).
+    assert len(district) == 6
+    assert {str(t["applies_until"]) for t in district} == {"2025-06-30"}
+    assert all(t["applies_until"] is None for t in cat.targets if t["level"] != "district")
+
+
+def test_qualitative_targets_are_kept_as_milestones(cat):
+    milestones = {(t["indicator"], t["locality"], t["year"]) for t in cat.targets if t["unit"] == "milestone"}
+    assert ("mobile_5g_universal", "hai-phong", 2030) in milestones
+    assert ("mobile_digital_identity_complete", "hai-phong", 2030) in milestones
+    assert ("smart_city", "da-nang", 2030) in milestones
+
+
+def test_source_texts_are_the_shared_seeds():
+    if not SHARED_SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    for seed in SHARED_SEEDS.glob("*.txt"):
+        assert (FIXTURES / "sources" / seed.name).read_bytes() == seed.read_bytes()
+
+
+def test_published_figures_name_known_localities_and_indicators_and_a_source(cat):
+    rows = read_published(
+        FIXTURES / "published_figures.csv",
+        localities={loc["slug"] for loc in cat.localities},
+        indicators={i["code"] for i in cat.indicators},
+    )
+    assert len(rows) == 27
+    assert all(r.source for r in rows)
+    tracked_only = {r.indicator for r in rows} - {t["indicator"] for t in cat.targets}
+    assert tracked_only == {
+        "dti_score",
+        "on_time_resolution_rate",
+        "documents_sent_online_share",
+        "e_customs_enterprise_share",
+        "hospital_software_share",
+    }
+
+
+# ----------------------------------------------------------------- broken fixtures are refused with a location
+
+
+@pytest.fixture
+def broken(tmp_path):
+    root = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, root)
+    return root
+
+
+def _replace(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def _errors(root: Path) -> str:
+    with pytest.raises(CatalogueError) as exc:
+        read_catalogue(root)
+    return str(exc.value)
+
+
+def test_a_quote_not_in_the_document_names_file_and_record(broken):
+    _replace(
+        broken / "catalogue/targets/hp-nq-03-2021.toml",
+        "Phấn đấu kinh tế số chiếm 25%",
+        "Phấn đấu kinh tế số chiếm 26%",
+    )
+    message = _errors(broken)
+    assert "hp-nq-03-2021.toml: target #10 (digital_economy_grdp_share 2025)" in message
+    assert "verbatim" in message
+
+
+def test_an_unknown_comparator_is_refused(broken):
+    _replace(
+        broken / "catalogue/targets/hn-ct-cds-2025-du-thao.toml", 'comparator = "~"', 'comparator = "about"'
+    )
+    assert "unknown comparator 'about'" in _errors(broken)
+
+
+def test_a_range_with_max_below_min_is_refused(broken):
+    _replace(broken / "catalogue/targets/hn-ct-cds-2025-du-thao.toml", "value_max = 7.5", "value_max = 6.5")
+    assert "value_max 6.5 is below value 7" in _errors(broken)
+
+
+def test_a_percent_target_over_100_is_refused(broken):
+    _replace(broken / "catalogue/targets/hp-kh-86-2022.toml", "value = 80\n", "value = 180\n")
+    assert (
+        "hp-kh-86-2022.toml: target #7 (fiber_household_subscriptions 2022): a percent target must lie within 0–100"
+        in _errors(broken)
+    )
+
+
+def test_an_unknown_indicator_and_a_typo_key_are_both_reported(broken):
+    path = broken / "catalogue/targets/hp-kh-86-2022.toml"
+    _replace(path, 'indicator = "agencies_with_dt_plan"', 'indicator = "agencies_with_plan"')
+    _replace(path, 'comparator = "<="', 'comparater = "<="')
+    message = _errors(broken)
+    assert "unknown indicator 'agencies_with_plan'" in message
+    assert "unknown key 'comparater'" in message
+
+
+def test_invalid_toml_names_the_file(broken):
+    (broken / "catalogue/indicators.toml").write_text("[[indicator]\ncode = ", encoding="utf-8")
+    assert "indicators.toml: not valid TOML" in _errors(broken)
