@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -55,6 +56,65 @@ def target_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "applies_until": v["applies_until"].isoformat() if v["applies_until"] else None,
                 "source_document": f"{number}: {title}" if number else title,
                 "source_quote": " ".join(v["quote"].split()),
+            }
+        )
+    return rows
+
+
+PROGRESS_COLUMNS = (
+    *TARGET_COLUMNS,
+    "as_of",
+    "status",
+    "latest",
+    "latest_period",
+    "gap",
+    "completion",
+    "expected_completion",
+    "projected",
+    "required_pace_per_year",
+    "opensdg_status",
+    # Where the latest value comes from (entered, imported, published, demo): demo values are never
+    # presented as real figures.
+    "latest_origin",
+)
+
+
+def _figure(value: Any, digits: int = 4) -> float | None:
+    """A computed figure for publication: NaN/None stays empty (never a made-up number), else rounded."""
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(f) or math.isinf(f):
+        return None
+    return round(f, digits)
+
+
+def progress_rows(
+    targets: list[tuple[int, dict[str, Any]]], table: Any, *, as_of_code: str
+) -> list[dict[str, Any]]:
+    """Join each open-data target row with its assessment (`table`, indexed by target id)."""
+    records = table.to_dict(orient="index")
+    rows = []
+    for target_id, row in targets:
+        a = records.get(target_id, {})
+        latest_period = a.get("latest_period")
+        rows.append(
+            {
+                **row,
+                "as_of": as_of_code,
+                "status": a.get("status"),
+                "latest": _figure(a.get("latest")),
+                "latest_period": latest_period if isinstance(latest_period, str) else None,
+                "gap": _figure(a.get("gap")),
+                "completion": _figure(a.get("completion")),
+                "expected_completion": _figure(a.get("expected_completion")),
+                "projected": _figure(a.get("projected")),
+                "required_pace_per_year": _figure(a.get("required_pace_per_year")),
+                "opensdg_status": a.get("opensdg_status"),
+                "latest_origin": a.get("latest_origin") if isinstance(a.get("latest_origin"), str) else None,
             }
         )
     return rows

@@ -55,3 +55,11 @@ def date_to_time(day: dt.date) -> float:
     """A date as decimal years on the same scale as period ends: 2025-06-30 → 2025.5, 2025-12-31 → 2026.0."""
     days_in_month = calendar.monthrange(day.year, day.month)[1]
     return day.year + (day.month - 1) / 12 + day.day / days_in_month / 12
+
+
+def resolve_as_of(code: str | None, *, today: dt.date) -> tuple[str, float]:
+    """`?as_of=` → (code, decimal time). Empty means the last closed quarter. Raises ValueError (Vietnamese)."""
+    if not code:
+        year, quarter = last_closed_quarter(today)
+        code = f"{year}-Q{quarter}"
+    return code, period_end_time(code)

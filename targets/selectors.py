@@ -19,12 +19,13 @@ def target_detail(pk: int) -> Target:
     return targets_for_catalogue().get(pk=pk)
 
 
-def targets_for_open_data() -> list[dict]:
+def targets_for_open_data(*, with_id: bool = False) -> list[dict]:
     """Every target as plain values for the open-data files: one query (`values()`, no model instances)."""
     return list(
         Target.objects.order_by(
             "locality__slug", "indicator__pillar__order", "indicator__order", "level", "year"
         ).values(
+            *(("id",) if with_id else ()),
             "locality__slug",
             "indicator__pillar__slug",
             "indicator__code",

@@ -15,7 +15,9 @@ class TargetTable(tables.Table):
     level = tables.Column(verbose_name=_("Cấp"))
     year = tables.Column(verbose_name=_("Năm"))
     target = tables.Column(empty_values=(), verbose_name=_("Mục tiêu"), orderable=False)
-    document = tables.Column(accessor="document__number", verbose_name=_("Văn bản"), orderable=False)
+    document = tables.Column(
+        accessor="document__number", verbose_name=_("Văn bản"), orderable=False, empty_values=()
+    )
     applies_until = tables.DateColumn(verbose_name=_("Áp dụng đến"), format="d/m/Y")
 
     class Meta:
@@ -32,4 +34,5 @@ class TargetTable(tables.Table):
         return target_text(record)
 
     def render_document(self, value, record):
-        return value or record.document.title[:40] + "…"
+        title = record.document.title
+        return value or format_html('<span title="{}">{}…</span>', title, title[:32])

@@ -1,0 +1,193 @@
+"""Open data on progress: public, one row per target, the same figures as the engine for the same data."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+
+from targets import progress, services
+from targets.models import Actual, Indicator, Locality, Origin, Status, Target
+
+
+def _rows(response):
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def _approve(indicator: str, locality: str, code: str, value: str, level: str = "") -> None:
+    Actual.objects.create(
+        indicator=Indicator.objects.get(code=indicator),
+        locality=Locality.objects.get(slug=locality),
+        level=level,
+        period=services.period_get_or_create(code=code),
+        value=Decimal(value),
+        status=Status.APPROVED,
+        origin=Origin.ENTERED,
+    )
+
+
+def test_progress_csv_lists_every_target_with_its_assessment(client, catalogue):
+    response = client.get("/open-data/progress.csv", {"as_of": "2026-Q3"})
+    assert response.status_code == 200
+    rows = _rows(response)
+    assert len(rows) == Target.objects.count()
+    assert list(rows[0])[:14] == [
+        "locality",
+        "pillar",
+        "indicator_code",
+        "indicator_name",
+        "level",
+        "year",
+        "comparator",
+        "value",
+        "value_max",
+        "unit",
+        "higher_is_better",
+        "applies_until",
+        "source_document",
+        "source_quote",
+    ]
+    assert list(rows[0])[14:] == [
+        "as_of",
+        "status",
+        "latest",
+        "latest_period",
+        "gap",
+        "completion",
+        "expected_completion",
+        "projected",
+        "required_pace_per_year",
+        "opensdg_status",
+        "latest_origin",
+    ]
+    assert {r["as_of"] for r in rows} == {"2026-Q3"}
+    assert {r["status"] for r in rows} <= set(progress.STATUSES)
+
+
+def test_progress_figures_equal_the_engines_for_the_same_data(client, catalogue):
+    # Hà Nội e-payment accounts, "trên 50%" by 2025 and "trên 80%" by 2030; approved quarterly values.
+    for code, value in [("2025-Q1", "40"), ("2025-Q3", "44"), ("2026-Q1", "49"), ("2026-Q3", "53")]:
+        _approve("epayment_accounts", "ha-noi", code, value)
+    rows = _rows(client.get("/open-data/progress.csv", {"as_of": "2026-Q3"}))
+    row = next(
+        r
+        for r in rows
+        if (r["locality"], r["indicator_code"], r["year"]) == ("ha-noi", "epayment_accounts", "2030")
+    )
+    expected = progress.assess(
+        comparator=">",
+        target_value=80,
+        target_time=2031.0,
+        as_of=2026.75,
+        higher_is_better=True,
+        observations=[(2025.25, 40), (2025.75, 44), (2026.25, 49), (2026.75, 53)],
+    )
+    assert row["status"] == expected.status
+    assert float(row["latest"]) == pytest.approx(expected.latest)
+    assert row["latest_period"] == "2026-Q3" and row["latest_origin"] == "entered"
+    assert float(row["gap"]) == pytest.approx(expected.gap, abs=1e-4)
+    assert float(row["projected"]) == pytest.approx(expected.projected, abs=1e-4)
+    assert float(row["required_pace_per_year"]) == pytest.approx(expected.required_pace_per_year, abs=1e-4)
+    # The 2025 target "trên 50%": the latest value (53, 2026-Q3) satisfies it, so it counts as achieved.
+    row_2025 = next(
+        r
+        for r in rows
+        if (r["locality"], r["indicator_code"], r["year"]) == ("ha-noi", "epayment_accounts", "2025")
+    )
+    assert (row_2025["status"], row_2025["latest"]) == ("achieved", "53.0")
+
+
+def test_as_of_travels_back_in_time(client, catalogue):
+    for code, value in [("2024-Q4", "30"), ("2025-Q4", "45"), ("2026-Q3", "55")]:
+        _approve("epayment_accounts", "ha-noi", code, value)
+    then = _rows(client.get("/open-data/progress.csv", {"as_of": "2025-Q4"}))
+    now = _rows(client.get("/open-data/progress.csv", {"as_of": "2026-Q3"}))
+    key = ("ha-noi", "epayment_accounts", "2025")
+    then_row = next(r for r in then if (r["locality"], r["indicator_code"], r["year"]) == key)
+    now_row = next(r for r in now if (r["locality"], r["indicator_code"], r["year"]) == key)
+    assert (then_row["latest"], then_row["latest_period"], then_row["status"]) == (
+        "45.0",
+        "2025-Q4",
+        "missed",
+    )
+    assert (now_row["latest"], now_row["latest_period"], now_row["status"]) == ("55.0", "2026-Q3", "achieved")
+
+
+def test_district_targets_are_not_applicable_after_june_2025(client, catalogue):
+    rows = _rows(client.get("/open-data/progress.csv", {"as_of": "2026-Q3"}))
+    district = [r for r in rows if r["level"] == "district"]
+    assert len(district) == 6 and {r["status"] for r in district} == {"not_applicable"}
+
+
+def test_a_target_without_data_has_no_made_up_figures(client, catalogue):
+    rows = _rows(client.get("/open-data/progress.csv", {"as_of": "2026-Q3"}))
+    row = next(
+        r
+        for r in rows
+        if (r["locality"], r["indicator_code"], r["year"]) == ("da-nang", "open_datasets", "2030")
+    )
+    assert row["status"] == "insufficient_data"
+    assert (row["latest"], row["projected"], row["completion"], row["latest_period"]) == ("", "", "", "")
+
+
+def test_published_ranks_feed_the_rank_targets(client, catalogue):
+    rows = _rows(client.get("/open-data/progress.csv", {"as_of": "2026-Q3"}))
+    row = next(
+        r for r in rows if (r["locality"], r["indicator_code"], r["year"]) == ("ha-noi", "dti_rank", "2025")
+    )
+    # Hà Nội ranked 1st of 34 in the 2024 ranking (published): "nhóm 5 dẫn đầu" is achieved.
+    assert (row["status"], row["latest"], row["latest_period"], row["latest_origin"]) == (
+        "achieved",
+        "1.0",
+        "2024",
+        "published",
+    )
+
+
+def test_demo_values_are_labelled_in_the_json(client, catalogue):
+    services.demo_data_generate(today=dt.date(2026, 11, 22))
+    body = client.get("/open-data/progress.json", {"as_of": "2026-Q3"}).json()
+    assert body["meta"]["contains_demo_values"] is True
+    assert any(r["latest_origin"] == "demo" for r in body["data"])
+
+
+@pytest.mark.parametrize("bad", ["2026-Q5", "hôm qua", "1999", "2026Q3"])
+def test_a_bad_as_of_gets_a_clear_message(client, catalogue, bad):
+    response = client.get("/open-data/progress.csv", {"as_of": bad})
+    assert response.status_code == 400
+    assert "không hợp lệ" in response.content.decode() or "nằm ngoài" in response.content.decode()
+
+
+def test_progress_open_data_makes_three_queries_whatever_the_data_size(
+    client, catalogue, django_assert_num_queries
+):
+    with django_assert_num_queries(3):
+        client.get("/open-data/progress.json")
+    services.demo_data_generate(today=dt.date(2026, 11, 22))
+    with django_assert_num_queries(3):
+        client.get("/open-data/progress.json")
+
+
+def test_rollups_count_statuses_per_locality_and_pillar(catalogue):
+    from reports.selectors import progress_rollups
+
+    services.demo_data_generate(today=dt.date(2026, 11, 22))
+    rollups = progress_rollups(as_of=2026.75)
+    by_pillar = rollups["by_pillar"].reset_index()
+    hp_gov = by_pillar[
+        (by_pillar["locality"] == "hai-phong") & (by_pillar["pillar"] == "chinh-quyen-so")
+    ].iloc[0]
+    expected_total = Target.objects.filter(
+        locality__slug="hai-phong", indicator__pillar__slug="chinh-quyen-so"
+    ).count()
+    assert hp_gov["total"] == expected_total
+    assert sum(hp_gov[s] for s in progress.STATUSES) == expected_total
+    assert hp_gov["not_applicable"] == 3  # the district-level dossier targets of 2023, 2025 and 2030
+    by_locality = rollups["by_locality"]
+    assert by_locality["total"].sum() == Target.objects.count()
+    behind = rollups["most_behind"].reset_index()
+    assert (behind.groupby(["locality", "pillar"]).size() <= 3).all()
+    assert not behind["status"].isin(["achieved", "not_applicable"]).any()
