@@ -2,27 +2,181 @@
 
 Every view asks here first; nothing checks roles ad hoc. Outside a user's scope the answer is 404
 (not 403), so that a page reveals nothing about what exists.
+
+Roles (per department membership):
+- editor: sees and edits only the indicators assigned to that department, in its locality;
+- reviewer: sees every department of the locality, approves/returns, locks quarters, assigns indicators;
+- viewer: reads the locality's data and dashboards, changes nothing.
+Superusers administer everything.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
+from django.http import Http404
 
-from .models import Locality, Membership
+from .models import Actual, Assignment, Department, Locality, Membership, Role
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What one user may reach, read once per request (one query) and cached on the user object."""
+
+    authenticated: bool
+    superuser: bool
+    editor_departments: frozenset[int] = field(default_factory=frozenset)
+    reviewer_localities: frozenset[int] = field(default_factory=frozenset)
+    viewer_localities: frozenset[int] = field(default_factory=frozenset)
+    member_localities: frozenset[int] = field(default_factory=frozenset)
+    department_localities: dict[int, int] = field(default_factory=dict)
+
+
+def scope(user: AnyUser) -> Scope:
+    if not user.is_authenticated or not user.is_active:
+        return Scope(authenticated=False, superuser=False)
+    cached = getattr(user, "_dti_scope", None)
+    if cached is not None:
+        return cached
+    rows = list(
+        Membership.objects.filter(user=user).values_list("department_id", "department__locality_id", "role")
+    )
+    result = Scope(
+        authenticated=True,
+        superuser=user.is_superuser,
+        editor_departments=frozenset(d for d, _, r in rows if r == Role.EDITOR),
+        reviewer_localities=frozenset(loc for _, loc, r in rows if r == Role.REVIEWER),
+        viewer_localities=frozenset(loc for _, loc, r in rows if r == Role.VIEWER),
+        member_localities=frozenset(loc for _, loc, _ in rows),
+        department_localities={d: loc for d, loc, _ in rows},
+    )
+    user._dti_scope = result
+    return result
+
+
+# --------------------------------------------------------------------------- reading
+
+
 def catalogue_visible(user: AnyUser) -> bool:
     """The catalogue (targets, quotes, documents) is for every signed-in user; the public has open data."""
-    return bool(user.is_authenticated and user.is_active)
+    return scope(user).authenticated
 
 
 def localities_for(user: AnyUser) -> QuerySet[Locality]:
     """Localities whose figures the user may read: superusers all, members their departments' localities."""
-    if not user.is_authenticated or not user.is_active:
+    s = scope(user)
+    if not s.authenticated:
         return Locality.objects.none()
-    if user.is_superuser:
+    if s.superuser:
         return Locality.objects.all()
-    return Locality.objects.filter(pk__in=Membership.objects.filter(user=user).values("department__locality"))
+    return Locality.objects.filter(pk__in=s.member_localities)
+
+
+def can_read_locality(user: AnyUser, locality: Locality) -> bool:
+    s = scope(user)
+    return s.superuser or locality.pk in s.member_localities
+
+
+def actual_readable(user: AnyUser, actual: Actual) -> bool:
+    """Reviewers and viewers read their locality's values; editors only the values of their assignments."""
+    s = scope(user)
+    if (
+        s.superuser
+        or actual.locality_id in s.reviewer_localities
+        or actual.locality_id in s.viewer_localities
+    ):
+        return True
+    return Assignment.objects.filter(
+        department_id__in=s.editor_departments,
+        department__locality_id=actual.locality_id,
+        indicator_id=actual.indicator_id,
+        level=actual.level,
+    ).exists()
+
+
+def get_readable_actual(user: AnyUser, pk: int) -> Actual:
+    actual = Actual.objects.select_related("indicator", "locality", "period").filter(pk=pk).first()
+    if actual is None or not actual_readable(user, actual):
+        raise Http404
+    return actual
+
+
+# --------------------------------------------------------------------------- entering
+
+
+def entry_departments(user: AnyUser) -> QuerySet[Department]:
+    """Departments the user enters figures for (editor memberships; superusers: every department)."""
+    s = scope(user)
+    if not s.authenticated:
+        return Department.objects.none()
+    qs = Department.objects.select_related("locality").order_by("locality__name", "name")
+    if s.superuser:
+        return qs
+    return qs.filter(pk__in=s.editor_departments)
+
+
+def get_entry_department(
+    user: AnyUser, department_id: int | str | None, *, departments: list[Department] | None = None
+) -> Department:
+    """The department whose form the user opens: the given one if in scope, the only one otherwise; else 404."""
+    if departments is None:
+        departments = list(entry_departments(user))
+    if department_id in (None, ""):
+        if len(departments) == 1:
+            return departments[0]
+        raise Http404
+    try:
+        wanted = int(department_id)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+    for dept in departments:
+        if dept.pk == wanted:
+            return dept
+    raise Http404
+
+
+def can_edit_for_department(user: AnyUser, department: Department) -> bool:
+    s = scope(user)
+    return s.superuser or department.pk in s.editor_departments
+
+
+# --------------------------------------------------------------------------- reviewing
+
+
+def review_localities(user: AnyUser) -> QuerySet[Locality]:
+    s = scope(user)
+    if not s.authenticated:
+        return Locality.objects.none()
+    if s.superuser:
+        return Locality.objects.filter(valid_to__isnull=True)
+    return Locality.objects.filter(pk__in=s.reviewer_localities)
+
+
+def can_review(user: AnyUser, locality: Locality | int) -> bool:
+    s = scope(user)
+    locality_id = locality if isinstance(locality, int) else locality.pk
+    return s.superuser or locality_id in s.reviewer_localities
+
+
+def get_review_locality(user: AnyUser, slug: str | None) -> Locality:
+    """The locality the reviewer works on: `?locality=` if in scope, the only one otherwise; else 404."""
+    localities = list(review_localities(user))
+    if not slug:
+        if len(localities) == 1:
+            return localities[0]
+        raise Http404
+    for loc in localities:
+        if loc.slug == slug:
+            return loc
+    raise Http404
+
+
+def reviewable_actuals(user: AnyUser) -> QuerySet[Actual]:
+    s = scope(user)
+    if s.superuser:
+        return Actual.objects.all()
+    return Actual.objects.filter(locality_id__in=s.reviewer_localities)

@@ -476,6 +476,15 @@ class Origin(models.TextChoices):
     DEMO = "demo", _("dữ liệu minh hoạ")
 
 
+def evidence_upload_to(instance: Actual, filename: str) -> str:
+    """Evidence is stored under a random name (the original name never reaches the file system)."""
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"evidence/{uuid.uuid4().hex}{suffix}"
+
+
 class Actual(models.Model):
     """A reported figure: indicator × locality × level × period."""
 
@@ -491,12 +500,35 @@ class Actual(models.Model):
     )
     value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=4)
     note = models.TextField(_("ghi chú"), blank=True)
-    evidence_file = models.FileField(_("tệp minh chứng"), upload_to="evidence/%Y/", blank=True)
+    evidence_file = models.FileField(
+        _("tệp minh chứng"), upload_to=evidence_upload_to, blank=True, max_length=200
+    )
+    evidence_name = models.CharField(_("tên tệp minh chứng"), max_length=255, blank=True)
     evidence_url = models.URLField(_("đường dẫn minh chứng"), max_length=500, blank=True)
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     origin = models.CharField(_("nguồn gốc"), max_length=16, choices=Origin.choices, default=Origin.ENTERED)
     source = models.CharField(_("nguồn công bố"), max_length=500, blank=True)
     ranked_among = models.PositiveSmallIntegerField(_("xếp hạng trong số"), null=True, blank=True)
+    department = models.ForeignKey(
+        "Department",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị nhập"),
+    )
+    outlier_confirmed = models.BooleanField(_("đã xác nhận giá trị bất thường"), default=False)
+    review_comment = models.TextField(_("ý kiến thẩm định"), blank=True)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("thẩm định lúc"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thẩm định bởi"),
+    )
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     updated_by = models.ForeignKey(

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
+
 from django.db.models import QuerySet
 
-from .models import Target
+from .models import (
+    Actual,
+    Assignment,
+    Department,
+    Locality,
+    LocalityPeriod,
+    PeriodKind,
+    ReportingPeriod,
+    Status,
+    Target,
+)
+from .periods import default_deadline, quarter_of
 
 
 def targets_for_catalogue() -> QuerySet[Target]:
@@ -48,8 +62,6 @@ def targets_for_open_data(*, with_id: bool = False) -> list[dict]:
 
 def actuals_for_series(*, indicator_id: int, locality_id: int, level: str) -> list:
     """A series' approved values (published and demo included), newest first, with periods: one query."""
-    from .models import Actual
-
     return list(
         Actual.objects.filter(
             indicator_id=indicator_id, locality_id=locality_id, level=level, status="approved"
@@ -57,3 +69,325 @@ def actuals_for_series(*, indicator_id: int, locality_id: int, level: str) -> li
         .select_related("period")
         .order_by("-period__year", "-period__quarter")
     )
+
+
+# --------------------------------------------------------------------------- data entry and review
+
+OPEN_QUARTERS = 5  # the current quarter and the four before it
+
+
+def entry_period_codes(today: dt.date) -> list[str]:
+    """Periods offered for entry: the current quarter, the four before it, and last year (annual figures)."""
+    year, quarter = quarter_of(today)
+    codes = []
+    for _ in range(OPEN_QUARTERS):
+        codes.append(f"{year}-Q{quarter}")
+        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    codes.append(str(today.year - 1))
+    return codes
+
+
+def deadline_for(locality: Locality, period: ReportingPeriod, override: dt.date | None) -> dt.date:
+    """The locality's override, else the 6th (configurable) of the quarter's last month (Circular 02/2023);
+    an annual figure is due with the first quarter of the next year."""
+    if override is not None:
+        return override
+    if period.kind == PeriodKind.QUARTER and period.quarter:
+        return default_deadline(period.year, period.quarter, locality.quarterly_deadline_day)
+    return default_deadline(period.year + 1, 1, locality.quarterly_deadline_day)
+
+
+@dataclass
+class PeriodState:
+    period: ReportingPeriod
+    deadline: dt.date
+    locked: bool
+    locked_at: dt.datetime | None = None
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.deadline - today).days
+
+
+def period_states(locality: Locality, periods: list[ReportingPeriod]) -> dict[int, PeriodState]:
+    """Deadline and lock of each period for a locality: one query."""
+    overrides = {
+        lp.period_id: lp for lp in LocalityPeriod.objects.filter(locality=locality, period__in=periods)
+    }
+    out = {}
+    for p in periods:
+        lp = overrides.get(p.pk)
+        out[p.pk] = PeriodState(
+            period=p,
+            deadline=deadline_for(locality, p, lp.deadline if lp else None),
+            locked=bool(lp and lp.is_locked),
+            locked_at=lp.locked_at if lp else None,
+        )
+    return out
+
+
+def _series_of(department_ids: list[int], kind: str) -> list[Assignment]:
+    frequency = "quarterly" if kind == PeriodKind.QUARTER else "annual"
+    return list(
+        Assignment.objects.filter(department_id__in=department_ids, indicator__frequency=frequency)
+        .select_related("indicator", "indicator__pillar", "department", "department__locality")
+        .order_by("indicator__pillar__order", "indicator__order", "level")
+    )
+
+
+@dataclass
+class WorklistLine:
+    department: Department
+    state: PeriodState
+    assigned: int = 0
+    entered: int = 0
+    submitted: int = 0
+    approved: int = 0
+    returned: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.assigned - self.entered
+
+
+def worklist(departments: list[Department], periods: list[ReportingPeriod]) -> list[WorklistLine]:
+    """Per department × period: assigned / entered / submitted / approved / returned. Three queries."""
+    if not departments:
+        return []
+    dept_ids = [d.pk for d in departments]
+    assignments = list(
+        Assignment.objects.filter(department_id__in=dept_ids).values_list(
+            "department_id", "indicator_id", "level", "indicator__frequency"
+        )
+    )
+    localities = {d.locality_id for d in departments}
+    actuals = {
+        (loc, ind, level, pid): status
+        for loc, ind, level, pid, status in Actual.objects.filter(
+            locality_id__in=localities, period__in=periods, indicator_id__in={a[1] for a in assignments}
+        ).values_list("locality_id", "indicator_id", "level", "period_id", "status")
+    }
+    locks = {
+        (lp.locality_id, lp.period_id): lp
+        for lp in LocalityPeriod.objects.filter(locality_id__in=localities, period__in=periods)
+    }
+    lines = []
+    for d in departments:
+        for p in periods:
+            lp = locks.get((d.locality_id, p.pk))
+            state = PeriodState(
+                period=p,
+                deadline=deadline_for(d.locality, p, lp.deadline if lp else None),
+                locked=bool(lp and lp.is_locked),
+            )
+            line = WorklistLine(department=d, state=state)
+            frequency = "quarterly" if p.kind == PeriodKind.QUARTER else "annual"
+            for dept_id, ind, level, freq in assignments:
+                if dept_id != d.pk or freq != frequency:
+                    continue
+                if level == "district" and p.starts_on > dt.date(2025, 6, 30):
+                    continue
+                line.assigned += 1
+                status = actuals.get((d.locality_id, ind, level, p.pk))
+                if status is None:
+                    continue
+                line.entered += 1
+                line.submitted += status in (Status.SUBMITTED, Status.APPROVED)
+                line.approved += status == Status.APPROVED
+                line.returned += status == Status.RETURNED
+            lines.append(line)
+    return lines
+
+
+@dataclass
+class EntryLine:
+    assignment: Assignment
+    actual: Actual | None
+    previous: list[tuple[str, float]] = field(default_factory=list)  # (period code, value), oldest first
+    target: object | None = None  # the next target (Target) due for the series
+
+    @property
+    def key(self) -> str:
+        return str(self.assignment.pk)
+
+    @property
+    def editable(self) -> bool:
+        return self.actual is None or self.actual.status in (Status.DRAFT, Status.RETURNED)
+
+
+def entry_lines(department: Department, period: ReportingPeriod) -> list[EntryLine]:
+    """The entry form of a department for a period: four queries whatever the number of indicators."""
+    assignments = [
+        a
+        for a in _series_of([department.pk], period.kind)
+        if not (a.level == "district" and period.starts_on > dt.date(2025, 6, 30))
+    ]
+    ind_ids = {a.indicator_id for a in assignments}
+    current = {
+        (a.indicator_id, a.level): a
+        for a in Actual.objects.filter(
+            locality_id=department.locality_id, period=period, indicator_id__in=ind_ids
+        ).select_related("updated_by")
+    }
+    previous: dict[tuple[int, str], list[tuple[str, float]]] = {}
+    for ind, level, code, value in (
+        Actual.objects.filter(
+            locality_id=department.locality_id,
+            indicator_id__in=ind_ids,
+            period__kind=period.kind,
+            period__ends_on__lt=period.starts_on,
+            status__in=[Status.SUBMITTED, Status.APPROVED],
+        )
+        .order_by("period__year", "period__quarter")
+        .values_list("indicator_id", "level", "period__code", "value")
+    ):
+        previous.setdefault((ind, level), []).append((code, float(value)))
+    targets: dict[tuple[int, str], Target] = {}
+    for t in Target.objects.filter(
+        locality_id=department.locality_id, indicator_id__in=ind_ids, year__gte=period.year
+    ).order_by("-year"):
+        targets[(t.indicator_id, t.level)] = t  # the nearest year wins (ordered descending)
+    return [
+        EntryLine(
+            assignment=a,
+            actual=current.get((a.indicator_id, a.level)),
+            previous=previous.get((a.indicator_id, a.level), [])[-4:],
+            target=targets.get((a.indicator_id, a.level)),
+        )
+        for a in assignments
+    ]
+
+
+@dataclass
+class ReviewLine:
+    actual: Actual
+    previous: float | None
+    warning: str | None
+
+    @property
+    def change(self) -> float | None:
+        return None if self.previous is None else float(self.actual.value) - self.previous
+
+
+@dataclass
+class DepartmentReview:
+    department: Department
+    assigned: int = 0
+    entered: int = 0
+    submitted: int = 0
+    approved: int = 0
+    returned: int = 0
+    late: bool = False
+    lines: list[ReviewLine] = field(default_factory=list)
+
+
+def review_overview(
+    locality: Locality, period: ReportingPeriod, *, today: dt.date
+) -> tuple[PeriodState, list[DepartmentReview]]:
+    """The reviewer's page: per department its progress and its values awaiting review. Five queries."""
+    from .outliers import outlier_warning
+
+    state = period_states(locality, [period])[period.pk]
+    departments = list(Department.objects.filter(locality=locality).order_by("name"))
+    assignments = _series_of([d.pk for d in departments], period.kind)
+    by_series = {(a.indicator_id, a.level): a.department_id for a in assignments}
+    actuals = list(
+        Actual.objects.filter(locality=locality, period=period)
+        .select_related("indicator", "updated_by")
+        .order_by("indicator__pillar__order", "indicator__order", "level")
+    )
+    history: dict[tuple[int, str], list[float]] = {}
+    for ind, level, value in (
+        Actual.objects.filter(
+            locality=locality,
+            period__kind=period.kind,
+            period__ends_on__lt=period.starts_on,
+            status__in=[Status.SUBMITTED, Status.APPROVED],
+        )
+        .order_by("period__year", "period__quarter")
+        .values_list("indicator_id", "level", "value")
+    ):
+        history.setdefault((ind, level), []).append(float(value))
+    reviews = {d.pk: DepartmentReview(department=d) for d in departments}
+    for a in assignments:
+        if a.level == "district" and period.starts_on > dt.date(2025, 6, 30):
+            continue
+        reviews[a.department_id].assigned += 1
+    for actual in actuals:
+        dept_id = by_series.get((actual.indicator_id, actual.level))
+        if dept_id is None:
+            continue
+        r = reviews[dept_id]
+        r.entered += 1
+        r.submitted += actual.status in (Status.SUBMITTED, Status.APPROVED)
+        r.approved += actual.status == Status.APPROVED
+        r.returned += actual.status == Status.RETURNED
+        if actual.status == Status.SUBMITTED:
+            prev = history.get((actual.indicator_id, actual.level), [])
+            scale = (
+                100.0
+                if actual.indicator.unit in ("percent", "growth_rate")
+                else max(abs(float(actual.value)), 1.0)
+            )
+            warning = outlier_warning(prev, float(actual.value), scale=scale) if prev else None
+            r.lines.append(ReviewLine(actual=actual, previous=prev[-1] if prev else None, warning=warning))
+    for r in reviews.values():
+        r.late = today > state.deadline and r.submitted < r.assigned
+    return state, [r for r in reviews.values() if r.assigned or r.entered]
+
+
+def actual_history(actual: Actual) -> list[dict]:
+    """Every recorded version of a value, newest first, with what changed: one query."""
+    records = list(actual.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    out = []
+    for i, rec in enumerate(records):
+        older = records[i + 1] if i + 1 < len(records) else None
+        changes = []
+        for name in ("value", "status", "note", "evidence_url", "evidence_name", "review_comment"):
+            new, old = getattr(rec, name), getattr(older, name) if older else None
+            if older is None and name not in ("value", "status"):
+                continue
+            if new != old:
+                changes.append((name, old, new))
+        out.append(
+            {
+                "when": rec.history_date,
+                "who": rec.history_user,
+                "reason": rec.history_change_reason or "",
+                "kind": rec.history_type,
+                "changes": changes,
+                "version": rec.version,
+            }
+        )
+    return out
+
+
+@dataclass
+class AssignableSeries:
+    indicator: object
+    level: str
+    department_id: int | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.indicator.pk}-{self.level or 'none'}"
+
+
+def assignable_series(locality: Locality) -> list[AssignableSeries]:
+    """Every indicator × level the locality has a target for, with its current department. Two queries."""
+    from .models import Indicator
+
+    keys = sorted(
+        set(Target.objects.filter(locality=locality).values_list("indicator_id", "level")),
+    )
+    current = {
+        (ind, level): dept
+        for ind, level, dept in Assignment.objects.filter(department__locality=locality).values_list(
+            "indicator_id", "level", "department_id"
+        )
+    }
+    indicators = Indicator.objects.in_bulk({k[0] for k in keys})
+    series = [
+        AssignableSeries(indicator=indicators[ind], level=level, department_id=current.get((ind, level)))
+        for ind, level in keys
+    ]
+    return sorted(series, key=lambda s: (s.indicator.pillar_id, s.indicator.order, s.level))

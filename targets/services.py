@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from .catalogue import CatalogueError, read_catalogue, read_published
 from .models import (
@@ -201,8 +201,13 @@ def period_get_or_create(*, code: str) -> ReportingPeriod:
         starts, ends = quarter_bounds(year, quarter)
         kind = PeriodKind.QUARTER
     period = ReportingPeriod(code=code, kind=kind, year=year, quarter=quarter, starts_on=starts, ends_on=ends)
-    period.full_clean()
-    period.save()
+    # Built from a parsed code, so the row is valid; the database constraints back that up.
+    period.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            period.save()
+    except IntegrityError:  # created meanwhile by a concurrent request
+        return ReportingPeriod.objects.get(code=code)
     return period
 
 
@@ -435,6 +440,14 @@ DEMO_DEPARTMENTS: dict[str, list[tuple[str, str, str]]] = {
     ],
 }
 
+# Which demo department reports which pillar's indicators (every series with a target in the locality).
+DEMO_PILLAR_OWNERS: dict[str, str] = {
+    "chinh-quyen-so": "van-phong-ubnd",
+    "kinh-te-so": "so-tai-chinh",
+    "xa-hoi-so": "so-khcn",
+    "dti": "so-khcn",
+}
+
 # (username, password, [(locality, department code, role)], superuser)
 DEMO_ACCOUNTS: list[tuple[str, str, list[tuple[str, str, str]], bool]] = [
     ("admin", "admin-demo-2026", [], True),
@@ -464,6 +477,18 @@ def demo_accounts_create() -> list[tuple[str, str, str]]:
                     locality=loc, code=code, defaults={"name": name, "name_en": name_en}
                 )
                 departments[(slug, code)] = dept
+        from .models import Assignment
+
+        for slug, code, indicator_id, level in (
+            Target.objects.filter(locality__slug__in=DEMO_DEPARTMENTS)
+            .values_list("locality__slug", "indicator__pillar__slug", "indicator_id", "level")
+            .distinct()
+        ):
+            owner = departments[(slug, DEMO_PILLAR_OWNERS[code])]
+            if not Assignment.objects.filter(
+                department__locality=owner.locality, indicator_id=indicator_id, level=level
+            ).exists():
+                Assignment.objects.create(department=owner, indicator_id=indicator_id, level=level)
         for username, password, memberships, superuser in DEMO_ACCOUNTS:
             user = User.objects.filter(username=username).first() or User(username=username)
             user.is_staff = superuser
@@ -478,4 +503,497 @@ def demo_accounts_create() -> list[tuple[str, str, str]]:
                 f"{Role(role).label} · {departments[(s, c)].name} ({s})" for s, c, role in memberships
             )
             out.append((username, password, roles or "quản trị hệ thống"))
+    return out
+
+
+# --------------------------------------------------------------------------- quarterly data entry
+
+
+@dataclass
+class EntryRow:
+    """One field of the entry form as typed: the service parses and checks it."""
+
+    key: str
+    indicator: Indicator
+    level: str
+    raw_value: str
+    note: str = ""
+    evidence_url: str = ""
+    evidence_file: object | None = None  # an UploadedFile
+    version: int = 0  # the version the editor saw; 0 = there was no value
+    confirm_outlier: bool = False
+
+
+@dataclass(frozen=True)
+class Conflict:
+    theirs: Decimal | None
+    yours: str
+    by: str
+    at: dt.datetime | None
+
+
+class EntryError(Exception):
+    """A save refused as a whole: messages per row key and field; nothing was written."""
+
+    def __init__(
+        self,
+        *,
+        errors: dict[str, dict[str, list[str]]] | None = None,
+        warnings: dict[str, str] | None = None,
+        conflicts: dict[str, Conflict] | None = None,
+        general: list[str] | None = None,
+    ):
+        self.errors = errors or {}
+        self.warnings = warnings or {}
+        self.conflicts = conflicts or {}
+        self.general = general or []
+        super().__init__("; ".join(self.general) or "entry refused")
+
+
+@dataclass(frozen=True)
+class SaveReport:
+    saved: int
+    submitted: int
+    unchanged: int
+
+
+EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+
+def _locality_period(locality: Locality, period: ReportingPeriod, *, for_update: bool = False):
+    from .models import LocalityPeriod
+
+    qs = LocalityPeriod.objects.filter(locality=locality, period=period)
+    if for_update:
+        qs = qs.select_for_update()
+    return qs.first()
+
+
+def _refuse_if_locked(locality: Locality, period: ReportingPeriod, *, for_update: bool = False) -> None:
+    lp = _locality_period(locality, period, for_update=for_update)
+    if lp is not None and lp.is_locked:
+        raise EntryError(
+            general=[f"Kỳ báo cáo {period.code} của {locality.name} đã khoá: không thể thay đổi số liệu."]
+        )
+
+
+def _refuse_if_not_started(period: ReportingPeriod, today: dt.date) -> None:
+    if period.starts_on > today:
+        raise EntryError(general=[f"Kỳ báo cáo {period.code} chưa bắt đầu: chưa thể nhập số liệu."])
+
+
+def actuals_save(
+    *,
+    user,
+    department: Department,
+    period: ReportingPeriod,
+    rows: list[EntryRow],
+    submit: bool,
+    origin: str = Origin.ENTERED,
+    today: dt.date | None = None,
+) -> SaveReport:
+    """Save an entry form all-or-nothing: drafts, or drafts then submitted with `submit=True`.
+
+    Every row is parsed and checked first (unit range, assignment, status, version, evidence, outlier
+    confirmation); any problem raises EntryError with the message next to its row and writes nothing.
+    Optimistic locking: a row whose stored version differs from the one the editor saw is a conflict
+    showing both values — never a silent overwrite.
+    """
+    from django.utils import timezone
+
+    from . import access
+    from .evidence import check_evidence
+    from .models import Assignment, validate_value_for_unit
+    from .numbers import NumberError, parse_number
+    from .outliers import outlier_warning
+
+    if not access.can_edit_for_department(user, department):
+        raise EntryError(general=["Bạn không có quyền nhập số liệu cho đơn vị này."])
+    today = today or timezone.localdate()
+    locality = department.locality
+    _refuse_if_not_started(period, today)
+    _refuse_if_locked(locality, period)
+
+    assigned = set(Assignment.objects.filter(department=department).values_list("indicator_id", "level"))
+    keys = [(r.indicator.pk, r.level) for r in rows]
+    existing = {
+        (a.indicator_id, a.level): a
+        for a in Actual.objects.filter(
+            locality=locality, period=period, indicator_id__in=[k[0] for k in keys]
+        )
+    }
+    history = _previous_values(locality, period, keys)
+
+    errors: dict[str, dict[str, list[str]]] = {}
+    warnings: dict[str, str] = {}
+    conflicts: dict[str, Conflict] = {}
+    plan: list[tuple[EntryRow, Actual | None, Decimal, str | None]] = []
+
+    def err(row: EntryRow, name: str, message: str) -> None:
+        errors.setdefault(row.key, {}).setdefault(name, []).append(message)
+
+    for row in rows:
+        ind = row.indicator
+        current = existing.get((ind.pk, row.level))
+        if (ind.pk, row.level) not in assigned:
+            err(row, "value", "Chỉ tiêu này không được giao cho đơn vị của bạn.")
+            continue
+        if period.kind == PeriodKind.QUARTER and ind.frequency != "quarterly":
+            err(row, "value", "Chỉ tiêu này báo cáo theo năm, không theo quý.")
+            continue
+        if period.kind == PeriodKind.YEAR and ind.frequency != "annual":
+            err(row, "value", "Chỉ tiêu này báo cáo theo quý, không theo năm.")
+            continue
+        if row.level == Level.DISTRICT and period.starts_on > dt.date(2025, 6, 30):
+            err(row, "value", "Cấp huyện đã chấm dứt hoạt động từ 01/7/2025: không còn báo cáo ở cấp này.")
+            continue
+        raw = (row.raw_value or "").strip()
+        if current is not None and current.status not in EDITABLE_STATUSES:
+            if raw and _same_number(raw, current.value, ind.unit):
+                continue  # a read-only value sent back unchanged
+            if raw or row.note.strip() != current.note.strip():
+                label = Status(current.status).label
+                err(row, "value", f"Giá trị đang ở trạng thái “{label}”: không thể sửa.")
+            continue
+        if not raw:
+            if current is not None:
+                err(row, "value", f"Vui lòng nhập giá trị (giá trị đã lưu: {_fmt(current.value)}).")
+            elif row.note.strip() or row.evidence_url.strip() or row.evidence_file:
+                err(row, "value", "Có ghi chú hoặc minh chứng nhưng chưa nhập giá trị.")
+            continue
+        try:
+            value = parse_number(raw, whole=ind.unit in (Unit.COUNT, Unit.RANK, Unit.MILESTONE))
+            validate_value_for_unit(ind.unit, value)
+        except NumberError as exc:
+            err(row, "value", str(exc))
+            continue
+        except ValidationError as exc:
+            err(row, "value", " ".join(exc.message_dict.get("value", exc.messages)))
+            continue
+        seen_version = row.version
+        if (current is None and seen_version != 0) or (
+            current is not None and current.version != seen_version
+        ):
+            conflicts[row.key] = Conflict(
+                theirs=current.value if current else None,
+                yours=raw,
+                by=str(current.updated_by) if current and current.updated_by else "",
+                at=current.updated_at if current else None,
+            )
+            continue
+        url = row.evidence_url.strip()
+        if url:
+            from django.core.validators import URLValidator
+
+            try:
+                URLValidator(schemes=["http", "https"])(url)
+            except ValidationError:
+                err(row, "evidence_url", "Đường dẫn minh chứng phải là một địa chỉ http(s) hợp lệ.")
+        kind = None
+        if row.evidence_file is not None:
+            size = getattr(row.evidence_file, "size", 0) or 0
+            if size > 10 * 1024 * 1024:
+                err(row, "evidence_file", "Tệp minh chứng vượt quá 10 MB.")
+            else:
+                data = row.evidence_file.read()
+                row.evidence_file.seek(0)
+                kind, message = check_evidence(data)
+                if message:
+                    err(row, "evidence_file", message)
+        changed_value = current is None or value != current.value
+        if changed_value:
+            previous = history.get((ind.pk, row.level), [])
+            scale = 100.0 if ind.unit in (Unit.PERCENT, Unit.GROWTH_RATE) else max(abs(float(value)), 1.0)
+            warning = (
+                outlier_warning(previous, float(value), scale=scale) if ind.unit != Unit.MILESTONE else None
+            )
+            if warning:
+                if not row.confirm_outlier:
+                    warnings[row.key] = warning
+                elif not row.note.strip():
+                    err(row, "note", "Giá trị bất thường: vui lòng ghi chú lý do trước khi xác nhận.")
+        plan.append((row, current, value, kind))
+
+    if errors or warnings or conflicts:
+        raise EntryError(errors=errors, warnings=warnings, conflicts=conflicts)
+
+    saved = submitted = unchanged = 0
+    now = timezone.now()
+    reason = "Gửi duyệt" if submit else "Lưu nháp"
+    try:
+        with transaction.atomic():
+            _refuse_if_locked(locality, period, for_update=True)
+            for row, current, value, _kind in plan:
+                if current is not None:
+                    # Re-read under a row lock: the version seen must still be the stored one.
+                    current = Actual.objects.select_for_update().get(pk=current.pk)
+                    if current.version != row.version or current.status not in EDITABLE_STATUSES:
+                        raise EntryError(
+                            conflicts={
+                                row.key: Conflict(
+                                    theirs=current.value,
+                                    yours=row.raw_value,
+                                    by=str(current.updated_by or ""),
+                                    at=current.updated_at,
+                                )
+                            }
+                        )
+                actual = current or Actual(
+                    indicator=row.indicator, locality=locality, level=row.level, period=period, origin=origin
+                )
+                new_note = row.note.strip()
+                changes = (
+                    current is None
+                    or value != current.value
+                    or new_note != current.note
+                    or (row.evidence_url.strip() and row.evidence_url.strip() != current.evidence_url)
+                    or row.evidence_file is not None
+                )
+                if not changes and not submit:
+                    unchanged += 1
+                    continue
+                actual.value = value
+                actual.note = new_note
+                if row.evidence_url.strip():
+                    actual.evidence_url = row.evidence_url.strip()
+                if row.evidence_file is not None:
+                    actual.evidence_file.save(row.evidence_file.name, row.evidence_file, save=False)
+                    actual.evidence_name = row.evidence_file.name[:255]
+                actual.outlier_confirmed = row.confirm_outlier
+                actual.department = department
+                actual.updated_by = user
+                if origin != Origin.ENTERED or current is None:
+                    actual.origin = origin
+                if submit:
+                    actual.status = Status.SUBMITTED
+                    actual.submitted_at = now
+                    submitted += 1
+                elif current is None:
+                    actual.status = Status.DRAFT
+                if current is not None:
+                    actual.version = current.version + 1
+                actual._change_reason = reason
+                actual.save()
+                saved += 1
+    except IntegrityError as exc:
+        # Someone created the same value between our check and our insert.
+        raise EntryError(
+            general=["Một giá trị vừa được người khác lưu cùng lúc. Vui lòng tải lại trang."]
+        ) from exc
+    return SaveReport(saved=saved, submitted=submitted, unchanged=unchanged)
+
+
+def _fmt(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def _same_number(raw: str, stored: Decimal, unit: str) -> bool:
+    from .numbers import NumberError, parse_number
+
+    try:
+        return parse_number(raw, whole=unit in (Unit.COUNT, Unit.RANK, Unit.MILESTONE)) == stored
+    except NumberError:
+        return False
+
+
+def _previous_values(
+    locality: Locality, period: ReportingPeriod, keys: list[tuple[int, str]]
+) -> dict[tuple[int, str], list[float]]:
+    """Each series' submitted/approved values before `period`, oldest first (one query)."""
+    out: dict[tuple[int, str], list[float]] = {}
+    rows = (
+        Actual.objects.filter(
+            locality=locality,
+            indicator_id__in={k[0] for k in keys},
+            period__kind=period.kind,
+            period__ends_on__lt=period.starts_on,
+            status__in=[Status.SUBMITTED, Status.APPROVED],
+        )
+        .order_by("period__year", "period__quarter")
+        .values_list("indicator_id", "level", "value")
+    )
+    for ind_id, level, value in rows:
+        out.setdefault((ind_id, level), []).append(float(value))
+    return out
+
+
+class ReviewError(Exception):
+    """A review action refused; the message is for the reviewer. Nothing was written."""
+
+
+def actuals_review(*, user, actual_ids: list[int], approve: bool, comment: str = "") -> int:
+    """Approve submitted values, or return them with a required comment. All or nothing."""
+    from django.utils import timezone
+
+    from . import access
+
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise ReviewError("Vui lòng ghi ý kiến khi trả lại số liệu.")
+    with transaction.atomic():
+        actuals = list(
+            Actual.objects.select_for_update().filter(pk__in=actual_ids).select_related("locality", "period")
+        )
+        if len(actuals) != len(set(actual_ids)) or not actuals:
+            raise ReviewError("Không tìm thấy số liệu cần thẩm định.")
+        for a in actuals:
+            if not access.can_review(user, a.locality_id):
+                raise ReviewError("Bạn không có quyền thẩm định số liệu này.")
+            if a.status != Status.SUBMITTED:
+                raise ReviewError(
+                    f"Chỉ số liệu “đã gửi” mới được thẩm định ({a.indicator_id}, {a.period.code})."
+                )
+        for lp_key in {(a.locality_id, a.period_id) for a in actuals}:
+            a = next(x for x in actuals if (x.locality_id, x.period_id) == lp_key)
+            try:
+                _refuse_if_locked(a.locality, a.period, for_update=True)
+            except EntryError as exc:
+                raise ReviewError(exc.general[0]) from exc
+        now = timezone.now()
+        for a in actuals:
+            a.status = Status.APPROVED if approve else Status.RETURNED
+            a.review_comment = "" if approve else comment
+            a.reviewed_at = now
+            a.reviewed_by = user
+            a.version += 1
+            a._change_reason = "Duyệt" if approve else f"Trả lại: {comment}"
+            a.save()
+    return len(actuals)
+
+
+def actual_reopen(*, user, actual_id: int, reason: str) -> Actual:
+    """A reviewer reopens an approved value (it goes back to the editor as returned); the reason is audited."""
+    from django.utils import timezone
+
+    from . import access
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError("Vui lòng ghi lý do mở lại số liệu đã duyệt.")
+    with transaction.atomic():
+        a = (
+            Actual.objects.select_for_update()
+            .select_related("locality", "period")
+            .filter(pk=actual_id)
+            .first()
+        )
+        if a is None or not access.can_review(user, a.locality_id):
+            raise ReviewError("Không tìm thấy số liệu.")
+        if a.status != Status.APPROVED or a.origin in (Origin.PUBLISHED, Origin.DEMO):
+            raise ReviewError("Chỉ số liệu đã duyệt do đơn vị nhập mới mở lại được.")
+        try:
+            _refuse_if_locked(a.locality, a.period, for_update=True)
+        except EntryError as exc:
+            raise ReviewError(exc.general[0]) from exc
+        a.status = Status.RETURNED
+        a.review_comment = reason
+        a.reviewed_at = timezone.now()
+        a.reviewed_by = user
+        a.version += 1
+        a._change_reason = f"Mở lại: {reason}"
+        a.save()
+    return a
+
+
+def period_set_lock(*, user, locality: Locality, period: ReportingPeriod, locked: bool):
+    """Lock or unlock a locality's period (reviewers); audited in the period's history."""
+    from django.utils import timezone
+
+    from . import access
+    from .models import LocalityPeriod
+
+    if not access.can_review(user, locality):
+        raise ReviewError("Bạn không có quyền khoá kỳ báo cáo của địa phương này.")
+    with transaction.atomic():
+        lp, _ = LocalityPeriod.objects.select_for_update().get_or_create(locality=locality, period=period)
+        if locked == lp.is_locked:
+            raise ReviewError(f"Kỳ {period.code} đã {'khoá' if locked else 'mở'} từ trước.")
+        lp.locked_at = timezone.now() if locked else None
+        lp.locked_by = user if locked else None
+        lp._change_reason = "Khoá kỳ" if locked else "Mở khoá kỳ"
+        lp.save()
+    return lp
+
+
+def assignment_set(
+    *, user, locality: Locality, indicator: Indicator, level: str, department: Department | None
+):
+    """Give an indicator (at a level) of a locality to one department, or to none (reviewers)."""
+    from . import access
+    from .models import Assignment
+
+    if not access.can_review(user, locality):
+        raise ReviewError("Bạn không có quyền phân công chỉ tiêu của địa phương này.")
+    if department is not None and department.locality_id != locality.pk:
+        raise ReviewError("Đơn vị không thuộc địa phương này.")
+    with transaction.atomic():
+        Assignment.objects.filter(department__locality=locality, indicator=indicator, level=level).exclude(
+            department=department
+        ).delete()
+        if department is not None:
+            Assignment.objects.get_or_create(department=department, indicator=indicator, level=level)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    department: str
+    period: str
+    deadline: dt.date
+    missing: int
+    recipients: tuple[str, ...]
+
+
+def reminders_send(*, today: dt.date, days: int = 7, dry_run: bool = False) -> list[Reminder]:
+    """E-mail every department with unsubmitted indicators in an open quarter due within `days` or past."""
+    from django.core.mail import send_mail
+
+    from . import selectors
+    from .models import Membership
+
+    periods = [period_get_or_create(code=c) for c in selectors.entry_period_codes(today) if "-Q" in c]
+    periods = [p for p in periods if p.starts_on <= today]
+    departments = list(
+        Department.objects.select_related("locality").filter(assignments__isnull=False).distinct()
+    )
+    editors: dict[int, list[str]] = {}
+    for dept_id, email in Membership.objects.filter(
+        role=Role.EDITOR, department__in=departments, user__is_active=True
+    ).values_list("department_id", "user__email"):
+        if email:
+            editors.setdefault(dept_id, []).append(email)
+    out = []
+    for line in selectors.worklist(departments, periods):
+        missing = line.assigned - line.submitted
+        if missing <= 0 or line.state.locked or (line.state.deadline - today).days > days:
+            continue
+        recipients = tuple(
+            sorted(
+                {
+                    *editors.get(line.department.pk, []),
+                    *([line.department.email] if line.department.email else []),
+                }
+            )
+        )
+        reminder = Reminder(
+            department=line.department.name,
+            period=line.state.period.code,
+            deadline=line.state.deadline,
+            missing=missing,
+            recipients=recipients,
+        )
+        out.append(reminder)
+        if dry_run or not recipients:
+            continue
+        overdue = today > line.state.deadline
+        subject = f"[DTI Portal] {'Quá hạn' if overdue else 'Sắp đến hạn'} báo cáo kỳ {reminder.period}: còn {missing} chỉ tiêu chưa gửi"
+        body = (
+            f"Kính gửi {line.department.name},\n\n"
+            f"Kỳ báo cáo {reminder.period} ({line.department.locality.name}) có hạn nộp ngày {reminder.deadline:%d/%m/%Y}"
+            f"{' và đã quá hạn' if overdue else ''}. Đơn vị còn {missing} chỉ tiêu chưa gửi duyệt.\n"
+            f"Vui lòng đăng nhập DTI Portal, mục Nhập số liệu, để hoàn thành.\n\n"
+            "Thư này được gửi tự động; vui lòng không trả lời."
+        )
+        send_mail(subject, body, None, list(recipients))
     return out

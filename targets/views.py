@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from . import access, selectors
+from . import access, selectors, services
 from .filters import TargetFilter
-from .models import Origin, Target
+from .models import Department, Locality, Origin, ReportingPeriod, Status, Target
+from .periods import last_closed_quarter, parse_period_code
 from .tables import TargetTable
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("targets:catalogue")
-    return redirect("reports:open_data")
+    """Each person lands where their work is: editors on their worklist, reviewers on the review page."""
+    s = access.scope(request.user)
+    if not s.authenticated:
+        return redirect("reports:open_data")
+    if s.editor_departments:
+        return redirect("targets:entry")
+    if s.reviewer_localities:
+        year, quarter = last_closed_quarter(timezone.localdate())
+        return redirect("targets:review", period=f"{year}-Q{quarter}")
+    return redirect("targets:catalogue")
 
 
 @login_required
@@ -46,3 +59,300 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "has_demo": any(a.origin == Origin.DEMO for a in actuals),
     }
     return render(request, "targets/target_detail.html", context)
+
+
+# --------------------------------------------------------------------------- quarterly data entry
+
+
+def _period_or_404(code: str) -> ReportingPeriod:
+    try:
+        parse_period_code(code)
+    except ValueError as exc:
+        raise Http404 from exc
+    return services.period_get_or_create(code=code)
+
+
+@login_required
+def entry_worklist(request: HttpRequest) -> HttpResponse:
+    departments = list(access.entry_departments(request.user))
+    if not departments:
+        raise Http404
+    today = timezone.localdate()
+    periods = [services.period_get_or_create(code=c) for c in selectors.entry_period_codes(today)]
+    periods = [p for p in periods if p.starts_on <= today]
+    lines = selectors.worklist(departments, periods)
+    return render(request, "targets/entry_worklist.html", {"lines": lines, "today": today})
+
+
+def _rows_from_post(request: HttpRequest, lines: list[selectors.EntryLine]) -> list[services.EntryRow]:
+    rows = []
+    for line in lines:
+        k = line.key
+        if not line.editable and f"value-{k}" not in request.POST:
+            continue  # a read-only row; if a value is posted anyway, the service refuses it with a message
+        raw = request.POST.get(f"value-{k}", "")
+        note = request.POST.get(f"note-{k}", "")
+        url = request.POST.get(f"url-{k}", "")
+        upload = request.FILES.get(f"file-{k}")
+        if not (raw.strip() or note.strip() or url.strip() or upload) and line.actual is None:
+            continue
+        try:
+            version = int(request.POST.get(f"version-{k}", "0"))
+        except ValueError:
+            version = -1  # tampered: becomes a conflict, never a write
+        rows.append(
+            services.EntryRow(
+                key=k,
+                indicator=line.assignment.indicator,
+                level=line.assignment.level,
+                raw_value=raw,
+                note=note,
+                evidence_url=url,
+                evidence_file=upload,
+                version=version,
+                confirm_outlier=request.POST.get(f"confirm-{k}") == "1",
+            )
+        )
+    return rows
+
+
+def _display_rows(
+    lines: list[selectors.EntryLine], typed: dict[str, str], failure: services.EntryError | None
+) -> list[dict]:
+    """What each row of the form shows: the typed text after a refused save (nothing is lost), else the stored."""
+    rows = []
+    for tabindex, line in enumerate(lines, start=1):
+        k, a = line.key, line.actual
+        stored_value = "" if a is None else _vn(a.value)
+        rows.append(
+            {
+                "line": line,
+                "key": k,
+                "tabindex": tabindex,
+                "value": typed.get(f"value-{k}", stored_value) if failure else stored_value,
+                "note": typed.get(f"note-{k}", a.note if a else "") if failure else (a.note if a else ""),
+                "url": typed.get(f"url-{k}", a.evidence_url if a else "")
+                if failure
+                else (a.evidence_url if a else ""),
+                "version": a.version if a else 0,
+                "confirmed": bool(failure and typed.get(f"confirm-{k}") == "1"),
+                "errors": failure.errors.get(k, {}) if failure else {},
+                "warning": failure.warnings.get(k) if failure else None,
+                "conflict": failure.conflicts.get(k) if failure else None,
+                "file_lost": bool(failure and typed.get(f"had-file-{k}")),
+            }
+        )
+    return rows
+
+
+def _vn(value) -> str:
+    """A stored value as an officer types it: Vietnamese decimal comma, no trailing zeros."""
+    text = format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+@login_required
+def entry_form(request: HttpRequest, period: str) -> HttpResponse:
+    departments = list(access.entry_departments(request.user))
+    department = access.get_entry_department(request.user, request.GET.get("department"), departments=departments)
+    period_obj = _period_or_404(period)
+    today = timezone.localdate()
+    if period_obj.starts_on > today:
+        raise Http404
+    state = selectors.period_states(department.locality, [period_obj])[period_obj.pk]
+    lines = selectors.entry_lines(department, period_obj)
+    failure: services.EntryError | None = None
+    typed: dict[str, str] = {}
+    if request.method == "POST":
+        submit = request.POST.get("action") == "submit"
+        rows = _rows_from_post(request, lines)
+        try:
+            report = services.actuals_save(
+                user=request.user,
+                department=department,
+                period=period_obj,
+                rows=rows,
+                submit=submit,
+                today=today,
+            )
+        except services.EntryError as exc:
+            failure = exc
+            typed = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+            typed.update({f"had-file-{key.removeprefix('file-')}": "1" for key in request.FILES})
+        else:
+            if submit:
+                messages.success(request, _("Đã gửi duyệt %(n)d giá trị.") % {"n": report.submitted})
+            else:
+                messages.success(request, _("Đã lưu nháp %(n)d giá trị.") % {"n": report.saved})
+            return redirect(f"{request.path}?department={department.pk}")
+    elif request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    context = {
+        "rows": _display_rows(lines, typed, failure),
+        "department": department,
+        "departments": departments,
+        "period": period_obj,
+        "state": state,
+        "today": today,
+        "lines": lines,
+        "failure": failure,
+        "typed": typed,
+        "has_demo": any(line.actual and line.actual.origin == Origin.DEMO for line in lines),
+    }
+    return render(request, "targets/entry_form.html", context, status=400 if failure else 200)
+
+
+@login_required
+def review(request: HttpRequest, period: str) -> HttpResponse:
+    locality = access.get_review_locality(request.user, request.GET.get("locality"))
+    period_obj = _period_or_404(period)
+    today = timezone.localdate()
+    state, departments = selectors.review_overview(locality, period_obj, today=today)
+    context = {
+        "locality": locality,
+        "localities": list(access.review_localities(request.user)),
+        "period": period_obj,
+        "state": state,
+        "departments": departments,
+        "today": today,
+        "period_codes": selectors.entry_period_codes(today),
+    }
+    return render(request, "targets/review.html", context)
+
+
+def _back_to_review(locality: Locality, period: ReportingPeriod) -> HttpResponse:
+    return redirect(f"{reverse('targets:review', args=[period.code])}?locality={locality.slug}")
+
+
+@login_required
+@require_POST
+def review_decide(request: HttpRequest, period: str) -> HttpResponse:
+    locality = access.get_review_locality(request.user, request.POST.get("locality"))
+    period_obj = _period_or_404(period)
+    try:
+        ids = [int(i) for i in request.POST.getlist("actual")]
+    except ValueError as exc:
+        raise Http404 from exc
+    in_scope = set(
+        access.reviewable_actuals(request.user)
+        .filter(pk__in=ids, locality=locality, period=period_obj)
+        .values_list("pk", flat=True)
+    )
+    if not ids or in_scope != set(ids):
+        raise Http404
+    approve = request.POST.get("decision") == "approve"
+    try:
+        n = services.actuals_review(
+            user=request.user, actual_ids=ids, approve=approve, comment=request.POST.get("comment", "")
+        )
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, (_("Đã duyệt %(n)d giá trị.") if approve else _("Đã trả lại %(n)d giá trị.")) % {"n": n}
+        )
+    return _back_to_review(locality, period_obj)
+
+
+@login_required
+@require_POST
+def period_lock(request: HttpRequest, period: str) -> HttpResponse:
+    locality = access.get_review_locality(request.user, request.POST.get("locality"))
+    period_obj = _period_or_404(period)
+    locked = request.POST.get("action") == "lock"
+    try:
+        services.period_set_lock(user=request.user, locality=locality, period=period_obj, locked=locked)
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Đã khoá kỳ %(p)s.") % {"p": period_obj.code}
+            if locked
+            else _("Đã mở khoá kỳ %(p)s.") % {"p": period_obj.code},
+        )
+    return _back_to_review(locality, period_obj)
+
+
+@login_required
+def actual_history(request: HttpRequest, pk: int) -> HttpResponse:
+    actual = access.get_readable_actual(request.user, pk)
+    context = {
+        "actual": actual,
+        "records": selectors.actual_history(actual),
+        "can_reopen": access.can_review(request.user, actual.locality_id)
+        and actual.status == Status.APPROVED
+        and actual.origin not in (Origin.PUBLISHED, Origin.DEMO),
+        "has_demo": actual.origin == Origin.DEMO,
+    }
+    return render(request, "targets/actual_history.html", context)
+
+
+@login_required
+@require_POST
+def actual_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    actual = access.get_readable_actual(request.user, pk)
+    if not access.can_review(request.user, actual.locality_id):
+        raise Http404
+    try:
+        services.actual_reopen(user=request.user, actual_id=actual.pk, reason=request.POST.get("reason", ""))
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Đã mở lại giá trị để đơn vị chỉnh sửa."))
+    return redirect("targets:actual_history", pk=actual.pk)
+
+
+@login_required
+def actual_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Evidence is served only through this view, after the access check, always as a download."""
+    actual = access.get_readable_actual(request.user, pk)
+    if not actual.evidence_file:
+        raise Http404
+    response = FileResponse(
+        actual.evidence_file.open("rb"), as_attachment=True, filename=actual.evidence_name or "minh-chung"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def assignments(request: HttpRequest) -> HttpResponse:
+    """The reviewer gives each indicator (at a level) of the locality to one department."""
+    locality = access.get_review_locality(
+        request.user, request.GET.get("locality") or request.POST.get("locality")
+    )
+    series = selectors.assignable_series(locality)
+    departments = list(Department.objects.filter(locality=locality).order_by("name"))
+    if request.method == "POST":
+        by_id = {d.pk: d for d in departments}
+        changed = 0
+        for s in series:
+            raw = request.POST.get(f"dept-{s.key}")
+            if raw is None:
+                continue
+            dept = by_id.get(int(raw)) if raw.isdigit() else None
+            if raw and dept is None:
+                raise Http404
+            if (dept.pk if dept else None) == s.department_id:
+                continue
+            try:
+                services.assignment_set(
+                    user=request.user,
+                    locality=locality,
+                    indicator=s.indicator,
+                    level=s.level,
+                    department=dept,
+                )
+            except services.ReviewError as exc:
+                messages.error(request, str(exc))
+                break
+            changed += 1
+        else:
+            messages.success(request, _("Đã cập nhật %(n)d phân công.") % {"n": changed})
+        return redirect(f"{reverse('targets:assignments')}?locality={locality.slug}")
+    return render(
+        request,
+        "targets/assignments.html",
+        {"locality": locality, "series": series, "departments": departments},
+    )

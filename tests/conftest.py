@@ -59,3 +59,33 @@ def da_nang_editor(catalogue):
 @pytest.fixture
 def superuser(db):
     return User.objects.create_superuser("quantri", "quantri@example.vn", PASSWORD)
+
+
+@pytest.fixture
+def finance_assignments(hai_phong_finance_editor):
+    """Hải Phòng's Department of Finance reports e-payment accounts and the city/commune dossier rates."""
+    from targets.models import Assignment, Indicator
+
+    dept = Department.objects.get(locality__slug="hai-phong", code="so-tai-chinh")
+    items = [("epayment_accounts", ""), ("work_dossiers_online", "city"), ("work_dossiers_online", "commune")]
+    return [
+        Assignment.objects.create(department=dept, indicator=Indicator.objects.get(code=code), level=level)
+        for code, level in items
+    ]
+
+
+@pytest.fixture
+def today():
+    """Entry tests run on a fixed day: 2026-11-22, in 2026-Q4 (deadline 2026-12-06)."""
+    import datetime as dt
+
+    return dt.date(2026, 11, 22)
+
+
+@pytest.fixture
+def fixed_today(monkeypatch, today):
+    """Views ask timezone.localdate(); pin it so deadlines and open quarters do not drift with the calendar."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today)
+    return today

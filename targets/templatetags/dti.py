@@ -67,3 +67,8 @@ def target_text(target) -> str:
     if unit == Unit.RANK:
         return _("hạng %(target)s") % {"target": text}
     return text
+
+
+@register.filter
+def days_left(state, today) -> int:
+    return state.days_left(today)

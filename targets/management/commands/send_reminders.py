@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from targets import services
+
+
+class Command(BaseCommand):
+    help = (
+        "E-mail each department that has unsubmitted indicators in a quarter whose deadline is within "
+        "7 days or past (meant for cron, e.g. daily at 08:00)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=7, help="Remind this many days before the deadline.")
+        parser.add_argument("--dry-run", action="store_true", help="List the reminders without sending them.")
+
+    def handle(self, *args, days=7, dry_run=False, **options):
+        sent = services.reminders_send(today=timezone.localdate(), days=days, dry_run=dry_run)
+        for r in sent:
+            self.stdout.write(
+                f"{'(dry run) ' if dry_run else ''}{r.department} · {r.period}: {r.missing} chưa gửi, hạn {r.deadline:%d/%m/%Y}"
+                f" → {', '.join(r.recipients) or '(no address)'}"
+            )
+        self.stdout.write(f"{len(sent)} reminder(s).")
