@@ -773,6 +773,7 @@ def actuals_save(
                 if current is not None:
                     actual.version = current.version + 1
                 actual._change_reason = reason
+                actual._history_user = user  # recorded even outside a request (Excel import, commands)
                 actual.save()
                 saved += 1
     except IntegrityError as exc:
@@ -859,6 +860,7 @@ def actuals_review(*, user, actual_ids: list[int], approve: bool, comment: str =
             a.reviewed_by = user
             a.version += 1
             a._change_reason = "Duyệt" if approve else f"Trả lại: {comment}"
+            a._history_user = user
             a.save()
     return len(actuals)
 
@@ -893,6 +895,7 @@ def actual_reopen(*, user, actual_id: int, reason: str) -> Actual:
         a.reviewed_by = user
         a.version += 1
         a._change_reason = f"Mở lại: {reason}"
+        a._history_user = user
         a.save()
     return a
 
@@ -907,12 +910,14 @@ def period_set_lock(*, user, locality: Locality, period: ReportingPeriod, locked
     if not access.can_review(user, locality):
         raise ReviewError("Bạn không có quyền khoá kỳ báo cáo của địa phương này.")
     with transaction.atomic():
-        lp, _ = LocalityPeriod.objects.select_for_update().get_or_create(locality=locality, period=period)
+        lp = LocalityPeriod.objects.select_for_update().filter(locality=locality, period=period).first()
+        lp = lp or LocalityPeriod(locality=locality, period=period)
         if locked == lp.is_locked:
             raise ReviewError(f"Kỳ {period.code} đã {'khoá' if locked else 'mở'} từ trước.")
         lp.locked_at = timezone.now() if locked else None
         lp.locked_by = user if locked else None
         lp._change_reason = "Khoá kỳ" if locked else "Mở khoá kỳ"
+        lp._history_user = user
         lp.save()
     return lp
 

@@ -154,7 +154,9 @@ def _vn(value) -> str:
 @login_required
 def entry_form(request: HttpRequest, period: str) -> HttpResponse:
     departments = list(access.entry_departments(request.user))
-    department = access.get_entry_department(request.user, request.GET.get("department"), departments=departments)
+    department = access.get_entry_department(
+        request.user, request.GET.get("department"), departments=departments
+    )
     period_obj = _period_or_404(period)
     today = timezone.localdate()
     if period_obj.starts_on > today:

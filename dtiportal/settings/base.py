@@ -118,7 +118,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "targets:catalogue"
+LOGIN_REDIRECT_URL = "targets:home"  # each role lands on its own work
 LOGOUT_REDIRECT_URL = "login"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"

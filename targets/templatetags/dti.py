@@ -72,3 +72,33 @@ def target_text(target) -> str:
 @register.filter
 def days_left(state, today) -> int:
     return state.days_left(today)
+
+
+@register.filter
+def status_label(value: str) -> str:
+    from ..models import Status
+
+    try:
+        return str(Status(value).label)
+    except ValueError:
+        return value or "—"
+
+
+_FIELD_LABELS = {
+    "value": "giá trị",
+    "status": "trạng thái",
+    "note": "ghi chú",
+    "evidence_url": "đường dẫn minh chứng",
+    "evidence_name": "tệp minh chứng",
+    "review_comment": "ý kiến thẩm định",
+}
+
+
+@register.filter
+def field_label(name: str) -> str:
+    from ..models import Actual
+
+    try:
+        return str(Actual._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 — an unknown name is shown as it is
+        return _FIELD_LABELS.get(name, name)

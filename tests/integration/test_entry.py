@@ -23,7 +23,9 @@ def editor_client(client, hai_phong_finance_editor, finance_assignments, fixed_t
 def _keys(response) -> dict[str, str]:
     """Row key per (indicator code, level) from the form's field names and labels."""
     html = response.content.decode()
-    return dict(re.findall(r'<tr id="row-(\d+)"', html) and [(k, k) for k in re.findall(r'<tr id="row-(\d+)"', html)])
+    return dict(
+        re.findall(r'<tr id="row-(\d+)"', html) and [(k, k) for k in re.findall(r'<tr id="row-(\d+)"', html)]
+    )
 
 
 def _form(finance_assignments, values: dict[str, str], action: str = "draft", **extra) -> dict[str, str]:
@@ -53,12 +55,19 @@ def test_the_editor_sees_only_the_assigned_indicators(editor_client, finance_ass
     assert "Tỷ trọng kinh tế số trong GRDP" not in response.content.decode()
 
 
-def test_saving_a_draft_stores_every_value_as_draft_with_history(editor_client, finance_assignments, hai_phong_finance_editor):
+def test_saving_a_draft_stores_every_value_as_draft_with_history(
+    editor_client, finance_assignments, hai_phong_finance_editor
+):
     data = _form(finance_assignments, {"epayment_accounts": "62,5", "work_dossiers_online:city": "88.5"})
     response = editor_client.post(URL, data)
     assert response.status_code == 302
     epay = _actual("epayment_accounts")
-    assert (epay.value, epay.status, epay.version, epay.updated_by) == (Decimal("62.5"), Status.DRAFT, 1, hai_phong_finance_editor)
+    assert (epay.value, epay.status, epay.version, epay.updated_by) == (
+        Decimal("62.5"),
+        Status.DRAFT,
+        1,
+        hai_phong_finance_editor,
+    )
     assert epay.department.code == "so-tai-chinh"
     assert _actual("work_dossiers_online", "city").value == Decimal("88.5")
     assert _actual("work_dossiers_online", "commune") is None
@@ -68,7 +77,11 @@ def test_saving_a_draft_stores_every_value_as_draft_with_history(editor_client, 
 def test_one_invalid_field_saves_nothing_and_keeps_every_typed_value(editor_client, finance_assignments):
     data = _form(
         finance_assignments,
-        {"epayment_accounts": "62,5", "work_dossiers_online:city": "120", "work_dossiers_online:commune": "41"},
+        {
+            "epayment_accounts": "62,5",
+            "work_dossiers_online:city": "120",
+            "work_dossiers_online:commune": "41",
+        },
         **{f"note-{finance_assignments[0].pk}": "Theo báo cáo NHNN chi nhánh Hải Phòng"},
     )
     response = editor_client.post(URL, data)
@@ -108,7 +121,10 @@ def test_submitting_sends_the_values_for_review(editor_client, finance_assignmen
     epay.refresh_from_db()
     assert (epay.value, epay.status, epay.version) == (Decimal("61"), Status.SUBMITTED, 2)
     assert epay.submitted_at is not None
-    assert [h.history_change_reason for h in epay.history.order_by("history_date")] == ["Lưu nháp", "Gửi duyệt"]
+    assert [h.history_change_reason for h in epay.history.order_by("history_date")] == [
+        "Lưu nháp",
+        "Gửi duyệt",
+    ]
 
 
 def test_a_submitted_value_is_read_only_for_the_editor(editor_client, finance_assignments):
@@ -132,7 +148,11 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_both_values(
         user=hai_phong_finance_editor,
         department=Department.objects.get(locality__slug="hai-phong", code="so-tai-chinh"),
         period=services.period_get_or_create(code="2026-Q4"),
-        rows=[services.EntryRow(key="x", indicator=Indicator.objects.get(code="epayment_accounts"), level="", raw_value="58")],
+        rows=[
+            services.EntryRow(
+                key="x", indicator=Indicator.objects.get(code="epayment_accounts"), level="", raw_value="58"
+            )
+        ],
         submit=False,
         today=today,
     )
@@ -147,8 +167,11 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_both_values(
 def test_an_outlier_needs_confirmation_and_a_note(editor_client, finance_assignments):
     for code, value in [("2025-Q4", "40"), ("2026-Q1", "41"), ("2026-Q2", "42"), ("2026-Q3", "43")]:
         Actual.objects.create(
-            indicator=Indicator.objects.get(code="epayment_accounts"), locality=finance_assignments[0].department.locality,
-            period=services.period_get_or_create(code=code), value=Decimal(value), status=Status.APPROVED,
+            indicator=Indicator.objects.get(code="epayment_accounts"),
+            locality=finance_assignments[0].department.locality,
+            period=services.period_get_or_create(code=code),
+            value=Decimal(value),
+            status=Status.APPROVED,
         )
     key = finance_assignments[0].pk
     response = editor_client.post(URL, _form(finance_assignments, {"epayment_accounts": "75"}))
@@ -157,18 +180,33 @@ def test_an_outlier_needs_confirmation_and_a_note(editor_client, finance_assignm
     assert f'name="confirm-{key}"' in response.content.decode()
     assert _actual("epayment_accounts") is None
     # Confirmed but without a note: still refused.
-    response = editor_client.post(URL, _form(finance_assignments, {"epayment_accounts": "75"}, **{f"confirm-{key}": "1"}))
+    response = editor_client.post(
+        URL, _form(finance_assignments, {"epayment_accounts": "75"}, **{f"confirm-{key}": "1"})
+    )
     assert "ghi chú lý do" in response.content.decode()
     assert _actual("epayment_accounts") is None
-    data = _form(finance_assignments, {"epayment_accounts": "75"}, **{f"confirm-{key}": "1", f"note-{key}": "Chiến dịch mở tài khoản"})
+    data = _form(
+        finance_assignments,
+        {"epayment_accounts": "75"},
+        **{f"confirm-{key}": "1", f"note-{key}": "Chiến dịch mở tài khoản"},
+    )
     assert editor_client.post(URL, data).status_code == 302
     saved = _actual("epayment_accounts")
-    assert (saved.value, saved.outlier_confirmed, saved.note) == (Decimal("75"), True, "Chiến dịch mở tài khoản")
+    assert (saved.value, saved.outlier_confirmed, saved.note) == (
+        Decimal("75"),
+        True,
+        "Chiến dịch mở tài khoản",
+    )
 
 
 def test_a_locked_quarter_refuses_every_write(editor_client, finance_assignments, hai_phong_reviewer):
     period = services.period_get_or_create(code="2026-Q4")
-    services.period_set_lock(user=hai_phong_reviewer, locality=finance_assignments[0].department.locality, period=period, locked=True)
+    services.period_set_lock(
+        user=hai_phong_reviewer,
+        locality=finance_assignments[0].department.locality,
+        period=period,
+        locked=True,
+    )
     response = editor_client.post(URL, _form(finance_assignments, {"epayment_accounts": "60"}))
     assert response.status_code == 400
     assert "đã khoá" in response.content.decode()
@@ -176,30 +214,49 @@ def test_a_locked_quarter_refuses_every_write(editor_client, finance_assignments
     assert LocalityPeriod.objects.get(period=period).locked_by == hai_phong_reviewer
 
 
-def test_an_indicator_not_assigned_to_the_department_is_refused(hai_phong_finance_editor, finance_assignments, today):
+def test_an_indicator_not_assigned_to_the_department_is_refused(
+    hai_phong_finance_editor, finance_assignments, today
+):
     with pytest.raises(services.EntryError) as exc:
         services.actuals_save(
             user=hai_phong_finance_editor,
             department=finance_assignments[0].department,
             period=services.period_get_or_create(code="2026-Q4"),
-            rows=[services.EntryRow(key="k", indicator=Indicator.objects.get(code="inspections_online"), level="", raw_value="50")],
+            rows=[
+                services.EntryRow(
+                    key="k",
+                    indicator=Indicator.objects.get(code="inspections_online"),
+                    level="",
+                    raw_value="50",
+                )
+            ],
             submit=False,
             today=today,
         )
     assert "không được giao" in exc.value.errors["k"]["value"][0]
-    assert not Actual.objects.exists() or not Actual.objects.filter(indicator__code="inspections_online", period__code="2026-Q4").exists()
+    assert (
+        not Actual.objects.exists()
+        or not Actual.objects.filter(indicator__code="inspections_online", period__code="2026-Q4").exists()
+    )
 
 
 def test_evidence_is_checked_by_content_and_stored_under_a_random_name(editor_client, finance_assignments):
     key = finance_assignments[0].pk
     fake = SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00 this is an exe", content_type="application/pdf")
-    response = editor_client.post(URL, _form(finance_assignments, {"epayment_accounts": "60"}, **{f"file-{key}": fake}))
+    response = editor_client.post(
+        URL, _form(finance_assignments, {"epayment_accounts": "60"}, **{f"file-{key}": fake})
+    )
     assert response.status_code == 400
     assert "phải là PDF, ảnh" in response.content.decode()
     assert "vui lòng chọn lại" in response.content.decode()
     assert _actual("epayment_accounts") is None
     pdf = SimpleUploadedFile("bao-cao quy 4.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
-    assert editor_client.post(URL, _form(finance_assignments, {"epayment_accounts": "60"}, **{f"file-{key}": pdf})).status_code == 302
+    assert (
+        editor_client.post(
+            URL, _form(finance_assignments, {"epayment_accounts": "60"}, **{f"file-{key}": pdf})
+        ).status_code
+        == 302
+    )
     saved = _actual("epayment_accounts")
     assert saved.evidence_name == "bao-cao quy 4.pdf"
     assert re.fullmatch(r"evidence/[0-9a-f]{32}\.pdf", saved.evidence_file.name)
@@ -211,14 +268,23 @@ def test_evidence_is_checked_by_content_and_stored_under_a_random_name(editor_cl
 
 def test_a_bad_evidence_link_is_refused(editor_client, finance_assignments):
     key = finance_assignments[0].pk
-    response = editor_client.post(URL, _form(finance_assignments, {"epayment_accounts": "60"}, **{f"url-{key}": "javascript:alert(1)"}))
+    response = editor_client.post(
+        URL, _form(finance_assignments, {"epayment_accounts": "60"}, **{f"url-{key}": "javascript:alert(1)"})
+    )
     assert response.status_code == 400
     assert "http(s) hợp lệ" in response.content.decode()
     assert _actual("epayment_accounts") is None
 
 
 def test_the_worklist_counts_per_quarter_with_deadline_and_days_left(editor_client, finance_assignments):
-    editor_client.post(URL, _form(finance_assignments, {"epayment_accounts": "60", "work_dossiers_online:city": "80"}, action="submit"))
+    editor_client.post(
+        URL,
+        _form(
+            finance_assignments,
+            {"epayment_accounts": "60", "work_dossiers_online:city": "80"},
+            action="submit",
+        ),
+    )
     html = editor_client.get("/entry/").content.decode()
     row = re.search(r"<td>2026-Q4</td>(.*?)</tr>", html, re.S).group(1)
     assert "06/12/2026" in row and "còn 14 ngày" in row
@@ -233,18 +299,25 @@ def test_the_entry_form_makes_the_same_number_of_queries_at_six_times_the_rows(
     from targets.models import Assignment
 
     services.period_get_or_create(code="2026-Q4")  # the worklist creates the periods it links to
-    editor_client.post(URL, _form(finance_assignments, {"epayment_accounts": "60", "work_dossiers_online:city": "80"}))
+    editor_client.post(
+        URL, _form(finance_assignments, {"epayment_accounts": "60", "work_dossiers_online:city": "80"})
+    )
     with django_assert_num_queries(10):
         editor_client.get(URL)
     dept = finance_assignments[0].department
-    quarterly = Indicator.objects.filter(frequency="quarterly").exclude(pk__in=[a.indicator_id for a in finance_assignments])
+    quarterly = Indicator.objects.filter(frequency="quarterly").exclude(
+        pk__in=[a.indicator_id for a in finance_assignments]
+    )
     extra = list(quarterly)  # every other quarterly indicator: six times the rows
     for ind in extra:
         Assignment.objects.create(department=dept, indicator=ind, level="")
         for code in ("2026-Q2", "2026-Q3"):
             Actual.objects.create(
-                indicator=ind, locality=dept.locality, period=services.period_get_or_create(code=code),
-                value=Decimal("50"), status=Status.APPROVED,
+                indicator=ind,
+                locality=dept.locality,
+                period=services.period_get_or_create(code=code),
+                value=Decimal("50"),
+                status=Status.APPROVED,
             )
     with django_assert_num_queries(10):
         response = editor_client.get(URL)
@@ -255,8 +328,12 @@ def test_a_future_quarter_is_not_open(editor_client, finance_assignments):
     assert editor_client.get("/entry/2027-Q1/").status_code == 404
 
 
-def test_an_editor_with_two_departments_chooses_one(client, hai_phong_finance_editor, finance_assignments, fixed_today):
-    other = Department.objects.create(locality=finance_assignments[0].department.locality, code="so-y-te", name="Sở Y tế")
+def test_an_editor_with_two_departments_chooses_one(
+    client, hai_phong_finance_editor, finance_assignments, fixed_today
+):
+    other = Department.objects.create(
+        locality=finance_assignments[0].department.locality, code="so-y-te", name="Sở Y tế"
+    )
     from targets.models import Membership
 
     Membership.objects.create(user=hai_phong_finance_editor, department=other, role="editor")

@@ -1,0 +1,234 @@
+"""Who may do what, over every URL of the project's apps × every role, generated from the URL conf.
+
+A URL added without a row here fails `test_every_url_has_a_row_in_the_matrix`, so none can be forgotten.
+Outside a user's scope the answer is 404 (it reveals nothing); state changes need POST (405 otherwise).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from targets import services
+from targets.models import Actual, Department, Indicator, Membership, Role, Status
+
+from ..conftest import PASSWORD
+
+ROLES = [
+    "anonymous",
+    "editor",  # editor of Hải Phòng's Department of Finance, to which the indicator is assigned
+    "editor_other_department",  # editor of Hải Phòng's Office of the People's Committee
+    "editor_other_city",  # editor of Đà Nẵng
+    "reviewer",  # reviewer of Hải Phòng
+    "viewer",  # viewer (leadership) of Hải Phòng
+    "viewer_other_city",  # viewer of Hà Nội
+    "superuser",
+]
+
+LOGIN = 302  # anonymous users are sent to the login page
+
+# name → (method, how to build the URL, {role: expected status}); roles not listed expect `default`.
+# A dict per row: "method", "expect" (role → status), "default".
+MATRIX: dict[str, dict] = {
+    "targets:home": {"method": "GET", "default": 302},
+    "targets:catalogue": {"method": "GET", "default": 200, "expect": {"anonymous": LOGIN}},
+    "targets:target_detail": {"method": "GET", "default": 200, "expect": {"anonymous": LOGIN}},
+    "targets:entry": {
+        "method": "GET",
+        "default": 404,
+        "expect": {
+            "anonymous": LOGIN,
+            "editor": 200,
+            "editor_other_department": 200,
+            "editor_other_city": 200,
+            "superuser": 200,
+        },
+    },
+    "targets:entry_form": {
+        "method": "GET",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "editor": 200, "superuser": 200},
+    },
+    "targets:entry_form#post": {
+        "method": "POST",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "editor": 302, "superuser": 302},
+    },
+    "targets:review": {
+        "method": "GET",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "reviewer": 200, "superuser": 200},
+    },
+    "targets:review_decide": {
+        "method": "POST",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "reviewer": 302, "superuser": 302},
+    },
+    "targets:review_decide#get": {"method": "GET", "default": 405, "expect": {"anonymous": LOGIN}},
+    "targets:period_lock": {
+        "method": "POST",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "reviewer": 302, "superuser": 302},
+    },
+    "targets:period_lock#get": {"method": "GET", "default": 405, "expect": {"anonymous": LOGIN}},
+    "targets:assignments": {
+        "method": "GET",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "reviewer": 200, "superuser": 200},
+    },
+    "targets:actual_history": {
+        "method": "GET",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "editor": 200, "reviewer": 200, "viewer": 200, "superuser": 200},
+    },
+    "targets:actual_reopen": {
+        "method": "POST",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "reviewer": 302, "superuser": 302},
+    },
+    "targets:actual_reopen#get": {"method": "GET", "default": 405, "expect": {"anonymous": LOGIN}},
+    "targets:actual_evidence": {
+        "method": "GET",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "editor": 200, "reviewer": 200, "viewer": 200, "superuser": 200},
+    },
+    "reports:open_data": {"method": "GET", "default": 200},
+    "reports:open_data_targets": {"method": "GET", "default": 200},
+    "reports:open_data_progress": {"method": "GET", "default": 200},
+}
+
+
+def _names(resolver: URLResolver, namespace: str = "") -> list[tuple[str, URLPattern]]:
+    out = []
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace in ("targets", "reports"):
+                out += _names(p, p.namespace)
+        elif namespace and p.name:
+            out.append((f"{namespace}:{p.name}", p))
+    return out
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    names = {name for name, _ in _names(get_resolver())}
+    covered = {key.split("#")[0] for key in MATRIX}
+    assert names - covered == set(), "add these URLs to the permission matrix"
+
+
+@pytest.fixture
+def world(
+    hai_phong_finance_editor,
+    hai_phong_reviewer,
+    da_nang_editor,
+    ha_noi_viewer,
+    superuser,
+    finance_assignments,
+    today,
+):
+    """The people of every role, and a submitted Hải Phòng value with its evidence."""
+    from tests.conftest import _member
+
+    hp = hai_phong_finance_editor.memberships.get().department.locality
+    people = {
+        "editor": hai_phong_finance_editor,
+        "editor_other_department": _member(
+            "binh.hp.vanphong", hp, "van-phong-ubnd", "Văn phòng UBND", Role.EDITOR
+        ),
+        "editor_other_city": da_nang_editor,
+        "reviewer": hai_phong_reviewer,
+        "viewer": _member("an.hp.lanhdao", hp, "lanh-dao", "Lãnh đạo UBND", Role.VIEWER),
+        "viewer_other_city": ha_noi_viewer,
+        "superuser": superuser,
+    }
+    period = services.period_get_or_create(code="2026-Q4")
+    dept = Department.objects.get(locality=hp, code="so-tai-chinh")
+    services.actuals_save(
+        user=hai_phong_finance_editor,
+        department=dept,
+        period=period,
+        submit=True,
+        today=today,
+        rows=[
+            services.EntryRow(
+                key="a", indicator=Indicator.objects.get(code="epayment_accounts"), level="", raw_value="60"
+            )
+        ],
+    )
+    actual = Actual.objects.get(period=period, indicator__code="epayment_accounts")
+    actual.evidence_file.save("x.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
+    assert Membership.objects.filter(user=people["viewer"], role=Role.VIEWER).exists()
+    return {"people": people, "actual": actual, "department": dept, "period": period}
+
+
+def _url(name: str, world) -> tuple[str, dict]:
+    actual, dept = world["actual"], world["department"]
+    kwargs = {
+        "targets:target_detail": {"pk": actual.indicator.targets.first().pk},
+        "targets:entry_form": {"period": "2026-Q4"},
+        "targets:review": {"period": "2026-Q4"},
+        "targets:review_decide": {"period": "2026-Q4"},
+        "targets:period_lock": {"period": "2026-Q4"},
+        "targets:actual_history": {"pk": actual.pk},
+        "targets:actual_reopen": {"pk": actual.pk},
+        "targets:actual_evidence": {"pk": actual.pk},
+        "reports:open_data_targets": {"fmt": "csv"},
+        "reports:open_data_progress": {"fmt": "csv"},
+    }.get(name, {})
+    query = {
+        "targets:entry_form": f"?department={dept.pk}",
+        "targets:review": "?locality=hai-phong",
+        "targets:assignments": "?locality=hai-phong",
+    }.get(name, "")
+    data = {
+        "targets:review_decide": {
+            "locality": "hai-phong",
+            "actual": actual.pk,
+            "decision": "return",
+            "comment": "Xem lại",
+        },
+        "targets:period_lock": {"locality": "hai-phong", "action": "lock"},
+        "targets:actual_reopen": {"reason": "Kiểm tra"},
+        "targets:entry_form": {"action": "draft"},
+    }.get(name, {})
+    return reverse(name, kwargs=kwargs) + query, data
+
+
+@pytest.mark.parametrize("key", sorted(MATRIX))
+def test_permission_matrix(client, world, key, fixed_today):
+    row = MATRIX[key]
+    name = key.split("#")[0]
+    url, data = _url(name, world)
+    failures = []
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world["people"][role])
+        before = list(Actual.objects.order_by("pk").values_list("pk", "status", "version"))
+        response = client.post(url, data) if row["method"] == "POST" else client.get(url)
+        expected = row.get("expect", {}).get(role, row["default"])
+        if response.status_code != expected:
+            failures.append(f"{role}: {response.status_code} (expected {expected})")
+        refused = role == "anonymous" or expected in (404, 405)
+        if refused:
+            after = list(Actual.objects.order_by("pk").values_list("pk", "status", "version"))
+            if after != before:
+                failures.append(f"{role}: a refused request changed the data")
+        # Undo what an allowed state change did, so every role meets the same world.
+        Actual.objects.filter(pk=world["actual"].pk).update(status=Status.SUBMITTED, version=2)
+        world["actual"].locality.periods.all().delete()
+    assert failures == [], f"{key} {url}"
+
+
+def test_a_refused_review_changes_nothing(client, world):
+    client.force_login(world["people"]["editor"])
+    actual = world["actual"]
+    response = client.post(
+        reverse("targets:review_decide", args=["2026-Q4"]),
+        {"locality": "hai-phong", "actual": actual.pk, "decision": "approve"},
+    )
+    assert response.status_code == 404
+    actual.refresh_from_db()
+    assert (actual.status, actual.value) == (Status.SUBMITTED, Decimal("60"))

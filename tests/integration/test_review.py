@@ -1,0 +1,230 @@
+"""The reviewer's side: approve or return (with a comment), per value or per department; lock; reopen; history."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from targets import services
+from targets.models import Actual, Indicator, LocalityPeriod, Status
+
+PERIOD = "2026-Q4"
+
+
+@pytest.fixture
+def submitted(hai_phong_finance_editor, finance_assignments, today):
+    """The finance editor has submitted e-payment accounts (60) and the city dossier rate (80) for 2026-Q4."""
+    period = services.period_get_or_create(code=PERIOD)
+    rows = [
+        services.EntryRow(
+            key="a", indicator=Indicator.objects.get(code="epayment_accounts"), level="", raw_value="60"
+        ),
+        services.EntryRow(
+            key="b",
+            indicator=Indicator.objects.get(code="work_dossiers_online"),
+            level="city",
+            raw_value="80",
+        ),
+    ]
+    services.actuals_save(
+        user=hai_phong_finance_editor,
+        department=finance_assignments[0].department,
+        period=period,
+        rows=rows,
+        submit=True,
+        today=today,
+    )
+    return {a.indicator.code: a for a in Actual.objects.filter(period=period).select_related("indicator")}
+
+
+@pytest.fixture
+def reviewer_client(client, hai_phong_reviewer, fixed_today):
+    client.force_login(hai_phong_reviewer)
+    return client
+
+
+def test_the_review_page_shows_each_department_with_its_submitted_values(reviewer_client, submitted):
+    response = reviewer_client.get(f"/review/{PERIOD}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sở Tài chính" in html
+    assert f'id="actual-{submitted["epayment_accounts"].pk}"' in html
+    departments = response.context["departments"]
+    finance = next(d for d in departments if d.department.code == "so-tai-chinh")
+    assert (finance.assigned, finance.entered, finance.submitted, finance.approved, finance.late) == (
+        3,
+        2,
+        2,
+        0,
+        False,
+    )
+
+
+def test_the_reviewer_approves_one_value(reviewer_client, submitted, hai_phong_reviewer):
+    epay = submitted["epayment_accounts"]
+    response = reviewer_client.post(
+        f"/review/{PERIOD}/decide/", {"locality": "hai-phong", "actual": epay.pk, "decision": "approve"}
+    )
+    assert response.status_code == 302
+    epay.refresh_from_db()
+    assert (epay.status, epay.reviewed_by, epay.version) == (Status.APPROVED, hai_phong_reviewer, 2)
+    assert (
+        submitted["work_dossiers_online"]
+        .__class__.objects.get(pk=submitted["work_dossiers_online"].pk)
+        .status
+        == Status.SUBMITTED
+    )
+
+
+def test_returning_needs_a_comment(reviewer_client, submitted):
+    epay = submitted["epayment_accounts"]
+    response = reviewer_client.post(
+        f"/review/{PERIOD}/decide/",
+        {"locality": "hai-phong", "actual": epay.pk, "decision": "return"},
+        follow=True,
+    )
+    assert "Vui lòng ghi ý kiến khi trả lại số liệu." in response.content.decode()
+    epay.refresh_from_db()
+    assert epay.status == Status.SUBMITTED
+
+
+def test_a_returned_value_goes_back_to_the_editor_with_the_comment(
+    reviewer_client, submitted, client, hai_phong_finance_editor
+):
+    epay = submitted["epayment_accounts"]
+    reviewer_client.post(
+        f"/review/{PERIOD}/decide/",
+        {
+            "locality": "hai-phong",
+            "actual": epay.pk,
+            "decision": "return",
+            "comment": "Số liệu lệch với báo cáo NHNN",
+        },
+    )
+    epay.refresh_from_db()
+    assert (epay.status, epay.review_comment) == (Status.RETURNED, "Số liệu lệch với báo cáo NHNN")
+    client.force_login(hai_phong_finance_editor)
+    html = client.get(f"/entry/{PERIOD}/").content.decode()
+    assert "Số liệu lệch với báo cáo NHNN" in html
+    assert f'name="value-' in html  # editable again
+
+
+def test_the_reviewer_approves_a_whole_department_at_once(reviewer_client, submitted):
+    ids = [a.pk for a in submitted.values()]
+    reviewer_client.post(
+        f"/review/{PERIOD}/decide/", {"locality": "hai-phong", "actual": ids, "decision": "approve"}
+    )
+    assert set(Actual.objects.filter(pk__in=ids).values_list("status", flat=True)) == {Status.APPROVED}
+
+
+def test_a_decision_is_all_or_nothing(reviewer_client, submitted):
+    epay = submitted["epayment_accounts"]
+    reviewer_client.post(
+        f"/review/{PERIOD}/decide/", {"locality": "hai-phong", "actual": epay.pk, "decision": "approve"}
+    )
+    ids = [a.pk for a in submitted.values()]  # one is already approved: nothing changes
+    response = reviewer_client.post(
+        f"/review/{PERIOD}/decide/",
+        {"locality": "hai-phong", "actual": ids, "decision": "approve"},
+        follow=True,
+    )
+    assert "Chỉ số liệu “đã gửi” mới được thẩm định" in response.content.decode()
+    assert Actual.objects.get(pk=submitted["work_dossiers_online"].pk).status == Status.SUBMITTED
+
+
+def test_locking_the_quarter_stops_approvals_and_edits_until_unlocked(
+    reviewer_client, submitted, hai_phong_reviewer
+):
+    response = reviewer_client.post(f"/review/{PERIOD}/lock/", {"locality": "hai-phong", "action": "lock"})
+    assert response.status_code == 302
+    lp = LocalityPeriod.objects.get(locality__slug="hai-phong", period__code=PERIOD)
+    assert lp.is_locked and lp.locked_by == hai_phong_reviewer
+    epay = submitted["epayment_accounts"]
+    response = reviewer_client.post(
+        f"/review/{PERIOD}/decide/",
+        {"locality": "hai-phong", "actual": epay.pk, "decision": "approve"},
+        follow=True,
+    )
+    assert "đã khoá" in response.content.decode()
+    epay.refresh_from_db()
+    assert epay.status == Status.SUBMITTED
+    reviewer_client.post(f"/review/{PERIOD}/lock/", {"locality": "hai-phong", "action": "unlock"})
+    lp.refresh_from_db()
+    assert not lp.is_locked
+    assert [h.history_change_reason for h in lp.history.order_by("history_date")] == ["Khoá kỳ", "Mở khoá kỳ"]
+
+
+def test_reopening_an_approved_value_needs_a_reason_and_is_audited(reviewer_client, submitted):
+    epay = submitted["epayment_accounts"]
+    reviewer_client.post(
+        f"/review/{PERIOD}/decide/", {"locality": "hai-phong", "actual": epay.pk, "decision": "approve"}
+    )
+    response = reviewer_client.post(f"/actuals/{epay.pk}/reopen/", {"reason": ""}, follow=True)
+    assert "Vui lòng ghi lý do" in response.content.decode()
+    epay.refresh_from_db()
+    assert epay.status == Status.APPROVED
+    reviewer_client.post(f"/actuals/{epay.pk}/reopen/", {"reason": "Sở Tài chính đề nghị cập nhật"})
+    epay.refresh_from_db()
+    assert (epay.status, epay.review_comment) == (Status.RETURNED, "Sở Tài chính đề nghị cập nhật")
+    reasons = [h.history_change_reason for h in epay.history.order_by("history_date")]
+    assert reasons == ["Gửi duyệt", "Duyệt", "Mở lại: Sở Tài chính đề nghị cập nhật"]
+
+
+def test_the_history_page_shows_who_changed_what(
+    reviewer_client, submitted, client, hai_phong_finance_editor, today
+):
+    epay = submitted["epayment_accounts"]
+    reviewer_client.post(
+        f"/review/{PERIOD}/decide/",
+        {"locality": "hai-phong", "actual": epay.pk, "decision": "return", "comment": "Kiểm tra lại"},
+    )
+    epay.refresh_from_db()
+    services.actuals_save(
+        user=hai_phong_finance_editor,
+        department=epay.department,
+        period=epay.period,
+        rows=[
+            services.EntryRow(
+                key="a", indicator=epay.indicator, level="", raw_value="61,5", version=epay.version
+            )
+        ],
+        submit=True,
+        today=today,
+    )
+    html = reviewer_client.get(f"/actuals/{epay.pk}/history/").content.decode()
+    assert "Trả lại: Kiểm tra lại" in html
+    assert "60 → 61,5" in html and "đã gửi → trả lại" in html and "trả lại → đã gửi" in html
+    assert "hệ thống" not in html
+    assert hai_phong_finance_editor.username in html
+    assert len(re.findall(r"<tr>\s*<td>\d\d/\d\d/\d{4}", html)) == 3
+
+
+def test_the_review_page_makes_a_fixed_number_of_queries(
+    reviewer_client, submitted, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(12):
+        reviewer_client.get(f"/review/{PERIOD}/")
+
+
+def test_reminders_go_to_departments_with_unsubmitted_values_near_the_deadline(
+    hai_phong_finance_editor, finance_assignments, today
+):
+    hai_phong_finance_editor.email = "lan@haiphong.gov.vn"
+    hai_phong_finance_editor.save()
+    # 2026-11-29: 2026-Q4 is due on 2026-12-06 (7 days); nothing submitted yet.
+    sent = services.reminders_send(today=today.replace(day=29))
+    q4 = [r for r in sent if r.period == "2026-Q4"]
+    assert len(q4) == 1 and q4[0].missing == 3 and q4[0].recipients == ("lan@haiphong.gov.vn",)
+    assert any("2026-Q4" in m.subject and "còn 3 chỉ tiêu" in m.subject for m in mail.outbox)
+    assert mail.outbox[0].to == ["lan@haiphong.gov.vn"]
+
+
+def test_no_reminder_when_the_deadline_is_far_or_everything_is_submitted(submitted, today, capsys):
+    sent = services.reminders_send(today=today)  # 14 days before the Q4 deadline
+    assert [r for r in sent if r.period == "2026-Q4"] == []
+    call_command("send_reminders", "--dry-run")
+    assert "reminder(s)." in capsys.readouterr().out
