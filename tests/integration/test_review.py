@@ -228,3 +228,26 @@ def test_no_reminder_when_the_deadline_is_far_or_everything_is_submitted(submitt
     assert [r for r in sent if r.period == "2026-Q4"] == []
     call_command("send_reminders", "--dry-run")
     assert "reminder(s)." in capsys.readouterr().out
+
+
+def test_the_deadline_is_the_6th_of_the_last_month_unless_the_locality_sets_another(hai_phong_reviewer, fixed_today):
+    import datetime as dt
+
+    from targets import selectors
+    from targets.models import Locality, LocalityPeriod
+
+    hp = Locality.objects.get(slug="hai-phong")
+    q4 = services.period_get_or_create(code="2026-Q4")
+    assert selectors.period_states(hp, [q4])[q4.pk].deadline == dt.date(2026, 12, 6)
+    hp.quarterly_deadline_day = 10
+    hp.save()
+    assert selectors.period_states(hp, [q4])[q4.pk].deadline == dt.date(2026, 12, 10)
+    LocalityPeriod.objects.create(locality=hp, period=q4, deadline=dt.date(2026, 12, 20))
+    assert selectors.period_states(hp, [q4])[q4.pk].deadline == dt.date(2026, 12, 20)
+
+
+def test_a_department_that_missed_the_deadline_is_shown_late(reviewer_client, finance_assignments):
+    response = reviewer_client.get("/review/2026-Q3/")  # due 2026-09-06, nothing submitted
+    finance = next(d for d in response.context["departments"] if d.department.code == "so-tai-chinh")
+    assert (finance.assigned, finance.submitted, finance.late) == (3, 0, True)
+    assert "trễ hạn" in response.content.decode()
