@@ -591,6 +591,7 @@ def actuals_save(
     submit: bool,
     origin: str = Origin.ENTERED,
     today: dt.date | None = None,
+    dry_run: bool = False,
 ) -> SaveReport:
     """Save an entry form all-or-nothing: drafts, or drafts then submitted with `submit=True`.
 
@@ -716,10 +717,14 @@ def actuals_save(
 
     if errors or warnings or conflicts:
         raise EntryError(errors=errors, warnings=warnings, conflicts=conflicts)
+    if dry_run:  # the Excel preview: every check above, nothing written
+        return SaveReport(saved=len(plan), submitted=len(plan) if submit else 0, unchanged=0)
 
     saved = submitted = unchanged = 0
     now = timezone.now()
     reason = "Gửi duyệt" if submit else "Lưu nháp"
+    if origin == Origin.IMPORTED:
+        reason = f"Nhập từ Excel ({reason.lower()})"
     try:
         with transaction.atomic():
             _refuse_if_locked(locality, period, for_update=True)
@@ -1002,3 +1007,175 @@ def reminders_send(*, today: dt.date, days: int = 7, dry_run: bool = False) -> l
         )
         send_mail(subject, body, None, list(recipients))
     return out
+
+
+# --------------------------------------------------------------------------- Excel round-trip
+
+
+@dataclass
+class PreviewRow:
+    excel_row: int
+    key: str
+    indicator: str
+    level: str
+    old: Decimal | None
+    new: str
+    note: str
+    version: int
+    state: str  # new | changed | unchanged | error
+    messages: list[str]
+    warning: str | None = None
+
+
+_FIELD_COLUMN = {"value": "G", "note": "H", "evidence_url": "G", "evidence_file": "G"}
+
+
+def actuals_import_preview(
+    *, user, department: Department, period: ReportingPeriod, upload_rows, today: dt.date
+):
+    """What an uploaded workbook would change, row by row, checked by the same rules as the web form.
+
+    Writes nothing. Returns (rows, general messages). Each row is new / changed / unchanged / error, and an
+    error names its row and column.
+    """
+    from . import selectors
+    from .numbers import NumberError, parse_number
+
+    lines = {
+        f"{line.assignment.indicator.code}|{line.assignment.level}": line
+        for line in selectors.entry_lines(department, period)
+    }
+    out: list[PreviewRow] = []
+    seen: set[str] = set()
+    candidates: list[tuple[PreviewRow, EntryRow]] = []
+    for up in upload_rows:
+        line = lines.get(up.key)
+        ind = line.assignment.indicator if line else None
+        row = PreviewRow(
+            excel_row=up.excel_row,
+            key=up.key,
+            indicator=ind.name if ind else up.key,
+            level=line.assignment.level if line else "",
+            old=line.actual.value if line and line.actual else None,
+            new=up.raw_value,
+            note=up.note,
+            version=up.version,
+            state="error",
+            messages=list(up.errors),
+        )
+        out.append(row)
+        if row.messages:
+            continue
+        where = f"Dòng {up.excel_row}"
+        if line is None:
+            row.messages.append(
+                f"{where}, cột A: chỉ tiêu không có trong biểu mẫu của đơn vị (không còn được giao)."
+            )
+            continue
+        if up.key in seen:
+            row.messages.append(f"{where}: chỉ tiêu xuất hiện hai lần trong tệp.")
+            continue
+        seen.add(up.key)
+        current = line.actual
+        if (current.version if current else 0) != up.version:
+            row.messages.append(
+                f"{where}, cột G: giá trị đã thay đổi từ khi bạn tải biểu mẫu (hiện là {_fmt(current.value if current else None)}). "
+                "Vui lòng tải biểu mẫu mới."
+            )
+            continue
+        whole = ind.unit in (Unit.COUNT, Unit.RANK, Unit.MILESTONE)
+        same_value = False
+        if current is not None and up.raw_value:
+            try:
+                same_value = parse_number(up.raw_value, whole=whole) == current.value
+            except NumberError:
+                same_value = False
+        if not up.raw_value and current is None:
+            row.state = "unchanged"
+            if up.note:
+                row.state = "error"
+                row.messages.append(f"{where}, cột H: có ghi chú nhưng chưa nhập giá trị.")
+            continue
+        if current is not None and same_value and up.note == current.note:
+            row.state = "unchanged"
+            continue
+        row.state = "new" if current is None else "changed"
+        candidates.append(
+            (
+                row,
+                EntryRow(
+                    key=up.key,
+                    indicator=ind,
+                    level=line.assignment.level,
+                    raw_value=up.raw_value,
+                    note=up.note,
+                    version=up.version,
+                ),
+            )
+        )
+    general: list[str] = []
+    if candidates:
+        try:
+            actuals_save(
+                user=user,
+                department=department,
+                period=period,
+                rows=[c[1] for c in candidates],
+                submit=False,
+                origin=Origin.IMPORTED,
+                today=today,
+                dry_run=True,
+            )
+        except EntryError as exc:
+            general = exc.general
+            for row, entry in candidates:
+                for name, messages in exc.errors.get(entry.key, {}).items():
+                    row.state = "error"
+                    row.messages += [
+                        f"Dòng {row.excel_row}, cột {_FIELD_COLUMN.get(name, 'G')}: {m}" for m in messages
+                    ]
+                if entry.key in exc.conflicts:
+                    row.state = "error"
+                    row.messages.append(f"Dòng {row.excel_row}, cột G: giá trị vừa được người khác thay đổi.")
+                row.warning = exc.warnings.get(entry.key)
+    return out, general
+
+
+def actuals_import_confirm(
+    *,
+    user,
+    department: Department,
+    period: ReportingPeriod,
+    rows: list[dict],
+    confirmed: set[str],
+    today: dt.date,
+) -> SaveReport:
+    """Write the previewed new/changed rows as drafts of origin `imported`, through `actuals_save`: all or nothing."""
+    indicators = {
+        ind.code: ind for ind in Indicator.objects.filter(code__in={r["key"].split("|")[0] for r in rows})
+    }
+    entries = []
+    for r in rows:
+        code, level = r["key"].split("|")
+        if code not in indicators:
+            raise EntryError(general=["Biểu mẫu đã thay đổi: vui lòng tải lên lại."])
+        entries.append(
+            EntryRow(
+                key=r["key"],
+                indicator=indicators[code],
+                level=level,
+                raw_value=r["new"],
+                note=r["note"],
+                version=r["version"],
+                confirm_outlier=r["key"] in confirmed,
+            )
+        )
+    return actuals_save(
+        user=user,
+        department=department,
+        period=period,
+        rows=entries,
+        submit=False,
+        origin=Origin.IMPORTED,
+        today=today,
+    )

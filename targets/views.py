@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -12,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from . import access, selectors, services
+from . import access, selectors, services, workbook
 from .filters import TargetFilter
 from .models import Department, Locality, Origin, ReportingPeriod, Status, Target
 from .periods import last_closed_quarter, parse_period_code
 from .tables import TargetTable
+from .templatetags.dti import target_text
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -358,3 +363,141 @@ def assignments(request: HttpRequest) -> HttpResponse:
         "targets/assignments.html",
         {"locality": locality, "series": series, "departments": departments},
     )
+
+
+# --------------------------------------------------------------------------- Excel round-trip
+
+
+def _template_meta(department: Department, period: ReportingPeriod) -> workbook.TemplateMeta:
+    return workbook.TemplateMeta(
+        department_id=department.pk, locality=department.locality.slug, period=period.code
+    )
+
+
+@login_required
+def entry_template(request: HttpRequest, period: str) -> HttpResponse:
+    """The department's form as a workbook: hidden signed keys, current values, data validation per unit."""
+    department = access.get_entry_department(request.user, request.GET.get("department"))
+    period_obj = _period_or_404(period)
+    if period_obj.starts_on > timezone.localdate():
+        raise Http404
+    rows = []
+    for line in selectors.entry_lines(department, period_obj):
+        ind, a = line.assignment.indicator, line.actual
+        rows.append(
+            workbook.TemplateRow(
+                key=f"{ind.code}|{line.assignment.level}",
+                version=a.version if a else 0,
+                indicator=ind.name,
+                level=line.assignment.get_level_display() if line.assignment.level else "",
+                unit=ind.unit,
+                unit_label=str(ind.get_unit_display()),
+                target=f"{target_text(line.target)} ({line.target.year})" if line.target else "",
+                previous=f"{line.previous[-1][0]}: {_vn(Decimal(str(line.previous[-1][1])))}"
+                if line.previous
+                else "",
+                value=a.value if a else None,
+                note=a.note if a else "",
+                editable=line.editable,
+            )
+        )
+    body = workbook.build_template(
+        meta=_template_meta(department, period_obj),
+        title=f"{department.name} — {department.locality.name}: biểu nhập số liệu chuyển đổi số",
+        rows=rows,
+        secret=settings.SECRET_KEY,
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="bieu-nhap-{department.code}-{period_obj.code}.xlsx"'
+    )
+    return response
+
+
+_SESSION_KEY = "dti-import"
+
+
+@login_required
+def entry_import(request: HttpRequest, period: str) -> HttpResponse:
+    """Upload → preview (nothing written) → confirm (written through the same services, all or nothing)."""
+    department = access.get_entry_department(request.user, request.GET.get("department"))
+    period_obj = _period_or_404(period)
+    today = timezone.localdate()
+    if period_obj.starts_on > today:
+        raise Http404
+    context = {"department": department, "period": period_obj, "rows": None, "error": None, "general": []}
+    back = f"{reverse('targets:entry_form', args=[period_obj.code])}?department={department.pk}"
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        stash = request.session.get(_SESSION_KEY)
+        token = request.POST.get("token", "")
+        if (
+            not stash
+            or stash.get("token") != token
+            or stash.get("department") != department.pk
+            or stash.get("period") != period_obj.code
+        ):
+            context["error"] = _("Phiên xem trước đã hết hạn: vui lòng tải tệp lên lại.")
+            return render(request, "targets/entry_import.html", context, status=400)
+        confirmed = {k.removeprefix("confirm-") for k in request.POST if k.startswith("confirm-")}
+        try:
+            report = services.actuals_import_confirm(
+                user=request.user,
+                department=department,
+                period=period_obj,
+                rows=stash["rows"],
+                confirmed=confirmed,
+                today=today,
+            )
+        except services.EntryError as exc:
+            messages_list = exc.general + [
+                m for errs in exc.errors.values() for ms in errs.values() for m in ms
+            ]
+            if exc.warnings:
+                messages_list.append(_("Còn giá trị bất thường chưa được xác nhận."))
+            if exc.conflicts:
+                messages_list.append(_("Có giá trị vừa được người khác thay đổi: vui lòng tải biểu mẫu mới."))
+            context["error"] = _("Chưa ghi gì vào hệ thống.")
+            context["general"] = messages_list
+            return render(request, "targets/entry_import.html", context, status=400)
+        del request.session[_SESSION_KEY]
+        messages.success(request, _("Đã nhập từ Excel %(n)d giá trị (lưu nháp).") % {"n": report.saved})
+        return redirect(back)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"] = _("Vui lòng chọn tệp Excel.")
+            return render(request, "targets/entry_import.html", context, status=400)
+        if upload.size > workbook.MAX_UPLOAD_BYTES:
+            context["error"] = _("Tệp lớn hơn 5 MB.")
+            return render(request, "targets/entry_import.html", context, status=400)
+        try:
+            upload_rows = workbook.read_upload(
+                upload.read(), meta=_template_meta(department, period_obj), secret=settings.SECRET_KEY
+            )
+        except workbook.UploadError as exc:
+            context["error"] = str(exc)
+            return render(request, "targets/entry_import.html", context, status=400)
+        rows, general = services.actuals_import_preview(
+            user=request.user, department=department, period=period_obj, upload_rows=upload_rows, today=today
+        )
+        token = secrets.token_urlsafe(16)
+        pending = [r for r in rows if r.state in ("new", "changed")]
+        request.session[_SESSION_KEY] = {
+            "token": token,
+            "department": department.pk,
+            "period": period_obj.code,
+            "rows": [{"key": r.key, "new": r.new, "note": r.note, "version": r.version} for r in pending],
+        }
+        context.update(
+            rows=rows,
+            general=general,
+            token=token,
+            can_confirm=bool(pending) and not general and not any(r.state == "error" for r in rows),
+            counts={s: sum(r.state == s for r in rows) for s in ("new", "changed", "unchanged", "error")},
+        )
+        return render(request, "targets/entry_import.html", context)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(request, "targets/entry_import.html", context)

@@ -100,5 +100,5 @@ def field_label(name: str) -> str:
 
     try:
         return str(Actual._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 — an unknown name is shown as it is
+    except Exception:
         return _FIELD_LABELS.get(name, name)

@@ -57,6 +57,9 @@ MATRIX: dict[str, dict] = {
         "default": 404,
         "expect": {"anonymous": LOGIN, "editor": 302, "superuser": 302},
     },
+    "targets:entry_template": {"method": "GET", "default": 404, "expect": {"anonymous": LOGIN, "editor": 200, "superuser": 200}},
+    "targets:entry_import": {"method": "GET", "default": 404, "expect": {"anonymous": LOGIN, "editor": 200, "superuser": 200}},
+    "targets:entry_import#post": {"method": "POST", "default": 404, "expect": {"anonymous": LOGIN, "editor": 400, "superuser": 400}},
     "targets:review": {
         "method": "GET",
         "default": 404,
@@ -168,6 +171,8 @@ def _url(name: str, world) -> tuple[str, dict]:
     kwargs = {
         "targets:target_detail": {"pk": actual.indicator.targets.first().pk},
         "targets:entry_form": {"period": "2026-Q4"},
+        "targets:entry_template": {"period": "2026-Q4"},
+        "targets:entry_import": {"period": "2026-Q4"},
         "targets:review": {"period": "2026-Q4"},
         "targets:review_decide": {"period": "2026-Q4"},
         "targets:period_lock": {"period": "2026-Q4"},
@@ -179,6 +184,8 @@ def _url(name: str, world) -> tuple[str, dict]:
     }.get(name, {})
     query = {
         "targets:entry_form": f"?department={dept.pk}",
+        "targets:entry_template": f"?department={dept.pk}",
+        "targets:entry_import": f"?department={dept.pk}",
         "targets:review": "?locality=hai-phong",
         "targets:assignments": "?locality=hai-phong",
     }.get(name, "")
