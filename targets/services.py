@@ -1179,3 +1179,234 @@ def actuals_import_confirm(
         origin=Origin.IMPORTED,
         today=today,
     )
+
+
+# --------------------------------------------------------------------------- national-scale synthetic data
+
+
+@dataclass(frozen=True)
+class ScaleReport:
+    localities: int
+    departments: int
+    users: int
+    indicators: int
+    targets: int
+    actuals: int
+    by_status: dict[str, int]
+
+
+SCALE_DEPARTMENTS = (
+    ("van-phong-ubnd", "Văn phòng UBND (minh hoạ)", "chinh-quyen-so"),
+    ("so-tai-chinh", "Sở Tài chính (minh hoạ)", "kinh-te-so"),
+    ("so-khcn", "Sở Khoa học và Công nghệ (minh hoạ)", "xa-hoi-so"),
+    ("so-noi-vu", "Sở Nội vụ (minh hoạ)", "dti"),
+)
+
+
+def scale_data_generate(
+    *,
+    localities: int = 34,
+    year_from: int = 2021,
+    year_to: int = 2030,
+    seed: int = 1,
+    extra_indicators: int = 100,
+    today: dt.date | None = None,
+) -> ScaleReport:
+    """A national-scale data set for benchmarks: synthetic localities (named and flagged demo), departments,
+    users, the harmonised catalogue plus `extra_indicators` synthetic quarterly indicators, a target per
+    series for every year from `year_from + 1` to `year_to`, and quarterly/annual actuals from `year_from`
+    through the last closed quarter — mostly approved, some submitted, returned or missing, like real life.
+
+    Deterministic for a seed. Bulk-inserted (no per-row history: it is synthetic). Requires the catalogue.
+    """
+    from django.contrib.auth.hashers import make_password
+
+    from .models import Assignment, Locality, Pillar
+
+    today = today or dt.date.today()
+    rng = random.Random(seed)
+    last_year, last_q = last_closed_quarter(today)
+    pillars = {p.slug: p for p in Pillar.objects.all()}
+    if not pillars:
+        raise CatalogueError(["scale data needs the catalogue: run load_catalogue first"])
+    document = Document.objects.order_by("pk").first()
+    with transaction.atomic():
+        start_order = Indicator.objects.count()
+        for i in range(1, extra_indicators + 1):
+            Indicator.objects.update_or_create(
+                code=f"demo_indicator_{i:03d}",
+                defaults={
+                    "name": f"Chỉ tiêu minh hoạ {i:03d} (demo)",
+                    "name_en": f"Demo indicator {i:03d}",
+                    "pillar": pillars[("chinh-quyen-so", "kinh-te-so", "xa-hoi-so")[i % 3]],
+                    "unit": Unit.PERCENT,
+                    "frequency": "quarterly",
+                    "order": start_order + i,
+                },
+            )
+        indicators = [
+            ind
+            for ind in Indicator.objects.select_related("pillar").order_by("pk")
+            if not ind.code.startswith("demo_indicator_") or int(ind.code[-3:]) <= extra_indicators
+        ]
+        password = make_password("scale-demo-2026")
+        locs, departments, users = [], [], []
+        for n in range(1, localities + 1):
+            loc, _ = Locality.objects.update_or_create(
+                slug=f"demo-{n:02d}",
+                defaults={
+                    "name": f"Tỉnh minh hoạ {n:02d}",
+                    "name_en": f"Demo province {n:02d}",
+                    "is_demo": True,
+                },
+            )
+            locs.append(loc)
+            for code, name, _pillar in SCALE_DEPARTMENTS:
+                dept, _ = Department.objects.update_or_create(
+                    locality=loc, code=code, defaults={"name": name}
+                )
+                departments.append(dept)
+        Target.objects.filter(locality__in=locs).delete()
+        Actual.objects.filter(locality__in=locs).delete()
+        Assignment.objects.filter(department__locality__in=locs).delete()
+        Membership.objects.filter(department__locality__in=locs).delete()
+
+        owner = {
+            (d.locality_id, p): d for d in departments for code, _, p in SCALE_DEPARTMENTS if d.code == code
+        }
+        for loc in locs:
+            for role, dept_code in (("reviewer", "so-khcn"), ("viewer", "van-phong-ubnd")):
+                username = f"{loc.slug}.{role}"
+                user = User.objects.filter(username=username).first() or User(username=username)
+                user.password = password
+                user.save()
+                users.append(user)
+                dept = next(d for d in departments if d.locality_id == loc.pk and d.code == dept_code)
+                Membership.objects.create(user=user, department=dept, role=role)
+            for code, _, _ in SCALE_DEPARTMENTS:
+                dept = next(d for d in departments if d.locality_id == loc.pk and d.code == code)
+                username = f"{loc.slug}.{code}.editor"
+                user = User.objects.filter(username=username).first() or User(username=username)
+                user.password = password
+                user.save()
+                users.append(user)
+                Membership.objects.create(user=user, department=dept, role="editor")
+
+        series = []
+        for ind in indicators:
+            levels = ["city", "commune"] if ind.code == "work_dossiers_online" else [""]
+            series += [(ind, level) for level in levels]
+        Assignment.objects.bulk_create(
+            [
+                Assignment(department=owner[(loc.pk, ind.pillar.slug)], indicator=ind, level=level)
+                for loc in locs
+                for ind, level in series
+            ],
+            batch_size=2000,
+        )
+        targets = []
+        for loc in locs:
+            for ind, level in series:
+                goal_2030 = _scale_goal(ind, rng)
+                for year in range(year_from + 1, year_to + 1):
+                    share = (year - year_from) / (year_to - year_from)
+                    value = _scale_value(ind, goal_2030, share)
+                    comparator = (
+                        "<=" if not ind.higher_is_better else ("=" if ind.unit == Unit.MILESTONE else ">=")
+                    )
+                    targets.append(
+                        Target(
+                            indicator=ind,
+                            locality=loc,
+                            level=level,
+                            year=year,
+                            unit=ind.unit,
+                            comparator=comparator,
+                            value=value,
+                            document=document,
+                            quote="Mục tiêu minh hoạ (dữ liệu quy mô quốc gia, demo).",
+                            note="demo",
+                        )
+                    )
+        Target.objects.bulk_create(targets, batch_size=2000)
+
+        codes_q = [
+            f"{y}-Q{q}"
+            for y in range(year_from, last_year + 1)
+            for q in range(1, 5)
+            if (y, q) <= (last_year, last_q)
+        ]
+        last_annual = last_year if last_q == 4 else last_year - 1
+        codes_y = [str(y) for y in range(year_from, last_annual + 1)]
+        periods = {c: period_get_or_create(code=c) for c in codes_q + codes_y}
+        recent = set(codes_q[-2:])
+        actuals = []
+        counts = {s: 0 for s in ("approved", "submitted", "returned", "draft", "missing")}
+        for loc in locs:
+            for ind, level in series:
+                codes = codes_q if ind.frequency == "quarterly" else codes_y
+                goal = _scale_goal(ind, rng)
+                values = _demo_series(ind.unit, ind.higher_is_better, goal, len(codes), rng)
+                for code, value in zip(codes, values, strict=True):
+                    roll = rng.random()
+                    if code in recent:
+                        status = (
+                            "missing"
+                            if roll < 0.10
+                            else "returned"
+                            if roll < 0.15
+                            else "submitted"
+                            if roll < 0.30
+                            else "approved"
+                        )
+                    else:
+                        status = "missing" if roll < 0.03 else "approved"
+                    counts[status] += 1
+                    if status == "missing":
+                        continue
+                    actuals.append(
+                        Actual(
+                            indicator=ind,
+                            locality=loc,
+                            level=level,
+                            period=periods[code],
+                            value=value,
+                            status=status,
+                            origin=Origin.DEMO,
+                            note="demo",
+                            department=owner[(loc.pk, ind.pillar.slug)],
+                            review_comment="Đề nghị kiểm tra lại (demo)" if status == "returned" else "",
+                        )
+                    )
+        Actual.objects.bulk_create(actuals, batch_size=2000)
+    return ScaleReport(
+        localities=len(locs),
+        departments=len(departments),
+        users=len(users),
+        indicators=len(indicators),
+        targets=len(targets),
+        actuals=len(actuals),
+        by_status=counts,
+    )
+
+
+def _scale_goal(ind: Indicator, rng: random.Random) -> float:
+    return {
+        Unit.PERCENT: rng.uniform(60, 100),
+        Unit.COUNT: float(rng.randint(50, 5000)),
+        Unit.PER_1000: rng.uniform(1, 8),
+        Unit.RANK: float(rng.randint(1, 10)),
+        Unit.GROWTH_RATE: rng.uniform(5, 20),
+        Unit.SCORE: rng.uniform(0.5, 0.95),
+        Unit.MILESTONE: 1.0,
+    }[ind.unit]
+
+
+def _scale_value(ind: Indicator, goal_2030: float, share: float) -> Decimal:
+    if ind.unit == Unit.MILESTONE:
+        return Decimal(1)
+    if ind.unit == Unit.RANK:
+        return Decimal(max(1, round(goal_2030 + (1 - share) * 15)))
+    if ind.unit == Unit.COUNT:
+        return Decimal(round(goal_2030 * (0.3 + 0.7 * share)))
+    return Decimal(str(round(goal_2030 * (0.5 + 0.5 * share), 2)))
