@@ -28,6 +28,14 @@ TARGET_COLUMNS = (
 )
 
 
+ACTUAL_COLUMNS = ("locality", "indicator_code", "level", "period", "value", "origin", "source")
+
+
+def number(value: Decimal | float | None) -> int | float | None:
+    """A figure as a JSON number: 12.5000 → 12.5, 100.0000 → 100."""
+    return _number(value)
+
+
 def _number(value: Decimal | float | None) -> int | float | None:
     if value is None:
         return None

@@ -1,20 +1,28 @@
 """Reads for dashboards, reports and open data: database rows → plain frames → the progress engine.
 
-One code path for every consumer (pages, Excel, open data): `progress_table` makes two queries whatever
-the number of localities, indicators and quarters, and hands plain data to the pure engine.
+One code path for every consumer (pages, Excel, open data): `progress_inputs` makes two queries (targets,
+approved observations) whatever the number of localities, indicators and quarters, and
+`ProgressInputs.at(as_of)` hands plain data to the pure engine. `progress_table` is that path for all
+targets; the dashboards call the same path narrowed to a locality, a pillar or an indicator, so a target
+has the same figures on a page as in `/open-data/progress.*` for the same data and as-of quarter.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 import numpy as np
 import pandas as pd
+from django.db.models import FloatField, QuerySet
+from django.db.models.functions import Cast
 
 from targets import progress
 from targets import selectors as target_selectors
-from targets.models import Actual, Status, Target, Unit
+from targets.models import Actual, Indicator, Locality, Pillar, Status, Target, Unit
 from targets.periods import date_to_time
 
-from . import opendata
+from . import excel, opendata
 
 _TARGET_FIELDS = (
     "id",
@@ -31,6 +39,33 @@ _TARGET_FIELDS = (
     "applies_until",
     "indicator__higher_is_better",
 )
+_SERIES = ("indicator_id", "locality_id", "level")  # a series: what observations are reported against
+_DECIMAL_FIELDS = ("value", "value_max", "baseline_value")
+# What pages show beside the figures; fetched in the same query (joins), renamed as below.
+_LABEL_FIELDS = {
+    "locality__slug": "locality",
+    "locality__name": "locality_name",
+    "locality__name_en": "locality_name_en",
+    "indicator__code": "indicator_code",
+    "indicator__name": "indicator_name",
+    "indicator__name_en": "indicator_name_en",
+    "indicator__order": "indicator_order",
+    "indicator__pillar__slug": "pillar",
+    "indicator__pillar__order": "pillar_order",
+}
+# Enough to group by locality and pillar (the overview): the joins cost time at national scale.
+_SLUG_FIELDS = {"locality__slug": "locality", "indicator__pillar__slug": "pillar"}
+LABEL_COLUMNS: tuple[str, ...] = (
+    *_LABEL_FIELDS.values(),
+    "year",
+    "level",
+    "unit",
+    "comparator",
+    "value",
+    "value_max",
+    "baseline_year",
+    "baseline_value",
+)
 
 
 def open_data_targets() -> list[dict]:
@@ -38,20 +73,39 @@ def open_data_targets() -> list[dict]:
     return opendata.target_rows(target_selectors.targets_for_open_data())
 
 
-def observations_frame(*, locality_ids: list[int] | None = None) -> pd.DataFrame:
-    """Approved actuals (entered, imported, published, demo) as (series, time, value, period code, origin).
-
-    One query (`values()` into pandas); the time is the decimal year at the end of the period.
-    """
-    qs = Actual.objects.filter(status=Status.APPROVED)
+def _narrow(
+    qs: QuerySet, *, locality_ids: list[int] | None, pillar: str | None, indicator_code: str | None
+) -> QuerySet:
     if locality_ids is not None:
         qs = qs.filter(locality_id__in=locality_ids)
+    if pillar is not None:
+        qs = qs.filter(indicator__pillar__slug=pillar)
+    if indicator_code is not None:
+        qs = qs.filter(indicator__code=indicator_code)
+    return qs
+
+
+def observations_frame(
+    *, locality_ids: list[int] | None = None, pillar: str | None = None, indicator_code: str | None = None
+) -> pd.DataFrame:
+    """Approved actuals (entered, imported, published, demo) as (series, time, value, period code, origin).
+
+    One query (`values()` into pandas, no model instances); the time is the decimal year at the end of
+    the period.
+    """
+    qs = _narrow(
+        Actual.objects.filter(status=Status.APPROVED),
+        locality_ids=locality_ids,
+        pillar=pillar,
+        indicator_code=indicator_code,
+    )
+    # The value cast to a float in SQL: no Decimal object per row (most of the cost at national scale).
     rows = list(
-        qs.values_list(
+        qs.annotate(value_float=Cast("value", FloatField())).values_list(
             "indicator_id",
             "locality_id",
             "level",
-            "value",
+            "value_float",
             "period__code",
             "period__year",
             "period__quarter",
@@ -77,13 +131,9 @@ def observations_frame(*, locality_ids: list[int] | None = None) -> pd.DataFrame
     return frame.drop(columns=["year", "quarter"])
 
 
-def targets_frame(*, locality_ids: list[int] | None = None) -> pd.DataFrame:
-    """Targets as the engine's target columns. One query."""
-    qs = Target.objects.all()
-    if locality_ids is not None:
-        qs = qs.filter(locality_id__in=locality_ids)
-    frame = pd.DataFrame(list(qs.values_list(*_TARGET_FIELDS)), columns=list(_TARGET_FIELDS))
-    out = pd.DataFrame(
+def _engine_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Target rows (`_TARGET_FIELDS`) as the engine's target columns."""
+    return pd.DataFrame(
         {
             "target_id": frame["id"],
             "indicator_id": frame["indicator_id"],
@@ -101,7 +151,137 @@ def targets_frame(*, locality_ids: list[int] | None = None) -> pd.DataFrame:
             "baseline_value": frame["baseline_value"].astype(float),
         }
     )
+
+
+_ENGINE_TARGET_COLUMNS = (
+    "target_id",
+    "indicator_id",
+    "locality_id",
+    "level",
+    "comparator",
+    "target_value",
+    "target_value_max",
+    "target_time",
+    "higher_is_better",
+    "applies_until",
+    "milestone",
+    "baseline_time",
+    "baseline_value",
+)
+
+
+def _targets_frame(
+    *,
+    locality_ids: list[int] | None,
+    pillar: str | None,
+    indicator_code: str | None,
+    labels: bool | Literal["slugs"],
+) -> pd.DataFrame:
+    label_fields = _SLUG_FIELDS if labels == "slugs" else _LABEL_FIELDS if labels else {}
+    fields = (*_TARGET_FIELDS, *label_fields)
+    qs = _narrow(
+        Target.objects.all(), locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code
+    )
+    # Decimals cast to floats in SQL, as in `observations_frame`.
+    qs = qs.annotate(**{f"{name}_float": Cast(name, FloatField()) for name in _DECIMAL_FIELDS})
+    selected = [f"{name}_float" if name in _DECIMAL_FIELDS else name for name in fields]
+    frame = pd.DataFrame(list(qs.values_list(*selected)), columns=list(fields))
+    out = _engine_columns(frame)
+    if labels:
+        named = frame.rename(columns=label_fields)
+        for column in (*label_fields.values(), *([] if labels == "slugs" else LABEL_COLUMNS)):
+            if column not in out.columns:
+                out[column] = named[column].to_numpy()
     return out
+
+
+def targets_frame(
+    *, locality_ids: list[int] | None = None, pillar: str | None = None, indicator_code: str | None = None
+) -> pd.DataFrame:
+    """Targets as the engine's target columns. One query."""
+    return _targets_frame(
+        locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code, labels=False
+    )
+
+
+@dataclass(frozen=True)
+class ProgressInputs:
+    """The targets and their approved observations, fetched once; `at(as_of)` assesses them at any time."""
+
+    targets: pd.DataFrame
+    observations: pd.DataFrame
+
+    def at(self, as_of: float) -> pd.DataFrame:
+        """Every target's assessment at `as_of`, indexed by target_id, with `latest_period`, `latest_origin`
+        (and the label columns when the inputs carry them). No query: pure pandas and the engine."""
+        labelled = "locality" in self.targets.columns
+        if self.targets.empty:
+            return pd.DataFrame(
+                columns=[
+                    *progress.RESULT_COLUMNS,
+                    "latest_period",
+                    "latest_origin",
+                    *(c for c in self.targets.columns if labelled and c != "target_id"),
+                ]
+            )
+        obs = self.observations[self.observations["obs_time"] <= as_of + 1e-9]
+        long = self.targets[list(_ENGINE_TARGET_COLUMNS)].merge(
+            obs[[*_SERIES, "obs_time", "obs_value"]], on=list(_SERIES), how="left"
+        )
+        assessed = progress.assess_frame(long[list(progress.FRAME_COLUMNS)], as_of=as_of)
+        # Where the latest value comes from: the series' newest observation (a quarter wins over the year
+        # ending with it). Found per series, not per target: every target of a series shares its values.
+        newest = (
+            obs.assign(is_quarter=obs["obs_period"].str.contains("-Q", regex=False))
+            .sort_values([*_SERIES, "obs_time", "is_quarter"])
+            .groupby(list(_SERIES))
+            .tail(1)[[*_SERIES, "obs_period", "origin"]]
+        )
+        latest = self.targets[["target_id", *_SERIES]].merge(newest, on=list(_SERIES), how="left")
+        latest = latest.set_index("target_id").reindex(assessed.index)
+        assessed["latest_period"] = latest["obs_period"].where(latest["obs_period"].notna(), np.nan)
+        assessed["latest_origin"] = latest["origin"].where(latest["origin"].notna(), np.nan)
+        if labelled:
+            assessed = assessed.join(self.targets.set_index("target_id"))
+        return assessed
+
+    def statuses(self, times: list[float]) -> dict[float, pd.Series]:
+        """Each target's status at each of `times` (the heatmap's quarters): the engine run once per time on
+        one long frame, since it ignores the observations after its as-of. No query."""
+        if self.targets.empty:
+            return {t: pd.Series(dtype=object) for t in times}
+        long = self.targets[list(_ENGINE_TARGET_COLUMNS)].merge(
+            self.observations[[*_SERIES, "obs_time", "obs_value"]], on=list(_SERIES), how="left"
+        )[list(progress.FRAME_COLUMNS)]
+        return {t: progress.assess_frame(long, as_of=t)["status"] for t in times}
+
+
+def progress_inputs(
+    *,
+    locality_ids: list[int] | None = None,
+    pillar: str | None = None,
+    indicator_code: str | None = None,
+    labels: bool | Literal["slugs"] = False,
+) -> ProgressInputs:
+    """Targets (with their labels when asked, joined in the same query; "slugs": only the locality and
+    pillar slugs) and approved observations.
+
+    Two queries, whatever the data size: `values()` rows straight into pandas frames, narrowed in SQL to
+    the localities, pillar or indicator a page shows (every series is assessed on its own, so narrowing
+    changes no figure).
+    """
+    targets = _targets_frame(
+        locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code, labels=labels
+    )
+    if targets.empty:
+        observations = pd.DataFrame(
+            columns=["indicator_id", "locality_id", "level", "obs_value", "obs_period", "origin", "obs_time"]
+        )
+    else:
+        observations = observations_frame(
+            locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code
+        )
+    return ProgressInputs(targets=targets, observations=observations)
 
 
 def progress_table(*, as_of: float, locality_ids: list[int] | None = None) -> pd.DataFrame:
@@ -109,20 +289,7 @@ def progress_table(*, as_of: float, locality_ids: list[int] | None = None) -> pd
 
     Two queries. Observations after `as_of` are ignored (time travel: the page as it stood then).
     """
-    targets = targets_frame(locality_ids=locality_ids)
-    if targets.empty:
-        return pd.DataFrame(columns=[*progress.RESULT_COLUMNS, "latest_period", "latest_origin"])
-    obs = observations_frame(locality_ids=locality_ids)
-    obs = obs[obs["obs_time"] <= as_of + 1e-9]
-    long = targets.merge(obs, on=["indicator_id", "locality_id", "level"], how="left")
-    assessed = progress.assess_frame(long[list(progress.FRAME_COLUMNS)], as_of=as_of)
-    # Where the latest value comes from: the newest observation (a quarter wins over the year ending with it).
-    known = long.dropna(subset=["obs_time"]).assign(is_quarter=lambda f: f["obs_period"].str.contains("-Q"))
-    newest = known.sort_values(["target_id", "obs_time", "is_quarter"]).groupby("target_id").tail(1)
-    newest = newest.set_index("target_id")[["obs_period", "origin"]]
-    assessed["latest_period"] = newest["obs_period"].reindex(assessed.index)
-    assessed["latest_origin"] = newest["origin"].reindex(assessed.index)
-    return assessed
+    return progress_inputs(locality_ids=locality_ids).at(as_of)
 
 
 def open_data_progress(*, as_of_code: str, as_of: float) -> list[dict]:
@@ -139,17 +306,9 @@ def open_data_targets_with_ids() -> list[tuple[int, dict]]:
 
 
 def progress_with_groups(*, as_of: float, locality_ids: list[int] | None = None) -> pd.DataFrame:
-    """`progress_table` joined with locality and pillar slugs, ready for `progress.rollup`. Four queries."""
-    table = progress_table(as_of=as_of, locality_ids=locality_ids)
-    groups = pd.DataFrame(
-        list(
-            Target.objects.filter(pk__in=list(table.index)).values_list(
-                "id", "locality__slug", "indicator__pillar__slug", "indicator__code", "year", "level"
-            )
-        ),
-        columns=["target_id", "locality", "pillar", "indicator_code", "year", "level"],
-    ).set_index("target_id")
-    return table.join(groups)
+    """`progress_table` with the label columns (locality and pillar slugs, indicator code, year, level…),
+    ready for `progress.rollup`. Two queries: the labels come joined with the targets."""
+    return progress_inputs(locality_ids=locality_ids, labels=True).at(as_of)
 
 
 def progress_rollups(*, as_of: float, locality_ids: list[int] | None = None) -> dict[str, pd.DataFrame]:
@@ -160,3 +319,305 @@ def progress_rollups(*, as_of: float, locality_ids: list[int] | None = None) -> 
         "by_locality": progress.rollup(assessed, by=["locality"]),
         "most_behind": progress.most_behind(assessed, n=3, by=["locality", "pillar"]),
     }
+
+
+# --- dashboards --------------------------------------------------------------------------------------------
+
+
+def localities_in(scope: QuerySet[Locality]) -> list[dict]:
+    """The localities of a user's scope (from `targets.access.localities_for`) as plain rows: one query."""
+    return list(scope.order_by("name").values("id", "slug", "name", "name_en", "valid_to"))
+
+
+def locality_in(scope: QuerySet[Locality], *, slug: str) -> dict | None:
+    """One locality of a user's scope by slug, or None (the view answers 404): one query."""
+    return scope.filter(slug=slug).values("id", "slug", "name", "name_en", "valid_to").first()
+
+
+def pillars() -> list[dict]:
+    """Every pillar in display order: one query (a handful of rows)."""
+    return list(Pillar.objects.order_by("order").values("id", "slug", "name", "name_en", "order"))
+
+
+def indicator_detail(code: str) -> dict | None:
+    """One indicator with its pillar: one query (`values()` with the pillar joined)."""
+    return (
+        Indicator.objects.filter(code=code)
+        .values(
+            "id",
+            "code",
+            "name",
+            "name_en",
+            "unit",
+            "higher_is_better",
+            "definition",
+            "frequency",
+            "pillar__slug",
+            "pillar__name",
+            "pillar__name_en",
+        )
+        .first()
+    )
+
+
+def dti_rank_history(*, locality_ids: list[int], as_of: float) -> list[dict]:
+    """Approved DTI ranks (published with their source, or demo) of the localities up to `as_of`.
+
+    One query: `values()` with locality and period joined, ordered for plotting.
+    """
+    rows = (
+        Actual.objects.filter(
+            indicator__code="dti_rank", status=Status.APPROVED, locality_id__in=locality_ids, level=""
+        )
+        .order_by("locality__name", "period__year", "period__quarter")
+        .values(
+            "locality__slug",
+            "locality__name",
+            "locality__name_en",
+            "period__code",
+            "period__year",
+            "period__quarter",
+            "value",
+            "ranked_among",
+            "origin",
+            "source",
+            "note",
+        )
+    )
+    out = []
+    for row in rows:
+        quarter = row["period__quarter"]
+        time = row["period__year"] + quarter / 4 if quarter else row["period__year"] + 1.0
+        if time <= as_of + 1e-9:
+            out.append({**row, "time": time})
+    return out
+
+
+def series_actuals(*, indicator_id: int, locality_id: int, as_of: float) -> list[dict]:
+    """A series' approved and submitted values up to `as_of`, oldest first, with period, origin and source.
+
+    One query (`values()` with the period joined). Submitted values are shown, hollow, but the engine only
+    counts approved ones.
+    """
+    rows = (
+        Actual.objects.filter(
+            indicator_id=indicator_id,
+            locality_id=locality_id,
+            status__in=[Status.APPROVED, Status.SUBMITTED],
+        )
+        .order_by("level", "period__year", "period__quarter")
+        .values(
+            "level",
+            "period__code",
+            "period__year",
+            "period__quarter",
+            "value",
+            "status",
+            "origin",
+            "source",
+            "note",
+            "ranked_among",
+        )
+    )
+    out = []
+    for row in rows:
+        quarter = row["period__quarter"]
+        time = row["period__year"] + quarter / 4 if quarter else row["period__year"] + 1.0
+        if time <= as_of + 1e-9:
+            out.append({**row, "time": time, "value": float(row["value"])})
+    return out
+
+
+# --------------------------------------------------------------------------- the Excel report
+
+
+def report_data(
+    *, locality_ids: list[int], as_of_code: str, as_of: float, pillar_slugs: list[str] | None, today
+) -> excel.ReportData:
+    """Everything the Excel report shows, from the same progress path as the dashboards and open data.
+
+    A fixed number of queries (eight) whatever the number of localities, targets and actuals.
+    """
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from targets import selectors as ts
+    from targets.models import (
+        Department,
+        Document,
+        Indicator,
+        Level,
+        Locality,
+        Origin,
+        Pillar,
+        ReportingPeriod,
+    )
+    from targets.templatetags.dti import target_text
+
+    from .labels import status_labels
+
+    labels = status_labels()
+    localities = {loc.pk: loc for loc in Locality.objects.filter(pk__in=locality_ids).order_by("name")}
+    pillars = [
+        (p.slug, p.name)
+        for p in Pillar.objects.order_by("order")
+        if not pillar_slugs or p.slug in pillar_slugs
+    ]
+    assessed = progress_table(as_of=as_of, locality_ids=locality_ids)
+    level_labels = dict(Level.choices)
+    targets = list(
+        Target.objects.filter(
+            locality_id__in=locality_ids, indicator__pillar__slug__in=[p[0] for p in pillars]
+        )
+        .select_related("indicator", "indicator__pillar", "locality", "document")
+        .order_by("locality__name", "indicator__pillar__order", "indicator__order", "level", "year")
+    )
+    records = assessed.to_dict(orient="index")
+    by_pillar: dict[str, list[excel.TargetLine]] = {slug: [] for slug, _ in pillars}
+    contains_demo = False
+
+    def num(value):
+        return None if value is None or value != value else float(value)
+
+    for t in targets:
+        a = records.get(t.pk, {})
+        demo = a.get("latest_origin") == Origin.DEMO
+        contains_demo |= demo
+        shown = SimpleNamespace(unit=t.unit, comparator=t.comparator, value=t.value, value_max=t.value_max)
+        by_pillar[t.indicator.pillar.slug].append(
+            excel.TargetLine(
+                locality=t.locality.name,
+                indicator=t.indicator.name,
+                level=str(level_labels.get(t.level, "")) if t.level else "",
+                unit=t.unit,
+                target=str(target_text(shown)),
+                target_value=float(t.value),
+                year=t.year,
+                baseline=num(t.baseline_value) if t.baseline_value is not None else None,
+                latest=num(a.get("latest")),
+                latest_period=a.get("latest_period") if isinstance(a.get("latest_period"), str) else "",
+                gap=num(a.get("gap")),
+                completion=num(a.get("completion")),
+                status=a.get("status") or "insufficient_data",
+                projected=num(a.get("projected")),
+                pace=num(a.get("required_pace_per_year")),
+                latest_is_demo=demo,
+            )
+        )
+    # Data-entry progress for the as-of quarter (an annual as-of uses that year's figures).
+    period = ReportingPeriod.objects.filter(code=as_of_code).first()
+    departments: list[excel.DepartmentLine] = []
+    if period is not None:
+        depts = list(
+            Department.objects.filter(locality_id__in=locality_ids)
+            .select_related("locality")
+            .order_by("locality__name", "name")
+        )
+        for line in ts.worklist(depts, [period]):
+            if not line.assigned:
+                continue
+            departments.append(
+                excel.DepartmentLine(
+                    locality=line.department.locality.name,
+                    department=line.department.name,
+                    assigned=line.assigned,
+                    entered=line.entered,
+                    submitted=line.submitted,
+                    approved=line.approved,
+                    late=today > line.state.deadline and line.submitted < line.assigned,
+                )
+            )
+    obs = observations_frame(locality_ids=locality_ids)
+    obs = obs[obs["obs_time"] <= as_of + 1e-9]
+    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=set(obs["indicator_id"]))}
+    sources_by_key = {
+        (ind, loc, code): src
+        for ind, loc, code, src in Actual.objects.filter(
+            locality_id__in=locality_ids, origin=Origin.PUBLISHED
+        ).values_list("indicator_id", "locality_id", "period__code", "source")
+    }
+    actuals = [
+        excel.ActualLine(
+            locality=localities[row.locality_id].name,
+            indicator_code=indicators[row.indicator_id].code,
+            indicator=indicators[row.indicator_id].name,
+            level=str(level_labels.get(row.level, "")) if row.level else "",
+            period=row.obs_period,
+            value=float(row.obs_value),
+            status="approved",
+            origin=row.origin,
+            source=sources_by_key.get((row.indicator_id, row.locality_id, row.obs_period), ""),
+        )
+        for row in obs.sort_values(["locality_id", "indicator_id", "level", "obs_time"]).itertuples()
+    ]
+    sources: list[excel.SourceLine] = []
+    for doc in Document.objects.filter(locality_id__in=locality_ids).order_by("locality__name", "code"):
+        sources.append(
+            excel.SourceLine(
+                "document",
+                [
+                    doc.number or doc.code,
+                    f"{doc.title} — {doc.issuer}",
+                    doc.issued_on,
+                    doc.source_url or doc.source_file,
+                ],
+            )
+        )
+    for t in targets:
+        sources.append(
+            excel.SourceLine(
+                "quote",
+                [
+                    t.document.number or t.document.code,
+                    f"{t.indicator.name} ({t.year})",
+                    None,
+                    " ".join(t.quote.split()),
+                ],
+            )
+        )
+    for a in actuals:
+        if a.origin == Origin.PUBLISHED:
+            sources.append(
+                excel.SourceLine(
+                    "published", [a.indicator_code, f"{a.locality}: {a.value:g} ({a.period})", None, a.source]
+                )
+            )
+    return excel.ReportData(
+        localities=[loc.name for loc in localities.values()],
+        as_of=as_of_code,
+        generated_at=timezone.localtime(),
+        pillars=pillars,
+        status_labels=labels,
+        targets=by_pillar,
+        departments=departments,
+        progress_period=as_of_code,
+        actuals=actuals,
+        sources=sources,
+        contains_demo=contains_demo or any(a.origin == Origin.DEMO for a in actuals),
+    )
+
+
+def open_data_actuals() -> list[dict]:
+    """Approved and published actuals only (never drafts or submissions awaiting review): one query."""
+    from targets.models import Origin
+
+    rows = (
+        Actual.objects.filter(status=Status.APPROVED)
+        .order_by("locality__slug", "indicator__code", "level", "period__year", "period__quarter")
+        .values_list(
+            "locality__slug", "indicator__code", "level", "period__code", "value", "origin", "source"
+        )
+    )
+    return [
+        {
+            "locality": loc,
+            "indicator_code": code,
+            "level": level or "",
+            "period": period,
+            "value": opendata.number(value),
+            "origin": origin,
+            "source": source if origin == Origin.PUBLISHED else "",
+        }
+        for loc, code, level, period, value, origin, source in rows
+    ]

@@ -1,15 +1,29 @@
-"""Open data (public, no login): targets as CSV/JSON."""
+"""Open data (public, no login): targets and progress as CSV/JSON; the leadership dashboards (login).
+
+Thin views: parse `?as_of=`, ask `targets.access` for the scope (outside it: 404), call the selectors
+(a fixed number of queries), let `reports.dashboards` shape the rows and figures, render.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
 
+from targets import access
+from targets import selectors as target_selectors
 from targets.periods import resolve_as_of
 
-from . import opendata, selectors
+from . import dashboards, excel, opendata, selectors
+from .dashboards import AsOf
+from .tables import PillarTargetTable
 
 _CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 
@@ -71,3 +85,209 @@ def open_data_progress(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _has_demo(row: dict) -> bool:
     return row.get("latest_origin") == "demo"
+
+
+# --- dashboards (login required; scope from targets.access) -------------------------------------------------
+
+
+def _with_as_of(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Parse `?as_of=` (default: the last closed quarter) into an `AsOf` for the view; a bad value gets
+    the page's 400 with the reason in Vietnamese, never a 500."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        raw = request.GET.get("as_of", "").strip()
+        today = timezone.localdate()
+        try:
+            code, time = resolve_as_of(raw or None, today=today)
+        except ValueError as exc:
+            fallback = AsOf(*resolve_as_of(None, today=today))
+            context = {
+                "error": str(exc),
+                "as_of": fallback,
+                "as_of_choices": dashboards.as_of_choices(fallback, today),
+            }
+            return render(request, "reports/as_of_error.html", context, status=400)
+        return view(request, *args, as_of=AsOf(code=code, time=time, explicit=bool(raw)), **kwargs)
+
+    return wrapped
+
+
+def _locality_or_404(request: HttpRequest, slug: str) -> dict:
+    locality = selectors.locality_in(access.localities_for(request.user), slug=slug)
+    if locality is None:
+        raise Http404
+    return {**locality, "label": dashboards.localized(locality, "name")}
+
+
+def _indicator_or_404(code: str) -> dict:
+    indicator = selectors.indicator_detail(code)
+    if indicator is None:
+        raise Http404
+    return {
+        **indicator,
+        "label": dashboards.localized(indicator, "name"),
+        "pillar_label": dashboards.localized(indicator, "pillar__name"),
+    }
+
+
+def _render(request: HttpRequest, template: str, as_of: AsOf, context: dict[str, Any]) -> HttpResponse:
+    choices = dashboards.as_of_choices(as_of, timezone.localdate())
+    return render(request, template, {**context, "as_of": as_of, "as_of_choices": choices})
+
+
+@login_required
+@require_GET
+@_with_as_of
+def dashboard_overview(request: HttpRequest, *, as_of: AsOf) -> HttpResponse:
+    """Localities × pillars: status counts and share achieved or on track; each city's DTI rank history."""
+    localities = selectors.localities_in(access.localities_for(request.user))
+    ids = [loc["id"] for loc in localities]
+    pillars = selectors.pillars()
+    assessed = selectors.progress_inputs(locality_ids=ids, labels="slugs").at(as_of.time)
+    ranks = selectors.dti_rank_history(locality_ids=ids, as_of=as_of.time)
+    context = dashboards.overview(
+        localities=localities, pillars=pillars, assessed=assessed, ranks=ranks, as_of=as_of
+    )
+    return _render(request, "reports/dashboard_overview.html", as_of, context)
+
+
+@login_required
+@require_GET
+@_with_as_of
+def dashboard_city(request: HttpRequest, locality: str, *, as_of: AsOf) -> HttpResponse:
+    """One city: a card per pillar, the 2025 outcome and the road to 2030."""
+    loc = _locality_or_404(request, locality)
+    pillars = selectors.pillars()
+    assessed = selectors.progress_inputs(locality_ids=[loc["id"]], labels=True).at(as_of.time)
+    context = dashboards.city(pillars=pillars, assessed=assessed, as_of=as_of, locality=loc)
+    return _render(request, "reports/dashboard_city.html", as_of, {**context, "locality": loc})
+
+
+@login_required
+@require_GET
+@_with_as_of
+def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of: AsOf) -> HttpResponse:
+    """One pillar of a city: progress bars, the status-by-quarter heatmap and the sortable table."""
+    loc = _locality_or_404(request, locality)
+    current = next((p for p in selectors.pillars() if p["slug"] == pillar), None)
+    if current is None:
+        raise Http404
+    current = {**current, "label": dashboards.localized(current, "name")}
+    inputs = selectors.progress_inputs(locality_ids=[loc["id"]], pillar=pillar, labels=True)
+    context = dashboards.pillar(inputs=inputs, as_of=as_of)
+    table = PillarTargetTable(context["rows"])
+    RequestConfig(request, paginate=False).configure(table)
+    return _render(
+        request,
+        "reports/dashboard_pillar.html",
+        as_of,
+        {**context, "locality": loc, "pillar": current, "table": table},
+    )
+
+
+@login_required
+@require_GET
+@_with_as_of
+def indicator_comparison(request: HttpRequest, code: str, *, as_of: AsOf) -> HttpResponse:
+    """One indicator across the cities in scope, with their targets."""
+    indicator = _indicator_or_404(code)
+    localities = selectors.localities_in(access.localities_for(request.user))
+    inputs = selectors.progress_inputs(
+        locality_ids=[loc["id"] for loc in localities], indicator_code=code, labels=True
+    )
+    context = dashboards.indicator(indicator=indicator, localities=localities, inputs=inputs, as_of=as_of)
+    return _render(request, "reports/indicator.html", as_of, {**context, "indicator": indicator})
+
+
+@login_required
+@require_GET
+@_with_as_of
+def indicator_series(request: HttpRequest, code: str, locality: str, *, as_of: AsOf) -> HttpResponse:
+    """One series: values, targets, the straight line, the projection, both progress measures."""
+    loc = _locality_or_404(request, locality)
+    indicator = _indicator_or_404(code)
+    inputs = selectors.progress_inputs(locality_ids=[loc["id"]], indicator_code=code, labels=True)
+    actuals = selectors.series_actuals(indicator_id=indicator["id"], locality_id=loc["id"], as_of=as_of.time)
+    context = dashboards.series(indicator=indicator, inputs=inputs, actuals=actuals, as_of=as_of)
+    return _render(
+        request, "reports/series.html", as_of, {**context, "indicator": indicator, "locality": loc}
+    )
+
+
+# --------------------------------------------------------------------------- the Excel report
+
+
+def _report_request(request: HttpRequest):
+    """(localities, as-of code, as-of time, pillar slugs) from the query, or an error message. 404 outside scope."""
+    allowed = list(access.report_localities(request.user))
+    if not allowed:
+        raise Http404
+    slug = request.GET.get("locality") or (allowed[0].slug if len(allowed) == 1 else "")
+    if slug == "all" and request.user.is_superuser:
+        chosen = allowed
+    else:
+        chosen = [loc for loc in allowed if loc.slug == slug]
+        if not chosen:
+            raise Http404
+    try:
+        as_of_code, as_of = resolve_as_of(request.GET.get("as_of"), today=timezone.localdate())
+    except ValueError as exc:
+        return None, str(exc)
+    pillars = [p for p in request.GET.getlist("pillar") if p]
+    return (chosen, slug, as_of_code, as_of, pillars), None
+
+
+@login_required
+def report_index(request: HttpRequest) -> HttpResponse:
+    allowed = list(access.report_localities(request.user))
+    if not allowed:
+        raise Http404
+    today = timezone.localdate()
+    context = {
+        "localities": allowed,
+        "pillars": selectors.pillars(),
+        "periods": target_selectors.entry_period_codes(today),
+        "can_choose_all": request.user.is_superuser,
+    }
+    return render(request, "reports/report_index.html", context)
+
+
+@login_required
+def report_download(request: HttpRequest) -> HttpResponse:
+    parsed, error = _report_request(request)
+    if error:
+        return HttpResponseBadRequest(error, content_type="text/plain; charset=utf-8")
+    localities, slug, as_of_code, as_of, pillars = parsed
+    data = selectors.report_data(
+        locality_ids=[loc.pk for loc in localities],
+        as_of_code=as_of_code,
+        as_of=as_of,
+        pillar_slugs=pillars or None,
+        today=timezone.localdate(),
+    )
+    body = excel.build_report(data)
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-cds-{slug}-{as_of_code}.xlsx"'
+    return response
+
+
+@require_GET
+def open_data_actuals(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Approved and published actuals (public): locality, indicator, level, period, value, origin, source."""
+    if fmt not in _CONTENT_TYPES:
+        raise Http404
+    rows = selectors.open_data_actuals()
+    if fmt == "csv":
+        body = opendata.to_csv(rows, opendata.ACTUAL_COLUMNS)
+    else:
+        meta = {
+            "title": "DTI Portal — số liệu thực hiện đã duyệt và công bố / approved and published actuals",
+            "generated_at": timezone.now().isoformat(timespec="seconds"),
+            "count": len(rows),
+            "note": "origin 'demo' marks demonstration values that are not real figures",
+        }
+        body = opendata.to_json(rows, opendata.ACTUAL_COLUMNS, meta)
+    return _file_response(body, fmt, "actuals")

@@ -76,6 +76,16 @@ def localities_for(user: AnyUser) -> QuerySet[Locality]:
     return Locality.objects.filter(pk__in=s.member_localities)
 
 
+def report_localities(user: AnyUser) -> QuerySet[Locality]:
+    """Localities whose Excel report the user may export: reviewers and viewers of it; superusers all."""
+    s = scope(user)
+    if not s.authenticated:
+        return Locality.objects.none()
+    if s.superuser:
+        return Locality.objects.filter(valid_to__isnull=True, targets__isnull=False).distinct()
+    return Locality.objects.filter(pk__in=s.reviewer_localities | s.viewer_localities)
+
+
 def can_read_locality(user: AnyUser, locality: Locality) -> bool:
     s = scope(user)
     return s.superuser or locality.pk in s.member_localities

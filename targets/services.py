@@ -310,6 +310,11 @@ def demo_data_generate(*, seed: int = 2026, today: dt.date | None = None) -> Dem
             "indicator_id", "locality_id", "level", "period__code"
         )
     )
+    # A series with real published figures (e.g. the DTI rank) gets no demo values at all: demo points
+    # between real ones would read as real history.
+    published_series = set(
+        Actual.objects.filter(origin=Origin.PUBLISHED).values_list("indicator_id", "locality_id", "level")
+    )
     existing_demo = set(
         Actual.objects.filter(origin=Origin.DEMO).values_list(
             "indicator_id", "locality_id", "level", "period__code"
@@ -319,6 +324,8 @@ def demo_data_generate(*, seed: int = 2026, today: dt.date | None = None) -> Dem
     to_create: list[Actual] = []
     kept = 0
     for ind_id, loc_id, level in series:
+        if (ind_id, loc_id, level) in published_series:
+            continue
         ind = indicators[ind_id]
         goal = goals[(ind_id, loc_id, level)]
         codes = _demo_period_codes(ind.frequency, last_year, last_q)

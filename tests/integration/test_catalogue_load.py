@@ -135,15 +135,12 @@ def test_demo_data_is_labelled_demo_and_never_replaces_a_published_figure(catalo
     assert demo.count() == report.created
     assert not demo.exclude(note__icontains="demo").exists()
     assert dict(Actual.objects.filter(origin=Origin.PUBLISHED).values_list("pk", "value")) == published
-    # Hải Phòng's DTI rank for 2022 and 2024 are published: demo data fills only the other years.
+    # Hải Phòng's DTI rank is published for 2020, 2022 and 2024: a series with real figures gets no demo values.
     hp_rank = Actual.objects.filter(indicator__code="dti_rank", locality__slug="hai-phong")
     assert dict(hp_rank.values_list("period__code", "origin")) == {
         "2020": "published",
-        "2021": "demo",
         "2022": "published",
-        "2023": "demo",
         "2024": "published",
-        "2025": "demo",
     }
     # Quarterly series run from 2021-Q1 to the last closed quarter; nothing at district level after 2025-Q2.
     codes = set(

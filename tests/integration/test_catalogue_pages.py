@@ -60,15 +60,23 @@ def test_the_target_page_shows_the_verbatim_quote_and_its_document(client, ha_no
     assert "Dự thảo Chương trình Chuyển đổi số thành phố Hà Nội" in html
 
 
-def test_the_target_page_labels_demo_values_and_cites_published_ones(client, ha_noi_viewer):
+def test_the_target_page_labels_demo_values(client, ha_noi_viewer):
+    services.demo_data_generate(today=dt.date(2026, 11, 22))
+    client.force_login(ha_noi_viewer)
+    target = Target.objects.get(indicator__code="epayment_accounts", locality__slug="ha-noi", year=2025)
+    html = client.get(target.get_absolute_url()).content.decode()
+    assert "DỮ LIỆU MINH HOẠ" in html
+    assert "minh hoạ (demo)" in html
+
+
+def test_the_target_page_cites_published_figures_and_mixes_in_no_demo(client, ha_noi_viewer):
     services.demo_data_generate(today=dt.date(2026, 11, 22))
     client.force_login(ha_noi_viewer)
     target = Target.objects.get(indicator__code="dti_rank", locality__slug="ha-noi", year=2025)
     html = client.get(target.get_absolute_url()).content.decode()
-    assert "DỮ LIỆU MINH HOẠ" in html
-    assert "minh hoạ (demo)" in html
     assert "https://dantri.com.vn/khoa-hoc/ha-noi-dan-dau-ca-nuoc-ve-chi-so-chuyen-doi-so" in html
     assert "hạng 1 / 34" in html  # 2024 published rank among the 34 post-merger units
+    assert "minh hoạ (demo)" not in html and "DỮ LIỆU MINH HOẠ" not in html
 
 
 def test_a_page_without_demo_values_has_no_demo_banner(client, ha_noi_viewer):

@@ -50,7 +50,9 @@ def _fill(data: bytes, values: dict[str, object], notes: dict[str, str] | None =
 
 
 def _upload(client, data: bytes, name: str = "bieu.xlsx"):
-    return client.post(f"/entry/{PERIOD}/import/?department={client.dept.pk}", {"file": SimpleUploadedFile(name, data)})
+    return client.post(
+        f"/entry/{PERIOD}/import/?department={client.dept.pk}", {"file": SimpleUploadedFile(name, data)}
+    )
 
 
 def _q4():
@@ -62,28 +64,52 @@ def test_the_template_has_a_row_per_assigned_indicator_with_keys_and_validation(
     ws = wb["Biểu nhập"]
     rows = list(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
     assert len(rows) == 3
-    assert [c.value for c in ws[HEADER_ROW]][:8] == ["Khoá", "Chỉ tiêu", "Cấp", "Đơn vị tính", "Mục tiêu", "Kỳ trước", "Giá trị kỳ này", "Ghi chú"]
+    assert [c.value for c in ws[HEADER_ROW]][:8] == [
+        "Khoá",
+        "Chỉ tiêu",
+        "Cấp",
+        "Đơn vị tính",
+        "Mục tiêu",
+        "Kỳ trước",
+        "Giá trị kỳ này",
+        "Ghi chú",
+    ]
     assert ws.column_dimensions["A"].hidden is True
     assert all(re.fullmatch(r"[a-z_0-9]+\|[a-z]*\|0\|[0-9a-f]{24}", r[KEY_COL - 1]) for r in rows)
     assert wb["_meta"].sheet_state == "veryHidden"
     validation = ws.data_validations.dataValidation[0]
-    assert (validation.type, validation.operator, validation.formula1, validation.formula2) == ("decimal", "between", "0", "100")
+    assert (validation.type, validation.operator, validation.formula1, validation.formula2) == (
+        "decimal",
+        "between",
+        "0",
+        "100",
+    )
     assert "> 80% (2030)" in [r[4] for r in rows]
 
 
 def test_the_round_trip_saves_drafts_of_origin_imported_with_history(editor, hai_phong_finance_editor):
-    filled = _fill(_template(editor), {"Tỷ lệ dân số có tài khoản": 61.5, "Tỷ lệ hồ sơ công việc@tỉnh": "80,5"}, {"Tỷ lệ dân số có tài khoản": "Theo NHNN"})
+    filled = _fill(
+        _template(editor),
+        {"Tỷ lệ dân số có tài khoản": 61.5, "Tỷ lệ hồ sơ công việc@tỉnh": "80,5"},
+        {"Tỷ lệ dân số có tài khoản": "Theo NHNN"},
+    )
     response = _upload(editor, filled)
     assert response.status_code == 200
     html = response.content.decode()
     assert "2 mới · 0 thay đổi · 1 không đổi · 0 lỗi" in html
     assert not _q4().exists()  # the preview writes nothing
     token = response.context["token"]
-    response = editor.post(f"/entry/{PERIOD}/import/?department={editor.dept.pk}", {"action": "confirm", "token": token})
+    response = editor.post(
+        f"/entry/{PERIOD}/import/?department={editor.dept.pk}", {"action": "confirm", "token": token}
+    )
     assert response.status_code == 302
     epay = _q4().get(indicator__code="epayment_accounts")
     assert (epay.value, epay.note, epay.status, epay.origin, epay.updated_by) == (
-        Decimal("61.5"), "Theo NHNN", Status.DRAFT, Origin.IMPORTED, hai_phong_finance_editor
+        Decimal("61.5"),
+        "Theo NHNN",
+        Status.DRAFT,
+        Origin.IMPORTED,
+        hai_phong_finance_editor,
     )
     assert _q4().get(indicator__code="work_dossiers_online", level="city").value == Decimal("80.5")
     assert epay.history.get().history_change_reason == "Nhập từ Excel (lưu nháp)"
@@ -96,11 +122,32 @@ def test_the_round_trip_saves_drafts_of_origin_imported_with_history(editor, hai
 def test_a_value_changed_since_the_download_is_a_conflict(editor, hai_phong_finance_editor, today):
     template = _template(editor)
     services.actuals_save(
-        user=hai_phong_finance_editor, department=editor.dept, period=services.period_get_or_create(code=PERIOD), submit=False, today=today,
-        rows=[services.EntryRow(key="x", indicator=editor.dept.assignments.first().indicator, level=editor.dept.assignments.first().level, raw_value="55")],
+        user=hai_phong_finance_editor,
+        department=editor.dept,
+        period=services.period_get_or_create(code=PERIOD),
+        submit=False,
+        today=today,
+        rows=[
+            services.EntryRow(
+                key="x",
+                indicator=editor.dept.assignments.first().indicator,
+                level=editor.dept.assignments.first().level,
+                raw_value="55",
+            )
+        ],
     )
     before = list(_q4().values_list("pk", "value", "version"))
-    response = _upload(editor, _fill(template, {"Tỷ lệ dân số có tài khoản": 70, "Tỷ lệ hồ sơ công việc@tỉnh": 70, "Tỷ lệ hồ sơ công việc@xã": 40}))
+    response = _upload(
+        editor,
+        _fill(
+            template,
+            {
+                "Tỷ lệ dân số có tài khoản": 70,
+                "Tỷ lệ hồ sơ công việc@tỉnh": 70,
+                "Tỷ lệ hồ sơ công việc@xã": 40,
+            },
+        ),
+    )
     assert "đã thay đổi từ khi bạn tải biểu mẫu" in response.content.decode()
     assert response.context["can_confirm"] is False
     assert list(_q4().values_list("pk", "value", "version")) == before
@@ -110,7 +157,7 @@ def _refused(client, data: bytes, message: str, name: str = "bieu.xlsx"):
     before = list(Actual.objects.order_by("pk").values_list("pk", "value", "status", "version"))
     response = _upload(client, data, name)
     html = response.content.decode()
-    assert message in html, html[html.find("alert"):][:400]
+    assert message in html, html[html.find("alert") :][:400]
     assert list(Actual.objects.order_by("pk").values_list("pk", "value", "status", "version")) == before
     return response
 
@@ -149,7 +196,9 @@ def test_another_departments_template_is_refused(editor, hai_phong_finance_edito
 
     other = Department.objects.create(locality=editor.dept.locality, code="so-y-te", name="Sở Y tế")
     Membership.objects.create(user=hai_phong_finance_editor, department=other, role="editor")
-    Assignment.objects.create(department=other, indicator=Indicator.objects.get(code="inspections_online"), level="")
+    Assignment.objects.create(
+        department=other, indicator=Indicator.objects.get(code="inspections_online"), level=""
+    )
     theirs = editor.get(f"/entry/{PERIOD}/template.xlsx", {"department": other.pk}).content
     _refused(editor, theirs, "là của đơn vị khác")
 
@@ -161,7 +210,12 @@ def test_a_template_of_another_quarter_is_refused(editor):
 
 def test_a_locked_quarter_refuses_the_import(editor, hai_phong_reviewer):
     filled = _fill(_template(editor), {"Tỷ lệ dân số có tài khoản": 61})
-    services.period_set_lock(user=hai_phong_reviewer, locality=editor.dept.locality, period=services.period_get_or_create(code=PERIOD), locked=True)
+    services.period_set_lock(
+        user=hai_phong_reviewer,
+        locality=editor.dept.locality,
+        period=services.period_get_or_create(code=PERIOD),
+        locked=True,
+    )
     response = _refused(editor, filled, "đã khoá")
     assert response.context["can_confirm"] is False
 
@@ -227,7 +281,11 @@ def test_text_in_a_number_cell_is_refused_with_its_row_and_column(editor):
 
 
 def test_an_out_of_range_value_is_refused_like_on_the_web_form(editor):
-    response = _refused(editor, _fill(_template(editor), {"Tỷ lệ dân số có tài khoản": 130}), "Tỷ lệ phần trăm phải từ 0 đến 100.")
+    response = _refused(
+        editor,
+        _fill(_template(editor), {"Tỷ lệ dân số có tài khoản": 130}),
+        "Tỷ lệ phần trăm phải từ 0 đến 100.",
+    )
     assert response.context["can_confirm"] is False
 
 
@@ -235,7 +293,9 @@ def test_an_unknown_or_tampered_key_is_refused(editor):
     wb = load_workbook(io.BytesIO(_template(editor)))
     ws = wb["Biểu nhập"]
     key = ws.cell(row=HEADER_ROW + 1, column=KEY_COL).value
-    ws.cell(row=HEADER_ROW + 1, column=KEY_COL).value = key.replace("epayment_accounts", "open_datasets").replace("work_dossiers_online", "open_datasets")
+    ws.cell(row=HEADER_ROW + 1, column=KEY_COL).value = key.replace(
+        "epayment_accounts", "open_datasets"
+    ).replace("work_dossiers_online", "open_datasets")
     ws.cell(row=HEADER_ROW + 1, column=VALUE_COL).value = 5
     out = io.BytesIO()
     wb.save(out)
@@ -244,7 +304,9 @@ def test_an_unknown_or_tampered_key_is_refused(editor):
 
 
 def test_an_expired_preview_cannot_be_confirmed(editor):
-    response = editor.post(f"/entry/{PERIOD}/import/?department={editor.dept.pk}", {"action": "confirm", "token": "cu"})
+    response = editor.post(
+        f"/entry/{PERIOD}/import/?department={editor.dept.pk}", {"action": "confirm", "token": "cu"}
+    )
     assert response.status_code == 400
     assert "hết hạn" in response.content.decode()
     assert not _q4().exists()

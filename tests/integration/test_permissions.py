@@ -15,8 +15,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from targets import services
 from targets.models import Actual, Department, Indicator, Membership, Role, Status
 
-from ..conftest import PASSWORD
-
 ROLES = [
     "anonymous",
     "editor",  # editor of Hải Phòng's Department of Finance, to which the indicator is assigned
@@ -57,9 +55,21 @@ MATRIX: dict[str, dict] = {
         "default": 404,
         "expect": {"anonymous": LOGIN, "editor": 302, "superuser": 302},
     },
-    "targets:entry_template": {"method": "GET", "default": 404, "expect": {"anonymous": LOGIN, "editor": 200, "superuser": 200}},
-    "targets:entry_import": {"method": "GET", "default": 404, "expect": {"anonymous": LOGIN, "editor": 200, "superuser": 200}},
-    "targets:entry_import#post": {"method": "POST", "default": 404, "expect": {"anonymous": LOGIN, "editor": 400, "superuser": 400}},
+    "targets:entry_template": {
+        "method": "GET",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "editor": 200, "superuser": 200},
+    },
+    "targets:entry_import": {
+        "method": "GET",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "editor": 200, "superuser": 200},
+    },
+    "targets:entry_import#post": {
+        "method": "POST",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "editor": 400, "superuser": 400},
+    },
     "targets:review": {
         "method": "GET",
         "default": 404,
@@ -99,6 +109,40 @@ MATRIX: dict[str, dict] = {
         "expect": {"anonymous": LOGIN, "editor": 200, "reviewer": 200, "viewer": 200, "superuser": 200},
     },
     "reports:open_data": {"method": "GET", "default": 200},
+    "reports:open_data_actuals": {"method": "GET", "default": 200},
+    "reports:overview": {"method": "GET", "default": 200, "expect": {"anonymous": LOGIN}},
+    "reports:city": {
+        "method": "GET",
+        "default": 200,
+        "expect": {"anonymous": LOGIN, "editor_other_city": 404, "viewer_other_city": 404},
+    },
+    "reports:pillar": {
+        "method": "GET",
+        "default": 200,
+        "expect": {"anonymous": LOGIN, "editor_other_city": 404, "viewer_other_city": 404},
+    },
+    "reports:indicator": {"method": "GET", "default": 200, "expect": {"anonymous": LOGIN}},
+    "reports:series": {
+        "method": "GET",
+        "default": 200,
+        "expect": {"anonymous": LOGIN, "editor_other_city": 404, "viewer_other_city": 404},
+    },
+    "reports:report_index": {
+        "method": "GET",
+        "default": 404,
+        "expect": {
+            "anonymous": LOGIN,
+            "reviewer": 200,
+            "viewer": 200,
+            "viewer_other_city": 200,
+            "superuser": 200,
+        },
+    },
+    "reports:report_download": {
+        "method": "GET",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "reviewer": 200, "viewer": 200, "superuser": 200},
+    },
     "reports:open_data_targets": {"method": "GET", "default": 200},
     "reports:open_data_progress": {"method": "GET", "default": 200},
 }
@@ -181,6 +225,11 @@ def _url(name: str, world) -> tuple[str, dict]:
         "targets:actual_evidence": {"pk": actual.pk},
         "reports:open_data_targets": {"fmt": "csv"},
         "reports:open_data_progress": {"fmt": "csv"},
+        "reports:open_data_actuals": {"fmt": "csv"},
+        "reports:city": {"locality": "hai-phong"},
+        "reports:pillar": {"locality": "hai-phong", "pillar": "chinh-quyen-so"},
+        "reports:indicator": {"code": "epayment_accounts"},
+        "reports:series": {"code": "epayment_accounts", "locality": "hai-phong"},
     }.get(name, {})
     query = {
         "targets:entry_form": f"?department={dept.pk}",
@@ -188,6 +237,7 @@ def _url(name: str, world) -> tuple[str, dict]:
         "targets:entry_import": f"?department={dept.pk}",
         "targets:review": "?locality=hai-phong",
         "targets:assignments": "?locality=hai-phong",
+        "reports:report_download": "?locality=hai-phong&as_of=2026-Q3",
     }.get(name, "")
     data = {
         "targets:review_decide": {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -110,7 +109,7 @@ def test_a_returned_value_goes_back_to_the_editor_with_the_comment(
     client.force_login(hai_phong_finance_editor)
     html = client.get(f"/entry/{PERIOD}/").content.decode()
     assert "Số liệu lệch với báo cáo NHNN" in html
-    assert f'name="value-' in html  # editable again
+    assert 'name="value-' in html  # editable again
 
 
 def test_the_reviewer_approves_a_whole_department_at_once(reviewer_client, submitted):
@@ -230,7 +229,9 @@ def test_no_reminder_when_the_deadline_is_far_or_everything_is_submitted(submitt
     assert "reminder(s)." in capsys.readouterr().out
 
 
-def test_the_deadline_is_the_6th_of_the_last_month_unless_the_locality_sets_another(hai_phong_reviewer, fixed_today):
+def test_the_deadline_is_the_6th_of_the_last_month_unless_the_locality_sets_another(
+    hai_phong_reviewer, fixed_today
+):
     import datetime as dt
 
     from targets import selectors

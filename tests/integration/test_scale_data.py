@@ -22,11 +22,24 @@ def test_scale_data_is_demo_deterministic_and_sized_as_reported(catalogue, capsy
     assert statuses == {"approved", "submitted", "returned"}
     assert report.by_status["missing"] > 0
     assert not Actual.objects.filter(locality__in=demo, period__code="2026-Q4").exists()  # not closed yet
-    first = sorted(Actual.objects.filter(locality__in=demo).values_list("locality__slug", "indicator__code", "period__code", "value", "status"))
+    first = sorted(
+        Actual.objects.filter(locality__in=demo).values_list(
+            "locality__slug", "indicator__code", "period__code", "value", "status"
+        )
+    )
     again = services.scale_data_generate(localities=2, extra_indicators=3, seed=7, today=day)
     assert again.actuals == report.actuals
-    assert sorted(Actual.objects.filter(locality__in=demo).values_list("locality__slug", "indicator__code", "period__code", "value", "status")) == first
+    assert (
+        sorted(
+            Actual.objects.filter(locality__in=demo).values_list(
+                "locality__slug", "indicator__code", "period__code", "value", "status"
+            )
+        )
+        == first
+    )
     # The real cities are untouched.
     assert Target.objects.filter(locality__slug="hai-phong").count() == 56
-    call_command("generate_scale_data", "--localities", "1", "--extra-indicators", "1", "--today", "2026-11-22")
+    call_command(
+        "generate_scale_data", "--localities", "1", "--extra-indicators", "1", "--today", "2026-11-22"
+    )
     assert "1 localities" in capsys.readouterr().out

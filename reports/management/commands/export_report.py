@@ -1,0 +1,46 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from reports import excel, selectors
+from targets.models import Locality
+from targets.periods import resolve_as_of
+
+
+class Command(BaseCommand):
+    help = "Write the Excel progress report of a locality (or 'all') as of a quarter — for scheduled runs."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--locality", required=True, help="A locality slug (hai-phong) or 'all'.")
+        parser.add_argument(
+            "--period", help="As-of quarter, e.g. 2026-Q3 (default: the last closed quarter)."
+        )
+        parser.add_argument("--pillar", action="append", default=[], help="Only this pillar (repeatable).")
+        parser.add_argument("--out", required=True, help="Where to write the .xlsx file.")
+
+    def handle(self, *args, locality, period=None, pillar=(), out, **options):
+        if locality == "all":
+            localities = list(
+                Locality.objects.filter(valid_to__isnull=True, targets__isnull=False).distinct()
+            )
+        else:
+            localities = list(Locality.objects.filter(slug=locality))
+        if not localities:
+            raise CommandError(f"Unknown locality {locality!r}.")
+        try:
+            code, as_of = resolve_as_of(period, today=timezone.localdate())
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        data = selectors.report_data(
+            locality_ids=[loc.pk for loc in localities],
+            as_of_code=code,
+            as_of=as_of,
+            pillar_slugs=list(pillar) or None,
+            today=timezone.localdate(),
+        )
+        path = Path(out)
+        path.write_bytes(excel.build_report(data))
+        self.stdout.write(
+            f"Wrote {path} ({path.stat().st_size:,} bytes): {', '.join(data.localities)} as of {code}."
+        )

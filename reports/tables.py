@@ -1,0 +1,73 @@
+"""The pillar dashboard's table: one row per target (plain dicts from `reports.dashboards.target_rows`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+
+class PillarTargetTable(tables.Table):
+    """Sortable on every figure (by the number, not its text); no pagination: a pillar has tens of targets."""
+
+    indicator = tables.Column(accessor="indicator_name", verbose_name=_("Chỉ tiêu"))
+    level = tables.Column(accessor="level_label", verbose_name=_("Cấp"), empty_values=())
+    year = tables.Column(accessor="year", verbose_name=_("Năm"))
+    target = tables.Column(accessor="target_text", verbose_name=_("Mục tiêu"), orderable=False)
+    latest = tables.Column(
+        accessor="latest_text", verbose_name=_("Mới nhất"), order_by=("latest",), empty_values=()
+    )
+    gap = tables.Column(accessor="gap_text", verbose_name=_("Còn thiếu"), order_by=("gap",))
+    status = tables.Column(accessor="status_label", verbose_name=_("Trạng thái"), order_by=("status_rank",))
+    projected = tables.Column(
+        accessor="projected_text", verbose_name=_("Dự báo đến hạn"), order_by=("projected_completion",)
+    )
+    pace = tables.Column(accessor="pace_text", verbose_name=_("Tốc độ cần/năm"), order_by=("pace",))
+    opensdg = tables.Column(
+        accessor="opensdg_label", verbose_name=_("Open SDG"), order_by=("opensdg_status",)
+    )
+
+    class Meta:
+        attrs = {"class": "table dash dashboard-table", "id": "pillar-table"}
+        orderable = True
+        empty_text = _("Trụ cột này chưa có mục tiêu nào.")
+
+    def render_indicator(self, value: str, record: dict[str, Any]) -> SafeString:
+        return format_html('<a href="{}">{}</a>', record["series_url"], value)
+
+    # format_html rather than a template per cell: tens of rows × two cells add up at national scale.
+    def render_latest(self, value: str, record: dict[str, Any]) -> SafeString:
+        period = (
+            format_html(' <small class="muted">({})</small>', record["latest_period"])
+            if record["latest_period"]
+            else ""
+        )
+        if record["demo"]:
+            badge = format_html(
+                ' <span class="badge demo" title="{}">{}</span>',
+                _("Dữ liệu minh hoạ, không phải số liệu thật"),
+                _("minh hoạ"),
+            )
+        elif record["latest_origin"] == "published":
+            badge = format_html(' <span class="badge published">{}</span>', _("công bố"))
+        else:
+            badge = ""
+        return format_html("{}{}{}", value, period, badge)
+
+    def render_status(self, value: str, record: dict[str, Any]) -> SafeString:
+        return format_html(
+            '<span class="status status-{}" title="{}"><span class="swatch" aria-hidden="true"></span>'
+            '<span class="icon" aria-hidden="true">{}</span> {}</span>',
+            record["status"],
+            value,
+            record["status_icon"],
+            value,
+        )
+
+    def render_opensdg(self, value: str, record: dict[str, Any]) -> SafeString:
+        return format_html(
+            '<span class="sdg sdg-{}">{} {}</span>', record["opensdg_status"], record["opensdg_icon"], value
+        )

@@ -1,0 +1,174 @@
+"""The Sở's Excel report: sheets, headers, values equal to the engine's, formats, conditional colours, chart."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from targets import services
+from targets.models import Target
+
+SHEETS = [
+    "Tổng hợp",
+    "Chính quyền số",
+    "Kinh tế số",
+    "Xã hội số",
+    "Chỉ số DTI và xếp hạng",
+    "Tiến độ nhập liệu",
+    "Số liệu",
+    "Nguồn",
+]
+
+
+@pytest.fixture
+def reviewer_client(client, hai_phong_reviewer, fixed_today):
+    services.demo_data_generate(today=dt.date(2026, 11, 22))
+    client.force_login(hai_phong_reviewer)
+    return client
+
+
+def _report(client, **params):
+    response = client.get("/reports/download/", {"locality": "hai-phong", "as_of": "2026-Q3", **params})
+    assert response.status_code == 200, response.content[:300]
+    assert (
+        response["Content-Disposition"]
+        == f'attachment; filename="bao-cao-cds-{params.get("locality", "hai-phong")}-2026-Q3.xlsx"'
+    )
+    return load_workbook(io.BytesIO(response.content))
+
+
+def test_the_report_has_its_sheets_title_and_headers(reviewer_client):
+    wb = _report(reviewer_client)
+    assert wb.sheetnames == SHEETS
+    summary = wb["Tổng hợp"]
+    assert summary["A1"].value == "BÁO CÁO TIẾN ĐỘ THỰC HIỆN CÁC CHỈ TIÊU CHUYỂN ĐỔI SỐ"
+    assert summary["B2"].value == "Hải Phòng" and summary["B3"].value == "2026-Q3"
+    assert isinstance(summary["B4"].value, dt.datetime)
+    assert "DỮ LIỆU MINH HOẠ" in summary["A5"].value
+    assert len(summary._charts) == 1
+    assert wb["Chính quyền số"]["A1"].value == "Chỉ tiêu"
+    assert wb["Chính quyền số"].freeze_panes == "A2"
+    assert wb["Chính quyền số"].page_setup.orientation == "landscape"
+    assert wb["Chính quyền số"].print_title_rows == "$1:$1"
+
+
+def test_the_figures_equal_the_open_data_for_the_same_as_of(reviewer_client, client):
+    wb = _report(reviewer_client)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get("/open-data/progress.csv", {"as_of": "2026-Q3"}).content.decode("utf-8-sig")
+            )
+        )
+    )
+    open_data = {
+        (r["indicator_name"], r["level"], r["year"]): r for r in rows if r["locality"] == "hai-phong"
+    }
+    ws = wb["Chính quyền số"]
+    header = [c.value for c in ws[1]]
+    col = {name: i for i, name in enumerate(header)}
+    checked = 0
+    level_codes = {"cấp tỉnh/thành phố": "city", "cấp huyện": "district", "cấp xã": "commune", None: ""}
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        r = open_data[(row[col["Chỉ tiêu"]], level_codes[row[col["Cấp"]]], str(row[col["Năm"]]))]
+        latest = row[col["Giá trị mới nhất"]]
+        assert (latest is None) == (r["latest"] == "")
+        if latest is not None:
+            assert latest == pytest.approx(float(r["latest"]))
+            assert row[col["Kỳ"]] == r["latest_period"]
+        if r["gap"]:
+            assert row[col["Khoảng cách"]] == pytest.approx(float(r["gap"]), abs=1e-3)
+        checked += 1
+    assert (
+        checked
+        == Target.objects.filter(locality__slug="hai-phong", indicator__pillar__slug="chinh-quyen-so").count()
+    )
+
+
+def test_cells_hold_numbers_with_formats_and_status_colours(reviewer_client):
+    wb = _report(reviewer_client)
+    ws = wb["Kinh tế số"]
+    header = [c.value for c in ws[1]]
+    latest = ws.cell(row=2, column=header.index("Giá trị mục tiêu") + 1)
+    assert isinstance(latest.value, (int, float)) and latest.number_format == "#,##0.##"
+    assert ws.cell(row=2, column=header.index("Mức hoàn thành") + 1).number_format in ("0%", "General")
+    rules = [r for cf in ws.conditional_formatting for r in cf.rules]
+    assert len(rules) == 8 and {r.formula[0] for r in rules} >= {'"Đã đạt"', '"Không đạt (đã quá hạn)"'}
+
+
+def test_the_data_sheet_is_an_excel_table_of_approved_and_published_values(reviewer_client):
+    wb = _report(reviewer_client)
+    ws = wb["Số liệu"]
+    assert list(ws.tables) == ["SoLieu"]
+    origins = {row[7] for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert origins == {"demo", "published"}
+    published = [row for row in ws.iter_rows(min_row=2, values_only=True) if row[7] == "published"]
+    assert all(row[8] for row in published)
+
+
+def test_the_sources_sheet_quotes_every_target(reviewer_client):
+    wb = _report(reviewer_client)
+    quotes = [
+        row for row in wb["Nguồn"].iter_rows(min_row=2, values_only=True) if row[0] == "Trích dẫn mục tiêu"
+    ]
+    assert len(quotes) == Target.objects.filter(locality__slug="hai-phong").count()
+
+
+def test_the_data_entry_sheet_lists_departments_with_their_progress(reviewer_client, finance_assignments):
+    wb = _report(reviewer_client)
+    rows = list(wb["Tiến độ nhập liệu"].iter_rows(min_row=2, values_only=True))
+    finance = next(r for r in rows if r[1] == "Sở Tài chính")
+    assert finance[2] == 3  # three indicators assigned
+
+
+def test_a_viewer_of_another_city_cannot_download_hai_phong(client, ha_noi_viewer, fixed_today):
+    client.force_login(ha_noi_viewer)
+    assert client.get("/reports/download/", {"locality": "hai-phong", "as_of": "2026-Q3"}).status_code == 404
+    assert client.get("/reports/download/", {"locality": "ha-noi", "as_of": "2026-Q3"}).status_code == 200
+
+
+def test_a_bad_quarter_gets_a_message(reviewer_client):
+    response = reviewer_client.get("/reports/download/", {"locality": "hai-phong", "as_of": "2026-Q9"})
+    assert response.status_code == 400
+    assert "không hợp lệ" in response.content.decode()
+
+
+def test_the_report_makes_a_fixed_number_of_queries(reviewer_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20):
+        reviewer_client.get("/reports/download/", {"locality": "hai-phong", "as_of": "2026-Q3"})
+
+
+def test_the_export_command_writes_the_same_workbook(catalogue, tmp_path):
+    out = tmp_path / "report.xlsx"
+    call_command("export_report", "--locality", "hai-phong", "--period", "2026-Q3", "--out", str(out))
+    wb = load_workbook(out)
+    assert wb.sheetnames == SHEETS
+
+
+def test_actuals_open_data_lists_approved_and_published_values_only(
+    client, catalogue, finance_assignments, hai_phong_finance_editor, today
+):
+    services.actuals_save(
+        user=hai_phong_finance_editor,
+        department=finance_assignments[0].department,
+        period=services.period_get_or_create(code="2026-Q4"),
+        submit=True,
+        today=today,
+        rows=[
+            services.EntryRow(key="a", indicator=finance_assignments[0].indicator, level="", raw_value="60")
+        ],
+    )
+    response = client.get("/open-data/actuals.csv")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert list(rows[0]) == ["locality", "indicator_code", "level", "period", "value", "origin", "source"]
+    assert len(rows) == 27 and {r["origin"] for r in rows} == {
+        "published"
+    }  # the submitted value is not public
+    body = client.get("/open-data/actuals.json").json()
+    assert body["meta"]["count"] == 27
