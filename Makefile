@@ -44,8 +44,10 @@ test: lint
 	DJANGO_SETTINGS_MODULE=dtiportal.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
+## Benchmarks at national scale (SQLite; PostgreSQL too when DATABASE_URL names one): bench/results.json.
 bench: setup
-	$(PY) bench/run.py
+	@$(PY) -c "import locust, xlsxwriter" 2>/dev/null || $(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 ## Compile the translations (needs GNU gettext's msgfmt; the compiled .mo files are committed).
 messages: setup

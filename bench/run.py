@@ -1,26 +1,105 @@
-"""`make bench`: run every benchmark under bench/ and gather the figures in bench/results.json."""
+"""`make bench`: every benchmark under bench/, a table of the figures, and bench/results.json.
+
+SQLite always (the scale database `bench/scale.sqlite3` is built on first use); PostgreSQL too when
+DATABASE_URL names one (`bench/with_postgres.sh make bench` starts a throw-away one on 127.0.0.1).
+Options are passed on to bench_pages.py (e.g. `--runs 5 --skip-excel` for a quick look).
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_progress.py"]
+sys.path.insert(0, str(HERE))
+
+import scale_db  # noqa: E402
+
+
+def _run(script: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run([sys.executable, str(HERE / script), "--out", out.name, *args], check=True, env=env)
+        return json.loads(Path(out.name).read_text())
+
+
+def _ms(figure: dict[str, float] | None) -> str:
+    return "—" if not figure else f"{figure['median_ms']:.0f} / {figure['p95_ms']:.0f}"
+
+
+def _verdict(name: str, page: dict[str, Any]) -> str:
+    goal = page.get("goal")
+    if not goal:
+        return ""
+    warm = page["warm"]["median_ms"]
+    ok = warm < goal["median_ms"] and ("ratio" not in goal or page["ratio_warm"] <= goal["ratio"])
+    text = f"< {goal['median_ms']} ms" + (f", ≤ {goal['ratio']}× floor" if "ratio" in goal else "")
+    return f"{text}: {'met' if ok else 'MISSED'}"
+
+
+def print_table(label: str, result: dict[str, Any]) -> None:
+    print(f"\n{label}: {result['data']} — load average {result['load_average_before']}")
+    header = (
+        f"{'page':20s} {'queries':>8s} {'cold median/p95 ms':>19s} {'warm median/p95 ms':>19s}"
+        f" {'floor ms':>9s} {'ratio cold/warm':>16s}  goal"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, page in result["pages"].items():
+        queries = f"{page['queries']}/{page['queries_warm']}"
+        print(
+            f"{name:20s} {queries:>8s} {_ms(page['cold']):>19s} {_ms(page['warm']):>19s}"
+            f" {page['floor']['median_ms']:9.1f} {page['ratio_cold']:>7.1f}/{page['ratio_warm']:<8.1f}"
+            f"  {_verdict(name, page)}"
+        )
+    engine = result["engine"]
+    print(
+        f"progress engine, all {engine['targets']} targets: fetch {_ms(engine['fetch'])} ms,"
+        f" assess {_ms(engine['assess'])} ms (median / p95)"
+    )
+    save = result["entry_save"]
+    ok = max(save["new"]["median_ms"], save["changed"]["median_ms"]) < save["goal"]["median_ms"]
+    print(
+        f"entry save, 40 values: new {_ms(save['new'])} ms, changed {_ms(save['changed'])} ms"
+        f" (goal < 200 ms: {'met' if ok else 'MISSED'})"
+    )
+    if "excel" in result:
+        x = result["excel"]
+        print(
+            f"Excel report, all localities ({x['cells']} cells, {x['bytes'] / 2**20:.1f} MiB):"
+            f" {x['report']['median_ms'] / 1000:.1f} s, peak {x['report_peak_mib']:.0f} MiB;"
+            f" floor {x['floor_ms'] / 1000:.1f} s (xlsxwriter {x['xlsxwriter']['median_ms'] / 1000:.1f} s,"
+            f" peak {x['xlsxwriter_peak_mib']:.0f} MiB, + SQL {x['floor_sql']['median_ms'] / 1000:.1f} s);"
+            f" ratio {x['ratio']:.2f} (goal < 2: {'met' if x['ratio'] < 2 else 'MISSED'})"
+        )
 
 
 def main() -> int:
-    results = {}
-    for name in BENCHMARKS:
-        with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            print(f"== {name}", flush=True)
-            subprocess.run([sys.executable, str(HERE / name), "--out", out.name], check=True)
-            results[name.removesuffix(".py")] = json.loads(Path(out.name).read_text())
-    (HERE / "results.json").write_text(json.dumps(results, indent=2))
-    print(f"written to {HERE / 'results.json'}")
+    passed = sys.argv[1:]
+    results: dict[str, Any] = {}
+    print("== bench_progress.py (synthetic frame)", flush=True)
+    results["progress"] = _run("bench_progress.py")
+    sqlite_env = {**os.environ, "DATABASE_URL": scale_db.SQLITE_URL}
+    print("== bench_pages.py on SQLite", flush=True)
+    results["sqlite"] = _run("bench_pages.py", *passed, env=sqlite_env)
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("== bench_pages.py on PostgreSQL", flush=True)
+        results["postgresql"] = _run("bench_pages.py", *passed)
+    (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    progress = results["progress"]
+    print(
+        f"\nprogress engine, synthetic {progress['observations']} observations in {progress['series']} series:"
+        f" assess_frame {progress['assess_frame_median_s'] * 1000:.0f} ms,"
+        f" plain loop {progress['python_loop_median_s'] * 1000:.0f} ms"
+    )
+    print_table("SQLite", results["sqlite"])
+    if "postgresql" in results:
+        print_table("PostgreSQL", results["postgresql"])
+    print(f"\nwritten to {HERE / 'results.json'}")
     return 0
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -102,6 +103,27 @@ class SourceLine:
 
 
 @dataclass
+class TaskLine:
+    """One task of an improvement plan, with its state as the board shows it."""
+
+    locality: str
+    plan: str  # "86/KH-UBND (2022)"
+    pillar: str
+    component: str
+    section: str
+    text: str
+    lead: str
+    deadline: dt.date | None
+    state: str  # not_started | in_progress | done | overdue
+    state_label: str
+    note: str = ""
+
+
+TASK_STATES = ("not_started", "in_progress", "done", "overdue")
+OVERDUE_FILL = "FAD9C1"
+
+
+@dataclass
 class ReportData:
     localities: list[str]
     as_of: str
@@ -114,6 +136,8 @@ class ReportData:
     actuals: list[ActualLine] = field(default_factory=list)
     sources: list[SourceLine] = field(default_factory=list)
     contains_demo: bool = False
+    tasks: list[TaskLine] = field(default_factory=list)
+    task_state_labels: dict[str, str] = field(default_factory=dict)
 
 
 def _cell(
@@ -135,6 +159,8 @@ def _clean(value: Any) -> Any:
     """No NaN in a cell: a figure that cannot be computed stays empty."""
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters cannot be stored in a worksheet
     return value
 
 
@@ -183,6 +209,7 @@ def build_report(data: ReportData) -> bytes:
     _summary(wb, data, used)
     for slug, name in data.pillars:
         _pillar(wb, data, slug, name, used)
+    _tasks(wb, data, used)
     _departments(wb, data, used)
     _actuals(wb, data, used)
     _sources(wb, data, used)
@@ -290,6 +317,68 @@ def _pillar(wb: Workbook, data: ReportData, slug: str, name: str, used: set[str]
     _status_formatting(ws, status_col, 2, 1 + len(lines), data.status_labels)
     if lines:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{1 + len(lines)}"
+
+
+def _tasks(wb: Workbook, data: ReportData, used: set[str]) -> None:
+    """The improvement-plan tasks by pillar and DTI component, overdue ones highlighted; counts below."""
+    ws = wb.create_sheet(_sheet_title("Nhiệm vụ", used))
+    multi = len({t.locality for t in data.tasks}) > 1
+    columns = [
+        *(["Địa phương"] if multi else []),
+        "Kế hoạch",
+        "Trụ cột",
+        "Chỉ số thành phần",
+        "Mục trong kế hoạch",
+        "Nhiệm vụ",
+        "Cơ quan chủ trì",
+        "Hạn hoàn thành",
+        "Trạng thái",
+        "Ghi chú tiến độ",
+    ]
+    _setup(ws, [*([14] if multi else []), 18, 16, 22, 24, 70, 28, 12, 16, 40], header_row=1)
+    ws.append(_header(ws, columns))
+    if not data.tasks:
+        ws.append([_cell(ws, "Chưa có kế hoạch nhiệm vụ của địa phương đến năm báo cáo.")])
+        return
+    for t in data.tasks:
+        fill = OVERDUE_FILL if t.state == "overdue" else None
+        ws.append(
+            [
+                *([t.locality] if multi else []),
+                t.plan,
+                t.pillar,
+                t.component,
+                t.section,
+                _cell(ws, t.text, wrap=True, fill=fill),
+                t.lead,
+                _cell(ws, t.deadline, fmt=DATE, fill=fill),
+                _cell(ws, t.state_label, bold=t.state == "overdue", fill=fill),
+                _cell(ws, t.note, wrap=True),
+            ]
+        )
+    last = 1 + len(data.tasks)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
+    ws.append([])
+    ws.append([_cell(ws, "Tổng hợp theo trụ cột và chỉ số thành phần", bold=True)])
+    labels = data.task_state_labels
+    ws.append(
+        _header(ws, ["Trụ cột", "Chỉ số thành phần", "Tổng số", *[labels.get(s, s) for s in TASK_STATES]])
+    )
+    groups: dict[tuple[str, str], list[TaskLine]] = {}
+    for t in data.tasks:
+        groups.setdefault((t.pillar, t.component), []).append(t)
+    for (pillar, component), lines in groups.items():
+        counts = [sum(1 for t in lines if t.state == s) for s in TASK_STATES]
+        overdue = counts[TASK_STATES.index("overdue")]
+        ws.append(
+            [
+                pillar,
+                component,
+                len(lines),
+                *counts[:-1],
+                _cell(ws, overdue, bold=bool(overdue), fill=OVERDUE_FILL if overdue else None),
+            ]
+        )
 
 
 def _departments(wb: Workbook, data: ReportData, used: set[str]) -> None:

@@ -14,13 +14,13 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from django.db.models import FloatField, QuerySet
+from django.db import connections
+from django.db.models import F, FloatField, QuerySet
 from django.db.models.functions import Cast
 
 from targets import progress
 from targets import selectors as target_selectors
 from targets.models import Actual, Indicator, Locality, Pillar, Status, Target, Unit
-from targets.periods import date_to_time
 
 from . import excel, opendata
 
@@ -85,6 +85,27 @@ def _narrow(
     return qs
 
 
+def _frame(qs: QuerySet, columns: list[str]) -> pd.DataFrame:
+    """A `values_list()` queryset as a frame with `columns`: one query, its rows straight from the driver.
+
+    Django's per-value converters are skipped (at national scale they cost more than the query): booleans
+    may come as 0/1 and dates as text (SQLite), so callers convert whole columns.
+    """
+    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        selected = [d[0] for d in cursor.description]  # Django names every column (`AS "…"`)
+    return pd.DataFrame(rows, columns=selected)[columns] if rows else pd.DataFrame(columns=columns)
+
+
+def _date_times(column: pd.Series) -> np.ndarray:
+    """`targets.periods.date_to_time` for a column of dates (or ISO text, or None → NaN), vectorised."""
+    day = pd.to_datetime(column, errors="coerce")
+    years = day.dt.year + (day.dt.month - 1) / 12 + day.dt.day / day.dt.days_in_month / 12
+    return years.to_numpy(dtype=float, na_value=np.nan)
+
+
 def observations_frame(
     *, locality_ids: list[int] | None = None, pillar: str | None = None, indicator_code: str | None = None
 ) -> pd.DataFrame:
@@ -100,31 +121,19 @@ def observations_frame(
         indicator_code=indicator_code,
     )
     # The value cast to a float in SQL: no Decimal object per row (most of the cost at national scale).
-    rows = list(
-        qs.annotate(value_float=Cast("value", FloatField())).values_list(
-            "indicator_id",
-            "locality_id",
-            "level",
-            "value_float",
-            "period__code",
-            "period__year",
-            "period__quarter",
-            "origin",
-        )
-    )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "indicator_id",
-            "locality_id",
-            "level",
-            "obs_value",
-            "obs_period",
-            "year",
-            "quarter",
-            "origin",
-        ],
-    )
+    fields = ["indicator_id", "locality_id", "level", "value_float", "period__code", "period__year"]
+    fields += ["period__quarter", "origin"]
+    frame = _frame(qs.annotate(value_float=Cast("value", FloatField())).values_list(*fields), fields)
+    frame.columns = [
+        "indicator_id",
+        "locality_id",
+        "level",
+        "obs_value",
+        "obs_period",
+        "year",
+        "quarter",
+        "origin",
+    ]
     quarter = frame["quarter"].astype(float)
     frame["obs_time"] = np.where(quarter.notna(), frame["year"] + quarter.fillna(0) / 4, frame["year"] + 1.0)
     frame["obs_value"] = frame["obs_value"].astype(float)
@@ -144,7 +153,7 @@ def _engine_columns(frame: pd.DataFrame) -> pd.DataFrame:
             "target_value_max": frame["value_max"].astype(float),
             "target_time": frame["year"].astype(float) + 1.0,  # a target "by 2025" is due at 2026.0
             "higher_is_better": frame["indicator__higher_is_better"].astype(bool),
-            "applies_until": [date_to_time(d) if d is not None else np.nan for d in frame["applies_until"]],
+            "applies_until": _date_times(frame["applies_until"]),
             "milestone": frame["unit"] == Unit.MILESTONE,
             # A baseline "of year Y" stands at the end of that year, like an annual figure.
             "baseline_time": frame["baseline_year"].astype(float) + 1.0,
@@ -185,7 +194,8 @@ def _targets_frame(
     # Decimals cast to floats in SQL, as in `observations_frame`.
     qs = qs.annotate(**{f"{name}_float": Cast(name, FloatField()) for name in _DECIMAL_FIELDS})
     selected = [f"{name}_float" if name in _DECIMAL_FIELDS else name for name in fields]
-    frame = pd.DataFrame(list(qs.values_list(*selected)), columns=list(fields))
+    frame = _frame(qs.values_list(*selected), selected)
+    frame.columns = list(fields)
     out = _engine_columns(frame)
     if labels:
         named = frame.rename(columns=label_fields)
@@ -436,7 +446,7 @@ def report_data(
 ) -> excel.ReportData:
     """Everything the Excel report shows, from the same progress path as the dashboards and open data.
 
-    A fixed number of queries (eight) whatever the number of localities, targets and actuals.
+    A fixed number of queries (nine) whatever the number of localities, targets, actuals and plan tasks.
     """
     from types import SimpleNamespace
 
@@ -452,6 +462,7 @@ def report_data(
         Origin,
         Pillar,
         ReportingPeriod,
+        TaskState,
     )
     from targets.templatetags.dti import target_text
 
@@ -466,13 +477,30 @@ def report_data(
     ]
     assessed = progress_table(as_of=as_of, locality_ids=locality_ids)
     level_labels = dict(Level.choices)
-    targets = list(
-        Target.objects.filter(
+    # Plain values with the joined names, not model instances: five objects per target at national scale.
+    targets = [
+        SimpleNamespace(**row)
+        for row in Target.objects.filter(
             locality_id__in=locality_ids, indicator__pillar__slug__in=[p[0] for p in pillars]
         )
-        .select_related("indicator", "indicator__pillar", "locality", "document")
         .order_by("locality__name", "indicator__pillar__order", "indicator__order", "level", "year")
-    )
+        .values(
+            "id",
+            "unit",
+            "comparator",
+            "value",
+            "value_max",
+            "year",
+            "level",
+            "baseline_value",
+            "quote",
+            locality_name=F("locality__name"),
+            indicator_name=F("indicator__name"),
+            pillar_slug=F("indicator__pillar__slug"),
+            document_number=F("document__number"),
+            document_code=F("document__code"),
+        )
+    ]
     records = assessed.to_dict(orient="index")
     by_pillar: dict[str, list[excel.TargetLine]] = {slug: [] for slug, _ in pillars}
     contains_demo = False
@@ -481,14 +509,14 @@ def report_data(
         return None if value is None or value != value else float(value)
 
     for t in targets:
-        a = records.get(t.pk, {})
+        a = records.get(t.id, {})
         demo = a.get("latest_origin") == Origin.DEMO
         contains_demo |= demo
         shown = SimpleNamespace(unit=t.unit, comparator=t.comparator, value=t.value, value_max=t.value_max)
-        by_pillar[t.indicator.pillar.slug].append(
+        by_pillar[t.pillar_slug].append(
             excel.TargetLine(
-                locality=t.locality.name,
-                indicator=t.indicator.name,
+                locality=t.locality_name,
+                indicator=t.indicator_name,
                 level=str(level_labels.get(t.level, "")) if t.level else "",
                 unit=t.unit,
                 target=str(target_text(shown)),
@@ -569,8 +597,8 @@ def report_data(
             excel.SourceLine(
                 "quote",
                 [
-                    t.document.number or t.document.code,
-                    f"{t.indicator.name} ({t.year})",
+                    t.document_number or t.document_code,
+                    f"{t.indicator_name} ({t.year})",
                     None,
                     " ".join(t.quote.split()),
                 ],
@@ -583,6 +611,22 @@ def report_data(
                     "published", [a.indicator_code, f"{a.locality}: {a.value:g} ({a.period})", None, a.source]
                 )
             )
+    tasks = [
+        excel.TaskLine(
+            locality=t.plan.locality.name,
+            plan=f"{t.plan.document.number or t.plan.document.code} ({t.plan.year})",
+            pillar=t.pillar.name,
+            component=str(t.get_component_display()),
+            section=t.section,
+            text=t.text,
+            lead=t.lead.name,
+            deadline=t.deadline,
+            state=t.state,
+            state_label=str(t.state_label),
+            note=t.progress_note,
+        )
+        for t in ts.latest_plan_tasks(locality_ids, up_to_year=int(as_of_code[:4]), today=today)
+    ]
     return excel.ReportData(
         localities=[loc.name for loc in localities.values()],
         as_of=as_of_code,
@@ -595,6 +639,8 @@ def report_data(
         actuals=actuals,
         sources=sources,
         contains_demo=contains_demo or any(a.origin == Origin.DEMO for a in actuals),
+        tasks=tasks,
+        task_state_labels={k: str(v) for k, v in TaskState.choices},
     )
 
 

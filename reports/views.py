@@ -13,12 +13,16 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from targets import access
 from targets import selectors as target_selectors
+from targets.cache import cached
 from targets.periods import resolve_as_of
 
 from . import dashboards, excel, opendata, selectors
@@ -44,18 +48,21 @@ def _file_response(body: bytes, fmt: str, filename: str) -> HttpResponse:
 def open_data_targets(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in _CONTENT_TYPES:
         raise Http404
+    body = cached(("open-data-targets", fmt), lambda: _targets_file(fmt))  # cached until the data change
+    return _file_response(body, fmt, "targets")
+
+
+def _targets_file(fmt: str) -> bytes:
     rows = selectors.open_data_targets()
     if fmt == "csv":
-        body = opendata.to_csv(rows, opendata.TARGET_COLUMNS)
-    else:
-        meta = {
-            "title": "DTI Portal — mục tiêu chuyển đổi số / digital-transformation targets",
-            "generated_at": timezone.now().isoformat(timespec="seconds"),
-            "count": len(rows),
-            "licence": "Dữ liệu mở / open data",
-        }
-        body = opendata.to_json(rows, opendata.TARGET_COLUMNS, meta)
-    return _file_response(body, fmt, "targets")
+        return opendata.to_csv(rows, opendata.TARGET_COLUMNS)
+    meta = {
+        "title": "DTI Portal — mục tiêu chuyển đổi số / digital-transformation targets",
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "count": len(rows),
+        "licence": "Dữ liệu mở / open data",
+    }
+    return opendata.to_json(rows, opendata.TARGET_COLUMNS, meta)
 
 
 @require_GET
@@ -67,20 +74,24 @@ def open_data_progress(request: HttpRequest, fmt: str) -> HttpResponse:
         as_of_code, as_of = resolve_as_of(request.GET.get("as_of"), today=timezone.localdate())
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    # Cached until the data change (seconds to compute at national scale); `generated_at` is when it was.
+    body = cached(("open-data-progress", fmt, as_of_code), lambda: _progress_file(fmt, as_of_code, as_of))
+    return _file_response(body, fmt, f"progress-{as_of_code}")
+
+
+def _progress_file(fmt: str, as_of_code: str, as_of: float) -> bytes:
     rows = selectors.open_data_progress(as_of_code=as_of_code, as_of=as_of)
     if fmt == "csv":
-        body = opendata.to_csv(rows, opendata.PROGRESS_COLUMNS)
-    else:
-        meta = {
-            "title": "DTI Portal — tiến độ các mục tiêu / progress towards the targets",
-            "as_of": as_of_code,
-            "generated_at": timezone.now().isoformat(timespec="seconds"),
-            "count": len(rows),
-            "method": "docs/progress-method.md: linear trajectory, weighted least-squares projection; Open SDG measure",
-            "contains_demo_values": any(_has_demo(r) for r in rows),
-        }
-        body = opendata.to_json(rows, opendata.PROGRESS_COLUMNS, meta)
-    return _file_response(body, fmt, f"progress-{as_of_code}")
+        return opendata.to_csv(rows, opendata.PROGRESS_COLUMNS)
+    meta = {
+        "title": "DTI Portal — tiến độ các mục tiêu / progress towards the targets",
+        "as_of": as_of_code,
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "count": len(rows),
+        "method": "docs/progress-method.md: linear trajectory, weighted least-squares projection; Open SDG measure",
+        "contains_demo_values": any(_has_demo(r) for r in rows),
+    }
+    return opendata.to_json(rows, opendata.PROGRESS_COLUMNS, meta)
 
 
 def _has_demo(row: dict) -> bool:
@@ -131,6 +142,14 @@ def _indicator_or_404(code: str) -> dict:
     }
 
 
+def _cached(key: tuple, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """A dashboard's figures and rows, computed once per data version, page, as-of and language.
+
+    The key holds everything the figures depend on besides the data: the views check access before.
+    """
+    return cached(("dashboard", *key, get_language()), build)
+
+
 def _render(request: HttpRequest, template: str, as_of: AsOf, context: dict[str, Any]) -> HttpResponse:
     choices = dashboards.as_of_choices(as_of, timezone.localdate())
     return render(request, template, {**context, "as_of": as_of, "as_of_choices": choices})
@@ -143,13 +162,18 @@ def dashboard_overview(request: HttpRequest, *, as_of: AsOf) -> HttpResponse:
     """Localities × pillars: status counts and share achieved or on track; each city's DTI rank history."""
     localities = selectors.localities_in(access.localities_for(request.user))
     ids = [loc["id"] for loc in localities]
-    pillars = selectors.pillars()
-    assessed = selectors.progress_inputs(locality_ids=ids, labels="slugs").at(as_of.time)
-    ranks = selectors.dti_rank_history(locality_ids=ids, as_of=as_of.time)
-    context = dashboards.overview(
-        localities=localities, pillars=pillars, assessed=assessed, ranks=ranks, as_of=as_of
-    )
-    return _render(request, "reports/dashboard_overview.html", as_of, context)
+
+    def build() -> dict[str, Any]:
+        pillars = selectors.pillars()
+        assessed = selectors.progress_inputs(locality_ids=ids, labels="slugs").at(as_of.time)
+        ranks = selectors.dti_rank_history(locality_ids=ids, as_of=as_of.time)
+        return dashboards.overview(
+            localities=localities, pillars=pillars, assessed=assessed, ranks=ranks, as_of=as_of
+        )
+
+    # Keyed by the localities themselves (names included): the user's scope and how they are shown.
+    key = ("overview", tuple(tuple(loc.values()) for loc in localities), as_of)
+    return _render(request, "reports/dashboard_overview.html", as_of, _cached(key, build))
 
 
 @login_required
@@ -158,9 +182,13 @@ def dashboard_overview(request: HttpRequest, *, as_of: AsOf) -> HttpResponse:
 def dashboard_city(request: HttpRequest, locality: str, *, as_of: AsOf) -> HttpResponse:
     """One city: a card per pillar, the 2025 outcome and the road to 2030."""
     loc = _locality_or_404(request, locality)
-    pillars = selectors.pillars()
-    assessed = selectors.progress_inputs(locality_ids=[loc["id"]], labels=True).at(as_of.time)
-    context = dashboards.city(pillars=pillars, assessed=assessed, as_of=as_of, locality=loc)
+
+    def build() -> dict[str, Any]:
+        pillars = selectors.pillars()
+        assessed = selectors.progress_inputs(locality_ids=[loc["id"]], labels=True).at(as_of.time)
+        return dashboards.city(pillars=pillars, assessed=assessed, as_of=as_of, locality=loc)
+
+    context = _cached(("city", tuple(loc.items()), as_of), build)
     return _render(request, "reports/dashboard_city.html", as_of, {**context, "locality": loc})
 
 
@@ -174,15 +202,38 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
     if current is None:
         raise Http404
     current = {**current, "label": dashboards.localized(current, "name")}
-    inputs = selectors.progress_inputs(locality_ids=[loc["id"]], pillar=pillar, labels=True)
-    context = dashboards.pillar(inputs=inputs, as_of=as_of)
-    table = PillarTargetTable(context["rows"])
-    RequestConfig(request, paginate=False).configure(table)
+    today = timezone.localdate()
+
+    def build() -> dict[str, Any]:
+        inputs = selectors.progress_inputs(locality_ids=[loc["id"]], pillar=pillar, labels=True)
+        context = dashboards.pillar(inputs=inputs, as_of=as_of)
+        table = PillarTargetTable(context["rows"])
+        RequestConfig(request, paginate=False).configure(table)
+        context = {
+            **context,
+            "locality": loc,
+            "pillar": current,
+            "table": table,
+            "as_of": as_of,
+            "as_of_choices": dashboards.as_of_choices(as_of, today),
+        }
+        # The content is cached rendered: a national-scale pillar has hundreds of table rows to render.
+        content = render_to_string("reports/_pillar_content.html", context, request)
+        return {"content": content, "has_demo": context["has_demo"]}
+
+    # The whole query string: the table's sort and the links it renders keep it.
+    key = ("pillar", tuple(loc.items()), current["label"], as_of, sorted(request.GET.lists()), today)
+    page = _cached(key, build)
     return _render(
         request,
         "reports/dashboard_pillar.html",
         as_of,
-        {**context, "locality": loc, "pillar": current, "table": table},
+        {
+            "content": mark_safe(page["content"]),
+            "has_demo": page["has_demo"],
+            "locality": loc,
+            "pillar": current,
+        },
     )
 
 
@@ -193,10 +244,15 @@ def indicator_comparison(request: HttpRequest, code: str, *, as_of: AsOf) -> Htt
     """One indicator across the cities in scope, with their targets."""
     indicator = _indicator_or_404(code)
     localities = selectors.localities_in(access.localities_for(request.user))
-    inputs = selectors.progress_inputs(
-        locality_ids=[loc["id"] for loc in localities], indicator_code=code, labels=True
-    )
-    context = dashboards.indicator(indicator=indicator, localities=localities, inputs=inputs, as_of=as_of)
+
+    def build() -> dict[str, Any]:
+        inputs = selectors.progress_inputs(
+            locality_ids=[loc["id"] for loc in localities], indicator_code=code, labels=True
+        )
+        return dashboards.indicator(indicator=indicator, localities=localities, inputs=inputs, as_of=as_of)
+
+    key = ("indicator", code, tuple(tuple(loc.values()) for loc in localities), as_of)
+    context = _cached(key, build)
     return _render(request, "reports/indicator.html", as_of, {**context, "indicator": indicator})
 
 
@@ -207,9 +263,15 @@ def indicator_series(request: HttpRequest, code: str, locality: str, *, as_of: A
     """One series: values, targets, the straight line, the projection, both progress measures."""
     loc = _locality_or_404(request, locality)
     indicator = _indicator_or_404(code)
-    inputs = selectors.progress_inputs(locality_ids=[loc["id"]], indicator_code=code, labels=True)
-    actuals = selectors.series_actuals(indicator_id=indicator["id"], locality_id=loc["id"], as_of=as_of.time)
-    context = dashboards.series(indicator=indicator, inputs=inputs, actuals=actuals, as_of=as_of)
+
+    def build() -> dict[str, Any]:
+        inputs = selectors.progress_inputs(locality_ids=[loc["id"]], indicator_code=code, labels=True)
+        actuals = selectors.series_actuals(
+            indicator_id=indicator["id"], locality_id=loc["id"], as_of=as_of.time
+        )
+        return dashboards.series(indicator=indicator, inputs=inputs, actuals=actuals, as_of=as_of)
+
+    context = _cached(("series", code, loc["id"], as_of), build)
     return _render(
         request, "reports/series.html", as_of, {**context, "indicator": indicator, "locality": loc}
     )

@@ -190,3 +190,58 @@ def reviewable_actuals(user: AnyUser) -> QuerySet[Actual]:
     if s.superuser:
         return Actual.objects.all()
     return Actual.objects.filter(locality_id__in=s.reviewer_localities)
+
+
+# --------------------------------------------------------------------------- DTI improvement plans
+# Every member of a locality (editor, reviewer, viewer) reads its plans: the plan is the city's own
+# document and each agency needs to see what the others do. The lead agency's editors report progress
+# on their tasks; the locality's reviewers on any task; co-operating agencies and viewers only read.
+
+
+def readable_plans(user: AnyUser) -> QuerySet:
+    """Plans of the localities the user is a member of (superusers: every plan)."""
+    from .models import Plan
+
+    s = scope(user)
+    if not s.authenticated:
+        return Plan.objects.none()
+    qs = Plan.objects.select_related("locality", "document").order_by("locality__name", "-year")
+    return qs if s.superuser else qs.filter(locality_id__in=s.member_localities)
+
+
+def get_readable_plan(user: AnyUser, locality_slug: str, year: int):
+    """The plan of a locality and year, if the user may read it; else 404."""
+    plan = readable_plans(user).filter(locality__slug=locality_slug, year=year).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def get_readable_task(user: AnyUser, pk: int):
+    """A task with its plan, locality, pillar and lead (one query), if the user may read it; else 404."""
+    from .models import PlanTask
+
+    s = scope(user)
+    task = (
+        PlanTask.objects.select_related("plan", "plan__locality", "plan__document", "pillar", "lead")
+        .filter(pk=pk)
+        .first()
+    )
+    if task is None or not s.authenticated:
+        raise Http404
+    if not (s.superuser or task.plan.locality_id in s.member_localities):
+        raise Http404
+    return task
+
+
+def can_update_task(user: AnyUser, task) -> bool:
+    """Editors of the lead agency, reviewers of the plan's locality, superusers."""
+    s = scope(user)
+    return (
+        s.superuser or task.lead_id in s.editor_departments or task.plan.locality_id in s.reviewer_localities
+    )
+
+
+def can_copy_plan(user: AnyUser, plan) -> bool:
+    """Reviewers of the locality create next year's plan from this one."""
+    return can_review(user, plan.locality_id)

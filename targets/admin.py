@@ -1,8 +1,13 @@
 """Django admin for the catalogue. Model validation (`clean`) gives the messages; constraints back it up."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from .cache import data_changed
 from .models import (
     Actual,
     Assignment,
@@ -13,39 +18,61 @@ from .models import (
     LocalityPeriod,
     Membership,
     Pillar,
+    Plan,
+    PlanTask,
     ReportingPeriod,
     Target,
 )
 
 
+class DataChangedMixin:
+    """Admin edits go around the services, so they tell the cache themselves (see `targets.cache`)."""
+
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        data_changed()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        data_changed()
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        super().delete_model(request, obj)
+        data_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        data_changed()
+
+
 @admin.register(Locality)
-class LocalityAdmin(admin.ModelAdmin):
+class LocalityAdmin(DataChangedMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "valid_from", "valid_to", "is_demo")
     search_fields = ("name", "slug")
     filter_horizontal = ("predecessors",)
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(DataChangedMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "order")
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(DataChangedMixin, admin.ModelAdmin):
     list_display = ("code", "name", "pillar", "unit", "higher_is_better", "frequency")
     list_filter = ("pillar", "unit", "frequency")
     search_fields = ("code", "name", "name_en")
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(DataChangedMixin, admin.ModelAdmin):
     list_display = ("code", "number", "title", "locality", "issued_on")
     list_filter = ("locality",)
     search_fields = ("code", "number", "title")
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(DataChangedMixin, admin.ModelAdmin):
     list_display = ("indicator", "locality", "level", "year", "comparator", "value", "value_max", "document")
     list_filter = ("locality", "indicator__pillar", "year", "level", "comparator")
     search_fields = ("indicator__name", "indicator__code", "quote")
@@ -54,37 +81,53 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(DataChangedMixin, admin.ModelAdmin):
     list_display = ("name", "locality", "code")
     list_filter = ("locality",)
     search_fields = ("name", "code")
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(DataChangedMixin, admin.ModelAdmin):
     list_display = ("user", "department", "role")
     list_filter = ("role", "department__locality")
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(DataChangedMixin, admin.ModelAdmin):
     list_display = ("department", "indicator", "level")
     list_filter = ("department__locality",)
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(DataChangedMixin, admin.ModelAdmin):
     list_display = ("code", "kind", "starts_on", "ends_on")
 
 
 @admin.register(LocalityPeriod)
-class LocalityPeriodAdmin(SimpleHistoryAdmin):
+class LocalityPeriodAdmin(DataChangedMixin, SimpleHistoryAdmin):
     list_display = ("locality", "period", "deadline", "locked_at")
 
 
 @admin.register(Actual)
-class ActualAdmin(SimpleHistoryAdmin):
+class ActualAdmin(DataChangedMixin, SimpleHistoryAdmin):
     list_display = ("indicator", "locality", "level", "period", "value", "status", "origin")
     list_filter = ("locality", "status", "origin")
     list_select_related = ("indicator", "locality", "period")
     search_fields = ("indicator__code",)
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "locality", "year", "document", "copied_from")
+    list_filter = ("locality", "year")
+    list_select_related = ("locality", "document", "copied_from")
+
+
+@admin.register(PlanTask)
+class PlanTaskAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "plan", "pillar", "component", "lead", "deadline", "status")
+    list_filter = ("plan__locality", "plan__year", "pillar", "component", "status")
+    list_select_related = ("plan", "pillar", "lead")
+    search_fields = ("code", "text")
+    filter_horizontal = ("cooperating", "indicators")

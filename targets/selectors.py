@@ -391,3 +391,223 @@ def assignable_series(locality: Locality) -> list[AssignableSeries]:
         for ind, level in keys
     ]
     return sorted(series, key=lambda s: (s.indicator.pillar_id, s.indicator.order, s.level))
+
+
+# --------------------------------------------------------------------------- DTI improvement plans
+
+
+def plans_index(plans: QuerySet) -> list:
+    """The plans a user may read, each with its number of tasks: one query (annotate)."""
+    from django.db.models import Count
+
+    return list(plans.annotate(task_count=Count("tasks")))
+
+
+@dataclass
+class BoardGroup:
+    """One row of the board: a pillar × DTI component, with the plan's own headings and its tasks."""
+
+    pillar: object
+    component: str
+    component_label: str
+    sections: list[str] = field(default_factory=list)
+    tasks: list = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return len(self.tasks)
+
+
+@dataclass
+class PlanBoard:
+    groups: list[BoardGroup]
+    totals: dict[str, int]
+    overdue: list
+    agencies: list[Department]
+    total: int
+    all_tasks: int
+
+
+def with_state(tasks: list, today: dt.date) -> list:
+    """Give each task its board state (overdue derived from the deadline) and that state's label."""
+    from .models import TaskState
+
+    labels = dict(TaskState.choices)
+    for t in tasks:
+        t.state = t.state_on(today)
+        t.state_label = labels[t.state]
+    return tasks
+
+
+def plan_board(plan, *, today: dt.date, agency_id: int | None = None, state: str | None = None) -> PlanBoard:
+    """The board of a plan: pillar × component rows with counts per state, overdue tasks, the agencies to
+    filter by. Two queries (tasks joined to pillar and lead; co-operating agencies prefetched) whatever the
+    number of tasks; filtering and counting happen here, on the fetched rows."""
+    from .models import Component, PlanTask, TaskState
+
+    tasks = with_state(
+        list(
+            PlanTask.objects.filter(plan=plan)
+            .select_related("pillar", "lead")
+            .prefetch_related("cooperating")
+            .order_by("pillar__order", "order", "code")
+        ),
+        today,
+    )
+    agencies: dict[int, Department] = {}
+    for t in tasks:
+        agencies.setdefault(t.lead_id, t.lead)
+        for d in t.cooperating.all():
+            agencies.setdefault(d.pk, d)
+    shown = tasks
+    if agency_id is not None:
+        shown = [
+            t for t in shown if t.lead_id == agency_id or any(d.pk == agency_id for d in t.cooperating.all())
+        ]
+    if state:
+        shown = [t for t in shown if t.state == state]
+    component_labels = dict(Component.choices)
+    groups: dict[tuple[int, str], BoardGroup] = {}
+    for t in shown:
+        key = (t.pillar_id, t.component)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = BoardGroup(
+                pillar=t.pillar,
+                component=t.component,
+                component_label=str(component_labels.get(t.component, t.component)),
+                counts=dict.fromkeys(TaskState.values, 0),
+            )
+        if t.section not in group.sections:
+            group.sections.append(t.section)
+        group.tasks.append(t)
+        group.counts[t.state] += 1
+    totals = dict.fromkeys(TaskState.values, 0)
+    for t in shown:
+        totals[t.state] += 1
+    return PlanBoard(
+        groups=list(groups.values()),
+        totals=totals,
+        overdue=[t for t in shown if t.state == TaskState.OVERDUE],
+        agencies=sorted(agencies.values(), key=lambda d: d.name),
+        total=len(shown),
+        all_tasks=len(tasks),
+    )
+
+
+@dataclass
+class RankYear:
+    """One year of the DTI rank: the goals set for it and the published rank and score, with their source."""
+
+    year: int
+    goals: list = field(default_factory=list)  # Target rows of dti_rank
+    rank: Actual | None = None
+    score: Actual | None = None
+
+    @property
+    def verdict(self) -> str:
+        """achieved / missed once the rank is published against a goal; pending before; "" without goal."""
+        if not self.goals:
+            return ""
+        if self.rank is None:
+            return "pending"
+        return "achieved" if all(_meets(self.rank.value, g) for g in self.goals) else "missed"
+
+
+def _meets(value, target) -> bool:
+    ops = {
+        "<=": value <= target.value,
+        "<": value < target.value,
+        "=": value == target.value,
+        ">=": value >= target.value,
+        ">": value > target.value,
+    }
+    return ops.get(target.comparator, False)
+
+
+def dti_rank_years(locality_id: int) -> list[RankYear]:
+    """The locality's DTI rank goals (rank targets of `dti_rank`, every document) against the published ranks
+    and scores (origin published, with `ranked_among` and source), per year. Two queries."""
+    from .models import Origin
+
+    years: dict[int, RankYear] = {}
+    for t in (
+        Target.objects.filter(locality_id=locality_id, indicator__code="dti_rank", level="")
+        .select_related("document")
+        .order_by("year", "document__issued_on")
+    ):
+        years.setdefault(t.year, RankYear(year=t.year)).goals.append(t)
+    for a in (
+        Actual.objects.filter(
+            locality_id=locality_id,
+            indicator__code__in=["dti_rank", "dti_score"],
+            level="",
+            origin=Origin.PUBLISHED,
+            period__kind=PeriodKind.YEAR,
+        )
+        .select_related("period", "indicator")
+        .order_by("period__year")
+    ):
+        row = years.setdefault(a.period.year, RankYear(year=a.period.year))
+        if a.indicator.code == "dti_rank":
+            row.rank = a
+        else:
+            row.score = a
+    return [years[y] for y in sorted(years)]
+
+
+def plan_task_detail(task) -> dict:
+    """What the task page shows beside the task: co-operating agencies, linked indicators. Two queries."""
+    return {
+        "cooperating": list(task.cooperating.order_by("name")),
+        "indicators": list(task.indicators.select_related("pillar").order_by("pillar__order", "order")),
+    }
+
+
+def plan_task_history(task) -> list[dict]:
+    """Every recorded version of a task, newest first, with what changed: one query."""
+    from .models import PlanTask, TaskStatus
+
+    statuses = dict(TaskStatus.choices)
+    records = list(task.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    out = []
+    for i, rec in enumerate(records):
+        older = records[i + 1] if i + 1 < len(records) else None
+        changes = []
+        for name in ("status", "progress_note", "evidence_url", "evidence_name", "deadline"):
+            new, old = getattr(rec, name), getattr(older, name) if older else None
+            if older is None and name != "status":
+                continue
+            if new != old:
+                if name == "status":
+                    new, old = statuses.get(new, new), statuses.get(old, old) if old else None
+                label = PlanTask._meta.get_field(name).verbose_name
+                changes.append((label, old, new))
+        out.append(
+            {
+                "when": rec.history_date,
+                "who": rec.history_user,
+                "reason": rec.history_change_reason or "",
+                "kind": rec.history_type,
+                "changes": changes,
+                "version": rec.version,
+            }
+        )
+    return out
+
+
+def latest_plan_tasks(locality_ids: list[int], *, up_to_year: int, today: dt.date) -> list:
+    """The tasks of each locality's latest plan up to a year (the Excel report's "Nhiệm vụ" sheet), with their
+    board state: one query (joined), the older plans' rows dropped here."""
+    from .models import PlanTask
+
+    tasks = list(
+        PlanTask.objects.filter(plan__locality_id__in=locality_ids, plan__year__lte=up_to_year)
+        .select_related("plan", "plan__locality", "plan__document", "pillar", "lead")
+        .order_by("plan__locality__name", "-plan__year", "pillar__order", "order", "code")
+    )
+    latest: dict[int, int] = {}
+    for t in tasks:
+        latest.setdefault(t.plan.locality_id, t.plan.year)
+    return with_state([t for t in tasks if t.plan.year == latest[t.plan.locality_id]], today)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
+from .cache import data_changed  # called after every write that changes what pages and reports show
 from .catalogue import CatalogueError, read_catalogue, read_published
 from .models import (
     Actual,
@@ -178,6 +181,7 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
         stale = Target.objects.filter(document__in=documents.values()).exclude(pk__in=kept)
         removed = stale.count()
         stale.delete()
+    data_changed()
     return LoadReport(
         pillars=len(pillars),
         localities=len(localities),
@@ -268,6 +272,7 @@ def published_figures_load(*, path: Path | None = None) -> PublishedReport:
         if errors:
             transaction.set_rollback(True)
             raise CatalogueError(errors)
+    data_changed()
     return PublishedReport(created=created, updated=updated, unchanged=unchanged)
 
 
@@ -355,6 +360,7 @@ def demo_data_generate(*, seed: int = 2026, today: dt.date | None = None) -> Dem
             )
     with transaction.atomic():
         Actual.objects.bulk_create(to_create, batch_size=500)
+    data_changed()
     until = f"{last_year}-Q{last_q}"
     return DemoReport(created=len(to_create), kept=kept, until=until)
 
@@ -426,6 +432,8 @@ DEMO_DEPARTMENTS: dict[str, list[tuple[str, str, str]]] = {
         ("van-phong-ubnd", "Văn phòng UBND thành phố", "Office of the People's Committee"),
         ("so-y-te", "Sở Y tế", "Department of Health"),
         ("so-cong-thuong", "Sở Công Thương", "Department of Industry and Trade"),
+        # The lead agency of most tasks of Plan 86/KH-UBND (2022), as the plan names it.
+        ("so-tttt", "Sở Thông tin và Truyền thông", "Department of Information and Communications"),
     ],
     "ha-noi": [
         (
@@ -465,6 +473,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, list[tuple[str, str, str]], bool]] = [
         False,
     ),
     ("hp.thamdinh", "hp-thamdinh-2026", [("hai-phong", "so-khcn", Role.REVIEWER)], False),
+    ("hp.tttt", "hp-tttt-2026", [("hai-phong", "so-tttt", Role.EDITOR)], False),
     ("hn.lanhdao", "hn-lanhdao-2026", [("ha-noi", "van-phong-ubnd", Role.VIEWER)], False),
     ("dn.bientap", "dn-bientap-2026", [("da-nang", "so-tai-chinh", Role.EDITOR)], False),
 ]
@@ -565,6 +574,7 @@ class SaveReport:
 
 
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _locality_period(locality: Locality, period: ReportingPeriod, *, for_update: bool = False):
@@ -641,6 +651,9 @@ def actuals_save(
         errors.setdefault(row.key, {}).setdefault(name, []).append(message)
 
     for row in rows:
+        # Control characters (pasted from other software) are dropped: they break exports and help nobody.
+        row.note = _CONTROL_CHARS.sub("", row.note or "")
+        row.evidence_url = _CONTROL_CHARS.sub("", row.evidence_url or "")
         ind = row.indicator
         current = existing.get((ind.pk, row.level))
         if (ind.pk, row.level) not in assigned:
@@ -736,23 +749,6 @@ def actuals_save(
         with transaction.atomic():
             _refuse_if_locked(locality, period, for_update=True)
             for row, current, value, _kind in plan:
-                if current is not None:
-                    # Re-read under a row lock: the version seen must still be the stored one.
-                    current = Actual.objects.select_for_update().get(pk=current.pk)
-                    if current.version != row.version or current.status not in EDITABLE_STATUSES:
-                        raise EntryError(
-                            conflicts={
-                                row.key: Conflict(
-                                    theirs=current.value,
-                                    yours=row.raw_value,
-                                    by=str(current.updated_by or ""),
-                                    at=current.updated_at,
-                                )
-                            }
-                        )
-                actual = current or Actual(
-                    indicator=row.indicator, locality=locality, level=row.level, period=period, origin=origin
-                )
                 new_note = row.note.strip()
                 changes = (
                     current is None
@@ -764,6 +760,29 @@ def actuals_save(
                 if not changes and not submit:
                     unchanged += 1
                     continue
+                if current is not None:
+                    # Claim the row with a conditional UPDATE. On PostgreSQL and SQLite alike, of two saves
+                    # that saw the same version exactly one matches; the other is a conflict showing both
+                    # values — never a lost update (a plain re-read is not enough on SQLite).
+                    claimed = Actual.objects.filter(
+                        pk=current.pk, version=row.version, status__in=EDITABLE_STATUSES
+                    ).update(version=F("version") + 1)
+                    if not claimed:
+                        latest = Actual.objects.select_related("updated_by").get(pk=current.pk)
+                        raise EntryError(
+                            conflicts={
+                                row.key: Conflict(
+                                    theirs=latest.value,
+                                    yours=row.raw_value,
+                                    by=str(latest.updated_by or ""),
+                                    at=latest.updated_at,
+                                )
+                            }
+                        )
+                    current.version = row.version  # the claimed version is this + 1, set below
+                actual = current or Actual(
+                    indicator=row.indicator, locality=locality, level=row.level, period=period, origin=origin
+                )
                 actual.value = value
                 actual.note = new_note
                 if row.evidence_url.strip():
@@ -793,6 +812,8 @@ def actuals_save(
         raise EntryError(
             general=["Một giá trị vừa được người khác lưu cùng lúc. Vui lòng tải lại trang."]
         ) from exc
+    if submitted:  # the series pages show submitted values; drafts appear on no cached page
+        data_changed()
     return SaveReport(saved=saved, submitted=submitted, unchanged=unchanged)
 
 
@@ -874,6 +895,7 @@ def actuals_review(*, user, actual_ids: list[int], approve: bool, comment: str =
             a._change_reason = "Duyệt" if approve else f"Trả lại: {comment}"
             a._history_user = user
             a.save()
+    data_changed()
     return len(actuals)
 
 
@@ -909,6 +931,7 @@ def actual_reopen(*, user, actual_id: int, reason: str) -> Actual:
         a._change_reason = f"Mở lại: {reason}"
         a._history_user = user
         a.save()
+    data_changed()
     return a
 
 
@@ -931,6 +954,7 @@ def period_set_lock(*, user, locality: Locality, period: ReportingPeriod, locked
         lp._change_reason = "Khoá kỳ" if locked else "Mở khoá kỳ"
         lp._history_user = user
         lp.save()
+    data_changed()
     return lp
 
 
@@ -951,6 +975,7 @@ def assignment_set(
         ).delete()
         if department is not None:
             Assignment.objects.get_or_create(department=department, indicator=indicator, level=level)
+    data_changed()
 
 
 @dataclass(frozen=True)
@@ -1062,7 +1087,7 @@ def actuals_import_preview(
             excel_row=up.excel_row,
             key=up.key,
             indicator=ind.name if ind else up.key,
-            level=line.assignment.level if line else "",
+            level=str(line.assignment.get_level_display()) if line and line.assignment.level else "",
             old=line.actual.value if line and line.actual else None,
             new=up.raw_value,
             note=up.note,
@@ -1177,7 +1202,7 @@ def actuals_import_confirm(
                 confirm_outlier=r["key"] in confirmed,
             )
         )
-    return actuals_save(
+    report = actuals_save(
         user=user,
         department=department,
         period=period,
@@ -1186,6 +1211,8 @@ def actuals_import_confirm(
         origin=Origin.IMPORTED,
         today=today,
     )
+    data_changed()
+    return report
 
 
 # --------------------------------------------------------------------------- national-scale synthetic data
@@ -1386,6 +1413,7 @@ def scale_data_generate(
                         )
                     )
         Actual.objects.bulk_create(actuals, batch_size=2000)
+    data_changed()
     return ScaleReport(
         localities=len(locs),
         departments=len(departments),
@@ -1417,3 +1445,352 @@ def _scale_value(ind: Indicator, goal_2030: float, share: float) -> Decimal:
     if ind.unit == Unit.COUNT:
         return Decimal(round(goal_2030 * (0.3 + 0.7 * share)))
     return Decimal(str(round(goal_2030 * (0.5 + 0.5 * share), 2)))
+
+
+# --------------------------------------------------------------------------- DTI improvement plans
+
+
+@dataclass(frozen=True)
+class PlanLoadReport:
+    plans: int
+    agencies: int
+    tasks: int
+    tasks_removed: int
+    tasks_kept: int  # no longer in the file but already reported on: kept, never silently dropped
+
+
+def plans_load(*, root: Path | None = None) -> PlanLoadReport:
+    """Load (or update in place) the plans in `fixtures/catalogue/plans/`; the catalogue must be loaded first.
+
+    Idempotent: running it twice changes nothing. Only what the document says is written (texts, grouping,
+    agencies, deadlines, linked indicators); the progress agencies reported is never touched. A broken file
+    raises CatalogueError naming the file and record, and nothing is written. A task that left the file is
+    removed if nobody has reported on it yet, kept otherwise.
+    """
+    from .models import Component, Plan, PlanTask
+    from .plans import read_plans
+
+    root = root or Path(settings.CATALOGUE_DIR)
+    documents = {d.code: d for d in Document.objects.select_related("locality")}
+    pillars = {p.slug: p for p in Pillar.objects.all()}
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    files = read_plans(
+        root,
+        documents={code: (d.locality.slug, d.text) for code, d in documents.items()},
+        pillars=set(pillars),
+        components=set(Component.values),
+        indicators=set(indicators),
+    )
+    errors: list[str] = []
+    agencies_seen = tasks_seen = removed = kept_stale = 0
+    with transaction.atomic():
+        for pf in files:
+            document = documents[pf.document]
+            locality = document.locality
+            agencies: dict[str, Department] = {}
+            for rec in pf.agencies:
+                dept = Department.objects.filter(locality=locality, code=rec["code"]).first()
+                dept = dept or Department(locality=locality, code=rec["code"])
+                if dept.pk is None or (dept.name, dept.name_en) != (rec["name"], rec["name_en"]):
+                    dept.name, dept.name_en = rec["name"], rec["name_en"]
+                    _clean_or_collect(dept, rec["_where"], errors, exclude=["locality"])
+                    if not errors:
+                        dept.save()
+                agencies[rec["code"]] = dept
+            agencies_seen += len(agencies)
+
+            plan = Plan.objects.filter(locality=locality, year=pf.year).first()
+            if plan is not None and plan.document_id != document.pk:
+                errors.append(
+                    f"{pf.where}: {locality.slug} already has a plan for {pf.year} from another document"
+                )
+                continue
+            plan = plan or Plan(locality=locality, year=pf.year, document=document)
+            if plan.pk is None or (plan.title, plan.goals) != (pf.title, pf.goals):
+                plan.title, plan.goals = pf.title, pf.goals
+                _clean_or_collect(plan, pf.where, errors, exclude=["locality", "document"])
+                if errors:
+                    continue
+                plan._change_reason = "Nạp kế hoạch từ văn bản"
+                plan.save()
+
+            existing = {
+                t.code: t
+                for t in PlanTask.objects.filter(plan=plan).prefetch_related("cooperating", "indicators")
+            }
+            for rec in pf.tasks:
+                task = existing.pop(rec["code"], None) or PlanTask(plan=plan, code=rec["code"])
+                fields = {
+                    "order": rec["order"],
+                    "pillar_id": pillars[rec["pillar"]].pk,
+                    "component": rec["component"],
+                    "section": rec["section"],
+                    "text": rec["text"],
+                    "lead_id": agencies[rec["lead"]].pk,
+                    "lead_inferred": rec["lead_inferred"],
+                    "assignment_note": rec["basis"],
+                    "deadline": rec["deadline"],
+                }
+                cooperating = {agencies[c].pk for c in rec["cooperating"]}
+                linked = {indicators[c].pk for c in rec["indicators"]}
+                if task.pk is not None and all(getattr(task, k) == v for k, v in fields.items()):
+                    same_m2m = {d.pk for d in task.cooperating.all()} == cooperating and {
+                        i.pk for i in task.indicators.all()
+                    } == linked
+                    if same_m2m:
+                        continue
+                else:
+                    for k, v in fields.items():
+                        setattr(task, k, v)
+                    _clean_or_collect(
+                        task, rec["_where"], errors, exclude=["plan", "pillar", "lead"], db_checks=False
+                    )
+                    if errors:
+                        continue
+                    task._change_reason = "Nạp kế hoạch từ văn bản"
+                    task.save()
+                task.cooperating.set(cooperating)
+                task.indicators.set(linked)
+            tasks_seen += len(pf.tasks)
+            for stale in existing.values():
+                if stale.version == 1 and stale.status == "not_started":
+                    stale.delete()
+                    removed += 1
+                else:
+                    kept_stale += 1
+        if errors:
+            transaction.set_rollback(True)
+            raise CatalogueError(errors)
+    return PlanLoadReport(
+        plans=len(files),
+        agencies=agencies_seen,
+        tasks=tasks_seen,
+        tasks_removed=removed,
+        tasks_kept=kept_stale,
+    )
+
+
+@dataclass(frozen=True)
+class TaskConflict:
+    """Someone saved the task since the form was opened: both versions, so nothing is silently lost."""
+
+    their_status: str
+    their_note: str
+    your_status: str
+    your_note: str
+    by: str
+    at: dt.datetime | None
+
+
+class TaskUpdateError(Exception):
+    """A task update refused as a whole: messages per field, or a conflict; nothing was written."""
+
+    def __init__(
+        self,
+        *,
+        errors: dict[str, list[str]] | None = None,
+        conflict: TaskConflict | None = None,
+        general: list[str] | None = None,
+    ):
+        self.errors = errors or {}
+        self.conflict = conflict
+        self.general = general or []
+        super().__init__("; ".join(self.general) or "task update refused")
+
+
+def plan_task_update(
+    *,
+    user,
+    task_id: int,
+    status: str,
+    note: str,
+    version: int,
+    evidence_url: str = "",
+    evidence_file=None,
+) -> bool:
+    """Report a task's progress: status, a progress note, evidence (a file or a link). True if it changed.
+
+    The lead agency's editors and the locality's reviewers may; the note is required, a task reported done
+    needs evidence, files are checked by content (as for actuals). Optimistic locking: if the stored version
+    is not the one the form showed, TaskUpdateError carries both versions and nothing is written.
+    """
+    from django.core.validators import URLValidator
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from . import access
+    from .evidence import MAX_EVIDENCE_BYTES, check_evidence
+    from .models import PlanTask, TaskStatus
+
+    task = PlanTask.objects.select_related("plan").filter(pk=task_id).first()
+    if task is None or not access.can_update_task(user, task):
+        raise TaskUpdateError(general=[gettext("Bạn không có quyền cập nhật nhiệm vụ này.")])
+    status = (status or "").strip()
+    note = (note or "").strip()
+    url = (evidence_url or "").strip()
+
+    def conflict_with(current: PlanTask) -> TaskConflict:
+        return TaskConflict(
+            their_status=str(TaskStatus(current.status).label),
+            their_note=current.progress_note,
+            your_status=str(TaskStatus(status).label) if status in TaskStatus.values else status,
+            your_note=note,
+            by=str(current.updated_by or ""),
+            at=current.updated_at,
+        )
+
+    if task.version != version:
+        raise TaskUpdateError(conflict=conflict_with(task))
+
+    errors: dict[str, list[str]] = {}
+    if status not in TaskStatus.values:
+        errors.setdefault("status", []).append(gettext("Vui lòng chọn một trạng thái hợp lệ."))
+    if not note:
+        errors.setdefault("note", []).append(gettext("Vui lòng ghi tiến độ, kết quả thực hiện."))
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            errors.setdefault("evidence_url", []).append(
+                gettext("Đường dẫn minh chứng phải là một địa chỉ http(s) hợp lệ.")
+            )
+        if len(url) > PlanTask._meta.get_field("evidence_url").max_length:
+            errors.setdefault("evidence_url", []).append(
+                gettext("Đường dẫn minh chứng quá dài (tối đa 500 ký tự).")
+            )
+    if evidence_file is not None:
+        if (getattr(evidence_file, "size", 0) or 0) > MAX_EVIDENCE_BYTES:
+            errors.setdefault("evidence_file", []).append(gettext("Tệp minh chứng vượt quá 10 MB."))
+        else:
+            data = evidence_file.read()
+            evidence_file.seek(0)
+            _kind, message = check_evidence(data)
+            if message:
+                errors.setdefault("evidence_file", []).append(message)
+    if status == TaskStatus.DONE and not (task.has_evidence or url or evidence_file is not None):
+        errors.setdefault("evidence_url", []).append(
+            gettext("Nhiệm vụ hoàn thành cần có minh chứng: tải tệp lên hoặc ghi đường dẫn.")
+        )
+    if errors:
+        raise TaskUpdateError(errors=errors)
+    if (
+        status == task.status
+        and note == task.progress_note
+        and (not url or url == task.evidence_url)
+        and evidence_file is None
+    ):
+        return False
+
+    with transaction.atomic():
+        current = PlanTask.objects.select_for_update().get(pk=task.pk)
+        if current.version != version:  # saved by someone between our check and our lock
+            raise TaskUpdateError(conflict=conflict_with(current))
+        old_status = current.status
+        current.status = status
+        current.progress_note = note
+        if url:
+            current.evidence_url = url
+        if evidence_file is not None:
+            current.evidence_file.save(evidence_file.name, evidence_file, save=False)
+            current.evidence_name = evidence_file.name[:255]
+        current.version += 1
+        current.updated_by = user
+        reason = "Cập nhật tiến độ"
+        if old_status != status:
+            with translation.override("vi"):  # the audit trail is written in the source language
+                reason += f": {TaskStatus(old_status).label} → {TaskStatus(status).label}"
+        current._change_reason = reason
+        current._history_user = user
+        current.save()
+    return True
+
+
+class PlanError(Exception):
+    """A plan action refused; the message is for the reviewer. Nothing was written."""
+
+
+def _a_year_later(day: dt.date | None) -> dt.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def plan_copy_to_next_year(*, user, plan_id: int):
+    """Create next year's plan of the locality from this plan's open (not done) tasks (reviewers).
+
+    Each open task is copied with its text, grouping, agencies and linked indicators, its status kept and
+    its deadline a year later; the new task points back to the old one (whose history stays where it is).
+    Refused if next year's plan exists already or nothing is open.
+    """
+    from django.utils.translation import gettext
+
+    from . import access
+    from .models import MAX_YEAR, Plan, PlanTask, TaskStatus
+
+    plan = Plan.objects.select_related("locality").filter(pk=plan_id).first()
+    if plan is None or not access.can_copy_plan(user, plan):
+        raise PlanError(gettext("Bạn không có quyền lập kế hoạch cho địa phương này."))
+    year = plan.year + 1
+    if year > MAX_YEAR:
+        raise PlanError(gettext("Không thể lập kế hoạch sau năm %(year)d.") % {"year": MAX_YEAR})
+    if Plan.objects.filter(locality=plan.locality, year=year).exists():
+        raise PlanError(
+            gettext("%(locality)s đã có kế hoạch năm %(year)d.")
+            % {"locality": plan.locality.name, "year": year}
+        )
+    open_tasks = list(
+        plan.tasks.exclude(status=TaskStatus.DONE)
+        .prefetch_related("cooperating", "indicators")
+        .order_by("order")
+    )
+    if not open_tasks:
+        raise PlanError(gettext("Mọi nhiệm vụ đã hoàn thành: không có nhiệm vụ nào để chuyển sang năm sau."))
+    reason = f"Chuyển tiếp từ kế hoạch năm {plan.year}"
+    try:
+        with transaction.atomic():
+            new = Plan(
+                locality=plan.locality,
+                year=year,
+                document_id=plan.document_id,
+                title=f"{plan.title} — nhiệm vụ chuyển tiếp sang năm {year}",
+                goals=plan.goals,
+                copied_from=plan,
+                created_by=user,
+            )
+            new.full_clean(
+                exclude=["locality", "document", "copied_from", "created_by"], validate_unique=False
+            )
+            new._change_reason = reason
+            new._history_user = user
+            new.save()
+            for old in open_tasks:
+                task = PlanTask(
+                    plan=new,
+                    code=old.code,
+                    order=old.order,
+                    pillar_id=old.pillar_id,
+                    component=old.component,
+                    section=old.section,
+                    text=old.text,
+                    lead_id=old.lead_id,
+                    lead_inferred=old.lead_inferred,
+                    assignment_note=old.assignment_note,
+                    deadline=_a_year_later(old.deadline),
+                    status=old.status,
+                    copied_from=old,
+                    updated_by=user,
+                )
+                task._change_reason = reason
+                task._history_user = user
+                task.save()
+                task.cooperating.set(old.cooperating.all())
+                task.indicators.set(old.indicators.all())
+    except IntegrityError as exc:  # created meanwhile by another reviewer
+        raise PlanError(
+            gettext("%(locality)s đã có kế hoạch năm %(year)d.")
+            % {"locality": plan.locality.name, "year": year}
+        ) from exc
+    return new

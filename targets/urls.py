@@ -19,4 +19,11 @@ urlpatterns = [
     path("actuals/<int:pk>/history/", views.actual_history, name="actual_history"),
     path("actuals/<int:pk>/reopen/", views.actual_reopen, name="actual_reopen"),
     path("actuals/<int:pk>/evidence/", views.actual_evidence, name="actual_evidence"),
+    path("plans/", views.plan_index, name="plans"),
+    # Task URLs come before the board's so that "tasks" is never read as a locality.
+    path("plans/tasks/<int:pk>/", views.plan_task, name="plan_task"),
+    path("plans/tasks/<int:pk>/history/", views.plan_task_history, name="plan_task_history"),
+    path("plans/tasks/<int:pk>/evidence/", views.plan_task_evidence, name="plan_task_evidence"),
+    path("plans/<slug:locality>/<int:year>/", views.plan_board, name="plan_board"),
+    path("plans/<slug:locality>/<int:year>/copy/", views.plan_copy, name="plan_copy"),
 ]

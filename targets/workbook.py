@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -77,7 +78,7 @@ def build_template(*, meta: TemplateMeta, title: str, rows: list[TemplateRow], s
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws["A1"] = title
+    ws["A1"] = ILLEGAL_CHARACTERS_RE.sub("", title)
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = f"Kỳ báo cáo: {meta.period}"
     ws["A3"] = (

@@ -46,12 +46,16 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
     "targets",
     "reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dtiportal.middleware.RequestLogMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -61,7 +65,51 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it answers locked-out logins.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # counts failures and refuses logins while locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: after 5 failures for the same user name from the same address, that pair is locked
+# for an hour (an administrator can unlock it in the admin, "Access attempts", or `axes_reset`).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))  # 1 behind one reverse proxy
+
+# Sessions end when the browser closes and after 8 hours at most.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy: scripts only from the portal itself (no inline code, no CDN). Plotly writes
+# inline styles into the charts, so style attributes are allowed; scripts are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024  # a 10 MB evidence file plus the form
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 ROOT_URLCONF = "dtiportal.urls"
 WSGI_APPLICATION = "dtiportal.wsgi.application"
@@ -90,6 +138,47 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6 default, adopted now
+
+# The cache holds computed dashboard figures and open-data files under a data version that every write
+# service changes (targets/cache.py), so it never serves figures from before an approval. It must be
+# shared by every process serving the site: a directory by default (all gunicorn workers of one machine);
+# several machines need a cache server (CACHE_BACKEND=redis or memcached, CACHE_LOCATION=its URL).
+# CACHE_BACKEND=locmem suits one process only; dummy turns caching off.
+_CACHE_BACKENDS = {
+    "file": "django.core.cache.backends.filebased.FileBasedCache",
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "memcached": "django.core.cache.backends.memcached.PyMemcacheCache",
+}
+
+
+def cache_settings(backend: str, location: str | None = None) -> dict:
+    """CACHES["default"] for a backend name of `_CACHE_BACKENDS`; an unknown name is refused."""
+    import hashlib
+    import tempfile
+
+    if backend not in _CACHE_BACKENDS:
+        raise ImproperlyConfigured(f"CACHE_BACKEND={backend!r}: use one of {', '.join(_CACHE_BACKENDS)}")
+    db = DATABASES["default"]
+    identity = f"{db.get('ENGINE')}|{db.get('HOST')}|{db.get('PORT')}|{db.get('NAME')}"
+    default_location = {
+        "file": str(Path(tempfile.gettempdir()) / "dtiportal-cache"),
+        "locmem": "dtiportal",
+    }
+    return {
+        "BACKEND": _CACHE_BACKENDS[backend],
+        "LOCATION": location or default_location.get(backend, ""),
+        "TIMEOUT": int(os.environ.get("CACHE_TIMEOUT", "3600")),
+        # Two sites (or two checkouts) on one machine share the default directory, not their entries.
+        "KEY_PREFIX": hashlib.sha256(identity.encode()).hexdigest()[:12],
+    }
+
+
+CACHES = {
+    "default": cache_settings(os.environ.get("CACHE_BACKEND", "file"), os.environ.get("CACHE_LOCATION"))
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

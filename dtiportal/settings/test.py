@@ -19,3 +19,6 @@ STORAGES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# No cache by default: tests write rows directly (not only through the services that change the data
+# version), so a cached page could show figures from before. The cache's own tests switch it on.
+CACHES = {"default": cache_settings("dummy")}  # noqa: F405

@@ -19,6 +19,7 @@ SHEETS = [
     "Kinh tế số",
     "Xã hội số",
     "Chỉ số DTI và xếp hạng",
+    "Nhiệm vụ",
     "Tiến độ nhập liệu",
     "Số liệu",
     "Nguồn",

@@ -13,7 +13,8 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from targets import services
-from targets.models import Actual, Department, Indicator, Membership, Role, Status
+from targets.models import Actual, Department, Indicator, Membership, Plan, PlanTask, Role, Status
+from tests.integration import plan_data
 
 ROLES = [
     "anonymous",
@@ -107,6 +108,39 @@ MATRIX: dict[str, dict] = {
         "method": "GET",
         "default": 404,
         "expect": {"anonymous": LOGIN, "editor": 200, "reviewer": 200, "viewer": 200, "superuser": 200},
+    },
+    "targets:plans": {"method": "GET", "default": 200, "expect": {"anonymous": LOGIN}},
+    "targets:plan_board": {
+        "method": "GET",
+        "default": 200,
+        "expect": {"anonymous": LOGIN, "editor_other_city": 404, "viewer_other_city": 404},
+    },
+    "targets:plan_copy": {
+        "method": "POST",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "reviewer": 302, "superuser": 302},
+    },
+    "targets:plan_copy#get": {"method": "GET", "default": 405, "expect": {"anonymous": LOGIN}},
+    "targets:plan_task": {
+        "method": "GET",
+        "default": 200,
+        "expect": {"anonymous": LOGIN, "editor_other_city": 404, "viewer_other_city": 404},
+    },
+    # The task is led by the editor's department: its editor, the city's reviewer and superusers update it.
+    "targets:plan_task#post": {
+        "method": "POST",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "editor": 302, "reviewer": 302, "superuser": 302},
+    },
+    "targets:plan_task_history": {
+        "method": "GET",
+        "default": 200,
+        "expect": {"anonymous": LOGIN, "editor_other_city": 404, "viewer_other_city": 404},
+    },
+    "targets:plan_task_evidence": {
+        "method": "GET",
+        "default": 200,
+        "expect": {"anonymous": LOGIN, "editor_other_city": 404, "viewer_other_city": 404},
     },
     "reports:open_data": {"method": "GET", "default": 200},
     "reports:open_data_actuals": {"method": "GET", "default": 200},
@@ -207,7 +241,8 @@ def world(
     actual = Actual.objects.get(period=period, indicator__code="epayment_accounts")
     actual.evidence_file.save("x.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
     assert Membership.objects.filter(user=people["viewer"], role=Role.VIEWER).exists()
-    return {"people": people, "actual": actual, "department": dept, "period": period}
+    task = plan_data.small_plan(lead=dept)
+    return {"people": people, "actual": actual, "department": dept, "period": period, "task": task}
 
 
 def _url(name: str, world) -> tuple[str, dict]:
@@ -223,6 +258,11 @@ def _url(name: str, world) -> tuple[str, dict]:
         "targets:actual_history": {"pk": actual.pk},
         "targets:actual_reopen": {"pk": actual.pk},
         "targets:actual_evidence": {"pk": actual.pk},
+        "targets:plan_board": {"locality": "hai-phong", "year": 2022},
+        "targets:plan_copy": {"locality": "hai-phong", "year": 2022},
+        "targets:plan_task": {"pk": world["task"].pk},
+        "targets:plan_task_history": {"pk": world["task"].pk},
+        "targets:plan_task_evidence": {"pk": world["task"].pk},
         "reports:open_data_targets": {"fmt": "csv"},
         "reports:open_data_progress": {"fmt": "csv"},
         "reports:open_data_actuals": {"fmt": "csv"},
@@ -249,6 +289,7 @@ def _url(name: str, world) -> tuple[str, dict]:
         "targets:period_lock": {"locality": "hai-phong", "action": "lock"},
         "targets:actual_reopen": {"reason": "Kiểm tra"},
         "targets:entry_form": {"action": "draft"},
+        "targets:plan_task": {"status": "in_progress", "note": "Đang bố trí ngân sách", "version": 1},
     }.get(name, {})
     return reverse(name, kwargs=kwargs) + query, data
 
@@ -263,20 +304,28 @@ def test_permission_matrix(client, world, key, fixed_today):
         client.logout()
         if role != "anonymous":
             client.force_login(world["people"][role])
-        before = list(Actual.objects.order_by("pk").values_list("pk", "status", "version"))
+        before = _state()
         response = client.post(url, data) if row["method"] == "POST" else client.get(url)
         expected = row.get("expect", {}).get(role, row["default"])
         if response.status_code != expected:
             failures.append(f"{role}: {response.status_code} (expected {expected})")
         refused = role == "anonymous" or expected in (404, 405)
-        if refused:
-            after = list(Actual.objects.order_by("pk").values_list("pk", "status", "version"))
-            if after != before:
-                failures.append(f"{role}: a refused request changed the data")
+        if refused and _state() != before:
+            failures.append(f"{role}: a refused request changed the data")
         # Undo what an allowed state change did, so every role meets the same world.
         Actual.objects.filter(pk=world["actual"].pk).update(status=Status.SUBMITTED, version=2)
         world["actual"].locality.periods.all().delete()
+        PlanTask.objects.filter(pk=world["task"].pk).update(status="not_started", progress_note="", version=1)
+        Plan.objects.filter(year=2023).delete()
     assert failures == [], f"{key} {url}"
+
+
+def _state() -> tuple:
+    return (
+        list(Actual.objects.order_by("pk").values_list("pk", "status", "version")),
+        list(PlanTask.objects.order_by("pk").values_list("pk", "status", "version")),
+        Plan.objects.count(),
+    )
 
 
 def test_a_refused_review_changes_nothing(client, world):

@@ -16,6 +16,7 @@ SAMPLE_KWARGS = {
     "pillar": "kinh-te-so",
     "code": "dti_rank",
     "id": 1,
+    "year": 2022,
 }
 
 

@@ -46,7 +46,15 @@ def test_the_compiled_catalogue_matches_the_source():
     with (LOCALE / "django.mo").open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)
     for e in _entries():
+        context = e.get("msgctxt")
         if "msgid_plural" in e:
-            assert compiled.ngettext(e["msgid"], e["msgid_plural"], 1) == e["msgstr[0]"]
+            one = (
+                compiled.npgettext(context, e["msgid"], e["msgid_plural"], 1)
+                if context
+                else compiled.ngettext(e["msgid"], e["msgid_plural"], 1)
+            )
+            assert one == e["msgstr[0]"]
+        elif context:
+            assert compiled.pgettext(context, e["msgid"]) == e["msgstr"], e["msgid"]
         else:
             assert compiled.gettext(e["msgid"]) == e["msgstr"], e["msgid"]

@@ -1,0 +1,15 @@
+"""Settings for the benchmarks and the load test: the test settings (fast hashing, static files from the
+finders, DEBUG off) with the cache switched on, as in production.
+
+CACHE_BACKEND / CACHE_LOCATION choose it (default: one process's memory, enough in-process; the load
+test's gunicorn workers share a directory).
+"""
+
+import os
+
+from dtiportal.settings.test import *  # noqa: F403
+from dtiportal.settings.test import cache_settings
+
+CACHES = {
+    "default": cache_settings(os.environ.get("CACHE_BACKEND", "locmem"), os.environ.get("CACHE_LOCATION"))
+}

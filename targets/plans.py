@@ -1,0 +1,265 @@
+"""Reading and checking the improvement-plan files (`fixtures/catalogue/plans/*.toml`) — pure Python, no Django.
+
+A plan file holds one plan of a locality for a year: its document, goals, the agencies (departments) it
+assigns work to, and its tasks, each quoted verbatim from the document. `read_plans` checks every file
+completely before anything is written, so that a broken file is reported with its file and record and
+nothing is loaded; `targets.services.plans_load` writes what it returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .catalogue import MAX_YEAR, MIN_YEAR, CatalogueError, _is_type, _load_toml, _records, normalise_ws
+from .catalogue import _Schema as Schema
+
+LEAD_BASES = ("stated", "inferred")
+
+_SCHEMAS: dict[str, Schema] = {
+    "agency": Schema({"code": str, "name": str, "quote": str}, {"name_en": str}),
+    "task": Schema(
+        {
+            "code": str,
+            "pillar": str,
+            "component": str,
+            "section": str,
+            "text": str,
+            "lead": str,
+            "lead_basis": str,
+        },
+        {"cooperating": list, "basis": str, "indicators": list, "deadline": dt.date},
+    ),
+}
+_TOP_LEVEL = {"document", "locality", "year", "title", "goals", "deadline", "agency", "task"}
+
+
+@dataclass
+class PlanFile:
+    """One checked plan file; `where` names it in messages."""
+
+    where: str
+    document: str
+    locality: str
+    year: int
+    title: str
+    goals: str
+    agencies: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _check(kind: str, record: Any, where: str, errors: list[str]) -> bool:
+    """Required keys present, no unknown key, every value of its type (as the catalogue checks its records)."""
+    if not isinstance(record, dict):
+        errors.append(f"{where}: a {kind} must be a table of keys")
+        return False
+    schema = _SCHEMAS[kind]
+    ok = True
+    for key, typ in schema.required.items():
+        if key not in record:
+            errors.append(f"{where}: missing required key '{key}'")
+            ok = False
+        elif not _is_type(record[key], typ):
+            errors.append(f"{where}: '{key}' has the wrong type ({type(record[key]).__name__})")
+            ok = False
+    for key, value in record.items():
+        if key in schema.required:
+            continue
+        if key not in schema.optional:
+            errors.append(f"{where}: unknown key '{key}'")
+            ok = False
+        elif not _is_type(value, schema.optional[key]):
+            errors.append(f"{where}: '{key}' has the wrong type ({type(value).__name__})")
+            ok = False
+    return ok
+
+
+def read_plans(
+    root: Path,
+    *,
+    documents: dict[str, tuple[str, str]],
+    pillars: set[str],
+    components: set[str],
+    indicators: set[str],
+) -> list[PlanFile]:
+    """Parse and check `root/catalogue/plans/*.toml`; raise CatalogueError listing every problem.
+
+    `documents` maps a document code to (locality slug, full text); the other sets are the known codes.
+    """
+    errors: list[str] = []
+    plans: list[PlanFile] = []
+    seen_plans: dict[tuple[str, int], str] = {}
+    for path in sorted((root / "catalogue" / "plans").glob("*.toml")):
+        data = _load_toml(path, errors)
+        if data is None:
+            continue
+        plan = _read_plan(path, data, documents, pillars, components, indicators, errors)
+        if plan is None:
+            continue
+        key = (plan.locality, plan.year)
+        if key in seen_plans:
+            errors.append(
+                f"{path.name}: a plan for {plan.locality} {plan.year} is already in {seen_plans[key]}"
+            )
+            continue
+        seen_plans[key] = path.name
+        plans.append(plan)
+    if errors:
+        raise CatalogueError(errors)
+    return plans
+
+
+def _read_plan(
+    path: Path,
+    data: dict[str, Any],
+    documents: dict[str, tuple[str, str]],
+    pillars: set[str],
+    components: set[str],
+    indicators: set[str],
+    errors: list[str],
+) -> PlanFile | None:
+    name = path.name
+    before = len(errors)
+    unknown = set(data) - _TOP_LEVEL
+    if unknown:
+        errors.append(f"{name}: unknown top-level keys {sorted(unknown)}")
+    doc_code = data.get("document")
+    if not isinstance(doc_code, str) or doc_code not in documents:
+        errors.append(f"{name}: 'document' must name a loaded document (got {doc_code!r})")
+        return None
+    doc_locality, doc_text = documents[doc_code]
+    text = normalise_ws(doc_text)
+    locality = data.get("locality")
+    if locality != doc_locality:
+        errors.append(
+            f"{name}: 'locality' must be the document's locality '{doc_locality}' (got {locality!r})"
+        )
+    year = data.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not MIN_YEAR <= year <= MAX_YEAR:
+        errors.append(f"{name}: 'year' must be a year within {MIN_YEAR}–{MAX_YEAR} (got {year!r})")
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        errors.append(f"{name}: 'title' is required")
+    goals = data.get("goals", "")
+    if not isinstance(goals, str):
+        errors.append(f"{name}: 'goals' must be text")
+    else:
+        for line in filter(None, (normalise_ws(g) for g in goals.splitlines())):
+            if line not in text:
+                errors.append(f"{name}: goals do not appear verbatim in the document: {line[:80]!r}")
+    default_deadline = data.get("deadline")
+    if default_deadline is not None and (
+        not isinstance(default_deadline, dt.date) or isinstance(default_deadline, dt.datetime)
+    ):
+        errors.append(f"{name}: 'deadline' must be a date")
+
+    agencies: dict[str, dict[str, Any]] = {}
+    for where, record in _records(data, "agency", path, errors):
+        if not _check("agency", record, where, errors):
+            continue
+        label = f"{where} ({record['code']})"
+        if record["code"] in agencies:
+            errors.append(f"{label}: duplicate agency code")
+            continue
+        if normalise_ws(record["quote"]) not in text:
+            errors.append(
+                f"{label}: quote does not appear verbatim in the document: {record['quote'][:80]!r}"
+            )
+        agencies[record["code"]] = {
+            "code": record["code"],
+            "name": record["name"],
+            "name_en": record.get("name_en", ""),
+            "_where": label,
+        }
+
+    tasks: list[dict[str, Any]] = []
+    codes: set[str] = set()
+    for order, (where, record) in enumerate(_records(data, "task", path, errors), start=1):
+        if not _check("task", record, where, errors):
+            continue
+        label = f"{where} ({record['code']})"
+        task = _check_task(record, label, text, agencies, pillars, components, indicators, errors)
+        if task is None:
+            continue
+        if task["code"] in codes:
+            errors.append(f"{label}: duplicate task code")
+            continue
+        codes.add(task["code"])
+        task["order"] = order
+        task["deadline"] = record.get("deadline", default_deadline)
+        tasks.append(task)
+    if not tasks and len(errors) == before:
+        errors.append(f"{name}: a plan needs at least one [[task]]")
+    if len(errors) > before:
+        return None
+    return PlanFile(
+        where=name,
+        document=doc_code,
+        locality=locality,
+        year=year,
+        title=title.strip(),
+        goals=goals.strip(),
+        agencies=list(agencies.values()),
+        tasks=tasks,
+    )
+
+
+def _check_task(
+    record: dict[str, Any],
+    label: str,
+    text: str,
+    agencies: dict[str, dict[str, Any]],
+    pillars: set[str],
+    components: set[str],
+    indicators: set[str],
+    errors: list[str],
+) -> dict[str, Any] | None:
+    before = len(errors)
+    for key in ("cooperating", "indicators"):
+        if not all(isinstance(code, str) for code in record.get(key, [])):
+            errors.append(f"{label}: '{key}' must be a list of codes")
+            return None
+    if record["pillar"] not in pillars:
+        errors.append(f"{label}: unknown pillar '{record['pillar']}'")
+    if record["component"] not in components:
+        errors.append(f"{label}: unknown DTI component '{record['component']}'")
+    for key in ("text", "section"):
+        quoted = normalise_ws(record[key])
+        if not quoted:
+            errors.append(f"{label}: empty {key}")
+        elif quoted not in text:
+            errors.append(f"{label}: {key} does not appear verbatim in the document: {quoted[:80]!r}")
+    if record["lead"] not in agencies:
+        errors.append(f"{label}: lead '{record['lead']}' is not an [[agency]] of the file")
+    cooperating = record.get("cooperating", [])
+    for code in cooperating:
+        if code not in agencies:
+            errors.append(f"{label}: co-operating agency '{code}' is not an [[agency]] of the file")
+        elif code == record["lead"]:
+            errors.append(f"{label}: the lead agency '{code}' is also listed as co-operating")
+    if len(set(cooperating)) != len(cooperating):
+        errors.append(f"{label}: a co-operating agency is listed twice")
+    for code in record.get("indicators", []):
+        if code not in indicators:
+            errors.append(f"{label}: unknown indicator '{code}'")
+    if record["lead_basis"] not in LEAD_BASES:
+        errors.append(f"{label}: 'lead_basis' must be one of {', '.join(LEAD_BASES)}")
+    elif record["lead_basis"] == "inferred" and not record.get("basis", "").strip():
+        errors.append(f"{label}: an inferred lead agency needs its 'basis'")
+    if len(errors) > before:
+        return None
+    return {
+        "code": record["code"],
+        "pillar": record["pillar"],
+        "component": record["component"],
+        "section": normalise_ws(record["section"]),
+        "text": record["text"].strip(),
+        "lead": record["lead"],
+        "cooperating": list(cooperating),
+        "lead_inferred": record["lead_basis"] == "inferred",
+        "basis": record.get("basis", "").strip(),
+        "indicators": list(record.get("indicators", [])),
+        "_where": label,
+    }

@@ -1,0 +1,84 @@
+"""Test data for the DTI improvement plans: Plan 86 loaded from its fixture, and the people around it.
+
+Plain helpers (not fixtures), so each test file builds the world it needs with named people:
+an editor of Hải Phòng's Sở TTTT (the lead agency of most of Plan 86's tasks), an editor of the district
+people's committees (another agency of the plan), a viewer of Hải Phòng's leadership.
+"""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from targets import services
+from targets.models import Department, Locality, Plan, PlanTask, Role
+from tests.conftest import _member
+
+PDF = b"%PDF-1.4 bien ban nghiem thu"
+
+
+def load_plan86() -> Plan:
+    """Plan 86/KH-UBND with its 48 tasks and the agencies of its Section IV (needs the catalogue)."""
+    services.plans_load()
+    return Plan.objects.get(locality__slug="hai-phong", year=2022)
+
+
+def agency(code: str) -> Department:
+    return Department.objects.get(locality__slug="hai-phong", code=code)
+
+
+def tttt_editor():
+    """Hoa, an officer of Hải Phòng's Sở Thông tin và Truyền thông, who reports on the tasks it leads."""
+    hp = Locality.objects.get(slug="hai-phong")
+    return _member("hoa.hp.tttt", hp, "so-tttt", "Sở Thông tin và Truyền thông", Role.EDITOR)
+
+
+def districts_editor():
+    """Nam, an officer for the district people's committees: another agency of the same plan."""
+    hp = Locality.objects.get(slug="hai-phong")
+    return _member("nam.hp.quanhuyen", hp, "ubnd-quan-huyen", "Ủy ban nhân dân quận, huyện", Role.EDITOR)
+
+
+def hai_phong_viewer():
+    """A member of Hải Phòng's leadership, who reads the board."""
+    hp = Locality.objects.get(slug="hai-phong")
+    return _member("an.hp.lanhdao", hp, "lanh-dao", "Lãnh đạo UBND", Role.VIEWER)
+
+
+def task(code: str, *, year: int = 2022) -> PlanTask:
+    return PlanTask.objects.select_related("plan", "lead").get(
+        plan__locality__slug="hai-phong", plan__year=year, code=code
+    )
+
+
+def pdf(name: str = "bien-ban.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def small_plan(lead: Department) -> PlanTask:
+    """A one-task plan of the lead's city for 2022 (Plan 86's document), the task with its evidence file.
+
+    For tests about who may do what, where loading the whole of Plan 86 would only cost time.
+    """
+    from django.core.files.base import ContentFile
+
+    from targets.models import Document, Pillar
+
+    plan = Plan.objects.create(
+        locality=lead.locality,
+        year=2022,
+        document=Document.objects.get(code="hp-kh-86-2022"),
+        title="Kế hoạch cải thiện và nâng cao chỉ số chuyển đổi số thành phố Hải Phòng năm 2022",
+    )
+    task = PlanTask.objects.create(
+        plan=plan,
+        code="kts-b-4",
+        pillar=Pillar.objects.get(slug="kinh-te-so"),
+        component="the-che",
+        section="b) Kiến tạo thể chế",
+        text="Quan tâm bố trí ngân sách hỗ trợ phát triển hạ tầng, phát triển kinh tế số.",
+        lead=lead,
+    )
+    task.evidence_file.save("du-toan.pdf", ContentFile(PDF), save=False)
+    task.evidence_name = "du-toan.pdf"
+    task.save()
+    return task

@@ -1,0 +1,202 @@
+"""Cached figures are never stale: every write service changes the data version they are stored under.
+
+The suite runs without a cache (tests write rows directly); these tests switch one on.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+
+from targets import services
+from targets.cache import data_version
+from targets.models import Actual, Department, Locality, Membership, Origin, Role, Status
+
+from .dashboard_data import TODAY, approve, count_queries, multiply
+
+PAGES = [
+    "/dashboard/",
+    "/dashboard/ha-noi/",
+    "/dashboard/ha-noi/xa-hoi-so/",
+    "/indicators/epayment_accounts/ha-noi/",
+]
+
+
+@pytest.fixture(autouse=True)
+def with_cache(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cached-figures"}
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def ha_noi_reviewer(catalogue):
+    """An officer of Hà Nội's Sở KH&CN who approves the city's figures."""
+    from django.contrib.auth import get_user_model
+
+    dept = Department.objects.create(
+        locality=catalogue["ha-noi"], code="so-khcn", name="Sở Khoa học và Công nghệ"
+    )
+    user = get_user_model().objects.create_user("thao.hn.khcn", password="s3cret-pass-for-tests")
+    Membership.objects.create(user=user, department=dept, role=Role.REVIEWER)
+    return user
+
+
+@pytest.fixture
+def epayment_awaiting_review(catalogue):
+    """Hà Nội's e-payment accounts ("trên 50%" by 2025): 45% approved for 2025-Q4, 55% sent for 2026-Q3."""
+    approve("epayment_accounts", "ha-noi", "2024-Q4", "30")
+    approve("epayment_accounts", "ha-noi", "2025-Q4", "45")
+    actual = approve("epayment_accounts", "ha-noi", "2026-Q3", "55")
+    actual.status = Status.SUBMITTED
+    actual.save()
+    return actual
+
+
+def _society(client) -> dict[str, int]:
+    row = next(
+        r for r in client.get("/dashboard/", {"as_of": "2026-Q3"}).context["matrix"] if r["slug"] == "ha-noi"
+    )
+    cell = next(c for c in row["cells"] if c["pillar"] == "xa-hoi-so")
+    return {chip["status"]: chip["count"] for chip in cell["chips"]}
+
+
+def _page(client, url: str) -> str:
+    """The page as shown, less its per-request CSRF tokens."""
+    html = client.get(url, {"as_of": "2026-Q3"}).content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_a_cached_page_is_served_from_the_cache_until_the_data_change(
+    client, superuser, epayment_awaiting_review
+):
+    client.force_login(superuser)
+    for url in PAGES:
+        cold, _ = count_queries(client, url, as_of="2026-Q3")
+        html = _page(client, url)
+        warm, _ = count_queries(client, url, as_of="2026-Q3")
+        assert warm < cold, url
+        assert _page(client, url) == html, url
+
+
+def test_the_overview_changes_right_after_an_approval(client, ha_noi_reviewer, epayment_awaiting_review):
+    client.force_login(ha_noi_reviewer)
+    before = _society(client)
+    assert _society(client) == before  # served from the cache
+    version = data_version()
+
+    services.actuals_review(user=ha_noi_reviewer, actual_ids=[epayment_awaiting_review.pk], approve=True)
+
+    assert data_version() != version
+    after = _society(client)
+    assert after.get("achieved", 0) == before.get("achieved", 0) + 1
+    assert after.get("missed", 0) == before.get("missed", 0) - 1
+
+
+def test_every_cached_page_shows_the_approved_value_right_after_the_approval(
+    client, ha_noi_reviewer, epayment_awaiting_review
+):
+    client.force_login(ha_noi_reviewer)
+    pages = {url: _page(client, url) for url in PAGES}
+    progress = client.get("/open-data/progress.csv", {"as_of": "2026-Q3"}).content.decode()
+
+    services.actuals_review(user=ha_noi_reviewer, actual_ids=[epayment_awaiting_review.pk], approve=True)
+
+    for url, html in pages.items():
+        assert _page(client, url) != html, url
+    assert client.get("/open-data/progress.csv", {"as_of": "2026-Q3"}).content.decode() != progress
+
+
+def test_a_return_and_a_reopen_take_the_value_back_out_of_the_cached_figures(
+    client, ha_noi_reviewer, epayment_awaiting_review
+):
+    client.force_login(ha_noi_reviewer)
+    services.actuals_review(user=ha_noi_reviewer, actual_ids=[epayment_awaiting_review.pk], approve=True)
+    approved = _society(client)
+
+    services.actual_reopen(user=ha_noi_reviewer, actual_id=epayment_awaiting_review.pk, reason="Sai số liệu")
+
+    reopened = _society(client)
+    assert reopened.get("achieved", 0) == approved.get("achieved", 0) - 1
+    epayment_awaiting_review.refresh_from_db()
+    assert epayment_awaiting_review.status == Status.RETURNED
+
+    version = data_version()
+    submitted = approve("epayment_accounts", "ha-noi", "2026-Q2", "50")
+    submitted.status = Status.SUBMITTED
+    submitted.save()
+    services.actuals_review(
+        user=ha_noi_reviewer, actual_ids=[submitted.pk], approve=False, comment="Thiếu minh chứng"
+    )
+    assert data_version() != version
+
+
+def test_a_catalogue_load_and_a_published_figures_load_change_the_version(catalogue):
+    for load in (services.catalogue_load, services.published_figures_load):
+        version = data_version()
+        load()
+        assert data_version() != version, load.__name__
+
+
+def test_an_import_and_a_submission_change_the_version_but_a_draft_does_not(
+    hai_phong_finance_editor, finance_assignments, today
+):
+    department = Department.objects.get(locality__slug="hai-phong", code="so-tai-chinh")
+    period = services.period_get_or_create(code="2026-Q4")
+    version = data_version()
+    services.actuals_import_confirm(
+        user=hai_phong_finance_editor,
+        department=department,
+        period=period,
+        rows=[{"key": "epayment_accounts|", "new": "40", "note": "", "version": 0}],
+        confirmed=set(),
+        today=today,
+    )
+    assert data_version() != version
+    actual = Actual.objects.get(
+        locality__slug="hai-phong", period=period, indicator__code="epayment_accounts"
+    )
+    assert (actual.origin, actual.status, actual.value) == (Origin.IMPORTED, Status.DRAFT, Decimal("40"))
+
+    def save(value: str, version: int, submit: bool) -> None:
+        services.actuals_save(
+            user=hai_phong_finance_editor,
+            department=department,
+            period=period,
+            rows=[
+                services.EntryRow(
+                    key="e", indicator=actual.indicator, level="", raw_value=value, version=version
+                )
+            ],
+            submit=submit,
+            today=today,
+        )
+
+    version = data_version()
+    save("41", 1, submit=False)  # a draft is on no cached page
+    assert data_version() == version
+    save("41", 2, submit=True)  # a submitted value is drawn (hollow) on the series page
+    assert data_version() != version
+
+
+def test_a_cached_page_makes_the_same_number_of_queries_at_ten_times_the_data(client, superuser, catalogue):
+    services.demo_data_generate(today=TODAY)
+    client.force_login(superuser)
+
+    def counts() -> list[tuple[int, int]]:
+        cache.clear()
+        return [
+            (count_queries(client, url, as_of="2026-Q3")[0], count_queries(client, url, as_of="2026-Q3")[0])
+            for url in PAGES
+        ]
+
+    small = counts()
+    multiply(10)
+    assert Locality.objects.count() == 50
+    assert counts() == small
