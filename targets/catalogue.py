@@ -83,11 +83,17 @@ _SCHEMAS: dict[str, _Schema] = {
 }
 
 
-def _check_record(kind: str, record: Any, where: str, errors: list[str]) -> bool:
+def check_record(
+    kind: str, record: Any, where: str, errors: list[str], schemas: dict[str, _Schema] | None = None
+) -> bool:
+    """Required keys present, no unknown key, every value of its type; problems go to `errors` with `where`.
+
+    `schemas` defaults to the catalogue's record kinds; other fixture readers (plans) pass their own.
+    """
     if not isinstance(record, dict):
         errors.append(f"{where}: a {kind} must be a table of keys")
         return False
-    schema = _SCHEMAS[kind]
+    schema = (schemas or _SCHEMAS)[kind]
     ok = True
     for key, typ in schema.required.items():
         if key not in record:
@@ -155,7 +161,7 @@ def read_catalogue(root: Path) -> Catalogue:
         path = cat_dir / filename
         seen: set[str] = set()
         for where, record in _records(_load_toml(path, errors), kind, path, errors):
-            if not _check_record(kind, record, where, errors):
+            if not check_record(kind, record, where, errors):
                 continue
             key = record[key_field]
             if key in seen:
@@ -224,7 +230,7 @@ def read_catalogue(root: Path) -> Catalogue:
         if unknown:
             errors.append(f"{path.name}: unknown top-level keys {sorted(unknown)}")
         for where, record in _records(data, "target", path, errors):
-            if not _check_record("target", record, where, errors):
+            if not check_record("target", record, where, errors):
                 continue
             target = _check_target(record, where, indicators, texts[doc_code], errors)
             if target is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalogue import MAX_YEAR, MIN_YEAR, CatalogueError, _is_type, _load_toml, _records, normalise_ws
+from .catalogue import MAX_YEAR, MIN_YEAR, CatalogueError, _load_toml, _records, check_record, normalise_ws
 from .catalogue import _Schema as Schema
 
 LEAD_BASES = ("stated", "inferred")
@@ -51,29 +51,8 @@ class PlanFile:
 
 
 def _check(kind: str, record: Any, where: str, errors: list[str]) -> bool:
-    """Required keys present, no unknown key, every value of its type (as the catalogue checks its records)."""
-    if not isinstance(record, dict):
-        errors.append(f"{where}: a {kind} must be a table of keys")
-        return False
-    schema = _SCHEMAS[kind]
-    ok = True
-    for key, typ in schema.required.items():
-        if key not in record:
-            errors.append(f"{where}: missing required key '{key}'")
-            ok = False
-        elif not _is_type(record[key], typ):
-            errors.append(f"{where}: '{key}' has the wrong type ({type(record[key]).__name__})")
-            ok = False
-    for key, value in record.items():
-        if key in schema.required:
-            continue
-        if key not in schema.optional:
-            errors.append(f"{where}: unknown key '{key}'")
-            ok = False
-        elif not _is_type(value, schema.optional[key]):
-            errors.append(f"{where}: '{key}' has the wrong type ({type(value).__name__})")
-            ok = False
-    return ok
+    """Required keys present, no unknown key, every value of its type — the catalogue's own check."""
+    return check_record(kind, record, where, errors, _SCHEMAS)
 
 
 def read_plans(
