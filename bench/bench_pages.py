@@ -309,7 +309,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=HERE / "results-pages.json")
     parser.add_argument("--runs", type=int, default=15, help="requests per page (warm) and SQL floor runs")
     parser.add_argument("--cold-runs", type=int, default=5, help="requests per page with an empty cache")
-    parser.add_argument("--excel-runs", type=int, default=2)
+    parser.add_argument("--excel-runs", type=int, default=1)
     parser.add_argument("--skip-excel", action="store_true")
     args = parser.parse_args()
 

@@ -20,6 +20,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
+from .cache import data_changed
+
 MANIFEST = "manifest.json"
 
 
@@ -126,6 +128,7 @@ def restore(folder: Path) -> dict[str, int]:
             m.name = m.name.removeprefix("media").lstrip("/") or "."
         media.mkdir(parents=True, exist_ok=True)
         tar.extractall(media, members=members, filter="data")
+    data_changed()  # every cached page was computed from the data just replaced
     counts = _table_counts()
     differing = {t: (n, counts.get(t)) for t, n in manifest["tables"].items() if counts.get(t) != n}
     if differing:

@@ -31,7 +31,8 @@ def data_version() -> str:
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
-        version = cache.get(VERSION_KEY) or "uncached"
+        # Still none (no cache, or evicted at once): a token of its own, so nothing is shared by mistake.
+        version = cache.get(VERSION_KEY) or secrets.token_hex(8)
     return version
 
 

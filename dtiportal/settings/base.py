@@ -154,14 +154,15 @@ _CACHE_BACKENDS = {
 }
 
 
-def cache_settings(backend: str, location: str | None = None) -> dict:
-    """CACHES["default"] for a backend name of `_CACHE_BACKENDS`; an unknown name is refused."""
+def cache_settings(backend: str, location: str | None = None, database: dict | None = None) -> dict:
+    """CACHES["default"] for a backend name of `_CACHE_BACKENDS` (an unknown name is refused), its keys
+    prefixed by the identity of `database` (default: DATABASES["default"])."""
     import hashlib
     import tempfile
 
     if backend not in _CACHE_BACKENDS:
         raise ImproperlyConfigured(f"CACHE_BACKEND={backend!r}: use one of {', '.join(_CACHE_BACKENDS)}")
-    db = DATABASES["default"]
+    db = database if database is not None else DATABASES["default"]
     identity = f"{db.get('ENGINE')}|{db.get('HOST')}|{db.get('PORT')}|{db.get('NAME')}"
     default_location = {
         "file": str(Path(tempfile.gettempdir()) / "dtiportal-cache"),
