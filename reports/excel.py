@@ -25,16 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-STATUSES = (
-    "achieved",
-    "on_track",
-    "needs_acceleration",
-    "off_track",
-    "regressing",
-    "missed",
-    "insufficient_data",
-    "not_applicable",
-)
+from targets.progress import STATUSES
+
 # Colour-blind-safe fills (Okabe–Ito family, lightened); the label text carries the meaning too.
 STATUS_FILLS = {
     "achieved": "CCE5FF",

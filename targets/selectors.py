@@ -335,19 +335,23 @@ def review_overview(
     return state, [r for r in reviews.values() if r.assigned or r.entered]
 
 
-def actual_history(actual: Actual) -> list[dict]:
-    """Every recorded version of a value, newest first, with what changed: one query."""
-    records = list(actual.history.select_related("history_user").order_by("-history_date", "-history_id"))
+def _history_rows(obj, fields: tuple[str, ...], first: tuple[str, ...], shown=None) -> list[dict]:
+    """Every recorded version of `obj` (django-simple-history), newest first, with what changed: one query.
+
+    `fields` are compared with the previous version; for the first version only `first` are listed.
+    `shown(name, old, new)` may turn a change into what the page displays (labels instead of codes).
+    """
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id"))
     out = []
     for i, rec in enumerate(records):
         older = records[i + 1] if i + 1 < len(records) else None
         changes = []
-        for name in ("value", "status", "note", "evidence_url", "evidence_name", "review_comment"):
+        for name in fields:
             new, old = getattr(rec, name), getattr(older, name) if older else None
-            if older is None and name not in ("value", "status"):
+            if older is None and name not in first:
                 continue
             if new != old:
-                changes.append((name, old, new))
+                changes.append(shown(name, old, new) if shown else (name, old, new))
         out.append(
             {
                 "when": rec.history_date,
@@ -359,6 +363,12 @@ def actual_history(actual: Actual) -> list[dict]:
             }
         )
     return out
+
+
+def actual_history(actual: Actual) -> list[dict]:
+    """Every recorded version of a value, newest first, with what changed: one query."""
+    fields = ("value", "status", "note", "evidence_url", "evidence_name", "review_comment")
+    return _history_rows(actual, fields, first=("value", "status"))
 
 
 @dataclass
@@ -570,31 +580,14 @@ def plan_task_history(task) -> list[dict]:
     from .models import PlanTask, TaskStatus
 
     statuses = dict(TaskStatus.choices)
-    records = list(task.history.select_related("history_user").order_by("-history_date", "-history_id"))
-    out = []
-    for i, rec in enumerate(records):
-        older = records[i + 1] if i + 1 < len(records) else None
-        changes = []
-        for name in ("status", "progress_note", "evidence_url", "evidence_name", "deadline"):
-            new, old = getattr(rec, name), getattr(older, name) if older else None
-            if older is None and name != "status":
-                continue
-            if new != old:
-                if name == "status":
-                    new, old = statuses.get(new, new), statuses.get(old, old) if old else None
-                label = PlanTask._meta.get_field(name).verbose_name
-                changes.append((label, old, new))
-        out.append(
-            {
-                "when": rec.history_date,
-                "who": rec.history_user,
-                "reason": rec.history_change_reason or "",
-                "kind": rec.history_type,
-                "changes": changes,
-                "version": rec.version,
-            }
-        )
-    return out
+
+    def shown(name: str, old, new):
+        if name == "status":
+            new, old = statuses.get(new, new), statuses.get(old, old) if old else None
+        return (PlanTask._meta.get_field(name).verbose_name, old, new)
+
+    fields = ("status", "progress_note", "evidence_url", "evidence_name", "deadline")
+    return _history_rows(task, fields, first=("status",), shown=shown)
 
 
 def latest_plan_tasks(locality_ids: list[int], *, up_to_year: int, today: dt.date) -> list:

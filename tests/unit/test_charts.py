@@ -38,6 +38,10 @@ def test_charts_module_imports_no_django():
 
 
 def test_every_status_has_a_colour_an_icon_and_the_css_uses_the_same_colours():
+    from targets import progress
+
+    # charts.py keeps its own copy (it imports nothing of the apps); it must stay the engine's list.
+    assert charts.STATUS_ORDER == progress.STATUSES
     assert set(charts.STATUS_COLOURS) == set(charts.STATUS_ICONS) == set(charts.STATUS_ORDER)
     assert len(set(charts.STATUS_ICONS.values())) == len(charts.STATUS_ORDER)  # icons tell statuses apart
     css = (ROOT / "static" / "css" / "dashboards.css").read_text(encoding="utf-8")
