@@ -198,7 +198,7 @@ def bench_excel(runs: int, log: Callable[[str], None]) -> dict[str, Any]:
     def download() -> None:
         response = client.get("/reports/download/", params)
         assert response.status_code == 200, response.status_code
-        holder["body"] = response.content
+        holder["body"] = b"".join(response.streaming_content)
 
     with CaptureQueriesContext(connection) as captured:
         download()

@@ -1,9 +1,14 @@
-"""The Sở's progress report as an Excel workbook — openpyxl in write-only mode (constant memory), no Django.
+"""The Sở's progress report as an Excel workbook — xlsxwriter in constant-memory mode, no Django.
 
 Plain data in (`ReportData`, built by `reports.selectors.report_data` from the same selector and progress
-engine as the dashboards and the open data), bytes out. Real numbers in cells, Vietnamese-friendly number
-and date formats, frozen headers, fitted widths, A4 landscape print set-up with repeated header rows,
-status cells coloured by conditional formatting, a native Excel chart on the summary sheet.
+engine as the dashboards and the open data), an .xlsx out. Real numbers in cells, Vietnamese-friendly
+number and date formats, frozen headers, fitted widths, A4 landscape print set-up with repeated header
+rows, status cells coloured by conditional formatting, a native Excel chart on the summary sheet.
+
+Constant memory: the targets and the actuals arrive as iterators and go through once. Each row goes to
+its sheet as it comes (xlsxwriter flushes a sheet's rows to a temporary file as they are written, every
+sheet on its own), so a national report never holds its rows in memory. The summary sheet is first in the
+workbook but filled last, once the counts per pillar are known.
 """
 
 from __future__ import annotations
@@ -11,20 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import warnings
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.chart import BarChart, Reference
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.filters import AutoFilter
-from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
+from reports.charts import STATUS_COLOURS  # the chart's bars: the dashboards' palette
 from targets.progress import STATUSES
 
 # Colour-blind-safe fills (Okabe–Ito family, lightened); the label text carries the meaning too.
@@ -41,12 +42,15 @@ STATUS_FILLS = {
 NUMBER = "#,##0.##"
 PERCENT_SHARE = "0%"
 DATE = "dd/mm/yyyy"
+HEADER_FILL = "#DCE6F1"
 TITLE = "BÁO CÁO TIẾN ĐỘ THỰC HIỆN CÁC CHỈ TIÊU CHUYỂN ĐỔI SỐ"
+DATA_TABLE = "SoLieu"
 
 
-@dataclass
+@dataclass(slots=True)
 class TargetLine:
     locality: str
+    pillar: str  # slug: the sheet the line goes to
     indicator: str
     level: str
     unit: str
@@ -62,9 +66,11 @@ class TargetLine:
     projected: float | None
     pace: float | None
     latest_is_demo: bool = False
+    document: str = ""  # the source document's number, for the quote on the "Nguồn" sheet
+    quote: str = ""  # the target as the document words it, verbatim
 
 
-@dataclass
+@dataclass(slots=True)
 class DepartmentLine:
     locality: str
     department: str
@@ -75,7 +81,7 @@ class DepartmentLine:
     late: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class ActualLine:
     locality: str
     indicator_code: str
@@ -86,12 +92,16 @@ class ActualLine:
     status: str
     origin: str
     source: str
+    is_demo: bool = False
+    is_published: bool = False
 
 
-@dataclass
-class SourceLine:
-    kind: str  # "document" | "quote" | "published"
-    cells: list[Any]
+@dataclass(slots=True)
+class DocumentLine:
+    number: str
+    title: str
+    issued_on: dt.date | None
+    source: str
 
 
 @dataclass
@@ -117,71 +127,103 @@ OVERDUE_FILL = "FAD9C1"
 
 @dataclass
 class ReportData:
+    """What the report shows. `targets` and `actuals` may be one-pass iterators (they are, at national
+    scale): the writer reads each once, in order. `actual_count` is the number of `actuals` — the Excel
+    table on "Số liệu" is declared before its rows are written."""
+
     localities: list[str]
     as_of: str
     generated_at: dt.datetime
     pillars: list[tuple[str, str]]  # (slug, name), in order
     status_labels: dict[str, str]
-    targets: dict[str, list[TargetLine]]  # pillar slug → lines
+    targets: Iterable[TargetLine]  # every pillar's lines, each pillar's in the order its sheet shows them
     departments: list[DepartmentLine] = field(default_factory=list)
     progress_period: str = ""
-    actuals: list[ActualLine] = field(default_factory=list)
-    sources: list[SourceLine] = field(default_factory=list)
+    actuals: Iterable[ActualLine] = ()
+    actual_count: int = 0
+    documents: list[DocumentLine] = field(default_factory=list)
     contains_demo: bool = False
     tasks: list[TaskLine] = field(default_factory=list)
     task_state_labels: dict[str, str] = field(default_factory=dict)
 
 
-def _cell(
-    ws, value: Any, *, fmt: str | None = None, bold: bool = False, fill: str | None = None, wrap: bool = False
-):
-    cell = WriteOnlyCell(ws, value=_clean(value))
-    if fmt:
-        cell.number_format = fmt
-    if bold:
-        cell.font = Font(bold=True)
-    if fill:
-        cell.fill = PatternFill("solid", fgColor=fill)
-    if wrap:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return cell
+class _Sheet:
+    """A worksheet written row by row (constant-memory mode only accepts rows in order)."""
+
+    def __init__(self, ws: Worksheet, row: int = 0) -> None:
+        self.ws = ws
+        self.row = row
+        self._string = ws.write_string
+        self._number = ws.write_number
+        self._datetime = ws.write_datetime
+
+    def append(self, values: Iterable[Any], formats: Iterable[Format | None] = ()) -> None:
+        """One row: text as text, numbers as numbers, dates as dates; empty for None, "" and NaN (a figure
+        that cannot be computed stays empty). Control characters are kept, escaped as the format says."""
+        row, string, number = self.row, self._string, self._number
+        formats = list(formats)
+        for col, value in enumerate(values):
+            fmt = formats[col] if col < len(formats) else None
+            if value is None or value == "":
+                if fmt is not None and fmt.bg_color:  # a coloured cell stays coloured when empty
+                    self.ws.write_blank(row, col, None, fmt)
+                continue
+            if isinstance(value, str):
+                string(row, col, value, fmt)
+            elif isinstance(value, bool):
+                string(row, col, str(value), fmt)
+            elif isinstance(value, int | float):
+                if math.isfinite(value):
+                    number(row, col, value, fmt)
+            elif isinstance(value, dt.date):
+                self._datetime(row, col, value, fmt)
+            else:
+                string(row, col, str(value), fmt)
+        self.row += 1
+
+    def skip(self, rows: int = 1) -> None:
+        self.row += rows
 
 
-def _clean(value: Any) -> Any:
-    """No NaN in a cell: a figure that cannot be computed stays empty."""
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters cannot be stored in a worksheet
-    return value
+class _Formats:
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        add = wb.add_format
+        self.header = add({"bold": True, "bg_color": HEADER_FILL, "text_wrap": True, "valign": "top"})
+        self.bold = add({"bold": True})
+        self.number = add({"num_format": NUMBER})
+        self.share = add({"num_format": PERCENT_SHARE})
+        self.date = add({"num_format": DATE})
+        self.datetime = add({"num_format": DATE + " hh:mm"})
+        self.wrap = add({"text_wrap": True, "valign": "top"})
+        overdue = {"bg_color": "#" + OVERDUE_FILL}
+        self.overdue_wrap = add({**overdue, "text_wrap": True, "valign": "top"})
+        self.overdue_date = add({**overdue, "num_format": DATE})
+        self.overdue_bold = add({**overdue, "bold": True})
+        self.status = {s: add({"bg_color": "#" + colour}) for s, colour in STATUS_FILLS.items()}
+        self.late = add({"bg_color": "#FAD9C1"})
 
 
-def _header(ws, names: list[str]):
-    fill = "DCE6F1"
-    return [_cell(ws, n, bold=True, fill=fill, wrap=True) for n in names]
+def _setup(ws: Worksheet, widths: list[float], *, header_row: int) -> None:
+    """Column widths, frozen header, A4 landscape fitted to the page width, header row on every page."""
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(header_row + 1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
 
 
-def _setup(ws, widths: list[float], *, header_row: int) -> None:
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = f"A{header_row + 1}"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def _status_formatting(ws, column: str, first: int, last: int, labels: dict[str, str]) -> None:
+def _status_formatting(ws: Worksheet, fmts: _Formats, col: int, first: int, last: int, labels) -> None:
     if last < first:
         return
-    for status, colour in STATUS_FILLS.items():
-        ws.conditional_formatting.add(
-            f"{column}{first}:{column}{last}",
-            CellIsRule(
-                operator="equal", formula=[f'"{labels[status]}"'], fill=PatternFill("solid", bgColor=colour)
-            ),
+    for status in STATUS_FILLS:
+        ws.conditional_format(
+            first,
+            col,
+            last,
+            col,
+            {"type": "cell", "criteria": "==", "value": f'"{labels[status]}"', "format": fmts.status[status]},
         )
 
 
@@ -196,72 +238,163 @@ def _sheet_title(name: str, used: set[str]) -> str:
 
 
 def build_report(data: ReportData) -> bytes:
-    wb = Workbook(write_only=True)
-    used: set[str] = set()
-    _summary(wb, data, used)
-    for slug, name in data.pillars:
-        _pillar(wb, data, slug, name, used)
-    _tasks(wb, data, used)
-    _departments(wb, data, used)
-    _actuals(wb, data, used)
-    _sources(wb, data, used)
     buffer = io.BytesIO()
-    wb.save(buffer)
+    write_report(data, buffer)
     return buffer.getvalue()
 
 
-def _summary(wb: Workbook, data: ReportData, used: set[str]) -> None:
-    ws = wb.create_sheet(_sheet_title("Tổng hợp", used))
+def write_report(data: ReportData, out: str | IO[bytes]) -> None:
+    """Write the report to `out` (a path or a binary file object)."""
+    wb = xlsxwriter.Workbook(
+        out,
+        {
+            "constant_memory": True,
+            "in_memory": False,  # every sheet's rows go to a temporary file as they are written
+            "strings_to_numbers": False,  # text stays text: "2026-Q3", codes, quotes
+            "strings_to_formulas": False,  # a note beginning with "=" is not a formula
+            "strings_to_urls": False,  # a source URL is shown as written
+        },
+    )
+    wb.set_properties({"title": TITLE, "comments": f"Tính đến kỳ {data.as_of}"})
+    fmts = _Formats(wb)
+    used: set[str] = set()
+    # Sheets are created in the order they appear; the summary is filled last (see the module's docstring).
+    summary = wb.add_worksheet(_sheet_title("Tổng hợp", used))
+    pillar_sheets = {slug: _pillar_sheet(wb, fmts, data, name, used) for slug, name in data.pillars}
+    tasks = _Sheet(wb.add_worksheet(_sheet_title("Nhiệm vụ", used)))
+    departments = _Sheet(wb.add_worksheet(_sheet_title("Tiến độ nhập liệu", used)))
+    actuals = _Sheet(wb.add_worksheet(_sheet_title("Số liệu", used)))
+    sources = _sources_sheet(wb, fmts, data, used)
+
+    counts = {slug: Counter() for slug, _ in data.pillars}
+    contains_demo = data.contains_demo
+    demo_note = "minh hoạ (demo)"
+    labels = data.status_labels
+    multi = len(data.localities) > 1
+    formats = [
+        *([None] if multi else []),
+        fmts.wrap,
+        None,
+        None,
+        None,
+        fmts.number,
+        fmts.number,
+        fmts.number,
+        None,
+        fmts.number,
+        fmts.share,
+        None,
+        fmts.number,
+        fmts.number,
+        None,
+    ]
+    for t in data.targets:
+        sheet = pillar_sheets.get(t.pillar)
+        if sheet is None:
+            continue
+        counts[t.pillar][t.status] += 1
+        contains_demo |= t.latest_is_demo
+        sheet.append(
+            (
+                *((t.locality,) if multi else ()),
+                t.indicator,
+                t.level,
+                t.target,
+                t.year,
+                t.target_value,
+                t.baseline,
+                t.latest,
+                t.latest_period,
+                t.gap,
+                t.completion,
+                labels.get(t.status, t.status),
+                t.projected,
+                t.pace,
+                demo_note if t.latest_is_demo else "",
+            ),
+            formats,
+        )
+        sources.append(
+            ("Trích dẫn mục tiêu", t.document, f"{t.indicator} ({t.year})", None, t.quote),
+            (None, fmts.wrap, fmts.wrap, None, fmts.wrap),
+        )
+    for slug, _ in data.pillars:
+        _finish_pillar(pillar_sheets[slug], fmts, data)
+
+    published: list[ActualLine] = []
+    contains_demo |= _actuals(actuals, fmts, data, published)
+    for a in published:
+        sources.append(
+            ("Số liệu công bố", a.indicator_code, f"{a.locality}: {a.value:g} ({a.period})", None, a.source),
+            (None, fmts.wrap, fmts.wrap, None, fmts.wrap),
+        )
+    _tasks(tasks, fmts, data)
+    _departments(departments, fmts, data)
+    _summary(wb, summary, fmts, data, counts, contains_demo)
+    wb.close()
+
+
+def _summary(
+    wb: xlsxwriter.Workbook,
+    ws: Worksheet,
+    fmts: _Formats,
+    data: ReportData,
+    counts: dict[str, Counter],
+    contains_demo: bool,
+) -> None:
+    sheet = _Sheet(ws)
     labels = data.status_labels
     columns = ["Trụ cột", *[labels[s] for s in STATUSES], "Tổng số", "Tỷ lệ đạt hoặc đúng tiến độ"]
-    header_row = 7
+    header_row = 6
     _setup(ws, [28, *[13] * len(STATUSES), 10, 16], header_row=header_row)
-    ws.append([_cell(ws, TITLE, bold=True)])
-    ws.append([_cell(ws, "Địa phương:"), _cell(ws, ", ".join(data.localities))])
-    ws.append([_cell(ws, "Tính đến kỳ:"), _cell(ws, data.as_of)])
-    ws.append(
-        [_cell(ws, "Ngày xuất:"), _cell(ws, data.generated_at.replace(tzinfo=None), fmt=DATE + " hh:mm")]
-    )
+    sheet.append([TITLE], [fmts.bold])
+    sheet.append(["Địa phương:", ", ".join(data.localities)])
+    sheet.append(["Tính đến kỳ:", data.as_of])
+    sheet.append(["Ngày xuất:", data.generated_at.replace(tzinfo=None)], [None, fmts.datetime])
     demo_note = (
         "Lưu ý: báo cáo có DỮ LIỆU MINH HOẠ (demo), không phải số liệu thật."
-        if data.contains_demo
+        if contains_demo
         else "Số liệu: đã duyệt và số liệu công bố (có nguồn)."
     )
-    ws.append([_cell(ws, demo_note, bold=data.contains_demo)])
-    ws.append([])
-    ws.append(_header(ws, columns))
-    rows = 0
+    sheet.append([demo_note], [fmts.bold if contains_demo else None])
+    sheet.skip()
+    sheet.append(columns, [fmts.header] * len(columns))
     for slug, name in data.pillars:
-        lines = data.targets.get(slug, [])
-        counts = [sum(1 for t in lines if t.status == s) for s in STATUSES]
-        assessable = (
-            len(lines)
-            - counts[STATUSES.index("not_applicable")]
-            - counts[STATUSES.index("insufficient_data")]
-        )
-        good = counts[0] + counts[1]
+        count = counts[slug]
+        total = sum(count.values())
+        assessable = total - count["not_applicable"] - count["insufficient_data"]
+        good = count["achieved"] + count["on_track"]
         share = good / assessable if assessable else None
-        ws.append([_cell(ws, name), *counts, len(lines), _cell(ws, share, fmt=PERCENT_SHARE)])
-        rows += 1
-    if rows:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.grouping = "stacked"
-        chart.overlap = 100
-        chart.title = "Số mục tiêu theo trạng thái, từng trụ cột"
-        chart.y_axis.title = "Số mục tiêu"
-        values = Reference(
-            ws, min_col=2, max_col=1 + len(STATUSES), min_row=header_row, max_row=header_row + rows
+        sheet.append(
+            [name, *[count[s] for s in STATUSES], total, share], [None] * (len(STATUSES) + 2) + [fmts.share]
         )
-        categories = Reference(ws, min_col=1, min_row=header_row + 1, max_row=header_row + rows)
-        chart.add_data(values, titles_from_data=True)
-        chart.set_categories(categories)
-        chart.height, chart.width = 9, 22
-        ws.add_chart(chart, f"A{header_row + rows + 3}")
+    rows = len(data.pillars)
+    if not rows:
+        return
+    title = ws.get_name().replace("'", "''")
+    first, last = header_row + 1, header_row + rows
+    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+    for i, status in enumerate(STATUSES, start=1):
+        chart.add_series(
+            {
+                "name": [title, header_row, i],
+                "categories": [title, first, 0, last, 0],
+                "values": [title, first, i, last, i],
+                "fill": {"color": STATUS_COLOURS[status]},
+                "border": {"color": "#FFFFFF"},
+                "gap": 60,
+                "overlap": 100,
+            }
+        )
+    chart.set_title({"name": "Số mục tiêu theo trạng thái, từng trụ cột"})
+    chart.set_x_axis({"name": "Số mục tiêu"})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 830, "height": 340})
+    ws.insert_chart(last + 3, 0, chart)
 
 
-def _pillar(wb: Workbook, data: ReportData, slug: str, name: str, used: set[str]) -> None:
-    ws = wb.create_sheet(_sheet_title(name, used))
+def _pillar_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, data: ReportData, name: str, used) -> _Sheet:
+    ws = wb.add_worksheet(_sheet_title(name, used))
     multi = len(data.localities) > 1
     columns = [
         *(["Địa phương"] if multi else []),
@@ -281,39 +414,25 @@ def _pillar(wb: Workbook, data: ReportData, slug: str, name: str, used: set[str]
         "Ghi chú",
     ]
     widths = [*([14] if multi else []), 52, 12, 16, 7, 12, 11, 12, 9, 12, 12, 22, 13, 13, 18]
-    _setup(ws, widths, header_row=1)
-    ws.append(_header(ws, columns))
-    lines = data.targets.get(slug, [])
-    for t in lines:
-        status = data.status_labels.get(t.status, t.status)
-        ws.append(
-            [
-                *([t.locality] if multi else []),
-                _cell(ws, t.indicator, wrap=True),
-                t.level,
-                t.target,
-                t.year,
-                _cell(ws, t.target_value, fmt=NUMBER),
-                _cell(ws, t.baseline, fmt=NUMBER),
-                _cell(ws, t.latest, fmt=NUMBER),
-                t.latest_period,
-                _cell(ws, t.gap, fmt=NUMBER),
-                _cell(ws, t.completion, fmt=PERCENT_SHARE),
-                status,
-                _cell(ws, t.projected, fmt=NUMBER),
-                _cell(ws, t.pace, fmt=NUMBER),
-                "minh hoạ (demo)" if t.latest_is_demo else "",
-            ]
-        )
-    status_col = get_column_letter(columns.index("Trạng thái") + 1)
-    _status_formatting(ws, status_col, 2, 1 + len(lines), data.status_labels)
-    if lines:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{1 + len(lines)}"
+    _setup(ws, widths, header_row=0)
+    sheet = _Sheet(ws)
+    sheet.append(columns, [fmts.header] * len(columns))
+    return sheet
 
 
-def _tasks(wb: Workbook, data: ReportData, used: set[str]) -> None:
+def _finish_pillar(sheet: _Sheet, fmts: _Formats, data: ReportData) -> None:
+    """Status colours and filters over the rows written."""
+    multi = len(data.localities) > 1
+    last = sheet.row - 1
+    status_col = 11 if multi else 10
+    _status_formatting(sheet.ws, fmts, status_col, 1, last, data.status_labels)
+    if last >= 1:
+        sheet.ws.autofilter(0, 0, last, 14 if multi else 13)
+
+
+def _tasks(sheet: _Sheet, fmts: _Formats, data: ReportData) -> None:
     """The improvement-plan tasks by pillar and DTI component, overdue ones highlighted; counts below."""
-    ws = wb.create_sheet(_sheet_title("Nhiệm vụ", used))
+    ws = sheet.ws
     multi = len({t.locality for t in data.tasks}) > 1
     columns = [
         *(["Địa phương"] if multi else []),
@@ -327,71 +446,68 @@ def _tasks(wb: Workbook, data: ReportData, used: set[str]) -> None:
         "Trạng thái",
         "Ghi chú tiến độ",
     ]
-    _setup(ws, [*([14] if multi else []), 18, 16, 22, 24, 70, 28, 12, 16, 40], header_row=1)
-    ws.append(_header(ws, columns))
+    _setup(ws, [*([14] if multi else []), 18, 16, 22, 24, 70, 28, 12, 16, 40], header_row=0)
+    sheet.append(columns, [fmts.header] * len(columns))
     if not data.tasks:
-        ws.append([_cell(ws, "Chưa có kế hoạch nhiệm vụ của địa phương đến năm báo cáo.")])
+        sheet.append(["Chưa có kế hoạch nhiệm vụ của địa phương đến năm báo cáo."])
         return
+    lead = [None] * (5 if multi else 4)
     for t in data.tasks:
-        fill = OVERDUE_FILL if t.state == "overdue" else None
-        ws.append(
+        overdue = t.state == "overdue"
+        sheet.append(
             [
                 *([t.locality] if multi else []),
                 t.plan,
                 t.pillar,
                 t.component,
                 t.section,
-                _cell(ws, t.text, wrap=True, fill=fill),
+                t.text,
                 t.lead,
-                _cell(ws, t.deadline, fmt=DATE, fill=fill),
-                _cell(ws, t.state_label, bold=t.state == "overdue", fill=fill),
-                _cell(ws, t.note, wrap=True),
-            ]
-        )
-    last = 1 + len(data.tasks)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
-    ws.append([])
-    ws.append([_cell(ws, "Tổng hợp theo trụ cột và chỉ số thành phần", bold=True)])
-    labels = data.task_state_labels
-    ws.append(
-        _header(ws, ["Trụ cột", "Chỉ số thành phần", "Tổng số", *[labels.get(s, s) for s in TASK_STATES]])
-    )
-    groups: dict[tuple[str, str], list[TaskLine]] = {}
-    for t in data.tasks:
-        groups.setdefault((t.pillar, t.component), []).append(t)
-    for (pillar, component), lines in groups.items():
-        counts = [sum(1 for t in lines if t.state == s) for s in TASK_STATES]
-        overdue = counts[TASK_STATES.index("overdue")]
-        ws.append(
+                t.deadline,
+                t.state_label,
+                t.note,
+            ],
             [
-                pillar,
-                component,
-                len(lines),
-                *counts[:-1],
-                _cell(ws, overdue, bold=bool(overdue), fill=OVERDUE_FILL if overdue else None),
-            ]
-        )
-
-
-def _departments(wb: Workbook, data: ReportData, used: set[str]) -> None:
-    ws = wb.create_sheet(_sheet_title("Tiến độ nhập liệu", used))
-    _setup(ws, [14, 40, 11, 11, 11, 11, 12], header_row=1)
-    ws.append(
-        _header(
-            ws,
-            [
-                "Địa phương",
-                f"Đơn vị (kỳ {data.progress_period})",
-                "Được giao",
-                "Đã nhập",
-                "Đã gửi",
-                "Đã duyệt",
-                "Trễ hạn",
+                *lead,
+                fmts.overdue_wrap if overdue else fmts.wrap,
+                None,
+                fmts.overdue_date if overdue else fmts.date,
+                fmts.overdue_bold if overdue else None,
+                fmts.wrap,
             ],
         )
-    )
+    ws.autofilter(0, 0, len(data.tasks), len(columns) - 1)
+    sheet.skip()
+    sheet.append(["Tổng hợp theo trụ cột và chỉ số thành phần"], [fmts.bold])
+    labels = data.task_state_labels
+    names = ["Trụ cột", "Chỉ số thành phần", "Tổng số", *[labels.get(s, s) for s in TASK_STATES]]
+    sheet.append(names, [fmts.header] * len(names))
+    groups: dict[tuple[str, str], Counter] = {}
+    for t in data.tasks:
+        groups.setdefault((t.pillar, t.component), Counter())[t.state] += 1
+    for (pillar, component), count in groups.items():
+        overdue = count["overdue"]
+        sheet.append(
+            [pillar, component, sum(count.values()), *[count[s] for s in TASK_STATES]],
+            [None] * (2 + len(TASK_STATES)) + [fmts.overdue_bold if overdue else None],
+        )
+
+
+def _departments(sheet: _Sheet, fmts: _Formats, data: ReportData) -> None:
+    ws = sheet.ws
+    _setup(ws, [14, 40, 11, 11, 11, 11, 12], header_row=0)
+    columns = [
+        "Địa phương",
+        f"Đơn vị (kỳ {data.progress_period})",
+        "Được giao",
+        "Đã nhập",
+        "Đã gửi",
+        "Đã duyệt",
+        "Trễ hạn",
+    ]
+    sheet.append(columns, [fmts.header] * len(columns))
     for d in data.departments:
-        ws.append(
+        sheet.append(
             [
                 d.locality,
                 d.department,
@@ -402,16 +518,17 @@ def _departments(wb: Workbook, data: ReportData, used: set[str]) -> None:
                 "Trễ hạn" if d.late else "Đúng hạn",
             ]
         )
-    last = 1 + len(data.departments)
     if data.departments:
-        ws.conditional_formatting.add(
-            f"G2:G{last}",
-            CellIsRule(operator="equal", formula=['"Trễ hạn"'], fill=PatternFill("solid", bgColor="FAD9C1")),
+        last = len(data.departments)
+        ws.conditional_format(
+            1, 6, last, 6, {"type": "cell", "criteria": "==", "value": '"Trễ hạn"', "format": fmts.late}
         )
 
 
-def _actuals(wb: Workbook, data: ReportData, used: set[str]) -> None:
-    ws = wb.create_sheet(_sheet_title("Số liệu", used))
+def _actuals(sheet: _Sheet, fmts: _Formats, data: ReportData, published: list[ActualLine]) -> bool:
+    """Every approved and published value in long form, as an Excel table; returns whether any is demo.
+    The published ones are kept in `published` for the "Nguồn" sheet (a few per locality)."""
+    ws = sheet.ws
     columns = [
         "Địa phương",
         "Mã chỉ tiêu",
@@ -423,48 +540,75 @@ def _actuals(wb: Workbook, data: ReportData, used: set[str]) -> None:
         "Nguồn gốc",
         "Nguồn",
     ]
-    _setup(ws, [14, 30, 50, 10, 9, 12, 11, 16, 40], header_row=1)
-    ws.append(_header(ws, columns))
+    _setup(ws, [14, 30, 50, 10, 9, 12, 11, 16, 40], header_row=0)
+    _declare_table(ws, fmts, columns, rows=data.actual_count)
+    sheet.skip()  # the header row, written with the table
+    formats = [None, None, None, None, None, fmts.number]
+    demo = False
     for a in data.actuals:
-        ws.append(
-            [
+        demo |= a.is_demo
+        if a.is_published:
+            published.append(a)
+        sheet.append(
+            (
                 a.locality,
                 a.indicator_code,
                 a.indicator,
                 a.level,
                 a.period,
-                _cell(ws, a.value, fmt=NUMBER),
+                a.value,
                 a.status,
                 a.origin,
                 a.source,
-            ]
+            ),
+            formats,
         )
-    # An Excel table needs at least one data row.
-    last = 1 + max(len(data.actuals), 1)
-    if not data.actuals:
-        ws.append([""] * len(columns))
-    table = Table(displayName="SoLieu", ref=f"A1:{get_column_letter(len(columns))}{last}")
-    # Write-only mode cannot read the header cells back: the table's columns are named here.
-    table.tableColumns = [TableColumn(id=i, name=name) for i, name in enumerate(columns, start=1)]
-    table.autoFilter = AutoFilter(ref=table.ref)
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-    with warnings.catch_warnings():
-        # openpyxl reminds write-only callers to name the columns, which is done just above.
-        warnings.filterwarnings("ignore", message="In write-only mode you must add table columns manually")
-        ws.add_table(table)
+    if sheet.row - 1 != data.actual_count:
+        raise ValueError(f"{sheet.row - 1} actuals written, {data.actual_count} announced")
+    return demo
 
 
-def _sources(wb: Workbook, data: ReportData, used: set[str]) -> None:
-    ws = wb.create_sheet(_sheet_title("Nguồn", used))
-    _setup(ws, [16, 30, 60, 14, 60], header_row=1)
-    ws.append(
-        _header(ws, ["Loại", "Văn bản / chỉ tiêu", "Nội dung", "Ngày / năm", "Nguồn / trích dẫn nguyên văn"])
-    )
-    kinds = {"document": "Văn bản nguồn", "quote": "Trích dẫn mục tiêu", "published": "Số liệu công bố"}
-    for s in data.sources:
-        ws.append(
-            [
-                kinds.get(s.kind, s.kind),
-                *[_cell(ws, c, wrap=True, fmt=DATE if isinstance(c, dt.date) else None) for c in s.cells],
-            ]
+def _declare_table(ws: Worksheet, fmts: _Formats, columns: list[str], *, rows: int) -> None:
+    """An Excel table (with its filters) over the header and `rows` rows still to be written.
+
+    xlsxwriter refuses `add_table()` in constant-memory mode because a table's header cells may already
+    have been flushed to disk. Here the table is declared before any row of its sheet is written, so the
+    mode is lifted for the declaration only; the header cells it stored as shared strings are then written
+    again as the inline strings the mode writes (their text is the table's column names, as Excel requires).
+    """
+    last = rows if rows else 1  # an Excel table needs at least one data row
+    ws.constant_memory = False
+    try:
+        ws.add_table(
+            0,
+            0,
+            last,
+            len(columns) - 1,
+            {
+                "name": DATA_TABLE,
+                "style": "Table Style Medium 2",
+                "columns": [{"header": name, "header_format": fmts.header} for name in columns],
+            },
         )
+    finally:
+        ws.constant_memory = True
+    # Its record of every cell of the range (one dict entry each: 86 MiB for 95,000 rows) only serves to
+    # refuse a later table or merged range overlapping this one; the sheet gets neither.
+    ws.table_cells.clear()
+    for col, name in enumerate(columns):
+        ws.write_string(0, col, name, fmts.header)
+
+
+def _sources_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, data: ReportData, used) -> _Sheet:
+    """Documents first; the targets' quotes and the published figures' sources follow as they stream."""
+    ws = wb.add_worksheet(_sheet_title("Nguồn", used))
+    _setup(ws, [16, 30, 60, 14, 60], header_row=0)
+    sheet = _Sheet(ws)
+    columns = ["Loại", "Văn bản / chỉ tiêu", "Nội dung", "Ngày / năm", "Nguồn / trích dẫn nguyên văn"]
+    sheet.append(columns, [fmts.header] * len(columns))
+    for d in data.documents:
+        sheet.append(
+            ("Văn bản nguồn", d.number, d.title, d.issued_on, d.source),
+            (None, fmts.wrap, fmts.wrap, fmts.date, fmts.wrap),
+        )
+    return sheet

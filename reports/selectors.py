@@ -9,13 +9,14 @@ has the same figures on a page as in `/open-data/progress.*` for the same data a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 from django.db import connections
-from django.db.models import F, FloatField, QuerySet
+from django.db.models import FloatField, QuerySet
 from django.db.models.functions import Cast
 
 from targets import progress
@@ -446,93 +447,36 @@ def report_data(
 ) -> excel.ReportData:
     """Everything the Excel report shows, from the same progress path as the dashboards and open data.
 
-    A fixed number of queries (nine) whatever the number of localities, targets, actuals and plan tasks.
+    A fixed number of queries (ten) whatever the number of localities, targets, actuals and plan tasks.
+    The targets and the actuals come as one-pass iterators (the report's rows are never all in memory at
+    once): the targets from a database cursor read in chunks, the actuals from the observations frame the
+    engine has already fetched.
     """
-    from types import SimpleNamespace
-
     from django.utils import timezone
 
     from targets import selectors as ts
     from targets.models import (
         Department,
         Document,
-        Indicator,
         Level,
         Locality,
-        Origin,
         Pillar,
         ReportingPeriod,
         TaskState,
     )
-    from targets.templatetags.dti import target_text
 
     from .labels import status_labels
 
-    labels = status_labels()
     localities = {loc.pk: loc for loc in Locality.objects.filter(pk__in=locality_ids).order_by("name")}
     pillars = [
         (p.slug, p.name)
         for p in Pillar.objects.order_by("order")
         if not pillar_slugs or p.slug in pillar_slugs
     ]
-    assessed = progress_table(as_of=as_of, locality_ids=locality_ids)
-    level_labels = dict(Level.choices)
-    # Plain values with the joined names, not model instances: five objects per target at national scale.
-    targets = [
-        SimpleNamespace(**row)
-        for row in Target.objects.filter(
-            locality_id__in=locality_ids, indicator__pillar__slug__in=[p[0] for p in pillars]
-        )
-        .order_by("locality__name", "indicator__pillar__order", "indicator__order", "level", "year")
-        .values(
-            "id",
-            "unit",
-            "comparator",
-            "value",
-            "value_max",
-            "year",
-            "level",
-            "baseline_value",
-            "quote",
-            locality_name=F("locality__name"),
-            indicator_name=F("indicator__name"),
-            pillar_slug=F("indicator__pillar__slug"),
-            document_number=F("document__number"),
-            document_code=F("document__code"),
-        )
-    ]
-    records = assessed.to_dict(orient="index")
-    by_pillar: dict[str, list[excel.TargetLine]] = {slug: [] for slug, _ in pillars}
-    contains_demo = False
+    inputs = progress_inputs(locality_ids=locality_ids)
+    assessed = inputs.at(as_of)
+    level_labels = {code: str(label) for code, label in Level.choices}
 
-    def num(value):
-        return None if value is None or value != value else float(value)
-
-    for t in targets:
-        a = records.get(t.id, {})
-        demo = a.get("latest_origin") == Origin.DEMO
-        contains_demo |= demo
-        shown = SimpleNamespace(unit=t.unit, comparator=t.comparator, value=t.value, value_max=t.value_max)
-        by_pillar[t.pillar_slug].append(
-            excel.TargetLine(
-                locality=t.locality_name,
-                indicator=t.indicator_name,
-                level=str(level_labels.get(t.level, "")) if t.level else "",
-                unit=t.unit,
-                target=str(target_text(shown)),
-                target_value=float(t.value),
-                year=t.year,
-                baseline=num(t.baseline_value) if t.baseline_value is not None else None,
-                latest=num(a.get("latest")),
-                latest_period=a.get("latest_period") if isinstance(a.get("latest_period"), str) else "",
-                gap=num(a.get("gap")),
-                completion=num(a.get("completion")),
-                status=a.get("status") or "insufficient_data",
-                projected=num(a.get("projected")),
-                pace=num(a.get("required_pace_per_year")),
-                latest_is_demo=demo,
-            )
-        )
     # Data-entry progress for the as-of quarter (an annual as-of uses that year's figures).
     period = ReportingPeriod.objects.filter(code=as_of_code).first()
     departments: list[excel.DepartmentLine] = []
@@ -556,61 +500,15 @@ def report_data(
                     late=today > line.state.deadline and line.submitted < line.assigned,
                 )
             )
-    obs = observations_frame(locality_ids=locality_ids)
-    obs = obs[obs["obs_time"] <= as_of + 1e-9]
-    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=set(obs["indicator_id"]))}
-    sources_by_key = {
-        (ind, loc, code): src
-        for ind, loc, code, src in Actual.objects.filter(
-            locality_id__in=locality_ids, origin=Origin.PUBLISHED
-        ).values_list("indicator_id", "locality_id", "period__code", "source")
-    }
-    actuals = [
-        excel.ActualLine(
-            locality=localities[row.locality_id].name,
-            indicator_code=indicators[row.indicator_id].code,
-            indicator=indicators[row.indicator_id].name,
-            level=str(level_labels.get(row.level, "")) if row.level else "",
-            period=row.obs_period,
-            value=float(row.obs_value),
-            status="approved",
-            origin=row.origin,
-            source=sources_by_key.get((row.indicator_id, row.locality_id, row.obs_period), ""),
+    documents = [
+        excel.DocumentLine(
+            number=doc.number or doc.code,
+            title=f"{doc.title} — {doc.issuer}",
+            issued_on=doc.issued_on,
+            source=doc.source_url or doc.source_file,
         )
-        for row in obs.sort_values(["locality_id", "indicator_id", "level", "obs_time"]).itertuples()
+        for doc in Document.objects.filter(locality_id__in=locality_ids).order_by("locality__name", "code")
     ]
-    sources: list[excel.SourceLine] = []
-    for doc in Document.objects.filter(locality_id__in=locality_ids).order_by("locality__name", "code"):
-        sources.append(
-            excel.SourceLine(
-                "document",
-                [
-                    doc.number or doc.code,
-                    f"{doc.title} — {doc.issuer}",
-                    doc.issued_on,
-                    doc.source_url or doc.source_file,
-                ],
-            )
-        )
-    for t in targets:
-        sources.append(
-            excel.SourceLine(
-                "quote",
-                [
-                    t.document_number or t.document_code,
-                    f"{t.indicator_name} ({t.year})",
-                    None,
-                    " ".join(t.quote.split()),
-                ],
-            )
-        )
-    for a in actuals:
-        if a.origin == Origin.PUBLISHED:
-            sources.append(
-                excel.SourceLine(
-                    "published", [a.indicator_code, f"{a.locality}: {a.value:g} ({a.period})", None, a.source]
-                )
-            )
     tasks = [
         excel.TaskLine(
             locality=t.plan.locality.name,
@@ -627,21 +525,158 @@ def report_data(
         )
         for t in ts.latest_plan_tasks(locality_ids, up_to_year=int(as_of_code[:4]), today=today)
     ]
+    obs = inputs.observations
+    obs = obs[obs["obs_time"] <= as_of + 1e-9].sort_values(
+        ["locality_id", "indicator_id", "level", "obs_time"]
+    )
     return excel.ReportData(
         localities=[loc.name for loc in localities.values()],
         as_of=as_of_code,
         generated_at=timezone.localtime(),
         pillars=pillars,
-        status_labels=labels,
-        targets=by_pillar,
+        status_labels=status_labels(),
+        targets=_report_targets(locality_ids, [p[0] for p in pillars], assessed, level_labels),
         departments=departments,
         progress_period=as_of_code,
-        actuals=actuals,
-        sources=sources,
-        contains_demo=contains_demo or any(a.origin == Origin.DEMO for a in actuals),
+        actuals=_report_actuals(obs, localities, locality_ids, level_labels),
+        actual_count=len(obs),
+        documents=documents,
         tasks=tasks,
         task_state_labels={k: str(v) for k, v in TaskState.choices},
     )
+
+
+def _report_targets(
+    locality_ids: list[int], pillar_slugs: list[str], assessed: pd.DataFrame, level_labels: dict[str, str]
+) -> Iterator[excel.TargetLine]:
+    """The report's target lines with their assessment, in the order of the pillar sheets: one query, read
+    in chunks as the report is written."""
+    from types import SimpleNamespace
+
+    from targets.models import Origin
+    from targets.templatetags.dti import target_text
+
+    position = {target_id: i for i, target_id in enumerate(assessed.index.tolist())}
+    assessments = list(
+        zip(
+            *(
+                assessed[name].tolist()
+                for name in (
+                    "latest",
+                    "latest_period",
+                    "latest_origin",
+                    "gap",
+                    "completion",
+                    "status",
+                    "projected",
+                    "required_pace_per_year",
+                )
+            ),
+            strict=True,
+        )
+    )
+    unassessed = (None,) * 8
+    rows = (
+        Target.objects.filter(locality_id__in=locality_ids, indicator__pillar__slug__in=pillar_slugs)
+        .order_by("locality__name", "indicator__pillar__order", "indicator__order", "level", "year")
+        .values_list(
+            "id",
+            "unit",
+            "comparator",
+            "value",
+            "value_max",
+            "year",
+            "level",
+            "baseline_value",
+            "quote",
+            "locality__name",
+            "indicator__name",
+            "indicator__pillar__slug",
+            "document__number",
+            "document__code",
+        )
+        .iterator(chunk_size=2000)
+    )
+    texts: dict[tuple, str] = {}  # the target as stated, by (unit, comparator, value, max): few distinct
+
+    def number(value):
+        return None if value is None or value != value else float(value)
+
+    for tid, unit, comparator, value, value_max, year, level, baseline, quote, *names in rows:
+        locality, indicator, pillar, document_number, document_code = names
+        key = (unit, comparator, value, value_max)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = str(
+                target_text(
+                    SimpleNamespace(unit=unit, comparator=comparator, value=value, value_max=value_max)
+                )
+            )
+        i = position.get(tid)
+        latest, latest_period, latest_origin, gap, completion, status, projected, pace = (
+            assessments[i] if i is not None else unassessed
+        )
+        yield excel.TargetLine(
+            locality=locality,
+            pillar=pillar,
+            indicator=indicator,
+            level=level_labels.get(level, "") if level else "",
+            unit=unit,
+            target=text,
+            target_value=float(value),
+            year=year,
+            baseline=number(baseline),
+            latest=number(latest),
+            latest_period=latest_period if isinstance(latest_period, str) else "",
+            gap=number(gap),
+            completion=number(completion),
+            status=status or "insufficient_data",
+            projected=number(projected),
+            pace=number(pace),
+            latest_is_demo=latest_origin == Origin.DEMO,
+            document=document_number or document_code,
+            quote=" ".join(quote.split()),
+        )
+
+
+def _report_actuals(
+    obs: pd.DataFrame, localities: dict, locality_ids: list[int], level_labels: dict[str, str]
+) -> Iterator[excel.ActualLine]:
+    """Approved and published values in long form from the engine's observations frame; the published
+    figures' sources in one query."""
+    from targets.models import Origin
+
+    indicators = {
+        pk: (code, name)
+        for pk, code, name in Indicator.objects.filter(pk__in=set(obs["indicator_id"].tolist())).values_list(
+            "pk", "code", "name"
+        )
+    }
+    sources = {
+        (ind, loc, code): src
+        for ind, loc, code, src in Actual.objects.filter(
+            locality_id__in=locality_ids, origin=Origin.PUBLISHED
+        ).values_list("indicator_id", "locality_id", "period__code", "source")
+    }
+    names = {pk: loc.name for pk, loc in localities.items()}
+    columns = ("locality_id", "indicator_id", "level", "obs_period", "obs_value", "origin")
+    for locality_id, indicator_id, level, period, value, origin in zip(
+        *(obs[c].tolist() for c in columns), strict=True
+    ):
+        code, name = indicators[indicator_id]
+        yield excel.ActualLine(
+            locality=names[locality_id],
+            indicator_code=code,
+            indicator=name,
+            level=level_labels.get(level, "") if level else "",
+            period=period,
+            value=float(value),
+            status="approved",
+            origin=origin,
+            source=sources.get((indicator_id, locality_id, period), ""),
+            is_demo=origin == Origin.DEMO,
+            is_published=origin == Origin.PUBLISHED,
+        )
 
 
 def open_data_actuals() -> list[dict]:

@@ -7,11 +7,12 @@ Thin views: parse `?as_of=`, ask `targets.access` for the scope (outside it: 404
 from __future__ import annotations
 
 import functools
+import tempfile
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -328,12 +329,16 @@ def report_download(request: HttpRequest) -> HttpResponse:
         pillar_slugs=pillars or None,
         today=timezone.localdate(),
     )
-    body = excel.build_report(data)
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    # Written to a temporary file and streamed from it: a national report is never held in memory.
+    out = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it once sent
+    excel.write_report(data, out)
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=f"bao-cao-cds-{slug}-{as_of_code}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-cds-{slug}-{as_of_code}.xlsx"'
-    return response
 
 
 @require_GET

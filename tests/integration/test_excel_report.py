@@ -40,7 +40,7 @@ def _report(client, **params):
         response["Content-Disposition"]
         == f'attachment; filename="bao-cao-cds-{params.get("locality", "hai-phong")}-2026-Q3.xlsx"'
     )
-    return load_workbook(io.BytesIO(response.content))
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
 
 def test_the_report_has_its_sheets_title_and_headers(reviewer_client):

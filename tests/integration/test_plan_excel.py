@@ -24,7 +24,7 @@ def reviewer_client(client, catalogue, hai_phong_reviewer, fixed_today):
 def _sheet(client):
     response = client.get("/reports/download/", {"locality": "hai-phong", "as_of": "2026-Q3"})
     assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content))["Nhiệm vụ"]
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Nhiệm vụ"]
 
 
 def test_the_task_sheet_lists_every_task_with_its_state_by_pillar_and_component(reviewer_client):

@@ -40,7 +40,7 @@ class Command(BaseCommand):
             today=timezone.localdate(),
         )
         path = Path(out)
-        path.write_bytes(excel.build_report(data))
+        excel.write_report(data, str(path))
         self.stdout.write(
             f"Wrote {path} ({path.stat().st_size:,} bytes): {', '.join(data.localities)} as of {code}."
         )
