@@ -209,6 +209,8 @@ def bench_excel(runs: int, log: Callable[[str], None]) -> dict[str, Any]:
     report_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     log(f"  excel report        {report['median_ms'] / 1000:8.1f} s, peak {report_peak / 2**20:.0f} MiB")
+    writing_peak = _excel_writing_peak()
+    log(f"  of which writing    peak {writing_peak / 2**20:.0f} MiB (the figures computed beforehand)")
 
     sheets = excel_floor.sheet_cells(holder["body"])
     cells = sum(len(row) for _, rows in sheets for row in rows)
@@ -229,13 +231,42 @@ def bench_excel(runs: int, log: Callable[[str], None]) -> dict[str, Any]:
         "cells": cells,
         "report": report,
         "report_peak_mib": round(report_peak / 2**20, 1),
+        "writing_peak_mib": round(writing_peak / 2**20, 1),
         "xlsxwriter": writer,
         "xlsxwriter_peak_mib": round(writer_peak / 2**20, 1),
         "floor_sql": floor_sql,
         "floor_ms": round(floor_ms, 1),
         "ratio": round(report["median_ms"] / floor_ms, 2),
-        "goal": {"ratio": 2},
+        "goal": {"ratio": 2, "seconds": 5},
     }
+
+
+def _excel_writing_peak() -> int:
+    """Peak memory (bytes) of writing the report of every locality, once its figures are computed: what
+    the writer itself holds as the rows stream through it. `report_data` computes the progress figures
+    (the engine's frames) before it returns; the rows are produced while the workbook is written."""
+    import tempfile
+
+    from django.utils import timezone
+
+    from reports import excel, selectors
+    from targets.models import Locality
+    from targets.periods import resolve_as_of
+
+    code, as_of = resolve_as_of(scale_db.AS_OF, today=scale_db.TODAY)
+    data = selectors.report_data(
+        locality_ids=list(Locality.objects.values_list("pk", flat=True)),
+        as_of_code=code,
+        as_of=as_of,
+        pillar_slugs=None,
+        today=timezone.localdate(),
+    )
+    tracemalloc.start()
+    with tempfile.TemporaryFile() as out:
+        excel.write_report(data, out)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
 
 
 def bench_entry_save(runs: int) -> dict[str, Any]:
@@ -311,6 +342,7 @@ def main() -> int:
     parser.add_argument("--cold-runs", type=int, default=5, help="requests per page with an empty cache")
     parser.add_argument("--excel-runs", type=int, default=1)
     parser.add_argument("--skip-excel", action="store_true")
+    parser.add_argument("--only-excel", action="store_true", help="the Excel report alone (about a minute)")
     args = parser.parse_args()
 
     def log(line: str) -> None:
@@ -332,17 +364,18 @@ def main() -> int:
         "data": scale_db.size(),
         "as_of": scale_db.AS_OF,
     }
-    results["pages"] = bench_pages(args.runs, args.cold_runs, log)
-    results["engine"] = bench_engine(max(3, args.runs // 3))
-    log(
-        f"  engine              fetch {results['engine']['fetch']['median_ms']:.0f} ms, "
-        f"assess {results['engine']['assess']['median_ms']:.0f} ms ({results['engine']['targets']} targets)"
-    )
-    results["entry_save"] = bench_entry_save(max(5, args.runs // 2))
-    log(
-        f"  entry save (40)     new {results['entry_save']['new']['median_ms']:.0f} ms, "
-        f"changed {results['entry_save']['changed']['median_ms']:.0f} ms"
-    )
+    if not args.only_excel:
+        results["pages"] = bench_pages(args.runs, args.cold_runs, log)
+        results["engine"] = bench_engine(max(3, args.runs // 3))
+        log(
+            f"  engine              fetch {results['engine']['fetch']['median_ms']:.0f} ms, "
+            f"assess {results['engine']['assess']['median_ms']:.0f} ms ({results['engine']['targets']} targets)"
+        )
+        results["entry_save"] = bench_entry_save(max(5, args.runs // 2))
+        log(
+            f"  entry save (40)     new {results['entry_save']['new']['median_ms']:.0f} ms, "
+            f"changed {results['entry_save']['changed']['median_ms']:.0f} ms"
+        )
     if not args.skip_excel:
         results["excel"] = bench_excel(args.excel_runs, log)
     results["load_average_after"] = [round(x, 2) for x in os.getloadavg()]

@@ -23,6 +23,7 @@ from typing import IO, Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_range
 from xlsxwriter.worksheet import Worksheet
 
 from reports.charts import STATUS_COLOURS  # the chart's bars: the dashboards' palette
@@ -569,20 +570,23 @@ def _actuals(sheet: _Sheet, fmts: _Formats, data: ReportData, published: list[Ac
 
 
 def _declare_table(ws: Worksheet, fmts: _Formats, columns: list[str], *, rows: int) -> None:
-    """An Excel table (with its filters) over the header and `rows` rows still to be written.
+    """An Excel table (with its filters) over the header and the `rows` rows still to be written.
 
-    xlsxwriter refuses `add_table()` in constant-memory mode because a table's header cells may already
-    have been flushed to disk. Here the table is declared before any row of its sheet is written, so the
-    mode is lifted for the declaration only; the header cells it stored as shared strings are then written
-    again as the inline strings the mode writes (their text is the table's column names, as Excel requires).
+    xlsxwriter refuses `add_table()` in constant-memory mode, because a table's header cells may already
+    have been flushed to disk, and it keeps a record of every cell of a table's range (about 100 bytes
+    each: 86 MiB for the national data sheet) to refuse overlapping tables. Here the table is declared
+    before any row of its sheet is written, over its header and one row, with the mode lifted for the
+    declaration only; its range is then set to the rows to come (the sheet gets no other table or merged
+    range to overlap), and the header cells it stored as shared strings are written again as the inline
+    strings the mode writes — their text is the table's column names, as Excel requires.
+    `tests/unit/test_excel_writer.py` checks the table's range, columns and header on every run.
     """
-    last = rows if rows else 1  # an Excel table needs at least one data row
     ws.constant_memory = False
     try:
         ws.add_table(
             0,
             0,
-            last,
+            1,
             len(columns) - 1,
             {
                 "name": DATA_TABLE,
@@ -592,9 +596,9 @@ def _declare_table(ws: Worksheet, fmts: _Formats, columns: list[str], *, rows: i
         )
     finally:
         ws.constant_memory = True
-    # Its record of every cell of the range (one dict entry each: 86 MiB for 95,000 rows) only serves to
-    # refuse a later table or merged range overlapping this one; the sheet gets neither.
-    ws.table_cells.clear()
+    table = ws.tables[-1]
+    full = xl_range(0, 0, max(rows, 1), len(columns) - 1)  # an Excel table needs at least one data row
+    table["range"] = table["a_range"] = table["autofilter"] = full
     for col, name in enumerate(columns):
         ws.write_string(0, col, name, fmts.header)
 

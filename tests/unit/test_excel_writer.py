@@ -1,0 +1,188 @@
+"""The report writer on its own (no database): rows streamed once onto their sheets, the summary counted from
+them, empty cells for figures that cannot be computed, text never turned into formulas, the data table
+spanning exactly the rows written, and memory that does not grow with the rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+import tracemalloc
+from collections.abc import Iterator
+
+import pytest
+from openpyxl import load_workbook
+
+from reports import excel
+from targets.progress import STATUSES
+
+LABELS = {s: s.replace("_", " ").capitalize() for s in STATUSES}
+PILLARS = [("chinh-quyen-so", "Chính quyền số"), ("kinh-te-so", "Kinh tế số")]
+
+
+def _target(i: int, pillar: str, status: str, **changes) -> excel.TargetLine:
+    line = excel.TargetLine(
+        locality="Tỉnh Minh hoạ",
+        pillar=pillar,
+        indicator=f"Chỉ tiêu {i}",
+        level="",
+        unit="percent",
+        target="≥ 80%",
+        target_value=80.0,
+        year=2025,
+        baseline=10.0,
+        latest=60.0 + i % 10,
+        latest_period="2026-Q3",
+        gap=20.0,
+        completion=0.7,
+        status=status,
+        projected=85.0,
+        pace=4.5,
+        latest_is_demo=True,
+        document="01/NQ-HĐND",
+        quote=f"Phấn đấu đạt 80% (chỉ tiêu {i})",
+    )
+    for name, value in changes.items():
+        setattr(line, name, value)
+    return line
+
+
+def _actual(i: int, origin: str = "demo") -> excel.ActualLine:
+    return excel.ActualLine(
+        locality="Tỉnh Minh hoạ",
+        indicator_code=f"ind_{i % 40}",
+        indicator=f"Chỉ tiêu {i % 40}",
+        level="",
+        period=f"{2021 + i % 6}-Q{1 + i % 4}",
+        value=float(i),
+        status="approved",
+        origin=origin,
+        source="Báo cáo số 12/BC-UBND" if origin == "published" else "",
+        is_demo=origin == "demo",
+        is_published=origin == "published",
+    )
+
+
+def _data(targets, actuals, actual_count: int) -> excel.ReportData:
+    return excel.ReportData(
+        localities=["Tỉnh Minh hoạ"],
+        as_of="2026-Q3",
+        generated_at=dt.datetime(2026, 11, 22, 9, 30),
+        pillars=PILLARS,
+        status_labels=LABELS,
+        targets=targets,
+        progress_period="2026-Q3",
+        actuals=actuals,
+        actual_count=actual_count,
+        documents=[excel.DocumentLine("01/NQ-HĐND", "Nghị quyết — HĐND", dt.date(2021, 3, 1), "seeds/a.md")],
+    )
+
+
+class Once:
+    """An iterator that refuses to be read twice: the writer must go through the rows in one pass."""
+
+    def __init__(self, items) -> None:
+        self.items = list(items)
+        self.used = False
+
+    def __iter__(self) -> Iterator:
+        assert not self.used, "read twice"
+        self.used = True
+        return iter(self.items)
+
+
+def _read(data: excel.ReportData):
+    return load_workbook(io.BytesIO(excel.build_report(data)))
+
+
+def test_streamed_rows_land_on_their_pillar_sheets_and_the_summary_counts_them():
+    targets = Once(
+        [_target(1, "chinh-quyen-so", "achieved"), _target(2, "chinh-quyen-so", "off_track")]
+        + [_target(3 + i, "kinh-te-so", "on_track") for i in range(3)]
+        + [_target(9, "kinh-te-so", "insufficient_data")]
+    )
+    actuals = Once([_actual(1), _actual(2, "published")])
+    wb = _read(_data(targets, actuals, 2))
+    assert targets.used and actuals.used
+    assert wb.sheetnames == [
+        "Tổng hợp",
+        "Chính quyền số",
+        "Kinh tế số",
+        "Nhiệm vụ",
+        "Tiến độ nhập liệu",
+        "Số liệu",
+        "Nguồn",
+    ]
+    government = list(wb["Chính quyền số"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in government] == ["Chỉ tiêu 1", "Chỉ tiêu 2"]
+    assert [r[10] for r in government] == ["Achieved", "Off track"]
+    summary = {r[0]: r for r in wb["Tổng hợp"].iter_rows(min_row=8, values_only=True) if r[0]}
+    header = [c.value for c in wb["Tổng hợp"][7]]
+    economy = dict(zip(header, summary["Kinh tế số"], strict=True))
+    assert economy["On track"] == 3 and economy["Insufficient data"] == 1 and economy["Tổng số"] == 4
+    assert economy["Tỷ lệ đạt hoặc đúng tiến độ"] == 1.0  # 3 on track of 3 assessable
+    assert dict(zip(header, summary["Chính quyền số"], strict=True))["Tỷ lệ đạt hoặc đúng tiến độ"] == 0.5
+    assert "DỮ LIỆU MINH HOẠ" in wb["Tổng hợp"]["A5"].value  # known only once the rows went through
+    assert len(wb["Tổng hợp"]._charts) == 1
+    sources = [r for r in wb["Nguồn"].iter_rows(min_row=2, values_only=True)]
+    assert [r[0] for r in sources] == ["Văn bản nguồn"] + ["Trích dẫn mục tiêu"] * 6 + ["Số liệu công bố"]
+    assert sources[0][3] == dt.datetime(2021, 3, 1) and sources[-1][4] == "Báo cáo số 12/BC-UBND"
+
+
+def test_a_figure_that_cannot_be_computed_stays_empty_and_text_is_never_a_formula():
+    nan, inf = float("nan"), float("inf")
+    line = _target(1, "kinh-te-so", "insufficient_data", latest=nan, gap=inf, pace=None, latest_period="")
+    line.indicator = '=HYPERLINK("http://example.com","x")'
+    wb = _read(_data([line], [], 0))
+    ws = wb["Kinh tế số"]
+    header = [c.value for c in ws[1]]
+    row = {name: ws.cell(row=2, column=i + 1) for i, name in enumerate(header)}
+    assert row["Giá trị mới nhất"].value is None and row["Khoảng cách"].value is None
+    assert row["Tốc độ cần/năm"].value is None and row["Kỳ"].value is None
+    assert row["Chỉ tiêu"].data_type == "s" and row["Chỉ tiêu"].value.startswith("=HYPERLINK")
+    assert row["Giá trị mục tiêu"].value == 80 and row["Giá trị mục tiêu"].number_format == excel.NUMBER
+
+
+def test_the_data_table_spans_exactly_the_rows_written():
+    wb = _read(_data([], [_actual(i) for i in range(25)], 25))
+    ws = wb["Số liệu"]
+    table = ws.tables[excel.DATA_TABLE]
+    assert table.ref == "A1:I26"
+    assert [c.name for c in table.tableColumns] == [c.value for c in ws[1]]
+    assert ws.max_row == 26 and ws["F26"].value == 24.0
+
+
+def test_an_empty_report_still_has_a_valid_table():
+    wb = _read(_data([], [], 0))
+    assert wb["Số liệu"].tables[excel.DATA_TABLE].ref == "A1:I2"
+    assert wb["Chính quyền số"].max_row == 1
+
+
+def test_a_wrong_row_count_is_refused():
+    with pytest.raises(ValueError, match="3 actuals written, 2 announced"):
+        excel.build_report(_data([], [_actual(i) for i in range(3)], 2))
+
+
+def _writing_peak(rows: int) -> int:
+    def targets():
+        for i in range(rows):
+            yield _target(i, PILLARS[i % 2][0], STATUSES[i % len(STATUSES)])
+
+    def actuals():
+        for i in range(rows):
+            yield _actual(i)
+
+    data = _data(targets(), actuals(), rows)
+    with tempfile.TemporaryFile() as out:  # the output itself is not the writer's memory
+        tracemalloc.start()
+        try:
+            excel.write_report(data, out)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+
+def test_writing_memory_does_not_grow_with_the_rows():
+    small, large = _writing_peak(500), _writing_peak(10_000)
+    # Twenty times the rows: a writer holding them would need 9,500 × 24 cells × ~100 bytes ≈ 22 MiB more.
+    assert large - small < 1 * 2**20
