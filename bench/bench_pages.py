@@ -247,15 +247,17 @@ def _excel_writing_peak() -> int:
     (the engine's frames) before it returns; the rows are produced while the workbook is written."""
     import tempfile
 
+    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from reports import excel, selectors
-    from targets.models import Locality
+    from targets import access
     from targets.periods import resolve_as_of
 
+    user = get_user_model().objects.get(username=scale_db.BENCH_USER)
     code, as_of = resolve_as_of(scale_db.AS_OF, today=scale_db.TODAY)
-    data = selectors.report_data(
-        locality_ids=list(Locality.objects.values_list("pk", flat=True)),
+    data = selectors.report_data(  # the localities of the download above: every current one
+        locality_ids=[loc.pk for loc in access.report_localities(user)],
         as_of_code=code,
         as_of=as_of,
         pillar_slugs=None,
