@@ -17,7 +17,7 @@ import datetime as dt
 import io
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -158,11 +158,10 @@ class _Sheet:
         self._number = ws.write_number
         self._datetime = ws.write_datetime
 
-    def append(self, values: Iterable[Any], formats: Iterable[Format | None] = ()) -> None:
+    def append(self, values: Iterable[Any], formats: Sequence[Format | None] = ()) -> None:
         """One row: text as text, numbers as numbers, dates as dates; empty for None, "" and NaN (a figure
         that cannot be computed stays empty). Control characters are kept, escaped as the format says."""
         row, string, number = self.row, self._string, self._number
-        formats = list(formats)
         for col, value in enumerate(values):
             fmt = formats[col] if col < len(formats) else None
             if value is None or value == "":
@@ -171,8 +170,6 @@ class _Sheet:
                 continue
             if isinstance(value, str):
                 string(row, col, value, fmt)
-            elif isinstance(value, bool):
-                string(row, col, str(value), fmt)
             elif isinstance(value, int | float):
                 if math.isfinite(value):
                     number(row, col, value, fmt)
@@ -201,7 +198,7 @@ class _Formats:
         self.overdue_date = add({**overdue, "num_format": DATE})
         self.overdue_bold = add({**overdue, "bold": True})
         self.status = {s: add({"bg_color": "#" + colour}) for s, colour in STATUS_FILLS.items()}
-        self.late = add({"bg_color": "#FAD9C1"})
+        self.late = add(overdue)
 
 
 def _setup(ws: Worksheet, widths: list[float], *, header_row: int) -> None:
@@ -394,28 +391,34 @@ def _summary(
     ws.insert_chart(last + 3, 0, chart)
 
 
+PILLAR_COLUMNS = (
+    "Chỉ tiêu",
+    "Cấp",
+    "Mục tiêu",
+    "Năm",
+    "Giá trị mục tiêu",
+    "Giá trị gốc",
+    "Giá trị mới nhất",
+    "Kỳ",
+    "Khoảng cách",
+    "Mức hoàn thành",
+    "Trạng thái",
+    "Dự báo đến hạn",
+    "Tốc độ cần/năm",
+    "Ghi chú",
+)
+
+
+def _pillar_columns(data: ReportData) -> list[str]:
+    """A pillar sheet's header: with the locality first when the report has several."""
+    return [*(["Địa phương"] if len(data.localities) > 1 else []), *PILLAR_COLUMNS]
+
+
 def _pillar_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, data: ReportData, name: str, used) -> _Sheet:
     ws = wb.add_worksheet(_sheet_title(name, used))
-    multi = len(data.localities) > 1
-    columns = [
-        *(["Địa phương"] if multi else []),
-        "Chỉ tiêu",
-        "Cấp",
-        "Mục tiêu",
-        "Năm",
-        "Giá trị mục tiêu",
-        "Giá trị gốc",
-        "Giá trị mới nhất",
-        "Kỳ",
-        "Khoảng cách",
-        "Mức hoàn thành",
-        "Trạng thái",
-        "Dự báo đến hạn",
-        "Tốc độ cần/năm",
-        "Ghi chú",
-    ]
-    widths = [*([14] if multi else []), 52, 12, 16, 7, 12, 11, 12, 9, 12, 12, 22, 13, 13, 18]
-    _setup(ws, widths, header_row=0)
+    columns = _pillar_columns(data)
+    widths = [*([14] if len(columns) > len(PILLAR_COLUMNS) else []), 52, 12, 16, 7, 12, 11, 12, 9, 12, 12]
+    _setup(ws, [*widths, 22, 13, 13, 18], header_row=0)
     sheet = _Sheet(ws)
     sheet.append(columns, [fmts.header] * len(columns))
     return sheet
@@ -423,12 +426,11 @@ def _pillar_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, data: ReportData, nam
 
 def _finish_pillar(sheet: _Sheet, fmts: _Formats, data: ReportData) -> None:
     """Status colours and filters over the rows written."""
-    multi = len(data.localities) > 1
+    columns = _pillar_columns(data)
     last = sheet.row - 1
-    status_col = 11 if multi else 10
-    _status_formatting(sheet.ws, fmts, status_col, 1, last, data.status_labels)
+    _status_formatting(sheet.ws, fmts, columns.index("Trạng thái"), 1, last, data.status_labels)
     if last >= 1:
-        sheet.ws.autofilter(0, 0, last, 14 if multi else 13)
+        sheet.ws.autofilter(0, 0, last, len(columns) - 1)
 
 
 def _tasks(sheet: _Sheet, fmts: _Formats, data: ReportData) -> None:

@@ -447,7 +447,8 @@ def report_data(
 ) -> excel.ReportData:
     """Everything the Excel report shows, from the same progress path as the dashboards and open data.
 
-    A fixed number of queries (ten) whatever the number of localities, targets, actuals and plan tasks.
+    A fixed number of queries (ten, and the data-entry worklist's when the as-of quarter exists) whatever
+    the number of localities, targets, actuals and plan tasks.
     The targets and the actuals come as one-pass iterators (the report's rows are never all in memory at
     once): the targets from a database cursor read in chunks, the actuals from the observations frame the
     engine has already fetched.

@@ -151,6 +151,23 @@ def test_the_export_command_writes_the_same_workbook(catalogue, tmp_path):
     assert wb.sheetnames == SHEETS
 
 
+def test_a_failed_export_leaves_the_last_report_in_place(catalogue, tmp_path, monkeypatch):
+    out = tmp_path / "report.xlsx"
+    call_command("export_report", "--locality", "hai-phong", "--period", "2026-Q3", "--out", str(out))
+    good = out.read_bytes()
+
+    def fail_half_way(data, target):
+        with open(target, "wb") as f:
+            f.write(b"PK half a workbook")
+        raise OSError("disk full")
+
+    monkeypatch.setattr("reports.excel.write_report", fail_half_way)
+    with pytest.raises(OSError, match="disk full"):
+        call_command("export_report", "--locality", "hai-phong", "--period", "2026-Q3", "--out", str(out))
+    assert out.read_bytes() == good
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.xlsx"]
+
+
 def test_actuals_open_data_lists_approved_and_published_values_only(
     client, catalogue, finance_assignments, hai_phong_finance_editor, today
 ):

@@ -186,3 +186,14 @@ def test_writing_memory_does_not_grow_with_the_rows():
     small, large = _writing_peak(500), _writing_peak(10_000)
     # Twenty times the rows: a writer holding them would need 9,500 × 24 cells × ~100 bytes ≈ 22 MiB more.
     assert large - small < 1 * 2**20
+
+
+def test_a_report_of_several_localities_names_the_locality_first_and_colours_the_status_column():
+    data = _data([_target(i, "kinh-te-so", "achieved") for i in range(3)], [], 0)
+    data.localities = ["Tỉnh Minh hoạ", "Tỉnh Minh hoạ 2"]
+    ws = _read(data)["Kinh tế số"]
+    header = [c.value for c in ws[1]]
+    assert header[0] == "Địa phương" and header[11] == "Trạng thái" and len(header) == 15
+    assert ws["A2"].value == "Tỉnh Minh hoạ" and ws["L2"].value == "Achieved"
+    assert {str(cf.sqref) for cf in ws.conditional_formatting} == {"L2:L4"}
+    assert ws.auto_filter.ref == "A1:O4"

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -40,7 +41,14 @@ class Command(BaseCommand):
             today=timezone.localdate(),
         )
         path = Path(out)
-        excel.write_report(data, str(path))
+        # Written beside the target and renamed when complete: a failed run never leaves half a
+        # workbook where the last good report was.
+        partial = path.with_name(f".{path.name}.partial")
+        try:
+            excel.write_report(data, str(partial))
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
         self.stdout.write(
             f"Wrote {path} ({path.stat().st_size:,} bytes): {', '.join(data.localities)} as of {code}."
         )
