@@ -344,7 +344,9 @@ def main() -> int:
     parser.add_argument("--cold-runs", type=int, default=5, help="requests per page with an empty cache")
     parser.add_argument("--excel-runs", type=int, default=1)
     parser.add_argument("--skip-excel", action="store_true")
-    parser.add_argument("--only-excel", action="store_true", help="the Excel report alone (about five minutes here)")
+    parser.add_argument(
+        "--only-excel", action="store_true", help="the Excel report alone (about five minutes here)"
+    )
     args = parser.parse_args()
 
     def log(line: str) -> None:
