@@ -104,7 +104,7 @@ class Indicator(models.Model):
     pillar = models.ForeignKey(
         Pillar, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("trụ cột")
     )
-    unit = models.CharField(_("đơn vị"), max_length=16, choices=Unit.choices)
+    unit = models.CharField(pgettext_lazy("unit of measure", "đơn vị"), max_length=16, choices=Unit.choices)
     higher_is_better = models.BooleanField(_("càng cao càng tốt"), default=True)
     definition = models.TextField(_("định nghĩa"), blank=True)
     frequency = models.CharField(_("tần suất báo cáo"), max_length=16, choices=Frequency.choices)
@@ -184,7 +184,9 @@ class Target(models.Model):
         _("năm"), validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
     )
     # The indicator's unit, copied here so the database itself can keep percent targets within 0–100.
-    unit = models.CharField(_("đơn vị"), max_length=16, choices=Unit.choices, editable=False)
+    unit = models.CharField(
+        pgettext_lazy("unit of measure", "đơn vị"), max_length=16, choices=Unit.choices, editable=False
+    )
     comparator = models.CharField(_("so sánh"), max_length=8, choices=Comparator.choices)
     value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=4)
     value_max = models.DecimalField(
@@ -467,7 +469,7 @@ class Status(models.TextChoices):
     DRAFT = "draft", _("nháp")
     SUBMITTED = "submitted", _("đã gửi")
     APPROVED = "approved", _("đã duyệt")
-    RETURNED = "returned", _("trả lại")
+    RETURNED = "returned", pgettext_lazy("status", "trả lại")
 
 
 class Origin(models.TextChoices):
