@@ -789,9 +789,9 @@ def open_data_actuals(*, as_of: float | None = None) -> list[dict]:
     shown = (
         known.known_at(versions, as_of) if as_of is not None else versions[np.isinf(versions["until_time"])]
     )
-    details = _frame(
-        Actual.objects.values_list("id", "locality__slug", "indicator__code", "source"),
-        ["id", "locality", "indicator_code", "source"],
+    fields = ["id", "locality__slug", "indicator__code", "source"]
+    details = _frame(Actual.objects.values_list(*fields), fields).rename(
+        columns={"locality__slug": "locality", "indicator__code": "indicator_code"}
     )
     rows = shown.merge(details, left_on="actual_id", right_on="id", how="inner").sort_values(
         ["locality", "indicator_code", "level", "obs_period"]
