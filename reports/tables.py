@@ -68,11 +68,12 @@ class PillarTargetTable(tables.Table):
         )
 
     def render_status(self, value: str, record: dict[str, Any]) -> SafeString:
+        # The title gives the whole verdict: "Không đạt — hạng 14 (2022); sau hạn: hạng 3 (2024)".
         return format_html(
             '<span class="status status-{}" title="{}"><span class="swatch" aria-hidden="true"></span>'
             '<span class="icon" aria-hidden="true">{}</span> {}</span>',
             record["status"],
-            value,
+            record["verdict_text"],
             record["status_icon"],
             value,
         )
