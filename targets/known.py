@@ -55,13 +55,13 @@ VERSION_COLUMNS: tuple[str, ...] = (
 
 def local_days(column: pd.Series, tz: str) -> pd.Series:
     """Timestamps (aware, or naive UTC as SQLite returns them; text or datetimes) → local midnight days."""
-    stamps = pd.to_datetime(column, utc=True, errors="coerce", format="mixed")
+    stamps = pd.to_datetime(column, utc=True, errors="coerce", format="ISO8601")
     return stamps.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize()
 
 
 def days(column: pd.Series) -> pd.Series:
     """Dates (date objects, ISO text or None) → midnight timestamps (NaT where missing)."""
-    return pd.to_datetime(column, errors="coerce", format="mixed").dt.normalize()
+    return pd.to_datetime(column, errors="coerce", format="ISO8601").dt.normalize()
 
 
 def day_times(day: pd.Series) -> np.ndarray:
