@@ -511,6 +511,9 @@ class Actual(models.Model):
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     origin = models.CharField(_("nguồn gốc"), max_length=16, choices=Origin.choices, default=Origin.ENTERED)
     source = models.CharField(_("nguồn công bố"), max_length=500, blank=True)
+    # A published figure is not known before the day it was made public (time travel: `targets.known`);
+    # empty where that day is unknown (the figure then counts from the end of its period).
+    published_on = models.DateField(_("ngày công bố"), null=True, blank=True)
     ranked_among = models.PositiveSmallIntegerField(_("xếp hạng trong số"), null=True, blank=True)
     department = models.ForeignKey(
         "Department",
