@@ -1,4 +1,4 @@
-"""Plotly figures for the dashboards, built from plain data — pure Python, no Django, no plotly import.
+"""Plotly figures for the dashboards, built from plain data — pure Python, no database, no plotly import.
 
 Each builder returns a figure as a dict (`data`, `layout`, and `narrow`: layout overrides that
 `static/js/charts.js` applies on a phone-width screen), ready for `json_script`; non-finite numbers become
@@ -6,7 +6,8 @@ null so the JSON is strict. Words come in through `text` (translated by the call
 the key itself), numbers are formatted by Plotly with the caller's `separators` (",." in Vietnamese).
 
 Status is shown by colour *and* an icon and a label (the palette is Okabe–Ito's, safe for colour-blind
-readers); a figure that shows demo values carries a visible note saying so.
+readers), all from the one status vocabulary (`reports.status`: its only import of this project); a figure
+that shows demo values carries a visible note saying so.
 """
 
 from __future__ import annotations
@@ -17,56 +18,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-# Default-method statuses (targets/progress.STATUSES), in the order dashboards list them.
-STATUS_ORDER: tuple[str, ...] = (
-    "achieved",
-    "on_track",
-    "needs_acceleration",
-    "off_track",
-    "regressing",
-    "missed",
-    "awaiting_final",
-    "insufficient_data",
-    "not_applicable",
-)
-STATUS_COLOURS: dict[str, str] = {
-    "achieved": "#009E73",  # bluish green
-    "on_track": "#56B4E9",  # sky blue
-    "needs_acceleration": "#E69F00",  # orange
-    "off_track": "#D55E00",  # vermillion
-    "regressing": "#CC79A7",  # reddish purple
-    "missed": "#882255",  # wine (Tol), darker than every other status
-    "awaiting_final": "#0072B2",  # blue: a verdict still to come
-    "insufficient_data": "#BBBBBB",
-    "not_applicable": "#DDDDDD",
-}
-STATUS_ICONS: dict[str, str] = {
-    "achieved": "✓",
-    "on_track": "↗",
-    "needs_acceleration": "!",
-    "off_track": "✕",
-    "regressing": "↓",
-    "missed": "⊘",
-    "awaiting_final": "◷",
-    "insufficient_data": "?",
-    "not_applicable": "–",
-}
-OPENSDG_COLOURS: dict[str, str] = {
-    "target_achieved": "#009E73",
-    "substantial_progress": "#56B4E9",
-    "moderate_progress": "#E69F00",
-    "limited_progress": "#D55E00",
-    "deterioration": "#882255",
-    "not_available": "#BBBBBB",
-}
-OPENSDG_ICONS: dict[str, str] = {
-    "target_achieved": "✓",
-    "substantial_progress": "↗",
-    "moderate_progress": "→",
-    "limited_progress": "↘",
-    "deterioration": "↓",
-    "not_available": "?",
-}
+from .status import COLOURS as STATUS_COLOURS
+from .status import ICONS as STATUS_ICONS
+from .status import ORDER as STATUS_ORDER
+
 # Series of one chart (cities, levels): Okabe–Ito without the status-heavy orange and vermillion first.
 SERIES_COLOURS: tuple[str, ...] = (
     "#0072B2",

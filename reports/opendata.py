@@ -43,12 +43,8 @@ ACTUAL_COLUMNS = (
 )
 
 
-def number(value: Decimal | float | None) -> int | float | None:
-    """A figure as a JSON number: 12.5000 → 12.5, 100.0000 → 100."""
-    return _number(value)
-
-
 def _number(value: Decimal | float | None) -> int | float | None:
+    """A figure as a JSON number: 12.5000 → 12.5, 100.0000 → 100."""
     if value is None:
         return None
     d = Decimal(str(value)).normalize()
@@ -79,6 +75,41 @@ def target_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def actual_rows(frame: Any) -> list[dict[str, Any]]:
+    """The open-data actual rows (`ACTUAL_COLUMNS`) of a frame of figures with the day each became known
+    (`reports.selectors.known_actuals`): a published figure's source, no other's."""
+    return [
+        {
+            "locality": loc,
+            "indicator_code": code,
+            "level": level or "",
+            "period": period,
+            "value": _number(value),
+            "origin": origin,
+            "source": source if origin == "published" else "",
+            "known_on": known_on,
+            "known_basis": basis,
+        }
+        for loc, code, level, period, value, origin, source, known_on, basis in zip(
+            *(
+                frame[c].tolist()
+                for c in (
+                    "locality",
+                    "indicator_code",
+                    "level",
+                    "obs_period",
+                    "obs_value",
+                    "origin",
+                    "source",
+                    "known_on",
+                    "known_basis",
+                )
+            ),
+            strict=True,
+        )
+    ]
 
 
 PROGRESS_COLUMNS = (

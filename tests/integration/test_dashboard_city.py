@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports import selectors
+from reports import pages
 from targets import progress, services
 from targets.models import Target
 
@@ -19,7 +19,7 @@ def demo(catalogue):
 
 
 def _engine(as_of: float, locality: str = "ha-noi"):
-    table = selectors.progress_table(as_of=as_of)
+    table = pages.progress_table(as_of=as_of)
     ids = dict(Target.objects.filter(locality__slug=locality).values_list("pk", "indicator__pillar__slug"))
     mine = table.loc[sorted(ids)].copy()
     mine["pillar"] = [ids[i] for i in mine.index]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports import selectors
+from reports import pages, selectors
 from targets import progress, services
 from targets.models import Locality
 
@@ -20,7 +20,8 @@ def test_each_cell_counts_the_statuses_the_engine_gives(client, superuser, demo)
     client.force_login(superuser)
     response = client.get("/dashboard/", {"as_of": "2026-Q3"})
     assert response.status_code == 200
-    expected = selectors.progress_rollups(as_of=2026.75)["by_pillar"]
+    assessed = pages.assess(selectors.progress_inputs(labels="slugs"), 2026.75)
+    expected = progress.rollup(assessed, by=["locality", "pillar"])
     matrix = {row["slug"]: row for row in response.context["matrix"]}
     for (locality, pillar), counts in expected.iterrows():
         cell = next(c for c in matrix[locality]["cells"] if c["pillar"] == pillar)

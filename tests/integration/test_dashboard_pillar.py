@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports import selectors
+from reports import pages
 from targets import services
 from targets.models import Target
 
@@ -35,7 +35,7 @@ def test_every_target_of_the_pillar_has_the_engines_figures(client, hai_phong_re
         ).values_list("pk", flat=True)
     )
     assert {r["id"] for r in rows} == expected_ids
-    engine = selectors.progress_table(as_of=2026.75)  # the open-data path, all localities
+    engine = pages.progress_table(as_of=2026.75)  # the open-data path, all localities
     public = _open_data(client, "2026-Q3")
     for row in rows:
         figures = engine.loc[row["id"]]
@@ -88,7 +88,7 @@ def test_the_heatmap_shows_eight_quarters_of_statuses(client, hai_phong_reviewer
     statuses = [c["status"] for c in district["cells"]]
     assert statuses[3:] == ["not_applicable"] * 5
     # The last column is today's status of the target in force (here the 2030 one of each series).
-    engine = selectors.progress_table(as_of=2026.75)
+    engine = pages.progress_table(as_of=2026.75)
     city = next(r for r in context["heatmap_rows"] if r["label"].endswith("cấp tỉnh/thành phố"))
     target_2030 = Target.objects.get(
         locality__slug="hai-phong", indicator__code="work_dossiers_online", level="city", year=2030

@@ -108,10 +108,10 @@ def test_cells_hold_numbers_with_formats_and_status_colours(reviewer_client):
     }
 
 
-def test_the_data_sheet_is_an_excel_table_of_approved_and_published_values(reviewer_client):
+def test_the_data_sheet_filters_every_approved_and_published_value_under_a_frozen_header(reviewer_client):
     wb = _report(reviewer_client)
     ws = wb["Số liệu"]
-    assert list(ws.tables) == ["SoLieu"]
+    assert ws.auto_filter.ref == f"A1:I{ws.max_row}" and ws.freeze_panes == "A2"
     origins = {row[7] for row in ws.iter_rows(min_row=2, values_only=True)}
     assert origins == {"demo", "published"}
     published = [row for row in ws.iter_rows(min_row=2, values_only=True) if row[7] == "published"]
@@ -167,7 +167,7 @@ def test_a_failed_export_leaves_the_last_report_in_place(catalogue, tmp_path, mo
             f.write(b"PK half a workbook")
         raise OSError("disk full")
 
-    monkeypatch.setattr("reports.excel.write_report", fail_half_way)
+    monkeypatch.setattr("reports.excel.writer.write_report", fail_half_way)
     with pytest.raises(OSError, match="disk full"):
         call_command("export_report", "--locality", "hai-phong", "--period", "2026-Q3", "--out", str(out))
     assert out.read_bytes() == good

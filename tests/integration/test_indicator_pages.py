@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports import selectors
+from reports import pages
 from targets import progress, services
 from targets.models import Target
 
@@ -132,7 +132,7 @@ def test_the_comparison_has_a_line_per_city_and_the_engines_statuses(client, sup
     assert response.status_code == 200
     lines = [t["name"] for t in response.context["figure"]["data"] if t.get("showlegend", True)]
     assert lines == ["Đà Nẵng", "Hà Nội", "Hải Phòng"]
-    engine = selectors.progress_table(as_of=2026.75)
+    engine = pages.progress_table(as_of=2026.75)
     rows = response.context["rows"]
     expected = Target.objects.filter(indicator__code="digital_economy_grdp_share")
     assert {r["id"] for r in rows} == set(expected.values_list("pk", flat=True))

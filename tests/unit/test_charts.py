@@ -5,12 +5,11 @@ from __future__ import annotations
 import ast
 import json
 import math
-import re
 from pathlib import Path
 
 import pytest
 
-from reports import charts
+from reports import charts, status
 
 TEXT = {
     "demo_note": "DEMO NOTE",
@@ -20,7 +19,7 @@ TEXT = {
     "beyond_target": "BEYOND",
     "behind_baseline": "BEHIND",
 }
-LABELS = {s: s.upper() for s in charts.STATUS_ORDER}
+LABELS = {s: s.upper() for s in status.ORDER}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -33,7 +32,7 @@ def _notes(figure: dict) -> list[str]:
     return [a["text"] for a in figure["layout"].get("annotations", [])]
 
 
-def test_charts_module_imports_no_django():
+def test_charts_module_imports_no_django_and_of_this_project_only_the_status_vocabulary():
     tree = ast.parse((ROOT / "reports" / "charts.py").read_text(encoding="utf-8"))
     imported = {
         (node.module or "") if isinstance(node, ast.ImportFrom) else alias.name
@@ -42,18 +41,7 @@ def test_charts_module_imports_no_django():
         for alias in node.names
     }
     assert not any(name.startswith(("django", "plotly", "targets")) for name in imported)
-
-
-def test_every_status_has_a_colour_an_icon_and_the_css_uses_the_same_colours():
-    from targets import progress
-
-    # charts.py keeps its own copy (it imports nothing of the apps); it must stay the engine's list.
-    assert charts.STATUS_ORDER == progress.STATUSES
-    assert set(charts.STATUS_COLOURS) == set(charts.STATUS_ICONS) == set(charts.STATUS_ORDER)
-    assert len(set(charts.STATUS_ICONS.values())) == len(charts.STATUS_ORDER)  # icons tell statuses apart
-    css = (ROOT / "static" / "css" / "dashboards.css").read_text(encoding="utf-8")
-    for status, colour in charts.STATUS_COLOURS.items():
-        assert re.search(rf"\.status-{status} \{{ --st: {colour}; \}}", css), status
+    assert {name for name in imported if name.startswith(("reports", "status"))} == {"status"}  # `.status`
 
 
 @pytest.mark.parametrize(
@@ -108,7 +96,7 @@ def test_status_stack_has_one_segment_per_status_present_with_icon_and_label():
     names = [trace["name"] for trace in figure["data"]]
     assert names == ["✓ ACHIEVED", "↗ ON_TRACK", "⊘ MISSED"]  # the dashboards' order, absent ones left out
     achieved = figure["data"][0]
-    assert achieved["x"] == [3, 1] and achieved["marker"]["color"] == charts.STATUS_COLOURS["achieved"]
+    assert achieved["x"] == [3, 1] and achieved["marker"]["color"] == status.COLOURS["achieved"]
     assert achieved["text"] == ["✓ 3", "✓ 1"]
     assert "DEMO NOTE" not in " ".join(_notes(figure))
 
@@ -158,12 +146,12 @@ def test_heatmap_codes_each_cell_by_status_and_marks_it_with_the_icon():
         )
     )
     heat = figure["data"][0]
-    order = list(charts.STATUS_ORDER)
+    order = list(status.ORDER)
     assert heat["z"] == [[order.index("on_track"), order.index("achieved")], [None, order.index("missed")]]
     assert heat["text"] == [["↗", "✓"], ["", "⊘"]]
     # Band i of the discrete colour scale is status i's colour.
     scale = heat["colorscale"]
-    assert scale[2 * order.index("missed")][1] == charts.STATUS_COLOURS["missed"]
+    assert scale[2 * order.index("missed")][1] == status.COLOURS["missed"]
     assert _notes(figure) == ["◆ DEMO NOTE"]
 
 
