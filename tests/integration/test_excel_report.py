@@ -139,6 +139,19 @@ def test_a_viewer_of_another_city_cannot_download_hai_phong(client, ha_noi_viewe
     assert client.get("/reports/download/", {"locality": "ha-noi", "as_of": "2026-Q3"}).status_code == 200
 
 
+def test_only_a_superuser_may_export_every_locality_at_once(client, superuser, reviewer_client):
+    # The reviewer of Hải Phòng neither sees the "all" choice nor gets the report of every locality.
+    assert not reviewer_client.get("/reports/").context["can_choose_all"]
+    assert (
+        reviewer_client.get("/reports/download/", {"locality": "all", "as_of": "2026-Q3"}).status_code == 404
+    )
+    client.force_login(superuser)
+    assert client.get("/reports/").context["can_choose_all"]
+    wb = _report(client, locality="all")
+    # Every current locality with targets, in the database's order of names ("Đ" after "H").
+    assert wb["Tổng hợp"]["B2"].value == "Hà Nội, Hải Phòng, Đà Nẵng"
+
+
 def test_a_bad_quarter_gets_a_message(reviewer_client):
     response = reviewer_client.get("/reports/download/", {"locality": "hai-phong", "as_of": "2026-Q9"})
     assert response.status_code == 400

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from reports import pages
-from targets import progress, services
+from targets import services
 from targets.models import Target
+from tests.unit import progress_oracle as oracle
 
 from .dashboard_data import TODAY, approve, count_queries, multiply, submit
 
@@ -23,8 +24,8 @@ def epayments(catalogue):
     submit("epayment_accounts", "ha-noi", "2026-Q4", "60")
 
 
-def _engine_2030(as_of: float = 2026.75) -> progress.Assessment:
-    return progress.assess(
+def _engine_2030(as_of: float = 2026.75) -> oracle.Assessment:
+    return oracle.assess(
         comparator=">",
         target_value=80,
         target_time=2031.0,

@@ -26,8 +26,6 @@ from targets.progress import (
     ON_TRACK,
     REGRESSING,
     STATUSES,
-    Assessment,
-    assess,
     assess_frame,
     date_to_time,
     most_behind,
@@ -35,6 +33,7 @@ from targets.progress import (
     rollup,
     target_due_time,
 )
+from tests.unit.progress_oracle import Assessment, assess
 
 BY_2025 = target_due_time(2025)  # 2026.0
 END_OF_2024 = period_end_time("2024-Q4")  # 2025.0
