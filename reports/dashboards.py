@@ -19,7 +19,7 @@ from targets import progress
 from targets.models import Origin, Status, Unit
 from targets.templatetags.dti import num
 
-from . import charts, labels, status
+from . import charts, labels, status, timecharts
 from .display import (
     AsOf,
     known_text,
@@ -107,13 +107,13 @@ def overview(
                 "url": reverse("reports:city", args=[loc["slug"]]) + as_of.query,
             }
         )
-    rank_series: dict[str, list[charts.RankPoint]] = {}
+    rank_series: dict[str, list[timecharts.RankPoint]] = {}
     rank_rows = []
     for r in sorted(ranks, key=lambda r: (vi_sort_key(localized(r, "locality__name")), r["time"])):
         name = localized(r, "locality__name")
         demo = r["origin"] == Origin.DEMO
         rank_series.setdefault(name, []).append(
-            charts.RankPoint(
+            timecharts.RankPoint(
                 year=int(r["period__year"]),
                 rank=float(r["value"]),
                 among=r["ranked_among"],
@@ -134,7 +134,7 @@ def overview(
                 "known_text": known_text(r["origin"], r["known_on"], r["known_basis"]),
             }
         )
-    rank_figure = charts.rank_history(rank_series, text=labels.chart_text()) if rank_series else None
+    rank_figure = timecharts.rank_history(rank_series, text=labels.chart_text()) if rank_series else None
     return {
         "matrix": matrix,
         "pillars": [{"slug": p["slug"], "name": localized(p, "name")} for p in pillars],
@@ -404,7 +404,7 @@ def indicator(
         name = localized(loc, "name") + (f" · {level_label(level)}" if level else "")
         mine = targets_of.get((loc["slug"], level), [])
         lines.append(
-            charts.CityLine(
+            timecharts.CityLine(
                 name=name,
                 times=part["obs_time"].tolist(),
                 values=part["obs_value"].tolist(),
@@ -424,13 +424,11 @@ def indicator(
         )
     unit = indicator["unit"]
     figure = (
-        charts.comparison_chart(
+        timecharts.comparison_chart(
             lines,
             as_of=as_of.time,
             text=text,
-            y_title=_unit_title(unit),
-            rank=unit == Unit.RANK,
-            percent=unit in (Unit.PERCENT, Unit.GROWTH_RATE),
+            axis=_value_axis(unit),
         )
         if lines
         else None
@@ -442,8 +440,13 @@ def indicator(
     }
 
 
-def _unit_title(unit: str) -> str:
-    return str(Unit(unit).label) if unit in Unit.values else unit
+def _value_axis(unit: str) -> timecharts.ValueAxis:
+    """The value axis of a chart of `unit`: its name, a rank's inverted, a percentage's ticks with "%"."""
+    return timecharts.ValueAxis(
+        title=str(Unit(unit).label) if unit in Unit.values else unit,
+        rank=unit == Unit.RANK,
+        percent=unit in (Unit.PERCENT, Unit.GROWTH_RATE),
+    )
 
 
 # --- /indicators/<code>/<locality>/ -------------------------------------------------------------------------------
@@ -480,7 +483,7 @@ def series(
                 )
                 projection = (r["latest_time"], v0, r["due"], r["projected"])
             marks.append(
-                charts.TargetMark(
+                timecharts.TargetMark(
                     year=r["year"],
                     due=r["due"],
                     value=r["target_plot"],
@@ -492,7 +495,7 @@ def series(
                 )
             )
         points = [
-            charts.Point(
+            timecharts.Point(
                 time=a["time"],
                 value=a["value"],
                 period=a["period__code"],
@@ -502,15 +505,13 @@ def series(
             for a in values
         ]
         figure = (
-            charts.series_chart(
+            timecharts.series_chart(
                 points=points,
                 targets=marks,
-                events=[charts.Event(charts.REFORM_TIME, text["reform"])],
+                events=[timecharts.Event(charts.REFORM_TIME, text["reform"])],
                 as_of=as_of.time,
                 text=text,
-                y_title=_unit_title(unit),
-                rank=unit == Unit.RANK,
-                percent=unit in (Unit.PERCENT, Unit.GROWTH_RATE),
+                axis=_value_axis(unit),
             )
             if points or marks
             else None

@@ -227,6 +227,19 @@ def known_text(origin: str | None, known_on: str | None, basis: str | None) -> s
     return _("tính từ hết kỳ (%(d)s)") % {"d": day}
 
 
+# The engine's figures a display row carries as they are (None where they cannot be computed).
+_FIGURES = (
+    "gap",
+    "completion",
+    "expected_completion",
+    "projected",
+    "projected_completion",
+    "slope",
+    "lower",
+    "upper",
+)
+
+
 def target_rows(assessed: pd.DataFrame, *, as_of: AsOf) -> list[dict[str, Any]]:
     """One display row per target of a labelled assessment (`ProgressInputs.at`), in catalogue order.
 
@@ -310,23 +323,16 @@ def target_rows(assessed: pd.DataFrame, *, as_of: AsOf) -> list[dict[str, Any]]:
                 "after_text": after_text,
                 "after_demo": _text(r["after_origin"]) == Origin.DEMO,
                 "demo": origin == Origin.DEMO,
-                "gap": _f(r["gap"]),
+                **{name: _f(r[name]) for name in _FIGURES},
                 "gap_text": gap_text(r["gap"], unit),
-                "completion": _f(r["completion"]),
                 "completion_text": completion_text(r["completion"]),
                 "completion_title": completion_title(r["completion"]),
-                "expected_completion": _f(r["expected_completion"]),
                 "expected_text": share_text(r["expected_completion"]),
-                "projected": _f(r["projected"]),
                 "projected_text": value_text(r["projected"], unit),
-                "projected_completion": _f(r["projected_completion"]),
                 "projected_completion_text": completion_text(r["projected_completion"]),
                 "projected_completion_title": completion_title(r["projected_completion"]),
                 "pace": _f(r["required_pace_per_year"]),
                 "pace_text": pace_text(r["required_pace_per_year"], unit),
-                "slope": _f(r["slope"]),
-                "lower": _f(r["lower"]),
-                "upper": _f(r["upper"]),
                 "slope_text": pace_text(r["slope"], unit),
                 "opensdg_status": r["opensdg_status"],
                 "opensdg_label": sdg_names.get(r["opensdg_status"], r["opensdg_status"]),

@@ -28,21 +28,8 @@ from .excel.writer import ReportData
 from .selectors import ProgressInputs
 
 _SERIES = ("indicator_id", "locality_id", "level")  # a series: what observations are reported against
-_ENGINE_TARGET_COLUMNS = (
-    "target_id",
-    "indicator_id",
-    "locality_id",
-    "level",
-    "comparator",
-    "target_value",
-    "target_value_max",
-    "target_time",
-    "higher_is_better",
-    "applies_until",
-    "milestone",
-    "baseline_time",
-    "baseline_value",
-)
+# The engine's target columns (its frame without the observations) and the series they belong to.
+_ENGINE_TARGET_COLUMNS = (*_SERIES, *(c for c in progress.FRAME_COLUMNS if not c.startswith("obs_")))
 # Per target, what is shown beside the figures the engine chose: where they come from and when they
 # became known (`targets.known`).
 DESCRIBED = ("period", "origin", "known_on", "known_basis")

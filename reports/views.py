@@ -161,6 +161,11 @@ def _with_as_of(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapped
 
 
+def _dashboard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A dashboard page: login required, GET only, `?as_of=` parsed (`_with_as_of`)."""
+    return login_required(require_GET(_with_as_of(view)))
+
+
 def _locality_or_404(request: HttpRequest, slug: str) -> dict:
     locality = selectors.locality_in(access.localities_for(request.user), slug=slug)
     if locality is None:
@@ -192,38 +197,27 @@ def _render(request: HttpRequest, template: str, as_of: AsOf, context: dict[str,
     return render(request, template, {**context, "as_of": as_of, "as_of_choices": choices})
 
 
-@login_required
-@require_GET
-@_with_as_of
+@_dashboard
 def dashboard_overview(request: HttpRequest, *, as_of: AsOf) -> HttpResponse:
     """Localities × pillars: status counts and share achieved or on track; each city's DTI rank history."""
     localities = selectors.localities_in(access.localities_for(request.user))
-
-    def build() -> dict[str, Any]:
-        return pages.overview(localities=localities, as_of=as_of)
-
     # Keyed by the localities themselves (names included): the user's scope and how they are shown.
     key = ("overview", tuple(tuple(loc.values()) for loc in localities), as_of)
-    return _render(request, "reports/dashboard_overview.html", as_of, _cached(key, build))
+    context = _cached(key, functools.partial(pages.overview, localities=localities, as_of=as_of))
+    return _render(request, "reports/dashboard_overview.html", as_of, context)
 
 
-@login_required
-@require_GET
-@_with_as_of
+@_dashboard
 def dashboard_city(request: HttpRequest, locality: str, *, as_of: AsOf) -> HttpResponse:
     """One city: a card per pillar, the 2025 outcome and the road to 2030."""
     loc = _locality_or_404(request, locality)
-
-    def build() -> dict[str, Any]:
-        return pages.city(locality=loc, as_of=as_of)
-
-    context = _cached(("city", tuple(loc.items()), as_of), build)
+    context = _cached(
+        ("city", tuple(loc.items()), as_of), functools.partial(pages.city, locality=loc, as_of=as_of)
+    )
     return _render(request, "reports/dashboard_city.html", as_of, {**context, "locality": loc})
 
 
-@login_required
-@require_GET
-@_with_as_of
+@_dashboard
 def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of: AsOf) -> HttpResponse:
     """One pillar of a city: progress bars, the status-by-quarter heatmap and the sortable table."""
     loc = _locality_or_404(request, locality)
@@ -265,33 +259,24 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
     )
 
 
-@login_required
-@require_GET
-@_with_as_of
+@_dashboard
 def indicator_comparison(request: HttpRequest, code: str, *, as_of: AsOf) -> HttpResponse:
     """One indicator across the cities in scope, with their targets."""
     indicator = _indicator_or_404(code)
     localities = selectors.localities_in(access.localities_for(request.user))
-
-    def build() -> dict[str, Any]:
-        return pages.indicator(indicator=indicator, localities=localities, as_of=as_of)
-
     key = ("indicator", code, tuple(tuple(loc.values()) for loc in localities), as_of)
-    context = _cached(key, build)
+    context = _cached(
+        key, functools.partial(pages.indicator, indicator=indicator, localities=localities, as_of=as_of)
+    )
     return _render(request, "reports/indicator.html", as_of, {**context, "indicator": indicator})
 
 
-@login_required
-@require_GET
-@_with_as_of
+@_dashboard
 def indicator_series(request: HttpRequest, code: str, locality: str, *, as_of: AsOf) -> HttpResponse:
     """One series: values, targets, the straight line, the projection, both progress measures."""
     loc = _locality_or_404(request, locality)
     indicator = _indicator_or_404(code)
-
-    def build() -> dict[str, Any]:
-        return pages.series(indicator=indicator, locality=loc, as_of=as_of)
-
+    build = functools.partial(pages.series, indicator=indicator, locality=loc, as_of=as_of)
     context = _cached(("series", code, loc["id"], as_of), build)
     return _render(
         request, "reports/series.html", as_of, {**context, "indicator": indicator, "locality": loc}

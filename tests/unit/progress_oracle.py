@@ -159,35 +159,13 @@ def assess(
     lower: float | None = None,
     upper: float | None = None,
 ) -> Assessment:
-    """Assess one target as of `as_of` with the default method, v2 (docs/progress-method.md).
+    """Assess one target as of `as_of` with the default method, v2: the rules of docs/progress-method.md
+    (also in `targets.progress.assess_frame`'s docstring), written one after another for one target.
 
     `target_time` is when the target is due (a target "by 2025" is due at 2026.0); `observations` are
     (time, value) pairs in any order, the figures known at `as_of`; those after `as_of` or not finite are
-    ignored. `lower`/`upper` bound the indicator's domain (None: unbounded; see `domain_bounds`).
-
-    Which figures judge the target: before the deadline, all of them; once `as_of` reaches the deadline,
-    only those whose period ends at or before the deadline (the *judged* figures) — a later figure never
-    changes anything and is given as `latest_after_deadline` (with its time). The baseline is the
-    document's `baseline` when given, else the earliest judged figure. Let d = +1 when higher is better,
-    −1 otherwise, and T the target value (a range's lower bound, or its upper bound when lower is better):
-
-    - latest = the newest judged figure; gap = d·(T − latest); completion = (latest − baseline)/(T − baseline);
-      expected_completion = (as_of − baseline time)/(target_time − baseline time), clipped to [0, 1];
-    - projected = the value at target_time of the least-squares line through the points (the baseline,
-      then the judged figures) weighted 1, 2, …, n oldest → newest, clipped to [lower, upper];
-      projected_completion as completion, from the clipped projection;
-    - required_pace_per_year = (T − latest)/(target_time − as_of), while time is left.
-
-    Status, first rule that applies: not_applicable (applies_until < as_of). Before the deadline:
-    achieved (the latest figure satisfies the comparator), then for a milestone needs_acceleration once
-    reported (it is never projected), insufficient_data (fewer than two points at distinct times,
-    counting the baseline), regressing (d·slope < 0), on_track (projected_completion ≥ 0.95),
-    needs_acceleration (≥ 0.6), off_track; when the baseline already met T there is no distance to
-    measure shares of: the completions are None and the status is on_track if the projection meets T,
-    else off_track. From the deadline on: insufficient_data (no figure at or before the deadline);
-    awaiting_final while the deadline period's own figure (one whose period ends at the deadline) is not
-    in and as_of < deadline + AWAITING_FINAL_GRACE_YEARS, with `provisional_status` the verdict the last
-    figure before the deadline gives; otherwise achieved or missed on the latest judged figure.
+    ignored. `lower`/`upper` bound the indicator's domain (None: unbounded). A figure that cannot be
+    computed is None.
     """
     _check_comparator(comparator)
     target = _effective_target(comparator, target_value, target_value_max, higher_is_better)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reports import charts, status
+from reports import charts, status, timecharts
 
 TEXT = {
     "demo_note": "DEMO NOTE",
@@ -157,23 +157,23 @@ def test_heatmap_codes_each_cell_by_status_and_marks_it_with_the_icon():
 
 def test_series_chart_draws_each_kind_of_value_the_targets_the_line_and_the_projection():
     figure = _json(
-        charts.series_chart(
+        timecharts.series_chart(
             points=[
-                charts.Point(2025.25, 40, "2025-Q1", "approved"),
-                charts.Point(2025.75, 44, "2025-Q3", "demo"),
-                charts.Point(2026.0, 45, "2025", "published", "nguồn: https://example.vn"),
-                charts.Point(2026.75, 53, "2026-Q3", "submitted"),
+                timecharts.Point(2025.25, 40, "2025-Q1", "approved"),
+                timecharts.Point(2025.75, 44, "2025-Q3", "demo"),
+                timecharts.Point(2026.0, 45, "2025", "published", "nguồn: https://example.vn"),
+                timecharts.Point(2026.75, 53, "2026-Q3", "submitted"),
             ],
             targets=[
-                charts.TargetMark(2025, 2026.0, 50, "2025", baseline=(2025.25, 40), open=False),
-                charts.TargetMark(
+                timecharts.TargetMark(2025, 2026.0, 50, "2025", baseline=(2025.25, 40), open=False),
+                timecharts.TargetMark(
                     2030, 2031.0, 80, "2030", baseline=(2025.25, 40), projection=(2026.0, 45, 2031.0, 70)
                 ),
             ],
-            events=[charts.Event(charts.REFORM_TIME, "reform")],
+            events=[timecharts.Event(charts.REFORM_TIME, "reform")],
             as_of=2026.75,
             text=TEXT,
-            percent=True,
+            axis=timecharts.ValueAxis(percent=True),
         )
     )
     by_name = {t["name"]: t for t in figure["data"]}
@@ -193,10 +193,16 @@ def test_series_chart_draws_each_kind_of_value_the_targets_the_line_and_the_proj
 
 def test_rank_history_inverts_the_axis_and_labels_each_rank_with_how_many_were_ranked():
     figure = _json(
-        charts.rank_history(
+        timecharts.rank_history(
             {
-                "Hà Nội": [charts.RankPoint(2023, 6, 63, source="https://a"), charts.RankPoint(2024, 1, 34)],
-                "Hải Phòng": [charts.RankPoint(2024, 3, 34), charts.RankPoint(2025, 2, None, demo=True)],
+                "Hà Nội": [
+                    timecharts.RankPoint(2023, 6, 63, source="https://a"),
+                    timecharts.RankPoint(2024, 1, 34),
+                ],
+                "Hải Phòng": [
+                    timecharts.RankPoint(2024, 3, 34),
+                    timecharts.RankPoint(2025, 2, None, demo=True),
+                ],
             },
             text=TEXT,
         )
@@ -208,16 +214,18 @@ def test_rank_history_inverts_the_axis_and_labels_each_rank_with_how_many_were_r
     assert hai_phong["marker"]["symbol"] == ["circle", "diamond-open"]
     assert _notes(figure)[0] == "◆ DEMO NOTE"
     assert "DEMO NOTE" not in " ".join(
-        _notes(charts.rank_history({"Hà Nội": [charts.RankPoint(2024, 1, 34)]}, text=TEXT))
+        _notes(timecharts.rank_history({"Hà Nội": [timecharts.RankPoint(2024, 1, 34)]}, text=TEXT))
     )
 
 
 def test_comparison_chart_gives_each_city_a_line_and_its_targets_in_its_colour():
     figure = _json(
-        charts.comparison_chart(
+        timecharts.comparison_chart(
             [
-                charts.CityLine("Hà Nội", [2025.0, 2026.0], [17.1, 20.0], ["2024", "2025"], [False, True]),
-                charts.CityLine(
+                timecharts.CityLine(
+                    "Hà Nội", [2025.0, 2026.0], [17.1, 20.0], ["2024", "2025"], [False, True]
+                ),
+                timecharts.CityLine(
                     "Đà Nẵng", [2026.0], [19.8], ["2025"], [False], targets=[(2031.0, 30.0, "≥ 30%")]
                 ),
             ],
