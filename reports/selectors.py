@@ -20,7 +20,7 @@ from django.db.models import FloatField, QuerySet
 from django.db.models.functions import Cast
 
 from targets import known
-from targets.models import Actual, Indicator, Locality, Pillar, Status, Target, Unit
+from targets.models import Actual, Indicator, Locality, Origin, Pillar, Status, Target, Unit
 
 _TARGET_FIELDS = (
     "id",
@@ -141,8 +141,6 @@ def observations_frame(
     Two queries (`values()` into pandas, no model instances): the figures as they are now, and the
     history records of the entered and imported ones (their approvals and corrections).
     """
-    from targets.models import Origin
-
     narrow = {"locality_ids": locality_ids, "pillar": pillar, "indicator_code": indicator_code}
     current = _figures(
         _narrow(Actual.objects.filter(status__in=statuses), **narrow),
