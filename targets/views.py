@@ -477,7 +477,7 @@ def entry_import(request: HttpRequest, period: str) -> HttpResponse:
                 upload.read(), meta=_template_meta(department, period_obj), secret=settings.SECRET_KEY
             )
         except workbook.UploadError as exc:
-            context["error"] = str(exc)
+            context["error"] = _(exc.message) % exc.params if exc.params else _(exc.message)
             return render(request, "targets/entry_import.html", context, status=400)
         rows, general = services.actuals_import_preview(
             user=request.user, department=department, period=period_obj, upload_rows=upload_rows, today=today
