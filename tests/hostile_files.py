@@ -61,6 +61,11 @@ def _with_note(template: bytes, xml_text: bytes, doctype: bytes = b"") -> bytes:
     return rewrite_member(template, SHEET_XML, change)
 
 
+def huge_note(template: bytes, characters: int) -> bytes:
+    """The first data row's note (H7) `characters` long (the attack: 45 MB in a 54 KB workbook)."""
+    return _with_note(template, b"a" * characters)
+
+
 def billion_laughs(template: bytes) -> bytes:
     """Nested entities: expanded by a naive parser into 10^9 "lol" (about 3 GB)."""
     entities = b'<!ENTITY lol0 "lol">' + b"".join(
