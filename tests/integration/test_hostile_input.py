@@ -468,10 +468,11 @@ def test_a_task_note_beginning_with_equals_is_text_in_the_reports_task_sheet(
     [
         ("bao-cao.html", hostile_files.pdf_with_html, "không phải PDF hợp lệ"),
         ("anh.gif", hostile_files.gif_with_javascript, "không phải ảnh GIF hợp lệ"),
+        ("bao-cao.docx", hostile_files.docx_without_main_part, "không phải tài liệu Office hợp lệ"),
         (
             "bao-cao.docx",
             hostile_files.zip_named_docx,
-            "phải là PDF, ảnh (PNG, JPEG, GIF, WebP) hoặc tài liệu Office",
+            "phải là PDF, ảnh (PNG, JPEG, GIF, WebP) hoặc tài liệu",
         ),
     ],
 )
