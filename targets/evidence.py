@@ -243,18 +243,27 @@ def _ole(data: bytes) -> str:
     raise _Invalid(REFUSED)  # a compound file, but no Word, Excel or PowerPoint document (an .msi, say)
 
 
+_CLAIMED = {"pdf": "PDF", "zip": "tài liệu Office", "ole": "tài liệu Office 97–2003"}
+
+
 def detect(data: bytes) -> str:
     """The kind of an evidence file, after parsing all of it; raises _Invalid with the reason."""
     claim = sniff(data[:16])
     if claim is None:
         raise _Invalid(REFUSED)
-    if claim == "pdf":
-        return _pdf(data)
-    if claim in _IMAGE_FORMATS:
-        return _image(data, claim)
-    if claim == "zip":
-        return _package(data)
-    return _ole(data)
+    try:
+        if claim == "pdf":
+            return _pdf(data)
+        if claim in _IMAGE_FORMATS:
+            return _image(data, claim)
+        if claim == "zip":
+            return _package(data)
+        return _ole(data)
+    except _Invalid:
+        raise
+    except Exception as exc:  # hostile input: whatever a parser raises, the file is not what it claims
+        label = KINDS[claim][0] if claim in KINDS else _CLAIMED[claim]
+        raise _Invalid(DAMAGED, label=label) from exc
 
 
 def check_evidence(data: bytes, *, gettext=None) -> tuple[str | None, str | None]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 import zipfile
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from targets.evidence import MAX_EVIDENCE_BYTES, check_evidence, stored_name
 from targets.outliers import outlier_warning
 from tests import hostile_files as files
@@ -133,3 +136,30 @@ def test_a_file_is_stored_under_the_extension_of_the_type_found():
     assert stored_name("anh chup.JPEG", "jpeg") == "anh chup.jpeg"
     assert stored_name("so-lieu.docx", "xlsx") == "so-lieu.xlsx"
     assert stored_name("khong-duoi", "png") == "khong-duoi.png"
+
+
+MAGIC = [
+    b"%PDF-1.7\n",
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff\xe0",
+    b"GIF89a",
+    b"RIFF\x00\x00\x00\x00WEBP",
+    b"PK\x03\x04",
+]
+REAL = [files.real_pdf(), files.real_png(), files.image("JPEG"), files.image("GIF"), files.real_ooxml("docx")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(magic=st.sampled_from([*MAGIC, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]), tail=st.binary(max_size=2048))
+def test_any_file_that_starts_like_evidence_gets_an_answer_never_an_error(magic, tail):
+    kind, message = check_evidence(magic + tail)
+    assert (kind is None) != (message is None)  # a kind (if the bytes happen to be valid) or a reason
+
+
+@settings(max_examples=150, deadline=None)
+@given(original=st.sampled_from(REAL), data=st.data())
+def test_a_damaged_real_file_is_either_accepted_as_its_type_or_refused_with_a_message(original, data):
+    position = data.draw(st.integers(min_value=0, max_value=len(original) - 1))
+    damaged = original[:position] + data.draw(st.binary(min_size=1, max_size=8)) + original[position + 8 :]
+    kind, message = check_evidence(damaged)
+    assert (kind is None) != (message is None)
