@@ -15,6 +15,9 @@ def shorten_overlong_texts(apps, schema_editor):
     """Rows written before the limits (e.g. a 45 MB note) are cut to the limit, so the checks can be added.
 
     The full text stays in the value's history (historical rows have no such check)."""
+    postgres = schema_editor.connection.vendor == "postgresql"
+    if postgres:  # checked at once, so no deferred trigger event is left pending for the ALTER TABLE below
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for model_name, fields in LIMITS.items():
         model = apps.get_model("targets", model_name)
         for field, limit in fields.items():
@@ -22,6 +25,8 @@ def shorten_overlong_texts(apps, schema_editor):
             for row in rows.only("pk", field):
                 setattr(row, field, getattr(row, field)[: limit - 1] + "…")
                 row.save(update_fields=[field])
+    if postgres:
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):
