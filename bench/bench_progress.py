@@ -43,6 +43,10 @@ def synthetic_frame(n_series: int = 5_000, per_series: int = 20, seed: int = 202
     baseline_time = np.where(has_baseline, 2021.0, np.nan)
     baseline_value = np.where(has_baseline, start, np.nan)
     applies_until = np.where(rng.random(n_series) < 0.05, 2025.5, np.nan)
+    # The indicator's domain on most series (a percentage's 0–100), none on the others.
+    bounded = rng.random(n_series) < 0.8
+    lower = np.where(bounded, 0.0, np.nan)
+    upper = np.where(bounded, 100.0, np.nan)
 
     quarters = 2022.25 + 0.25 * np.arange(per_series)  # 2022-Q1 … 2026-Q4: the last one is after AS_OF
     slope = rng.normal(3, 4, n_series) * np.where(higher, 1, -1)
@@ -69,6 +73,8 @@ def synthetic_frame(n_series: int = 5_000, per_series: int = 20, seed: int = 202
             "milestone": milestone[rep],
             "baseline_time": baseline_time[rep],
             "baseline_value": baseline_value[rep],
+            "lower": lower[rep],
+            "upper": upper[rep],
             "obs_time": np.tile(quarters, n_series)[order],
             "obs_value": values.ravel()[order],
         }
@@ -96,6 +102,8 @@ def loop_assess(frame: pd.DataFrame, as_of: float) -> dict[int, str]:
             target_value_max=None if np.isnan(head["target_value_max"]) else head["target_value_max"],
             applies_until=None if np.isnan(head["applies_until"]) else head["applies_until"],
             milestone=bool(head["milestone"]),
+            lower=None if np.isnan(head["lower"]) else head["lower"],
+            upper=None if np.isnan(head["upper"]) else head["upper"],
         ).status
     return statuses
 

@@ -25,6 +25,7 @@ STATUS_ORDER: tuple[str, ...] = (
     "off_track",
     "regressing",
     "missed",
+    "awaiting_final",
     "insufficient_data",
     "not_applicable",
 )
@@ -35,6 +36,7 @@ STATUS_COLOURS: dict[str, str] = {
     "off_track": "#D55E00",  # vermillion
     "regressing": "#CC79A7",  # reddish purple
     "missed": "#882255",  # wine (Tol), darker than every other status
+    "awaiting_final": "#0072B2",  # blue: a verdict still to come
     "insufficient_data": "#BBBBBB",
     "not_applicable": "#DDDDDD",
 }
@@ -45,6 +47,7 @@ STATUS_ICONS: dict[str, str] = {
     "off_track": "✕",
     "regressing": "↓",
     "missed": "⊘",
+    "awaiting_final": "◷",
     "insufficient_data": "?",
     "not_applicable": "–",
 }
@@ -356,7 +359,7 @@ def bullet(
                 ],
                 "marker": {"color": STATUS_COLOURS[status]},
                 "text": [
-                    f"{STATUS_ICONS[status]} {_percent(r.completion)}"
+                    f"{STATUS_ICONS[status]} {completion_label(r.completion, text)}"
                     if finite(r.completion) is not None
                     else f"{STATUS_ICONS[status]} {labels.get(status, status)}"
                     for r in mine
@@ -402,8 +405,9 @@ def bullet(
         xaxis={
             "range": [low, high],
             "tickmode": "array",
-            "tickvals": [0, 0.25, 0.5, 0.75, 1, 1.25],
-            "ticktext": ["0%", "25%", "50%", "75%", "100% " + _t(text, "target_100"), "125%"],
+            # No tick beyond 100 %: a bar past it reads "vượt mục tiêu", never "125 %".
+            "tickvals": [0, 0.25, 0.5, 0.75, 1],
+            "ticktext": ["0%", "25%", "50%", "75%", "100% " + _t(text, "target_100")],
             "gridcolor": GRID,
             "zeroline": True,
             "zerolinecolor": MUTED,
@@ -448,6 +452,17 @@ def bullet(
 def _clip(value: float | None, low: float, high: float) -> float | None:
     f = finite(value)
     return None if f is None else min(high, max(low, f))
+
+
+def completion_label(value: float | None, text: Mapping[str, str]) -> str:
+    """A completion for chart text, always within 0–100 %: beyond the target "vượt mục tiêu", behind
+    the baseline "lùi so với gốc" (the hover and the page's tables give the figure)."""
+    f = finite(value)
+    if f is not None and f > 1:
+        return _t(text, "beyond_target")
+    if f is not None and f < 0:
+        return _t(text, "behind_baseline")
+    return _percent(f)
 
 
 def _percent(value: float | None) -> str:

@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from targets import progress
+from targets import known, progress
 from targets.models import Level, Origin, Status, Unit
-from targets.periods import last_closed_quarter
+from targets.periods import quarter_of
 from targets.templatetags.dti import num, target_text, with_unit
 
 from . import charts, labels
@@ -40,6 +40,12 @@ class AsOf:
     code: str
     time: float
     explicit: bool = False
+    provisional: bool = False  # the current quarter (or year), still being entered: "tạm tính"
+
+    @property
+    def label(self) -> str:
+        """The code as pages show it: '2026-Q4 (tạm tính)' for the current quarter, still being entered."""
+        return _("%(code)s (tạm tính)") % {"code": self.code} if self.provisional else self.code
 
     @property
     def query(self) -> str:
@@ -47,17 +53,19 @@ class AsOf:
         return f"?as_of={self.code}" if self.explicit else ""
 
 
-def as_of_choices(as_of: AsOf, today: Any) -> list[str]:
-    """Quarter codes for the as-of picker, newest first: the last closed quarter back to 2021-Q1,
-    plus the current choice when it is not among them (a year, a future quarter)."""
-    year, quarter = last_closed_quarter(today)
+def as_of_choices(as_of: AsOf, today: Any) -> list[tuple[str, str]]:
+    """(code, label) for the as-of picker, newest first: the current quarter, labelled provisional ("tạm
+    tính", still being entered), then the last closed quarter back to 2021-Q1, plus the current choice
+    when it is not among them (a year). Nothing after the current quarter: the future is not shown."""
+    year, quarter = quarter_of(today)
+    current = f"{year}-Q{quarter}"
     codes = []
     while (year, quarter) >= (FIRST_QUARTER_YEAR, 1):
         codes.append(f"{year}-Q{quarter}")
         year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
     if as_of.code not in codes:
         codes.insert(0, as_of.code)
-    return codes
+    return [(code, _("%(code)s (tạm tính)") % {"code": code} if code == current else code) for code in codes]
 
 
 # --- small formatting helpers ----------------------------------------------------------------------------------
@@ -115,6 +123,28 @@ def share_text(value: Any) -> str:
     """A share as a percentage: 0.613 → '61%'."""
     f = _f(value)
     return "—" if f is None else f"{num(round(f * 100))}%"
+
+
+def completion_text(value: Any) -> str:
+    """A completion (share of the way from the baseline to the target) as a percentage within 0–100 %:
+    beyond the target reads "vượt mục tiêu", behind the baseline "lùi so với gốc" (the figure itself is in
+    `completion_title`)."""
+    f = _f(value)
+    if f is None:
+        return "—"
+    if f > 1:
+        return _("vượt mục tiêu")
+    if f < 0:
+        return _("lùi so với gốc")
+    return share_text(f)
+
+
+def completion_title(value: Any) -> str:
+    """The completion as a multiple of the way ('1,8 lần quãng đường từ gốc đến mục tiêu'), for a tooltip."""
+    f = _f(value)
+    if f is None:
+        return ""
+    return _("%(x)s lần quãng đường từ giá trị gốc đến mục tiêu") % {"x": num(round(f, 2))}
 
 
 def gap_text(gap: Any, unit: str) -> str:
@@ -175,8 +205,35 @@ def level_label(level: str) -> str:
     return str(Level(level).label) if level in Level.values else level
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def period_label(code: str | None) -> str:
+    """'2024' for an annual figure, '2026-Q3' for a quarter, '—' for none."""
+    return code or "—"
+
+
+def known_text(origin: str | None, known_on: str | None, basis: str | None) -> str:
+    """When a figure became known, for a page: 'công bố 21/10/2025', 'duyệt 05/10/2026', or that the
+    publication date is unknown (the figure then counts from the end of its period)."""
+    if not known_on:
+        return ""
+    day = ".".join(reversed(known_on.split("-"))).replace(".", "/")
+    if basis == known.BASIS_PUBLISHED:
+        return _("công bố %(d)s") % {"d": day}
+    if basis == known.BASIS_APPROVAL:
+        return _("duyệt %(d)s") % {"d": day}
+    if origin == Origin.PUBLISHED:
+        return _("chưa rõ ngày công bố (tính từ hết kỳ, %(d)s)") % {"d": day}
+    return _("tính từ hết kỳ (%(d)s)") % {"d": day}
+
+
 def target_rows(assessed: pd.DataFrame, *, as_of: AsOf) -> list[dict[str, Any]]:
-    """One display row per target of a labelled assessment (`ProgressInputs.at`), in catalogue order."""
+    """One display row per target of a labelled assessment (`ProgressInputs.at`), in catalogue order.
+
+    Past its deadline a target shows its deadline figure (`latest_*`) and, as information, the newest
+    figure after the deadline (`after_*`): "Không đạt — hạng 14 (2022); sau hạn: hạng 3 (2024)"."""
     if assessed.empty:
         return []
     status_names, sdg_names = labels.status_labels(), labels.opensdg_labels()
@@ -186,9 +243,29 @@ def target_rows(assessed: pd.DataFrame, *, as_of: AsOf) -> list[dict[str, Any]]:
     for target_id, r in zip(frame.index, frame.to_dict(orient="records"), strict=True):
         unit = r["unit"]
         level = r["level"] or ""
-        latest_period = r["latest_period"] if isinstance(r["latest_period"], str) else None
-        origin = r["latest_origin"] if isinstance(r["latest_origin"], str) else None
+        latest_period = _text(r["latest_period"])
+        origin = _text(r["latest_origin"])
         indicator_name = localized(r, "indicator_name")
+        status_label = status_names.get(r["status"], r["status"])
+        provisional = _text(r["provisional_status"])
+        if provisional:
+            status_label = _("%(s)s (tạm tính: %(p)s)") % {
+                "s": status_label,
+                "p": status_names.get(provisional, provisional).lower(),
+            }
+        latest_text = value_text(r["latest"], unit)
+        after = _f(r["latest_after_deadline"])
+        after_period = _text(r["after_period"])
+        after_text = (
+            _("sau hạn: %(v)s (%(p)s)") % {"v": value_text(after, unit), "p": period_label(after_period)}
+            if after is not None
+            else ""
+        )
+        verdict = status_label
+        if _f(r["latest"]) is not None and r["target_time"] <= as_of.time:
+            verdict += f" — {latest_text} ({period_label(latest_period)})"
+        if after_text:
+            verdict += f"; {after_text}"
         rows.append(
             {
                 "id": int(target_id),
@@ -213,28 +290,45 @@ def target_rows(assessed: pd.DataFrame, *, as_of: AsOf) -> list[dict[str, Any]]:
                 "baseline_time": _f(r["baseline_time"]),
                 "baseline_value": _f(r["baseline_value"]),
                 "status": r["status"],
-                "status_label": status_names.get(r["status"], r["status"]),
+                "status_label": status_label,
+                "provisional_status": provisional,
+                "verdict_text": verdict,
                 "status_icon": charts.STATUS_ICONS.get(r["status"], ""),
                 "status_rank": order.get(r["status"], 99),
                 "latest": _f(r["latest"]),
                 "latest_time": _f(r["latest_time"]),
-                "latest_text": value_text(r["latest"], unit),
+                "latest_text": latest_text,
                 "latest_period": latest_period,
                 "latest_origin": origin,
+                "latest_known_on": _text(r["latest_known_on"]),
+                "latest_known_text": known_text(
+                    origin, _text(r["latest_known_on"]), _text(r["latest_known_basis"])
+                ),
+                "publication_date_unknown": origin == Origin.PUBLISHED
+                and _text(r["latest_known_basis"]) == known.BASIS_PERIOD_END,
+                "after": after,
+                "after_time": _f(r["latest_after_deadline_time"]),
+                "after_period": after_period,
+                "after_text": after_text,
+                "after_demo": _text(r["after_origin"]) == Origin.DEMO,
                 "demo": origin == Origin.DEMO,
                 "gap": _f(r["gap"]),
                 "gap_text": gap_text(r["gap"], unit),
                 "completion": _f(r["completion"]),
-                "completion_text": share_text(r["completion"]),
+                "completion_text": completion_text(r["completion"]),
+                "completion_title": completion_title(r["completion"]),
                 "expected_completion": _f(r["expected_completion"]),
                 "expected_text": share_text(r["expected_completion"]),
                 "projected": _f(r["projected"]),
                 "projected_text": value_text(r["projected"], unit),
                 "projected_completion": _f(r["projected_completion"]),
-                "projected_completion_text": share_text(r["projected_completion"]),
+                "projected_completion_text": completion_text(r["projected_completion"]),
+                "projected_completion_title": completion_title(r["projected_completion"]),
                 "pace": _f(r["required_pace_per_year"]),
                 "pace_text": pace_text(r["required_pace_per_year"], unit),
                 "slope": _f(r["slope"]),
+                "lower": _f(r["lower"]),
+                "upper": _f(r["upper"]),
                 "slope_text": pace_text(r["slope"], unit),
                 "opensdg_status": r["opensdg_status"],
                 "opensdg_label": sdg_names.get(r["opensdg_status"], r["opensdg_status"]),
@@ -249,8 +343,11 @@ def target_rows(assessed: pd.DataFrame, *, as_of: AsOf) -> list[dict[str, Any]]:
     return rows
 
 
-def _counts(frame: pd.DataFrame) -> dict[str, int]:
-    return {s: int(c) for s, c in frame["status"].value_counts().items()} if not frame.empty else {}
+def _counts(frame: pd.DataFrame) -> dict[str, Any]:
+    """The engine's roll-up of `frame` as one row: the count of each status, `total`, `share_on_track`."""
+    if frame.empty:
+        return {}
+    return progress.rollup(frame, by=[]).iloc[0].to_dict()
 
 
 def _has_demo(frame: pd.DataFrame) -> bool:
@@ -338,6 +435,7 @@ def overview(
                 "source": r["source"],
                 "note": r["note"],
                 "get_origin_display": Origin(r["origin"]).label,
+                "known_text": known_text(r["origin"], r["known_on"], r["known_basis"]),
             }
         )
     rank_figure = charts.rank_history(rank_series, text=labels.chart_text()) if rank_series else None
@@ -367,7 +465,6 @@ def city(*, pillars: list[dict], assessed: pd.DataFrame, as_of: AsOf, locality: 
         if mine.empty:
             continue
         counts = _counts(mine)
-        rollup = progress.rollup(mine, by=[])
         worst = (
             [by_id[int(i)] for i in behind.index[behind["pillar"] == pillar["slug"]]]
             if not behind.empty
@@ -378,7 +475,7 @@ def city(*, pillars: list[dict], assessed: pd.DataFrame, as_of: AsOf, locality: 
                 "slug": pillar["slug"],
                 "name": localized(pillar, "name"),
                 "total": len(mine),
-                "share_text": share_text(rollup["share_on_track"].iloc[0]),
+                "share_text": share_text(counts["share_on_track"]),
                 "chips": status_chips(counts),
                 "figure": charts.status_stack(
                     [localized(pillar, "name")],
@@ -404,6 +501,7 @@ def city(*, pillars: list[dict], assessed: pd.DataFrame, as_of: AsOf, locality: 
 
 _WORRY = (
     progress.MISSED,
+    progress.AWAITING_FINAL,
     progress.REGRESSING,
     progress.OFF_TRACK,
     progress.NEEDS_ACCELERATION,
@@ -432,12 +530,14 @@ def _year_block(
             groups.append(localized(pillar, "name"))
             counts.append(_counts(part))
     listed = [r for r in rows if r["year"] == year]
+    overall = _counts(mine)
     return {
         "year": year,
-        "total": len(mine),
-        "chips": status_chips(_counts(mine)),
-        "achieved": int((mine["status"] == progress.ACHIEVED).sum()),
-        "missed": int((mine["status"] == progress.MISSED).sum()),
+        "total": int(overall["total"]),
+        "chips": status_chips(overall),
+        "achieved": int(overall[progress.ACHIEVED]),
+        "missed": int(overall[progress.MISSED]),
+        "awaiting": int(overall[progress.AWAITING_FINAL]),
         "figure": charts.status_stack(groups, counts, labels=names, text=text, demo=_has_demo(mine)),
         "rows": listed,
         # What it would take: the targets not yet achieved, most worrying first.
@@ -493,8 +593,17 @@ def _bullet_hover(r: dict[str, Any]) -> str:
             _("Mục tiêu: %(t)s · mới nhất: %(v)s (%(p)s)")
             % {"t": r["target_text"], "v": r["latest_text"], "p": r["latest_period"] or "—"},
             _("Hoàn thành: %(c)s · cần đạt đến nay: %(e)s")
-            % {"c": r["completion_text"], "e": r["expected_text"]},
+            % {
+                "c": r["completion_text"]
+                + (
+                    f" ({r['completion_title']})"
+                    if r["completion_text"] != share_text(r["completion"])
+                    else ""
+                ),
+                "e": r["expected_text"],
+            },
         ]
+        + ([r["after_text"]] if r["after_text"] else [])
         + ([_("Minh hoạ (demo)")] if r["demo"] else [])
     )
 
@@ -568,8 +677,7 @@ def indicator(
     assessed = inputs.at(as_of.time)
     rows = target_rows(assessed, as_of=as_of)
     by_id = {loc["id"]: loc for loc in localities}
-    obs = inputs.observations
-    obs = obs[obs["obs_time"] <= as_of.time + 1e-9].sort_values(["locality_id", "level", "obs_time"])
+    obs = inputs.known_at(as_of.time).sort_values(["locality_id", "level", "obs_time"])
     lines = []
     keys = sorted(
         {(int(i), lv) for i, lv in zip(obs["locality_id"], obs["level"], strict=True)}
@@ -646,8 +754,7 @@ def series(*, indicator: dict, inputs: ProgressInputs, actuals: list[dict], as_o
     assessed = inputs.at(as_of.time)
     rows = target_rows(assessed, as_of=as_of)
     unit = indicator["unit"]
-    obs = inputs.observations
-    obs = obs[obs["obs_time"] <= as_of.time + 1e-9]
+    obs = inputs.known_at(as_of.time)
     levels = sorted({r["level"] for r in rows} | {a["level"] for a in actuals})
     sections = []
     for level in levels:
@@ -665,7 +772,10 @@ def series(*, indicator: dict, inputs: ProgressInputs, actuals: list[dict], as_o
             )
             projection = None
             if None not in (r["projected"], r["slope"], r["latest_time"]) and r["due"] > r["latest_time"]:
-                v0 = r["projected"] - r["slope"] * (r["due"] - r["latest_time"])
+                # Both ends inside the indicator's domain, as the forecast itself (method v2, rule 3).
+                v0 = _clip(
+                    r["projected"] - r["slope"] * (r["due"] - r["latest_time"]), r["lower"], r["upper"]
+                )
                 projection = (r["latest_time"], v0, r["due"], r["projected"])
             marks.append(
                 charts.TargetMark(
@@ -720,6 +830,14 @@ def series(*, indicator: dict, inputs: ProgressInputs, actuals: list[dict], as_o
     }
 
 
+def _clip(value: float, lower: float | None, upper: float | None) -> float:
+    if lower is not None and value < lower:
+        return lower
+    if upper is not None and value > upper:
+        return upper
+    return value
+
+
 def _earliest(obs: pd.DataFrame) -> tuple[float, float] | None:
     """The engine's baseline when the document gives none: the earliest observation (ties averaged)."""
     if obs.empty:
@@ -758,4 +876,5 @@ def _value_row(actual: dict, unit: str) -> dict[str, Any]:
         "get_origin_display": str(Origin(actual["origin"]).label),
         "source": actual["source"],
         "note": actual["note"] if actual["origin"] == Origin.PUBLISHED else "",
+        "known_text": known_text(actual["origin"], actual["known_on"], actual["known_basis"]),
     }

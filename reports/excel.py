@@ -8,7 +8,8 @@ rows, status cells coloured by conditional formatting, a native Excel chart on t
 Constant memory: the targets and the actuals arrive as iterators and go through once. Each row goes to
 its sheet as it comes (xlsxwriter flushes a sheet's rows to a temporary file as they are written, every
 sheet on its own), so a national report never holds its rows in memory. The summary sheet is first in the
-workbook but filled last, once the counts per pillar are known.
+workbook but filled last. Its counts and shares are the progress engine's roll-up (`progress.rollup`, handed
+in as `ReportData.summary`), never recounted here.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import datetime as dt
 import io
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -37,11 +38,16 @@ STATUS_FILLS = {
     "off_track": "FAD9C1",
     "regressing": "F3C7DC",
     "missed": "E6C6C6",
+    "awaiting_final": "D6E4F2",
     "insufficient_data": "E8E8E8",
     "not_applicable": "F4F4F4",
 }
 NUMBER = "#,##0.##"
 PERCENT_SHARE = "0%"
+# A completion is shown within 0–100 %: beyond the target it reads "vượt mục tiêu", behind the baseline
+# "lùi so với gốc"; the cell keeps the figure itself (shown in the formula bar).
+COMPLETION = '[>1]"vượt mục tiêu";[<0]"lùi so với gốc";0%'
+PROVISIONAL = "tạm tính"
 DATE = "dd/mm/yyyy"
 HEADER_FILL = "#DCE6F1"
 TITLE = "BÁO CÁO TIẾN ĐỘ THỰC HIỆN CÁC CHỈ TIÊU CHUYỂN ĐỔI SỐ"
@@ -67,6 +73,10 @@ class TargetLine:
     projected: float | None
     pace: float | None
     latest_is_demo: bool = False
+    # Past the deadline: the newest figure after it, as information (the verdict rests on `latest`).
+    after_deadline: float | None = None
+    after_deadline_period: str = ""
+    provisional_label: str = ""  # awaiting_final: the provisional verdict's label
     document: str = ""  # the source document's number, for the quote on the "Nguồn" sheet
     quote: str = ""  # the target as the document words it, verbatim
 
@@ -146,6 +156,10 @@ class ReportData:
     contains_demo: bool = False
     tasks: list[TaskLine] = field(default_factory=list)
     task_state_labels: dict[str, str] = field(default_factory=dict)
+    # Per pillar slug, the engine's roll-up (`progress.rollup`): each status's count, `total`,
+    # `share_on_track`. The summary sheet shows it as it is.
+    summary: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    provisional: bool = False  # the as-of quarter is the current one, still being entered
 
 
 class _Sheet:
@@ -190,6 +204,7 @@ class _Formats:
         self.bold = add({"bold": True})
         self.number = add({"num_format": NUMBER})
         self.share = add({"num_format": PERCENT_SHARE})
+        self.completion = add({"num_format": COMPLETION})
         self.date = add({"num_format": DATE})
         self.datetime = add({"num_format": DATE + " hh:mm"})
         self.wrap = add({"text_wrap": True, "valign": "top"})
@@ -253,7 +268,7 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
             "strings_to_urls": False,  # a source URL is shown as written
         },
     )
-    wb.set_properties({"title": TITLE, "comments": f"Tính đến kỳ {data.as_of}"})
+    wb.set_properties({"title": TITLE, "comments": f"Tính đến kỳ {_as_of_text(data)}"})
     fmts = _Formats(wb)
     used: set[str] = set()
     # Sheets are created in the order they appear; the summary is filled last (see the module's docstring).
@@ -264,7 +279,6 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
     actuals = _Sheet(wb.add_worksheet(_sheet_title("Số liệu", used)))
     sources = _sources_sheet(wb, fmts, data, used)
 
-    counts = {slug: Counter() for slug, _ in data.pillars}
     contains_demo = data.contains_demo
     demo_note = "minh hoạ (demo)"
     labels = data.status_labels
@@ -280,18 +294,24 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
         fmts.number,
         None,
         fmts.number,
-        fmts.share,
+        fmts.completion,
         None,
         fmts.number,
         fmts.number,
+        None,
         None,
     ]
     for t in data.targets:
         sheet = pillar_sheets.get(t.pillar)
         if sheet is None:
             continue
-        counts[t.pillar][t.status] += 1
         contains_demo |= t.latest_is_demo
+        after = (
+            f"{_with_unit(t.after_deadline, t.unit)} ({t.after_deadline_period})"
+            if t.after_deadline is not None
+            else ""
+        )
+        notes = [note for note in (demo_note if t.latest_is_demo else "", t.provisional_label) if note]
         sheet.append(
             (
                 *((t.locality,) if multi else ()),
@@ -308,7 +328,8 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
                 labels.get(t.status, t.status),
                 t.projected,
                 t.pace,
-                demo_note if t.latest_is_demo else "",
+                after,
+                "; ".join(notes),
             ),
             formats,
         )
@@ -328,17 +349,28 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
         )
     _tasks(tasks, fmts, data)
     _departments(departments, fmts, data)
-    _summary(wb, summary, fmts, data, counts, contains_demo)
+    _summary(wb, summary, fmts, data, contains_demo)
     wb.close()
 
 
+def _as_of_text(data: ReportData) -> str:
+    return f"{data.as_of} ({PROVISIONAL})" if data.provisional else data.as_of
+
+
+def _figure(value: float) -> str:
+    """A figure as text in the Vietnamese format: 3 → '3', 12.5 → '12,5'."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _with_unit(value: float, unit: str) -> str:
+    """'hạng 3', '58,9%', '1.200' — a figure written in a text cell."""
+    if unit == "rank":
+        return f"hạng {_figure(value)}"
+    return _figure(value) + ("%" if unit in ("percent", "growth_rate") else "")
+
+
 def _summary(
-    wb: xlsxwriter.Workbook,
-    ws: Worksheet,
-    fmts: _Formats,
-    data: ReportData,
-    counts: dict[str, Counter],
-    contains_demo: bool,
+    wb: xlsxwriter.Workbook, ws: Worksheet, fmts: _Formats, data: ReportData, contains_demo: bool
 ) -> None:
     sheet = _Sheet(ws)
     labels = data.status_labels
@@ -347,7 +379,7 @@ def _summary(
     _setup(ws, [28, *[13] * len(STATUSES), 10, 16], header_row=header_row)
     sheet.append([TITLE], [fmts.bold])
     sheet.append(["Địa phương:", ", ".join(data.localities)])
-    sheet.append(["Tính đến kỳ:", data.as_of])
+    sheet.append(["Tính đến kỳ:", _as_of_text(data)])
     sheet.append(["Ngày xuất:", data.generated_at.replace(tzinfo=None)], [None, fmts.datetime])
     demo_note = (
         "Lưu ý: báo cáo có DỮ LIỆU MINH HOẠ (demo), không phải số liệu thật."
@@ -358,13 +390,11 @@ def _summary(
     sheet.skip()
     sheet.append(columns, [fmts.header] * len(columns))
     for slug, name in data.pillars:
-        count = counts[slug]
-        total = sum(count.values())
-        assessable = total - count["not_applicable"] - count["insufficient_data"]
-        good = count["achieved"] + count["on_track"]
-        share = good / assessable if assessable else None
+        row = data.summary.get(slug, {})
+        share = row.get("share_on_track")
         sheet.append(
-            [name, *[count[s] for s in STATUSES], total, share], [None] * (len(STATUSES) + 2) + [fmts.share]
+            [name, *[int(row.get(s, 0)) for s in STATUSES], int(row.get("total", 0)), share],
+            [None] * (len(STATUSES) + 2) + [fmts.share],
         )
     rows = len(data.pillars)
     if not rows:
@@ -405,6 +435,7 @@ PILLAR_COLUMNS = (
     "Trạng thái",
     "Dự báo đến hạn",
     "Tốc độ cần/năm",
+    "Số liệu sau hạn",
     "Ghi chú",
 )
 
@@ -418,7 +449,7 @@ def _pillar_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, data: ReportData, nam
     ws = wb.add_worksheet(_sheet_title(name, used))
     columns = _pillar_columns(data)
     widths = [*([14] if len(columns) > len(PILLAR_COLUMNS) else []), 52, 12, 16, 7, 12, 11, 12, 9, 12, 12]
-    _setup(ws, [*widths, 22, 13, 13, 18], header_row=0)
+    _setup(ws, [*widths, 22, 13, 13, 16, 24], header_row=0)
     sheet = _Sheet(ws)
     sheet.append(columns, [fmts.header] * len(columns))
     return sheet

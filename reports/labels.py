@@ -12,16 +12,21 @@ STATUS_LABELS = {
     "off_track": _("Nguy cơ không đạt"),
     "regressing": _("Đang đi lùi"),
     "missed": _("Không đạt (đã quá hạn)"),
+    "awaiting_final": _("Chờ số liệu cuối kỳ"),
     "insufficient_data": _("Chưa đủ dữ liệu"),
     "not_applicable": _("Không còn áp dụng"),
 }
 STATUS_HELP = {
-    "achieved": _("Giá trị mới nhất đã đạt mục tiêu."),
+    "achieved": _("Giá trị mới nhất (sau hạn: số liệu của kỳ hạn) đã đạt mục tiêu."),
     "on_track": _("Theo xu hướng hiện tại, đến hạn sẽ đạt ít nhất 95% quãng đường đến mục tiêu."),
     "needs_acceleration": _("Theo xu hướng hiện tại, đến hạn chỉ đạt 60–95% quãng đường: cần tăng tốc."),
     "off_track": _("Theo xu hướng hiện tại, đến hạn đạt dưới 60% quãng đường đến mục tiêu."),
     "regressing": _("Số liệu đang đi ngược hướng mục tiêu."),
-    "missed": _("Đã quá hạn mà chưa đạt mục tiêu."),
+    "missed": _("Đã quá hạn mà số liệu của kỳ hạn (hoặc gần nhất trước hạn) chưa đạt mục tiêu."),
+    "awaiting_final": _(
+        "Đã đến hạn nhưng chưa có số liệu của kỳ hạn; tạm đánh giá theo số liệu gần nhất trước hạn "
+        "(tối đa một năm sau hạn)."
+    ),
     "insufficient_data": _("Chưa đủ hai số liệu để đánh giá xu hướng."),
     "not_applicable": _("Mục tiêu không còn áp dụng (ví dụ cấp huyện sau 30/6/2025)."),
 }
@@ -54,6 +59,9 @@ _CHART_TEXT = {
     "ranking_year": _("Năm xếp hạng"),
     "rank_axis": _("Thứ hạng (1 = dẫn đầu)"),
     "rank_of": _("hạng %(rank)s/%(among)s"),
+    "beyond_target": _("vượt mục tiêu"),
+    "behind_baseline": _("lùi so với gốc"),
+    "provisional": _("tạm tính"),
 }
 
 

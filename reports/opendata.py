@@ -28,7 +28,19 @@ TARGET_COLUMNS = (
 )
 
 
-ACTUAL_COLUMNS = ("locality", "indicator_code", "level", "period", "value", "origin", "source")
+# `period`: what the figure is for; `known_on`: the day it became known (published, approved, or the end of
+# its period where no date is known — `known_basis` says which).
+ACTUAL_COLUMNS = (
+    "locality",
+    "indicator_code",
+    "level",
+    "period",
+    "value",
+    "origin",
+    "source",
+    "known_on",
+    "known_basis",
+)
 
 
 def number(value: Decimal | float | None) -> int | float | None:
@@ -72,9 +84,16 @@ def target_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
 PROGRESS_COLUMNS = (
     *TARGET_COLUMNS,
     "as_of",
+    # true for the current quarter, still being entered ("tạm tính")
+    "provisional",
     "status",
+    # awaiting_final only: the verdict the last figure before the deadline gives
+    "provisional_status",
+    # past the deadline: the deadline figure (the one judged), its period and the day it became known
     "latest",
     "latest_period",
+    "latest_known_on",
+    "latest_known_basis",
     "gap",
     "completion",
     "expected_completion",
@@ -84,6 +103,9 @@ PROGRESS_COLUMNS = (
     # Where the latest value comes from (entered, imported, published, demo): demo values are never
     # presented as real figures.
     "latest_origin",
+    # information only: the newest figure after the deadline (it never changes the verdict)
+    "latest_after_deadline",
+    "latest_after_deadline_period",
 )
 
 
@@ -100,29 +122,38 @@ def _figure(value: Any, digits: int = 4) -> float | None:
     return round(f, digits)
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def progress_rows(
-    targets: list[tuple[int, dict[str, Any]]], table: Any, *, as_of_code: str
+    targets: list[tuple[int, dict[str, Any]]], table: Any, *, as_of_code: str, provisional: bool = False
 ) -> list[dict[str, Any]]:
     """Join each open-data target row with its assessment (`table`, indexed by target id)."""
     records = table.to_dict(orient="index")
     rows = []
     for target_id, row in targets:
         a = records.get(target_id, {})
-        latest_period = a.get("latest_period")
         rows.append(
             {
                 **row,
                 "as_of": as_of_code,
+                "provisional": provisional,
                 "status": a.get("status"),
+                "provisional_status": _text(a.get("provisional_status")),
                 "latest": _figure(a.get("latest")),
-                "latest_period": latest_period if isinstance(latest_period, str) else None,
+                "latest_period": _text(a.get("latest_period")),
+                "latest_known_on": _text(a.get("latest_known_on")),
+                "latest_known_basis": _text(a.get("latest_known_basis")),
+                "latest_after_deadline": _figure(a.get("latest_after_deadline")),
+                "latest_after_deadline_period": _text(a.get("after_period")),
                 "gap": _figure(a.get("gap")),
                 "completion": _figure(a.get("completion")),
                 "expected_completion": _figure(a.get("expected_completion")),
                 "projected": _figure(a.get("projected")),
                 "required_pace_per_year": _figure(a.get("required_pace_per_year")),
                 "opensdg_status": a.get("opensdg_status"),
-                "latest_origin": a.get("latest_origin") if isinstance(a.get("latest_origin"), str) else None,
+                "latest_origin": _text(a.get("latest_origin")),
             }
         )
     return rows

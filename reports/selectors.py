@@ -15,11 +15,12 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.db import connections
 from django.db.models import FloatField, QuerySet
 from django.db.models.functions import Cast
 
-from targets import progress
+from targets import known, progress
 from targets import selectors as target_selectors
 from targets.models import Actual, Indicator, Locality, Pillar, Status, Target, Unit
 
@@ -107,38 +108,67 @@ def _date_times(column: pd.Series) -> np.ndarray:
     return years.to_numpy(dtype=float, na_value=np.nan)
 
 
-def observations_frame(
-    *, locality_ids: list[int] | None = None, pillar: str | None = None, indicator_code: str | None = None
-) -> pd.DataFrame:
-    """Approved actuals (entered, imported, published, demo) as (series, time, value, period code, origin).
+_FIGURE_FIELDS = {
+    "indicator_id": "indicator_id",
+    "locality_id": "locality_id",
+    "level": "level",
+    "value_float": "obs_value",
+    "period__code": "obs_period",
+    "period__year": "year",
+    "period__quarter": "quarter",
+    "period__ends_on": "period_end",
+    "origin": "origin",
+    "status": "status",
+    "ranked_among": "ranked_among",
+    "reviewed_at": "reviewed_at",
+}
 
-    One query (`values()` into pandas, no model instances); the time is the decimal year at the end of
-    the period.
-    """
-    qs = _narrow(
-        Actual.objects.filter(status=Status.APPROVED),
-        locality_ids=locality_ids,
-        pillar=pillar,
-        indicator_code=indicator_code,
-    )
-    # The value cast to a float in SQL: no Decimal object per row (most of the cost at national scale).
-    fields = ["indicator_id", "locality_id", "level", "value_float", "period__code", "period__year"]
-    fields += ["period__quarter", "origin"]
-    frame = _frame(qs.annotate(value_float=Cast("value", FloatField())).values_list(*fields), fields)
-    frame.columns = [
-        "indicator_id",
-        "locality_id",
-        "level",
-        "obs_value",
-        "obs_period",
-        "year",
-        "quarter",
-        "origin",
-    ]
+
+def _figures(qs: QuerySet, extra: dict[str, str]) -> pd.DataFrame:
+    """Figure rows of `qs` (actuals or their history records) with `_FIGURE_FIELDS` and `extra`, the
+    value cast to a float in SQL (no Decimal object per row: most of the cost at national scale) and the
+    time at the end of the period as decimal years."""
+    fields = {**_FIGURE_FIELDS, **extra}
+    frame = _frame(qs.annotate(value_float=Cast("value", FloatField())).values_list(*fields), list(fields))
+    frame.columns = list(fields.values())
     quarter = frame["quarter"].astype(float)
     frame["obs_time"] = np.where(quarter.notna(), frame["year"] + quarter.fillna(0) / 4, frame["year"] + 1.0)
     frame["obs_value"] = frame["obs_value"].astype(float)
     return frame.drop(columns=["year", "quarter"])
+
+
+def observations_frame(
+    *,
+    locality_ids: list[int] | None = None,
+    pillar: str | None = None,
+    indicator_code: str | None = None,
+    statuses: tuple[str, ...] = (Status.APPROVED,),
+) -> pd.DataFrame:
+    """Every version of the figures (approved ones; `statuses` to add those awaiting review) with the time
+    each became known and stopped being current (`targets.known`): `known.known_at(frame, as_of)` is what
+    was known at the end of a quarter.
+
+    Two queries (`values()` into pandas, no model instances): the figures as they are now, and the
+    history records of the entered and imported ones (their approvals and corrections).
+    """
+    from targets.models import Origin
+
+    narrow = {"locality_ids": locality_ids, "pillar": pillar, "indicator_code": indicator_code}
+    current = _figures(
+        _narrow(Actual.objects.filter(status__in=statuses), **narrow),
+        {"id": "actual_id", "published_on": "published_on"},
+    )
+    # Entered and imported figures only: published and demo ones count from their own dates.
+    history = _figures(
+        _narrow(Actual.history.filter(origin__in=[Origin.ENTERED, Origin.IMPORTED]), **narrow),
+        {
+            "id": "actual_id",
+            "history_id": "history_id",
+            "history_date": "history_date",
+            "history_type": "history_type",
+        },
+    )
+    return known.known_versions(current, history, tz=settings.TIME_ZONE, statuses=statuses)
 
 
 def _engine_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -156,6 +186,7 @@ def _engine_columns(frame: pd.DataFrame) -> pd.DataFrame:
             "higher_is_better": frame["indicator__higher_is_better"].astype(bool),
             "applies_until": _date_times(frame["applies_until"]),
             "milestone": frame["unit"] == Unit.MILESTONE,
+            "unit": frame["unit"],
             # A baseline "of year Y" stands at the end of that year, like an annual figure.
             "baseline_time": frame["baseline_year"].astype(float) + 1.0,
             "baseline_value": frame["baseline_value"].astype(float),
@@ -215,56 +246,98 @@ def targets_frame(
     )
 
 
+# Per target, what is shown beside the figures the engine chose: where they come from and when they
+# became known (`targets.known`).
+DESCRIBED = ("period", "origin", "known_on", "known_basis")
+
+
+def _bounds(targets: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
+    """Each target's domain (`progress.domain_bounds`): a rank's upper bound is the number ranked in the
+    series' newest known ranking (63 when none is known)."""
+    lower = targets["unit"].map(lambda u: progress.domain_bounds(u)[0]).astype(float)
+    upper = targets["unit"].map(lambda u: progress.domain_bounds(u)[1]).astype(float)
+    is_rank = (targets["unit"] == Unit.RANK).to_numpy()
+    if is_rank.any():
+        ranked = obs.loc[obs["ranked_among"].notna(), [*_SERIES, "obs_time", "ranked_among"]]
+        newest = ranked.sort_values([*_SERIES, "obs_time"]).groupby(list(_SERIES)).tail(1)
+        among = targets[list(_SERIES)].merge(newest, on=list(_SERIES), how="left")["ranked_among"]
+        among = pd.to_numeric(among, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        among = np.where(np.isfinite(among) & (among >= 1), among, progress.RANKED_UNITS_BEFORE_2024)
+        upper = upper.where(~is_rank, among)
+    return pd.DataFrame({"lower": lower.to_numpy(), "upper": upper.to_numpy()}, index=targets.index)
+
+
+def _describe(
+    targets: pd.DataFrame, assessed: pd.DataFrame, obs: pd.DataFrame, time_column: str, prefix: str
+) -> None:
+    """Add `<prefix>_period`, `_origin`, `_known_on`, `_known_basis` to `assessed`: those of the figure at
+    `time_column` in the target's series (a quarter wins over the year ending with it). No query."""
+    at = (
+        obs.assign(is_quarter=obs["obs_period"].str.contains("-Q", regex=False))
+        .sort_values([*_SERIES, "obs_time", "is_quarter"])
+        .drop_duplicates([*_SERIES, "obs_time"], keep="last")
+        .rename(columns={"obs_period": "period"})[[*_SERIES, "obs_time", *DESCRIBED]]
+    )
+    wanted = targets[["target_id", *_SERIES]].set_index("target_id").reindex(assessed.index)
+    wanted["obs_time"] = assessed[time_column].to_numpy(dtype=float)
+    found = wanted.reset_index().merge(at, on=[*_SERIES, "obs_time"], how="left").set_index("target_id")
+    for column in DESCRIBED:
+        values = found[column].reindex(assessed.index)
+        assessed[f"{prefix}_{column}"] = values.where(values.notna(), np.nan)
+
+
 @dataclass(frozen=True)
 class ProgressInputs:
-    """The targets and their approved observations, fetched once; `at(as_of)` assesses them at any time."""
+    """The targets and every version of their figures, fetched once; `at(as_of)` assesses them at any time
+    with what was known then."""
 
     targets: pd.DataFrame
-    observations: pd.DataFrame
+    observations: pd.DataFrame  # `known.VERSION_COLUMNS`: every version with when it was known
+
+    def known_at(self, as_of: float) -> pd.DataFrame:
+        """The figures known at the end of the period ending at `as_of` (one version per figure)."""
+        return known.known_at(self.observations, as_of)
+
+    def _assess(self, obs: pd.DataFrame, as_of: float) -> pd.DataFrame:
+        """The engine's results with each target's domain (`lower`, `upper`) beside them."""
+        targets = self.targets
+        engine = targets[list(_ENGINE_TARGET_COLUMNS)].join(_bounds(targets, obs))
+        long = engine.merge(obs[[*_SERIES, "obs_time", "obs_value"]], on=list(_SERIES), how="left")
+        assessed = progress.assess_frame(
+            long[[*progress.FRAME_COLUMNS, *progress.BOUND_COLUMNS]], as_of=as_of
+        )
+        bounds = engine.set_index("target_id")[list(progress.BOUND_COLUMNS)]
+        return assessed.join(bounds)
 
     def at(self, as_of: float) -> pd.DataFrame:
-        """Every target's assessment at `as_of`, indexed by target_id, with `latest_period`, `latest_origin`
-        (and the label columns when the inputs carry them). No query: pure pandas and the engine."""
+        """Every target's assessment at `as_of`, indexed by target_id, with `latest_period`, `latest_origin`,
+        `latest_known_on`, `latest_known_basis` (and the same `after_*` for the figure after the deadline)
+        and the label columns when the inputs carry them. No query: pure pandas and the engine."""
         labelled = "locality" in self.targets.columns
+        described = [f"{p}_{c}" for p in ("latest", "after") for c in DESCRIBED]
         if self.targets.empty:
             return pd.DataFrame(
                 columns=[
                     *progress.RESULT_COLUMNS,
-                    "latest_period",
-                    "latest_origin",
+                    *progress.BOUND_COLUMNS,
+                    *described,
                     *(c for c in self.targets.columns if labelled and c != "target_id"),
                 ]
             )
-        obs = self.observations[self.observations["obs_time"] <= as_of + 1e-9]
-        long = self.targets[list(_ENGINE_TARGET_COLUMNS)].merge(
-            obs[[*_SERIES, "obs_time", "obs_value"]], on=list(_SERIES), how="left"
-        )
-        assessed = progress.assess_frame(long[list(progress.FRAME_COLUMNS)], as_of=as_of)
-        # Where the latest value comes from: the series' newest observation (a quarter wins over the year
-        # ending with it). Found per series, not per target: every target of a series shares its values.
-        newest = (
-            obs.assign(is_quarter=obs["obs_period"].str.contains("-Q", regex=False))
-            .sort_values([*_SERIES, "obs_time", "is_quarter"])
-            .groupby(list(_SERIES))
-            .tail(1)[[*_SERIES, "obs_period", "origin"]]
-        )
-        latest = self.targets[["target_id", *_SERIES]].merge(newest, on=list(_SERIES), how="left")
-        latest = latest.set_index("target_id").reindex(assessed.index)
-        assessed["latest_period"] = latest["obs_period"].where(latest["obs_period"].notna(), np.nan)
-        assessed["latest_origin"] = latest["origin"].where(latest["origin"].notna(), np.nan)
+        obs = self.known_at(as_of)
+        assessed = self._assess(obs, as_of)
+        _describe(self.targets, assessed, obs, "latest_time", "latest")
+        _describe(self.targets, assessed, obs, "latest_after_deadline_time", "after")
         if labelled:
             assessed = assessed.join(self.targets.set_index("target_id"))
         return assessed
 
     def statuses(self, times: list[float]) -> dict[float, pd.Series]:
-        """Each target's status at each of `times` (the heatmap's quarters): the engine run once per time on
-        one long frame, since it ignores the observations after its as-of. No query."""
+        """Each target's status at each of `times` (the heatmap's quarters), each with what was known
+        then. No query."""
         if self.targets.empty:
             return {t: pd.Series(dtype=object) for t in times}
-        long = self.targets[list(_ENGINE_TARGET_COLUMNS)].merge(
-            self.observations[[*_SERIES, "obs_time", "obs_value"]], on=list(_SERIES), how="left"
-        )[list(progress.FRAME_COLUMNS)]
-        return {t: progress.assess_frame(long, as_of=t)["status"] for t in times}
+        return {t: self._assess(self.known_at(t), t)["status"] for t in times}
 
 
 def progress_inputs(
@@ -277,17 +350,15 @@ def progress_inputs(
     """Targets (with their labels when asked, joined in the same query; "slugs": only the locality and
     pillar slugs) and approved observations.
 
-    Two queries, whatever the data size: `values()` rows straight into pandas frames, narrowed in SQL to
-    the localities, pillar or indicator a page shows (every series is assessed on its own, so narrowing
-    changes no figure).
+    Three queries, whatever the data size (targets, figures, the history of entered figures): `values()`
+    rows straight into pandas frames, narrowed in SQL to the localities, pillar or indicator a page shows
+    (every series is assessed on its own, so narrowing changes no figure).
     """
     targets = _targets_frame(
         locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code, labels=labels
     )
     if targets.empty:
-        observations = pd.DataFrame(
-            columns=["indicator_id", "locality_id", "level", "obs_value", "obs_period", "origin", "obs_time"]
-        )
+        observations = pd.DataFrame(columns=list(known.VERSION_COLUMNS))
     else:
         observations = observations_frame(
             locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code
@@ -303,11 +374,11 @@ def progress_table(*, as_of: float, locality_ids: list[int] | None = None) -> pd
     return progress_inputs(locality_ids=locality_ids).at(as_of)
 
 
-def open_data_progress(*, as_of_code: str, as_of: float) -> list[dict]:
-    """Open-data target rows with the progress columns for `as_of`: three queries."""
+def open_data_progress(*, as_of_code: str, as_of: float, provisional: bool = False) -> list[dict]:
+    """Open-data target rows with the progress columns for `as_of`: four queries."""
     rows = open_data_targets_with_ids()
     table = progress_table(as_of=as_of)
-    return opendata.progress_rows(rows, table, as_of_code=as_of_code)
+    return opendata.progress_rows(rows, table, as_of_code=as_of_code, provisional=provisional)
 
 
 def open_data_targets_with_ids() -> list[tuple[int, dict]]:
@@ -371,71 +442,81 @@ def indicator_detail(code: str) -> dict | None:
     )
 
 
+def _details(ids: list[int], fields: tuple[str, ...]) -> dict[int, dict]:
+    """Text beside a few figures (source, note, names) by actual id: one query."""
+    rows = Actual.objects.filter(pk__in=ids).values("id", *fields)
+    return {row.pop("id"): row for row in rows}
+
+
+def _period_parts(code: str) -> tuple[int, int | None]:
+    year, _, quarter = code.partition("-Q")
+    return int(year), int(quarter) if quarter else None
+
+
 def dti_rank_history(*, locality_ids: list[int], as_of: float) -> list[dict]:
-    """Approved DTI ranks (published with their source, or demo) of the localities up to `as_of`.
+    """The DTI ranks of the localities known at `as_of` (published with their source and publication
+    date, or demo), oldest first.
 
-    One query: `values()` with locality and period joined, ordered for plotting.
+    Four queries: the rank figures' versions (`observations_frame`), then their source and names.
     """
-    rows = (
-        Actual.objects.filter(
-            indicator__code="dti_rank", status=Status.APPROVED, locality_id__in=locality_ids, level=""
-        )
-        .order_by("locality__name", "period__year", "period__quarter")
-        .values(
-            "locality__slug",
-            "locality__name",
-            "locality__name_en",
-            "period__code",
-            "period__year",
-            "period__quarter",
-            "value",
-            "ranked_among",
-            "origin",
-            "source",
-            "note",
-        )
-    )
+    versions = observations_frame(locality_ids=locality_ids, indicator_code="dti_rank")
+    shown = known.known_at(versions, as_of)
+    shown = shown[shown["level"] == ""].sort_values(["locality_id", "obs_time"])
+    fields = ("locality__slug", "locality__name", "locality__name_en", "source", "note")
+    details = _details(shown["actual_id"].astype(int).tolist(), fields)
     out = []
-    for row in rows:
-        quarter = row["period__quarter"]
-        time = row["period__year"] + quarter / 4 if quarter else row["period__year"] + 1.0
-        if time <= as_of + 1e-9:
-            out.append({**row, "time": time})
-    return out
+    for row in shown.to_dict(orient="records"):
+        year, quarter = _period_parts(row["obs_period"])
+        out.append(
+            {
+                **details[int(row["actual_id"])],
+                "period__code": row["obs_period"],
+                "period__year": year,
+                "period__quarter": quarter,
+                "value": row["obs_value"],
+                "ranked_among": None if pd.isna(row["ranked_among"]) else int(row["ranked_among"]),
+                "origin": row["origin"],
+                "time": row["obs_time"],
+                "known_on": row["known_on"],
+                "known_basis": row["known_basis"],
+            }
+        )
+    return sorted(out, key=lambda r: (r["locality__name"], r["time"]))
 
 
-def series_actuals(*, indicator_id: int, locality_id: int, as_of: float) -> list[dict]:
-    """A series' approved and submitted values up to `as_of`, oldest first, with period, origin and source.
+def series_actuals(*, indicator_code: str, locality_id: int, as_of: float) -> list[dict]:
+    """A series' values known at `as_of` — approved ones, and those awaiting review then (shown hollow:
+    the engine only counts approved ones) — oldest first, with period, origin, source and when each
+    became known.
 
-    One query (`values()` with the period joined). Submitted values are shown, hollow, but the engine only
-    counts approved ones.
+    Four queries: the versions of the figures (`observations_frame`), then their source and note.
     """
-    rows = (
-        Actual.objects.filter(
-            indicator_id=indicator_id,
-            locality_id=locality_id,
-            status__in=[Status.APPROVED, Status.SUBMITTED],
-        )
-        .order_by("level", "period__year", "period__quarter")
-        .values(
-            "level",
-            "period__code",
-            "period__year",
-            "period__quarter",
-            "value",
-            "status",
-            "origin",
-            "source",
-            "note",
-            "ranked_among",
-        )
+    versions = observations_frame(
+        locality_ids=[locality_id],
+        indicator_code=indicator_code,
+        statuses=(Status.APPROVED, Status.SUBMITTED),
     )
+    shown = known.known_at(versions, as_of).sort_values(["level", "obs_time", "obs_period"])
+    details = _details(shown["actual_id"].astype(int).tolist(), ("source", "note"))
     out = []
-    for row in rows:
-        quarter = row["period__quarter"]
-        time = row["period__year"] + quarter / 4 if quarter else row["period__year"] + 1.0
-        if time <= as_of + 1e-9:
-            out.append({**row, "time": time, "value": float(row["value"])})
+    for row in shown.to_dict(orient="records"):
+        year, quarter = _period_parts(row["obs_period"])
+        out.append(
+            {
+                **details[int(row["actual_id"])],
+                "level": row["level"],
+                "period__code": row["obs_period"],
+                "period__year": year,
+                "period__quarter": quarter,
+                "value": float(row["obs_value"]),
+                "status": row["status"],
+                "origin": row["origin"],
+                "ranked_among": None if pd.isna(row["ranked_among"]) else int(row["ranked_among"]),
+                "time": row["obs_time"],
+                "known_on": row["known_on"],
+                "known_basis": row["known_basis"],
+            }
+        )
     return out
 
 
@@ -443,7 +524,13 @@ def series_actuals(*, indicator_id: int, locality_id: int, as_of: float) -> list
 
 
 def report_data(
-    *, locality_ids: list[int], as_of_code: str, as_of: float, pillar_slugs: list[str] | None, today
+    *,
+    locality_ids: list[int],
+    as_of_code: str,
+    as_of: float,
+    pillar_slugs: list[str] | None,
+    today,
+    provisional: bool = False,
 ) -> excel.ReportData:
     """Everything the Excel report shows, from the same progress path as the dashboards and open data.
 
@@ -474,8 +561,11 @@ def report_data(
         for p in Pillar.objects.order_by("order")
         if not pillar_slugs or p.slug in pillar_slugs
     ]
-    inputs = progress_inputs(locality_ids=locality_ids)
+    inputs = progress_inputs(locality_ids=locality_ids, labels="slugs")
     assessed = inputs.at(as_of)
+    # The summary sheet: the engine's roll-up per pillar, as every page shows it.
+    by_pillar = progress.rollup(assessed, by=["pillar"]) if not assessed.empty else pd.DataFrame()
+    summary = {slug: row for slug, row in by_pillar.to_dict(orient="index").items()}
     level_labels = {code: str(label) for code, label in Level.choices}
 
     # Data-entry progress for the as-of quarter (an annual as-of uses that year's figures).
@@ -526,10 +616,7 @@ def report_data(
         )
         for t in ts.latest_plan_tasks(locality_ids, up_to_year=int(as_of_code[:4]), today=today)
     ]
-    obs = inputs.observations
-    obs = obs[obs["obs_time"] <= as_of + 1e-9].sort_values(
-        ["locality_id", "indicator_id", "level", "obs_time"]
-    )
+    obs = inputs.known_at(as_of).sort_values(["locality_id", "indicator_id", "level", "obs_time"])
     return excel.ReportData(
         localities=[loc.name for loc in localities.values()],
         as_of=as_of_code,
@@ -544,6 +631,8 @@ def report_data(
         documents=documents,
         tasks=tasks,
         task_state_labels={k: str(v) for k, v in TaskState.choices},
+        summary=summary,
+        provisional=provisional,
     )
 
 
@@ -556,6 +645,8 @@ def _report_targets(
 
     from targets.models import Origin
     from targets.templatetags.dti import target_text
+
+    from .labels import status_labels
 
     position = {target_id: i for i, target_id in enumerate(assessed.index.tolist())}
     assessments = list(
@@ -571,12 +662,16 @@ def _report_targets(
                     "status",
                     "projected",
                     "required_pace_per_year",
+                    "latest_after_deadline",
+                    "after_period",
+                    "provisional_status",
                 )
             ),
             strict=True,
         )
     )
-    unassessed = (None,) * 8
+    unassessed = (None,) * 11
+    labels = status_labels()
     rows = (
         Target.objects.filter(locality_id__in=locality_ids, indicator__pillar__slug__in=pillar_slugs)
         .order_by("locality__name", "indicator__pillar__order", "indicator__order", "level", "year")
@@ -614,9 +709,10 @@ def _report_targets(
                 )
             )
         i = position.get(tid)
-        latest, latest_period, latest_origin, gap, completion, status, projected, pace = (
+        latest, latest_period, latest_origin, gap, completion, status, projected, pace, *rest = (
             assessments[i] if i is not None else unassessed
         )
+        after, after_period, provisional = rest
         yield excel.TargetLine(
             locality=locality,
             pillar=pillar,
@@ -635,6 +731,11 @@ def _report_targets(
             projected=number(projected),
             pace=number(pace),
             latest_is_demo=latest_origin == Origin.DEMO,
+            after_deadline=number(after),
+            after_deadline_period=after_period if isinstance(after_period, str) else "",
+            provisional_label=f"tạm tính: {labels[provisional].lower()}"
+            if isinstance(provisional, str)
+            else "",
             document=document_number or document_code,
             quote=" ".join(quote.split()),
         )
@@ -680,16 +781,20 @@ def _report_actuals(
         )
 
 
-def open_data_actuals() -> list[dict]:
-    """Approved and published actuals only (never drafts or submissions awaiting review): one query."""
-    from targets.models import Origin
-
-    rows = (
-        Actual.objects.filter(status=Status.APPROVED)
-        .order_by("locality__slug", "indicator__code", "level", "period__year", "period__quarter")
-        .values_list(
-            "locality__slug", "indicator__code", "level", "period__code", "value", "origin", "source"
-        )
+def open_data_actuals(*, as_of: float | None = None) -> list[dict]:
+    """Approved and published actuals only (never drafts or submissions awaiting review), each with the
+    day it became known; with `as_of`, the versions known at the end of that quarter (else the current
+    ones). Four queries: the versions (`observations_frame`), and the slugs, codes and sources."""
+    versions = observations_frame()
+    shown = (
+        known.known_at(versions, as_of) if as_of is not None else versions[np.isinf(versions["until_time"])]
+    )
+    fields = ["id", "locality__slug", "indicator__code", "source"]
+    details = _frame(Actual.objects.values_list(*fields), fields).rename(
+        columns={"locality__slug": "locality", "indicator__code": "indicator_code"}
+    )
+    rows = shown.merge(details, left_on="actual_id", right_on="id", how="inner").sort_values(
+        ["locality", "indicator_code", "level", "obs_period"]
     )
     return [
         {
@@ -699,7 +804,25 @@ def open_data_actuals() -> list[dict]:
             "period": period,
             "value": opendata.number(value),
             "origin": origin,
-            "source": source if origin == Origin.PUBLISHED else "",
+            "source": source if origin == "published" else "",
+            "known_on": known_on,
+            "known_basis": basis,
         }
-        for loc, code, level, period, value, origin, source in rows
+        for loc, code, level, period, value, origin, source, known_on, basis in zip(
+            *(
+                rows[c].tolist()
+                for c in (
+                    "locality",
+                    "indicator_code",
+                    "level",
+                    "obs_period",
+                    "obs_value",
+                    "origin",
+                    "source",
+                    "known_on",
+                    "known_basis",
+                )
+            ),
+            strict=True,
+        )
     ]

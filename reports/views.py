@@ -13,19 +13,20 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from targets import access
 from targets import selectors as target_selectors
 from targets.cache import cached
-from targets.periods import resolve_as_of
+from targets.periods import FutureAsOfError, is_provisional, resolve_as_of
 
 from . import dashboards, excel, opendata, selectors
 from .dashboards import AsOf
@@ -67,30 +68,74 @@ def _targets_file(fmt: str) -> bytes:
     return opendata.to_json(rows, opendata.TARGET_COLUMNS, meta)
 
 
+def _as_of_message(exc: ValueError) -> str:
+    """The reason an `?as_of=` is refused, in the active language."""
+    if isinstance(exc, FutureAsOfError):
+        return _(
+            "Thời điểm %(code)s chưa đến: chỉ xem được số liệu đến hết quý hiện tại (%(current)s, tạm tính)."
+        ) % {"code": exc.code, "current": exc.current}
+    return str(exc)
+
+
+def _as_of_refused(request: HttpRequest, exc: ValueError) -> HttpResponse:
+    """The 400 page for a bad or future `?as_of=` (pages, open-data files and the report alike): the
+    reason in Vietnamese and a picker of the quarters that can be shown."""
+    today = timezone.localdate()
+    code, time = resolve_as_of(None, today=today)
+    fallback = AsOf(code, time)
+    context = {
+        "error": _as_of_message(exc),
+        "as_of": fallback,
+        "as_of_choices": dashboards.as_of_choices(fallback, today),
+    }
+    return render(request, "reports/as_of_error.html", context, status=400)
+
+
+def _parse_as_of(raw: str | None) -> AsOf:
+    """`?as_of=` as an `AsOf` (default: the last closed quarter). Raises ValueError (FutureAsOfError for a
+    quarter that has not begun)."""
+    raw = (raw or "").strip()
+    today = timezone.localdate()
+    code, time = resolve_as_of(raw or None, today=today)
+    return AsOf(code=code, time=time, explicit=bool(raw), provisional=is_provisional(time, today=today))
+
+
 @require_GET
 def open_data_progress(request: HttpRequest, fmt: str) -> HttpResponse:
     """Every target with where it stands at `?as_of=` (default: the last closed quarter)."""
     if fmt not in _CONTENT_TYPES:
         raise Http404
     try:
-        as_of_code, as_of = resolve_as_of(request.GET.get("as_of"), today=timezone.localdate())
+        as_of = _parse_as_of(request.GET.get("as_of"))
     except ValueError as exc:
-        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+        return _as_of_refused(request, exc)
     # Cached until the data change (seconds to compute at national scale); `generated_at` is when it was.
-    body = cached(("open-data-progress", fmt, as_of_code), lambda: _progress_file(fmt, as_of_code, as_of))
-    return _file_response(body, fmt, f"progress-{as_of_code}")
+    # The key holds whether the quarter is still provisional: the label changes when the quarter ends.
+    body = cached(
+        ("open-data-progress", fmt, as_of.code, as_of.provisional), lambda: _progress_file(fmt, as_of)
+    )
+    return _file_response(body, fmt, f"progress-{as_of.code}")
 
 
-def _progress_file(fmt: str, as_of_code: str, as_of: float) -> bytes:
-    rows = selectors.open_data_progress(as_of_code=as_of_code, as_of=as_of)
+def _progress_file(fmt: str, as_of: AsOf) -> bytes:
+    rows = selectors.open_data_progress(
+        as_of_code=as_of.code, as_of=as_of.time, provisional=as_of.provisional
+    )
     if fmt == "csv":
         return opendata.to_csv(rows, opendata.PROGRESS_COLUMNS)
     meta = {
         "title": "DTI Portal — tiến độ các mục tiêu / progress towards the targets",
-        "as_of": as_of_code,
+        "as_of": as_of.code,
+        "provisional": as_of.provisional,
+        "provisional_note": "tạm tính: quý hiện tại, số liệu còn đang được nhập / the current quarter, "
+        "still being entered"
+        if as_of.provisional
+        else "",
         "generated_at": timezone.now().isoformat(timespec="seconds"),
         "count": len(rows),
-        "method": "docs/progress-method.md: linear trajectory, weighted least-squares projection; Open SDG measure",
+        "method": "docs/progress-method.md (v2): linear trajectory, weighted least-squares projection "
+        "clipped to the indicator's domain; after its deadline a target is judged on its deadline figure; "
+        "a figure counts from its publication or approval; Open SDG measure",
         "contains_demo_values": any(_has_demo(r) for r in rows),
     }
     return opendata.to_json(rows, opendata.PROGRESS_COLUMNS, meta)
@@ -104,24 +149,16 @@ def _has_demo(row: dict) -> bool:
 
 
 def _with_as_of(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Parse `?as_of=` (default: the last closed quarter) into an `AsOf` for the view; a bad value gets
-    the page's 400 with the reason in Vietnamese, never a 500."""
+    """Parse `?as_of=` (default: the last closed quarter) into an `AsOf` for the view; a bad value or a
+    quarter that has not begun gets the page's 400 with the reason in Vietnamese, never a 500."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        raw = request.GET.get("as_of", "").strip()
-        today = timezone.localdate()
         try:
-            code, time = resolve_as_of(raw or None, today=today)
+            as_of = _parse_as_of(request.GET.get("as_of"))
         except ValueError as exc:
-            fallback = AsOf(*resolve_as_of(None, today=today))
-            context = {
-                "error": str(exc),
-                "as_of": fallback,
-                "as_of_choices": dashboards.as_of_choices(fallback, today),
-            }
-            return render(request, "reports/as_of_error.html", context, status=400)
-        return view(request, *args, as_of=AsOf(code=code, time=time, explicit=bool(raw)), **kwargs)
+            return _as_of_refused(request, exc)
+        return view(request, *args, as_of=as_of, **kwargs)
 
     return wrapped
 
@@ -291,9 +328,7 @@ def indicator_series(request: HttpRequest, code: str, locality: str, *, as_of: A
 
     def build() -> dict[str, Any]:
         inputs = selectors.progress_inputs(locality_ids=[loc["id"]], indicator_code=code, labels=True)
-        actuals = selectors.series_actuals(
-            indicator_id=indicator["id"], locality_id=loc["id"], as_of=as_of.time
-        )
+        actuals = selectors.series_actuals(indicator_code=code, locality_id=loc["id"], as_of=as_of.time)
         return dashboards.series(indicator=indicator, inputs=inputs, actuals=actuals, as_of=as_of)
 
     context = _cached(("series", code, loc["id"], as_of), build)
@@ -318,11 +353,11 @@ def _report_request(request: HttpRequest):
         if not chosen:
             raise Http404
     try:
-        as_of_code, as_of = resolve_as_of(request.GET.get("as_of"), today=timezone.localdate())
+        as_of = _parse_as_of(request.GET.get("as_of"))
     except ValueError as exc:
-        return None, str(exc)
+        return None, exc
     pillars = [p for p in request.GET.getlist("pillar") if p]
-    return (chosen, slug, as_of_code, as_of, pillars), None
+    return (chosen, slug, as_of, pillars), None
 
 
 @login_required
@@ -344,14 +379,16 @@ def report_index(request: HttpRequest) -> HttpResponse:
 def report_download(request: HttpRequest) -> HttpResponse:
     parsed, error = _report_request(request)
     if error:
-        return HttpResponseBadRequest(error, content_type="text/plain; charset=utf-8")
-    localities, slug, as_of_code, as_of, pillars = parsed
+        return _as_of_refused(request, error)
+    localities, slug, as_of, pillars = parsed
+    as_of_code = as_of.code
     data = selectors.report_data(
         locality_ids=[loc.pk for loc in localities],
-        as_of_code=as_of_code,
-        as_of=as_of,
+        as_of_code=as_of.code,
+        as_of=as_of.time,
         pillar_slugs=pillars or None,
         today=timezone.localdate(),
+        provisional=as_of.provisional,
     )
     # Written to a temporary file and streamed from it: a national report is never held in memory.
     out = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it once sent
@@ -367,18 +404,27 @@ def report_download(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def open_data_actuals(request: HttpRequest, fmt: str) -> HttpResponse:
-    """Approved and published actuals (public): locality, indicator, level, period, value, origin, source."""
+    """Approved and published actuals (public): locality, indicator, level, period, value, origin, source,
+    and the day each became known. With `?as_of=`: the figures known at the end of that quarter."""
     if fmt not in _CONTENT_TYPES:
         raise Http404
-    rows = selectors.open_data_actuals()
+    raw = request.GET.get("as_of", "").strip()
+    try:
+        as_of = _parse_as_of(raw) if raw else None
+    except ValueError as exc:
+        return _as_of_refused(request, exc)
+    rows = selectors.open_data_actuals(as_of=as_of.time if as_of else None)
     if fmt == "csv":
         body = opendata.to_csv(rows, opendata.ACTUAL_COLUMNS)
     else:
         meta = {
             "title": "DTI Portal — số liệu thực hiện đã duyệt và công bố / approved and published actuals",
+            "as_of": as_of.code if as_of else None,
+            "provisional": bool(as_of and as_of.provisional),
             "generated_at": timezone.now().isoformat(timespec="seconds"),
             "count": len(rows),
-            "note": "origin 'demo' marks demonstration values that are not real figures",
+            "note": "origin 'demo' marks demonstration values that are not real figures; known_on is the day "
+            "a figure became known (known_basis: published_on, approval, or period_end where no date is known)",
         }
         body = opendata.to_json(rows, opendata.ACTUAL_COLUMNS, meta)
-    return _file_response(body, fmt, "actuals")
+    return _file_response(body, fmt, f"actuals-{as_of.code}" if as_of else "actuals")

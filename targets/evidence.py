@@ -113,7 +113,7 @@ def _pdf(data: bytes) -> str:
         if reader.is_encrypted:
             raise _Invalid(
                 gettext_noop(
-                    "PDF có mật khẩu: vui lòng gửi bản không đặt mật khẩu để người thẩm định mở được."
+                    "PDF có mật khẩu: vui lòng dùng bản không đặt mật khẩu để người thẩm định mở được."
                 )
             )
         pages = reader.pages

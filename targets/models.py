@@ -126,7 +126,7 @@ class Indicator(models.Model):
     pillar = models.ForeignKey(
         Pillar, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("trụ cột")
     )
-    unit = models.CharField(_("đơn vị"), max_length=16, choices=Unit.choices)
+    unit = models.CharField(pgettext_lazy("unit of measure", "đơn vị"), max_length=16, choices=Unit.choices)
     higher_is_better = models.BooleanField(_("càng cao càng tốt"), default=True)
     definition = models.TextField(_("định nghĩa"), blank=True)
     frequency = models.CharField(_("tần suất báo cáo"), max_length=16, choices=Frequency.choices)
@@ -206,7 +206,9 @@ class Target(models.Model):
         _("năm"), validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
     )
     # The indicator's unit, copied here so the database itself can keep percent targets within 0–100.
-    unit = models.CharField(_("đơn vị"), max_length=16, choices=Unit.choices, editable=False)
+    unit = models.CharField(
+        pgettext_lazy("unit of measure", "đơn vị"), max_length=16, choices=Unit.choices, editable=False
+    )
     comparator = models.CharField(_("so sánh"), max_length=8, choices=Comparator.choices)
     value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=4)
     value_max = models.DecimalField(
@@ -489,7 +491,7 @@ class Status(models.TextChoices):
     DRAFT = "draft", _("nháp")
     SUBMITTED = "submitted", _("đã gửi")
     APPROVED = "approved", _("đã duyệt")
-    RETURNED = "returned", _("trả lại")
+    RETURNED = "returned", pgettext_lazy("status", "trả lại")
 
 
 class Origin(models.TextChoices):
@@ -531,6 +533,9 @@ class Actual(models.Model):
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     origin = models.CharField(_("nguồn gốc"), max_length=16, choices=Origin.choices, default=Origin.ENTERED)
     source = models.CharField(_("nguồn công bố"), max_length=500, blank=True)
+    # A published figure is not known before the day it was made public (time travel: `targets.known`);
+    # empty where that day is unknown (the figure then counts from the end of its period).
+    published_on = models.DateField(_("ngày công bố"), null=True, blank=True)
     ranked_among = models.PositiveSmallIntegerField(_("xếp hạng trong số"), null=True, blank=True)
     department = models.ForeignKey(
         "Department",

@@ -7,9 +7,13 @@ Time is in decimal years at the *end* of a period: 2026-Q3 → 2026.75, 2026-Q4 
 (an annual figure) → 2025.0, and a target "by 2025" is due at 2026.0 (see `period_end_time`,
 `target_due_time`, `date_to_time`).
 
-The default method (a linear trajectory with a time-weighted projection) is written down in
-`assess`; `opensdg_measure` is Open SDG's published progress measure, shown beside it as a second opinion.
-`assess_frame` computes both for every series at once and agrees with `assess` row by row.
+The default method, v2 (a linear trajectory with a time-weighted projection; after the deadline, the
+deadline figure decides; forecasts kept inside the indicator's domain) is written down in `assess` and in
+docs/progress-method.md; `opensdg_measure` is Open SDG's published progress measure, shown beside it as a
+second opinion. `assess_frame` computes both for every series at once and agrees with `assess` row by row.
+
+What was *known* at a time (a figure counts from its publication or approval) is decided before the
+engine, by the selector (`targets.known`): the engine sees the figures known at `as_of`.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ NEEDS_ACCELERATION = "needs_acceleration"
 OFF_TRACK = "off_track"
 REGRESSING = "regressing"
 MISSED = "missed"
+AWAITING_FINAL = "awaiting_final"
 INSUFFICIENT_DATA = "insufficient_data"
 NOT_APPLICABLE = "not_applicable"
 STATUSES: tuple[str, ...] = (
@@ -39,6 +44,7 @@ STATUSES: tuple[str, ...] = (
     OFF_TRACK,
     REGRESSING,
     MISSED,
+    AWAITING_FINAL,
     INSUFFICIENT_DATA,
     NOT_APPLICABLE,
 )
@@ -64,6 +70,11 @@ COMPARATORS: tuple[str, ...] = (">=", ">", "=", "~", "<=", "<", "range")
 APPROX_TOLERANCE = 0.05  # `~`: within 5 % of the value
 ON_TRACK_AT = 0.95  # projected completion at or above which a target is on track
 NEEDS_ACCELERATION_AT = 0.6  # … and at or above which it needs acceleration (below: off track)
+# How long after its deadline a target whose deadline-period figure is not in yet stays `awaiting_final`
+# (annual figures such as the DTI rank are published months later); afterwards it is judged on the last
+# figure at or before the deadline.
+AWAITING_FINAL_GRACE_YEARS = 1.0
+_SAME_TIME = 1e-9  # period ends are exact quarters; a tolerance all the same
 
 # Open SDG defaults (sdg-build ProgressMeasure): with a target, then without one.
 OPENSDG_TARGET_THRESHOLDS = (0.95, 0.6, 0.0)
@@ -85,6 +96,8 @@ FRAME_COLUMNS: tuple[str, ...] = (
     "obs_time",
     "obs_value",
 )
+# Optional columns of `assess_frame`: the indicator's domain (NaN: unbounded on that side).
+BOUND_COLUMNS: tuple[str, ...] = ("lower", "upper")
 RESULT_COLUMNS: tuple[str, ...] = (
     "status",
     "latest",
@@ -98,6 +111,9 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "slope",
     "opensdg_value",
     "opensdg_status",
+    "latest_after_deadline",
+    "latest_after_deadline_time",
+    "provisional_status",
 )
 
 
@@ -117,6 +133,11 @@ class Assessment:
     slope: float | None = None
     opensdg_value: float | None = None
     opensdg_status: str = NOT_AVAILABLE
+    # Past the deadline: the newest figure after it, given as information only (it never changes the verdict).
+    latest_after_deadline: float | None = None
+    latest_after_deadline_time: float | None = None
+    # `awaiting_final` only: the verdict the last figure before the deadline gives (achieved or missed).
+    provisional_status: str | None = None
 
 
 # --- time -------------------------------------------------------------------------------------------------
@@ -125,6 +146,43 @@ class Assessment:
 def target_due_time(year: int) -> float:
     """A target "by <year>" is due at the end of that year: by 2025 → 2026.0."""
     return float(year + 1)
+
+
+# --- the indicator's domain ----------------------------------------------------------------------------------
+
+RANKED_UNITS_BEFORE_2024 = 63  # provincial units ranked until the 2024 ranking (34 since)
+# unit → (lower, upper); None: unbounded. A rank's upper bound is the number ranked (see `domain_bounds`).
+UNIT_BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "percent": (0.0, 100.0),
+    "rank": (1.0, None),
+    "count": (0.0, None),
+    "per_1000": (0.0, None),
+    "money": (0.0, None),
+    "score": (0.0, 1.0),
+    "milestone": (0.0, 1.0),
+    "growth_rate": (-100.0, None),  # a quantity cannot shrink by more than all of it
+}
+
+
+def domain_bounds(unit: str, *, ranked_among: float | None = None) -> tuple[float | None, float | None]:
+    """The values a figure of `unit` can take: percent 0–100; rank 1 to the number ranked (`ranked_among`,
+    else 63); counts, rates per 1,000 and money ≥ 0; score and milestone 0–1; growth rate ≥ −100 %.
+    An unknown unit is unbounded."""
+    lower, upper = UNIT_BOUNDS.get(unit, (None, None))
+    if unit == "rank":
+        among = ranked_among if ranked_among is not None and math.isfinite(ranked_among) else None
+        upper = float(among) if among and among >= 1 else float(RANKED_UNITS_BEFORE_2024)
+    return lower, upper
+
+
+def _clip_to(value: float | None, lower: float | None, upper: float | None) -> float | None:
+    if value is None:
+        return None
+    if lower is not None and math.isfinite(lower) and value < lower:
+        return float(lower)
+    if upper is not None and math.isfinite(upper) and value > upper:
+        return float(upper)
+    return value
 
 
 # --- the default method, one target -------------------------------------------------------------------------
@@ -204,33 +262,51 @@ def assess(
     target_value_max: float | None = None,
     applies_until: float | None = None,
     milestone: bool = False,
+    lower: float | None = None,
+    upper: float | None = None,
 ) -> Assessment:
-    """Assess one target as of `as_of` with the default method (linear trajectory, time-weighted projection).
+    """Assess one target as of `as_of` with the default method, v2 (docs/progress-method.md).
 
     `target_time` is when the target is due (a target "by 2025" is due at 2026.0); `observations` are
-    (time, value) pairs in any order; those after `as_of` or not finite are ignored. The baseline is the
-    document's `baseline` when given, else the earliest observation. Let d = +1 when higher is better,
+    (time, value) pairs in any order, the figures known at `as_of`; those after `as_of` or not finite are
+    ignored. `lower`/`upper` bound the indicator's domain (None: unbounded; see `domain_bounds`).
+
+    Which figures judge the target: before the deadline, all of them; once `as_of` reaches the deadline,
+    only those whose period ends at or before the deadline (the *judged* figures) — a later figure never
+    changes anything and is given as `latest_after_deadline` (with its time). The baseline is the
+    document's `baseline` when given, else the earliest judged figure. Let d = +1 when higher is better,
     −1 otherwise, and T the target value (a range's lower bound, or its upper bound when lower is better):
 
-    - gap = d·(T − latest); completion = (latest − baseline)/(T − baseline);
+    - latest = the newest judged figure; gap = d·(T − latest); completion = (latest − baseline)/(T − baseline);
       expected_completion = (as_of − baseline time)/(target_time − baseline time), clipped to [0, 1];
     - projected = the value at target_time of the least-squares line through the points (the baseline,
-      then the observations) weighted 1, 2, …, n oldest → newest; projected_completion as completion;
+      then the judged figures) weighted 1, 2, …, n oldest → newest, clipped to [lower, upper];
+      projected_completion as completion, from the clipped projection;
     - required_pace_per_year = (T − latest)/(target_time − as_of), while time is left.
 
-    Status, first rule that applies: not_applicable (applies_until < as_of), achieved (the latest
-    observation satisfies the comparator), missed (as_of ≥ target_time), insufficient_data (fewer than
-    two points at distinct times, counting the baseline), regressing (d·slope < 0), on_track
-    (projected_completion ≥ 0.95), needs_acceleration (≥ 0.6), off_track. When the baseline already met
-    T there is no distance to measure shares of: the completions are None and the status is on_track if
-    the projection meets T, else off_track. A milestone is achieved, missed, or else in progress
-    (needs_acceleration) once reported, insufficient_data before; it is never projected.
+    Status, first rule that applies: not_applicable (applies_until < as_of). Before the deadline:
+    achieved (the latest figure satisfies the comparator), then for a milestone needs_acceleration once
+    reported (it is never projected), insufficient_data (fewer than two points at distinct times,
+    counting the baseline), regressing (d·slope < 0), on_track (projected_completion ≥ 0.95),
+    needs_acceleration (≥ 0.6), off_track; when the baseline already met T there is no distance to
+    measure shares of: the completions are None and the status is on_track if the projection meets T,
+    else off_track. From the deadline on: insufficient_data (no figure at or before the deadline);
+    awaiting_final while the deadline period's own figure (one whose period ends at the deadline) is not
+    in and as_of < deadline + AWAITING_FINAL_GRACE_YEARS, with `provisional_status` the verdict the last
+    figure before the deadline gives; otherwise achieved or missed on the latest judged figure.
     """
     _check_comparator(comparator)
     target = _effective_target(comparator, target_value, target_value_max, higher_is_better)
     d = 1.0 if higher_is_better else -1.0
 
-    obs = _collapse((t, v) for t, v in observations if math.isfinite(t) and math.isfinite(v) and t <= as_of)
+    known = _collapse((t, v) for t, v in observations if math.isfinite(t) and math.isfinite(v) and t <= as_of)
+    past_due = as_of >= target_time
+    if past_due:
+        obs = [(t, v) for t, v in known if t <= target_time + _SAME_TIME]
+        after = [(t, v) for t, v in known if t > target_time + _SAME_TIME]
+    else:
+        obs, after = known, []
+    after_time, after_value = after[-1] if after else (None, None)
     if baseline is not None and not (math.isfinite(baseline[0]) and math.isfinite(baseline[1])):
         baseline = None
     latest_time, latest = obs[-1] if obs else (None, None)
@@ -252,16 +328,24 @@ def assess(
     points = _collapse([*([baseline] if baseline else []), *obs])
     if len(points) >= 2 and not milestone:
         slope, t_bar, v_bar = _weighted_line(points)
-        projected = v_bar + slope * (target_time - t_bar)
+        projected = _clip_to(v_bar + slope * (target_time - t_bar), lower, upper)
         if measurable:
             projected_completion = (projected - base_value) / distance
 
+    met = latest is not None and _is_achieved(comparator, latest, target, higher_is_better)
+    provisional = None
     if applies_until is not None and math.isfinite(applies_until) and applies_until < as_of:
         status = NOT_APPLICABLE
-    elif latest is not None and _is_achieved(comparator, latest, target, higher_is_better):
+    elif past_due:
+        final_in = latest_time is not None and abs(latest_time - target_time) <= _SAME_TIME
+        if latest is None:
+            status = INSUFFICIENT_DATA
+        elif final_in or as_of >= target_time + AWAITING_FINAL_GRACE_YEARS:
+            status = ACHIEVED if met else MISSED
+        else:
+            status, provisional = AWAITING_FINAL, ACHIEVED if met else MISSED
+    elif met:
         status = ACHIEVED
-    elif as_of >= target_time:
-        status = MISSED
     elif milestone:
         status = NEEDS_ACCELERATION if latest is not None else INSUFFICIENT_DATA
     elif slope is None or projected is None:
@@ -304,6 +388,9 @@ def assess(
         slope=slope,
         opensdg_value=sdg_value,
         opensdg_status=sdg_status,
+        latest_after_deadline=after_value,
+        latest_after_deadline_time=after_time,
+        provisional_status=provisional,
     )
 
 
@@ -499,9 +586,10 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
     `frame` is long, one row per observation, with the columns in `FRAME_COLUMNS`: the target's columns
     repeated on each of its rows, NaN for what is absent (no baseline, no range maximum, no end of
     applicability); a target without observations has one row with NaN `obs_time`/`obs_value`.
-    The result has the columns in `RESULT_COLUMNS`, NaN where `assess` gives None, and agrees with
-    `assess` row by row (Open SDG's measure is taken with base = the baseline, current = the latest
-    observation, target = the target value, target_year = its due time).
+    Optional columns `lower` and `upper` (`BOUND_COLUMNS`) give the indicator's domain, NaN for
+    unbounded. The result has the columns in `RESULT_COLUMNS`, NaN where `assess` gives None, and agrees
+    with `assess` row by row (Open SDG's measure is taken with base = the baseline, current = the latest
+    judged observation, target = the target value, target_year = its due time).
     """
     missing = [c for c in FRAME_COLUMNS if c not in frame.columns]
     if missing:
@@ -524,7 +612,10 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
     milestone = _as_bool(head["milestone"], default=False)
     baseline_t = _as_float(head["baseline_time"])
     baseline_v = _as_float(head["baseline_value"])
+    lower = _as_float(head["lower"]) if "lower" in head.columns else np.full(k, np.nan)
+    upper = _as_float(head["upper"]) if "upper" in head.columns else np.full(k, np.nan)
     d = np.where(higher, 1.0, -1.0)
+    past_due = as_of >= due
 
     is_range = comp == _COMPARATOR_CODE["range"]
     if (is_range & ~np.isfinite(value_max)).any():
@@ -533,10 +624,18 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
         )
     target = np.where(is_range & ~higher, value_max, value)
 
-    # Observations up to as_of, collapsed to one point per (series, time).
+    # Observations up to as_of, collapsed to one point per (series, time); past its deadline a target is
+    # judged only on those at or before the deadline, and the newest later one is kept apart.
     obs_t_all = _as_float(frame["obs_time"])
     obs_v_all = _as_float(frame["obs_value"])
-    keep = np.isfinite(obs_t_all) & np.isfinite(obs_v_all) & (obs_t_all <= as_of)
+    known = np.isfinite(obs_t_all) & np.isfinite(obs_v_all) & (obs_t_all <= as_of)
+    late = past_due[codes] & (obs_t_all > due[codes] + _SAME_TIME)
+    keep = known & ~late
+    ac, at_, av = _collapse_arrays(codes[known & late], obs_t_all[known & late], obs_v_all[known & late])
+    a_start, a_end = _segments(ac, k)
+    has_after = a_end > a_start
+    a_last = np.where(has_after, a_end - 1, len(at_))
+    after_t, after_v = np.append(at_, np.nan)[a_last], np.append(av, np.nan)[a_last]
     oc, ot, ov = _collapse_arrays(codes[keep], obs_t_all[keep], obs_v_all[keep])
     start, end = _segments(oc, k)
     has_obs = end > start
@@ -579,6 +678,8 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
         fitted = (n_points >= 2) & ~milestone
         slope = np.where(fitted, sxy / sxx, np.nan)
         projected = np.where(fitted, v_bar + slope * (due - t_bar), np.nan)
+        projected = np.where(np.isfinite(lower) & (projected < lower), lower, projected)
+        projected = np.where(np.isfinite(upper) & (projected > upper), upper, projected)
         projected_completion = np.where(fitted & measurable, (projected - base_v) / distance, np.nan)
 
     achieved = has_obs & np.select(
@@ -599,11 +700,16 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
         default=d * (latest - target) >= 0,
     )
     s = {status: i for i, status in enumerate(STATUSES)}
+    final_in = has_obs & (np.abs(latest_t - due) <= _SAME_TIME)
+    judged = final_in | (as_of >= due + AWAITING_FINAL_GRACE_YEARS)
     status_code = np.select(
         [
             np.isfinite(until) & (until < as_of),
+            past_due & ~has_obs,
+            past_due & judged & achieved,
+            past_due & judged,
+            past_due,
             achieved,
-            as_of >= due,
             milestone & has_obs,
             milestone | ~fitted,
             d * slope < 0,
@@ -614,8 +720,11 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
         ],
         [
             s[NOT_APPLICABLE],
+            s[INSUFFICIENT_DATA],
             s[ACHIEVED],
             s[MISSED],
+            s[AWAITING_FINAL],
+            s[ACHIEVED],
             s[NEEDS_ACCELERATION],
             s[INSUFFICIENT_DATA],
             s[REGRESSING],
@@ -626,6 +735,9 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
         ],
         default=s[OFF_TRACK],
     )
+    awaiting = status_code == s[AWAITING_FINAL]
+    provisional = np.full(k, np.nan, dtype=object)
+    provisional[awaiting] = np.where(achieved[awaiting], ACHIEVED, MISSED)
 
     sdg_value, sdg_status = _opensdg_arrays(base_t, base_v, latest_t, latest, target, due, d, milestone)
 
@@ -643,6 +755,9 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
             "slope": slope,
             "opensdg_value": sdg_value,
             "opensdg_status": sdg_status,
+            "latest_after_deadline": after_v,
+            "latest_after_deadline_time": after_t,
+            "provisional_status": provisional,
         },
         index=pd.Index(ids, name="target_id"),
     )
@@ -656,8 +771,10 @@ def rollup(assessed: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     `STATUSES` (zero when absent), plus `total` and `share_on_track`.
 
     share_on_track = (achieved + on_track) / the group's assessable targets, i.e. excluding
-    not_applicable (the target no longer counts) and insufficient_data (nothing to judge it on), so a
-    city is neither flattered nor penalised for targets without data. NaN when none is assessable.
+    not_applicable (the target no longer counts), insufficient_data (nothing to judge it on) and
+    awaiting_final (its final figure is not in yet), so a city is neither flattered nor penalised for
+    targets without data. NaN when none is assessable. Every page, file and report takes its counts
+    and shares from here: nothing recounts statuses by hand.
     With `by` empty, one row for all targets, labelled "all".
     """
     keys = list(by) if by else [pd.Series("all", index=assessed.index, name="group")]
@@ -670,7 +787,7 @@ def rollup(assessed: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     )
     counts.columns.name = None
     counts["total"] = assessed.groupby(keys, dropna=False, observed=True, sort=True).size()
-    assessable = counts["total"] - counts[NOT_APPLICABLE] - counts[INSUFFICIENT_DATA]
+    assessable = counts["total"] - counts[NOT_APPLICABLE] - counts[INSUFFICIENT_DATA] - counts[AWAITING_FINAL]
     counts["share_on_track"] = (counts[ACHIEVED] + counts[ON_TRACK]) / assessable.where(assessable > 0)
     return counts
 

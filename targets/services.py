@@ -223,22 +223,34 @@ class PublishedReport:
     created: int
     updated: int
     unchanged: int
+    skipped: tuple[str, ...] = ()  # one line per row not loaded, with the reason
 
 
 def published_figures_load(*, path: Path | None = None) -> PublishedReport:
-    """Load the published figures as approved actuals of origin `published`, each with its source.
+    """Load the published figures as approved actuals of origin `published`, each with its source and the
+    day it was made public (`published_on`, from which time travel counts it).
 
     Idempotent. A published figure replaces a demo value for the same period (real figures win), but never
-    an entered or imported one: those are reported as a conflict instead of being overwritten.
+    an entered or imported one: those are reported as a conflict instead of being overwritten. Where a
+    `merged` row (the merged unit, e.g. Đà Nẵng with Quảng Nam in the 2024 ranking of 34) and a `former`
+    row (the pre-merger unit) share a key, the merged one is loaded and the former one skipped (reported).
     """
     path = path or Path(settings.CATALOGUE_DIR) / "published_figures.csv"
     localities = {loc.slug: loc for loc in Locality.objects.all()}
     indicators = {ind.code: ind for ind in Indicator.objects.all()}
     rows = read_published(path, localities=set(localities), indicators=set(indicators))
+    merged_keys = {(r.locality, r.indicator, r.year) for r in rows if r.unit_scope == "merged"}
+    skipped: list[str] = []
     created = updated = unchanged = 0
     errors: list[str] = []
     with transaction.atomic():
         for row in rows:
+            if row.unit_scope == "former" and (row.locality, row.indicator, row.year) in merged_keys:
+                skipped.append(
+                    f"{row.where}: {row.locality} {row.indicator} {row.year} skipped — figure of the former "
+                    "(pre-merger) unit; the merged unit's figure for the same year is loaded instead"
+                )
+                continue
             period = period_get_or_create(code=str(row.year))
             ind = indicators[row.indicator]
             loc = localities[row.locality]
@@ -256,6 +268,7 @@ def published_figures_load(*, path: Path | None = None) -> PublishedReport:
                 "source": row.source,
                 "note": row.note,
                 "ranked_among": row.ranked_among,
+                "published_on": row.published_on,
             }
             if actual is None:
                 actual = Actual(indicator=ind, locality=loc, level=Level.NONE, period=period, **fields)
@@ -276,7 +289,7 @@ def published_figures_load(*, path: Path | None = None) -> PublishedReport:
             transaction.set_rollback(True)
             raise CatalogueError(errors)
     data_changed()
-    return PublishedReport(created=created, updated=updated, unchanged=unchanged)
+    return PublishedReport(created=created, updated=updated, unchanged=unchanged, skipped=tuple(skipped))
 
 
 # --------------------------------------------------------------------------- demo data

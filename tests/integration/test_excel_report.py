@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from targets import services
 from targets.models import Target
+from targets.progress import STATUSES
 
 SHEETS = [
     "Tổng hợp",
@@ -99,7 +100,12 @@ def test_cells_hold_numbers_with_formats_and_status_colours(reviewer_client):
     assert isinstance(latest.value, (int, float)) and latest.number_format == "#,##0.##"
     assert ws.cell(row=2, column=header.index("Mức hoàn thành") + 1).number_format in ("0%", "General")
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
-    assert len(rules) == 8 and {r.formula[0] for r in rules} >= {'"Đã đạt"', '"Không đạt (đã quá hạn)"'}
+    # One colour per status, awaiting_final included.
+    assert len(rules) == len(STATUSES) and {r.formula[0] for r in rules} >= {
+        '"Đã đạt"',
+        '"Không đạt (đã quá hạn)"',
+        '"Chờ số liệu cuối kỳ"',
+    }
 
 
 def test_the_data_sheet_is_an_excel_table_of_approved_and_published_values(reviewer_client):
@@ -184,9 +190,19 @@ def test_actuals_open_data_lists_approved_and_published_values_only(
     response = client.get("/open-data/actuals.csv")
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert list(rows[0]) == ["locality", "indicator_code", "level", "period", "value", "origin", "source"]
-    assert len(rows) == 27 and {r["origin"] for r in rows} == {
+    assert list(rows[0]) == [
+        "locality",
+        "indicator_code",
+        "level",
+        "period",
+        "value",
+        "origin",
+        "source",
+        "known_on",
+        "known_basis",
+    ]
+    assert len(rows) == 29 and {r["origin"] for r in rows} == {
         "published"
     }  # the submitted value is not public
     body = client.get("/open-data/actuals.json").json()
-    assert body["meta"]["count"] == 27
+    assert body["meta"]["count"] == 29

@@ -12,7 +12,14 @@ import pytest
 
 from reports import charts
 
-TEXT = {"demo_note": "DEMO NOTE", "demo_short": "demo", "straight_line": "line %(year)s", "reform": "reform"}
+TEXT = {
+    "demo_note": "DEMO NOTE",
+    "demo_short": "demo",
+    "straight_line": "line %(year)s",
+    "reform": "reform",
+    "beyond_target": "BEYOND",
+    "behind_baseline": "BEHIND",
+}
 LABELS = {s: s.upper() for s in charts.STATUS_ORDER}
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,7 +123,7 @@ def test_a_chart_with_demo_values_says_so_and_a_phone_gets_the_short_note():
     assert _notes(compact)[0] == "◆ demo" and compact["layout"]["showlegend"] is False
 
 
-def test_bullet_bars_show_completion_by_status_with_a_tick_where_the_target_should_be():
+def test_bullet_bars_show_completion_by_status_and_never_a_percentage_beyond_the_target():
     rows = [
         charts.BulletRow("t1", "Dịch vụ công", "on_track", 0.8, 0.55, suffix="2030"),
         charts.BulletRow("t2", "Hồ sơ", "missed", 3.5, 1.0, suffix="2025"),
@@ -125,8 +132,10 @@ def test_bullet_bars_show_completion_by_status_with_a_tick_where_the_target_shou
     figure = _json(charts.bullet(rows, labels=LABELS, text=TEXT))
     bars = {t["name"]: t for t in figure["data"] if t["type"] == "bar"}
     assert bars["↗ ON_TRACK"]["x"] == [0.8] and bars["↗ ON_TRACK"]["text"] == ["↗ 80%"]
-    # Beyond the axis the bar stops at its end, and its text keeps the real figure.
-    assert bars["⊘ MISSED"]["x"] == [charts.BULLET_RANGE[1]] and bars["⊘ MISSED"]["text"] == ["⊘ 350%"]
+    # Beyond the axis the bar stops at its end, and its text says "beyond the target", never "350%".
+    assert bars["⊘ MISSED"]["x"] == [charts.BULLET_RANGE[1]] and bars["⊘ MISSED"]["text"] == ["⊘ BEYOND"]
+    assert all(int(t.rstrip("%")) <= 100 for t in figure["layout"]["xaxis"]["ticktext"][:4])
+    assert not any("125" in t for t in figure["layout"]["xaxis"]["ticktext"])
     assert bars["? INSUFFICIENT_DATA"]["text"] == ["? INSUFFICIENT_DATA"]  # no figure: the label instead
     ticks = next(t for t in figure["data"] if t["type"] == "scatter")
     assert ticks["y"] == ["t1", "t2"] and ticks["x"] == [0.55, 1.0]

@@ -63,8 +63,9 @@ def _actual(i: int, origin: str = "demo") -> excel.ActualLine:
     )
 
 
-def _data(targets, actuals, actual_count: int) -> excel.ReportData:
+def _data(targets, actuals, actual_count: int, summary=None) -> excel.ReportData:
     return excel.ReportData(
+        summary=summary or {},
         localities=["Tỉnh Minh hoạ"],
         as_of="2026-Q3",
         generated_at=dt.datetime(2026, 11, 22, 9, 30),
@@ -95,14 +96,20 @@ def _read(data: excel.ReportData):
     return load_workbook(io.BytesIO(excel.build_report(data)))
 
 
-def test_streamed_rows_land_on_their_pillar_sheets_and_the_summary_counts_them():
+def test_streamed_rows_land_on_their_pillar_sheets_and_the_summary_shows_the_engines_rollup():
     targets = Once(
         [_target(1, "chinh-quyen-so", "achieved"), _target(2, "chinh-quyen-so", "off_track")]
         + [_target(3 + i, "kinh-te-so", "on_track") for i in range(3)]
         + [_target(9, "kinh-te-so", "insufficient_data")]
     )
     actuals = Once([_actual(1), _actual(2, "published")])
-    wb = _read(_data(targets, actuals, 2))
+    # The engine's roll-up of those rows (progress.rollup), worked out by hand: the writer shows it as is.
+    zero = dict.fromkeys(STATUSES, 0)
+    summary = {
+        "chinh-quyen-so": {**zero, "achieved": 1, "off_track": 1, "total": 2, "share_on_track": 0.5},
+        "kinh-te-so": {**zero, "on_track": 3, "insufficient_data": 1, "total": 4, "share_on_track": 1.0},
+    }
+    wb = _read(_data(targets, actuals, 2, summary))
     assert targets.used and actuals.used
     assert wb.sheetnames == [
         "Tổng hợp",
@@ -193,7 +200,49 @@ def test_a_report_of_several_localities_names_the_locality_first_and_colours_the
     data.localities = ["Tỉnh Minh hoạ", "Tỉnh Minh hoạ 2"]
     ws = _read(data)["Kinh tế số"]
     header = [c.value for c in ws[1]]
-    assert header[0] == "Địa phương" and header[11] == "Trạng thái" and len(header) == 15
+    assert header[0] == "Địa phương" and header[11] == "Trạng thái" and len(header) == 16
     assert ws["A2"].value == "Tỉnh Minh hoạ" and ws["L2"].value == "Achieved"
     assert {str(cf.sqref) for cf in ws.conditional_formatting} == {"L2:L4"}
-    assert ws.auto_filter.ref == "A1:O4"
+    assert ws.auto_filter.ref == "A1:P4"
+
+
+def test_the_summary_is_the_engines_rollup_and_is_never_recounted_from_the_rows():
+    # Three rows marked achieved, but the roll-up handed in says otherwise: the summary shows the roll-up.
+    rows = [_target(i, "kinh-te-so", "achieved") for i in range(3)]
+    zero = dict.fromkeys(STATUSES, 0)
+    summary = {"kinh-te-so": {**zero, "missed": 2, "awaiting_final": 1, "total": 3, "share_on_track": 0.0}}
+    wb = _read(_data(rows, [], 0, summary))
+    header = [c.value for c in wb["Tổng hợp"][7]]
+    economy = next(r for r in wb["Tổng hợp"].iter_rows(min_row=8, values_only=True) if r[0] == "Kinh tế số")
+    line = dict(zip(header, economy, strict=True))
+    assert (line["Achieved"], line["Missed"], line["Awaiting final"], line["Tổng số"]) == (0, 2, 1, 3)
+    assert line["Tỷ lệ đạt hoặc đúng tiến độ"] == 0
+
+
+def test_a_completion_beyond_the_target_reads_beyond_it_and_a_figure_after_the_deadline_is_a_note():
+    line = _target(
+        1,
+        "kinh-te-so",
+        "missed",
+        unit="rank",
+        latest=14.0,
+        latest_period="2022",
+        completion=5.9,
+        after_deadline=3.0,
+        after_deadline_period="2024",
+    )
+    awaiting = _target(2, "kinh-te-so", "awaiting_final", provisional_label="tạm tính: không đạt")
+    data = _data([line, awaiting], [], 0)
+    data.as_of, data.provisional = "2026-Q4", True
+    wb = _read(data)
+    ws = wb["Kinh tế số"]
+    header = [c.value for c in ws[1]]
+    row = {name: ws.cell(row=2, column=i + 1) for i, name in enumerate(header)}
+    # The cell keeps the figure; its format shows "vượt mục tiêu" above 100 %, never "590%".
+    assert row["Mức hoàn thành"].value == 5.9
+    assert row["Mức hoàn thành"].number_format == '[>1]"vượt mục tiêu";[<0]"lùi so với gốc";0%'
+    assert (row["Giá trị mới nhất"].value, row["Kỳ"].value) == (14, "2022")
+    assert row["Số liệu sau hạn"].value == "hạng 3 (2024)"
+    notes = {name: ws.cell(row=3, column=i + 1).value for i, name in enumerate(header)}
+    assert "tạm tính: không đạt" in notes["Ghi chú"]
+    assert wb["Tổng hợp"]["B3"].value == "2026-Q4 (tạm tính)"

@@ -32,7 +32,7 @@ def shorten_overlong_texts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0003_plans'),
+        ('targets', '0004_i13_published_on'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
