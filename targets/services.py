@@ -857,9 +857,15 @@ class ReviewError(Exception):
     """A review action refused; the message is for the reviewer. Nothing was written."""
 
 
-def actuals_review(*, user, actual_ids: list[int], approve: bool, comment: str = "") -> int:
-    """Approve submitted values, or return them with a required comment. All or nothing."""
+def actuals_review(*, user, seen: dict[int, int], approve: bool, comment: str = "") -> int:
+    """Approve submitted values, or return them with a required comment. All or nothing.
+
+    `seen` maps each value's id to the version the reviewer was shown. A value that changed since (returned
+    and resubmitted, edited, decided by another reviewer) is refused with its current figure: a reviewer
+    never approves or returns a value they have not seen.
+    """
     from django.utils import timezone
+    from django.utils.translation import gettext
 
     from . import access
 
@@ -868,13 +874,34 @@ def actuals_review(*, user, actual_ids: list[int], approve: bool, comment: str =
         raise ReviewError("Vui lòng ghi ý kiến khi trả lại số liệu.")
     with transaction.atomic():
         actuals = list(
-            Actual.objects.select_for_update().filter(pk__in=actual_ids).select_related("locality", "period")
+            Actual.objects.select_for_update()
+            .filter(pk__in=list(seen))
+            .select_related("locality", "period", "indicator")
+            .order_by("pk")
         )
-        if len(actuals) != len(set(actual_ids)) or not actuals:
+        if len(actuals) != len(seen) or not actuals:
             raise ReviewError("Không tìm thấy số liệu cần thẩm định.")
         for a in actuals:
             if not access.can_review(user, a.locality_id):
                 raise ReviewError("Bạn không có quyền thẩm định số liệu này.")
+        changed = [a for a in actuals if a.version != seen[a.pk]]
+        if changed:
+            raise ReviewError(
+                gettext("Chưa thẩm định gì: số liệu đã thay đổi từ khi bạn mở trang, vui lòng xem lại")
+                + " — "
+                + "; ".join(
+                    gettext("%(indicator)s (%(period)s): nay là %(value)s, trạng thái “%(status)s”")
+                    % {
+                        "indicator": a.indicator.name,
+                        "period": a.period.code,
+                        "value": _fmt(a.value),
+                        "status": Status(a.status).label,
+                    }
+                    for a in changed
+                )
+                + "."
+            )
+        for a in actuals:
             if a.status != Status.SUBMITTED:
                 raise ReviewError(
                     f"Chỉ số liệu “đã gửi” mới được thẩm định ({a.indicator_id}, {a.period.code})."

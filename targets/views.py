@@ -248,9 +248,15 @@ def review_decide(request: HttpRequest, period: str) -> HttpResponse:
     if not ids or in_scope != set(ids):
         raise Http404
     approve = request.POST.get("decision") == "approve"
+    seen = {}
+    for pk in ids:
+        try:  # the version the page showed; missing or tampered: a value not seen, refused with its figure
+            seen[pk] = int(request.POST.get(f"version-{pk}", ""))
+        except ValueError:
+            seen[pk] = -1
     try:
         n = services.actuals_review(
-            user=request.user, actual_ids=ids, approve=approve, comment=request.POST.get("comment", "")
+            user=request.user, seen=seen, approve=approve, comment=request.POST.get("comment", "")
         )
     except services.ReviewError as exc:
         messages.error(request, str(exc))
