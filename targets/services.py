@@ -618,6 +618,7 @@ def actuals_save(
     showing both values — never a silent overwrite.
     """
     from django.utils import timezone
+    from django.utils.translation import gettext
 
     from . import access
     from .evidence import check_evidence
@@ -631,6 +632,11 @@ def actuals_save(
     locality = department.locality
     _refuse_if_not_started(period, today)
     _refuse_if_locked(locality, period)
+    period_open = access.entry_period_open(period.code, today)
+    closed_message = gettext(
+        "Kỳ %(period)s không mở để nhập số liệu: chỉ các kỳ có trong danh sách việc cần làm, "
+        "và các giá trị được trả lại để sửa, mới nhận số liệu."
+    ) % {"period": period.code}
 
     assigned = set(Assignment.objects.filter(department=department).values_list("indicator_id", "level"))
     keys = [(r.indicator.pk, r.level) for r in rows]
@@ -645,6 +651,7 @@ def actuals_save(
     errors: dict[str, dict[str, list[str]]] = {}
     warnings: dict[str, str] = {}
     conflicts: dict[str, Conflict] = {}
+    general: list[str] = []
     plan: list[tuple[EntryRow, Actual | None, Decimal, str | None]] = []
 
     def err(row: EntryRow, name: str, message: str) -> None:
@@ -669,6 +676,12 @@ def actuals_save(
             err(row, "value", "Cấp huyện đã chấm dứt hoạt động từ 01/7/2025: không còn báo cáo ở cấp này.")
             continue
         raw = (row.raw_value or "").strip()
+        if (current is None or current.status in EDITABLE_STATUSES) and not access.value_accepts_entry(
+            current, period_open=period_open
+        ):
+            err(row, "value", closed_message)
+            general = [closed_message]
+            continue
         if current is not None and current.status not in EDITABLE_STATUSES:
             if raw and _same_number(raw, current.value, ind.unit):
                 continue  # a read-only value sent back unchanged
@@ -735,8 +748,10 @@ def actuals_save(
                     err(row, "note", "Giá trị bất thường: vui lòng ghi chú lý do trước khi xác nhận.")
         plan.append((row, current, value, kind))
 
-    if errors or warnings or conflicts:
-        raise EntryError(errors=errors, warnings=warnings, conflicts=conflicts)
+    if not period_open and not plan:
+        general = [closed_message]  # nothing to correct there: a closed period's save is refused outright
+    if errors or warnings or conflicts or general:
+        raise EntryError(errors=errors, warnings=warnings, conflicts=conflicts, general=general)
     if dry_run:  # the Excel preview: every check above, nothing written
         return SaveReport(saved=len(plan), submitted=len(plan) if submit else 0, unchanged=0)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from decimal import Decimal
 
@@ -19,7 +20,7 @@ from django_tables2 import RequestConfig
 from . import access, selectors, services, workbook
 from .filters import TargetFilter
 from .models import Department, Locality, Origin, Plan, ReportingPeriod, Status, Target, TaskState, TaskStatus
-from .periods import last_closed_quarter, parse_period_code
+from .periods import last_closed_quarter, parse_period_code, quarter_bounds
 from .tables import TargetTable
 from .templatetags.dti import target_text
 
@@ -77,14 +78,49 @@ def _period_or_404(code: str) -> ReportingPeriod:
     return services.period_get_or_create(code=code)
 
 
+def _entry_period(code: str, today) -> tuple[ReportingPeriod | None, bool]:
+    """The period of an entry page and whether it is open (offered by the worklist). A closed period is
+    looked up, never created: it exists only if values were stored in it. 404 for a malformed code."""
+    try:
+        parse_period_code(code)
+    except ValueError as exc:
+        raise Http404 from exc
+    if access.entry_period_open(code, today):
+        period = services.period_get_or_create(code=code)
+        return (period, True) if period.starts_on <= today else (None, False)
+    return ReportingPeriod.objects.filter(code=code).first(), False
+
+
+def _entry_closed(request: HttpRequest, code: str, today) -> HttpResponse:
+    """A period that takes no entry and holds nothing to correct: a clear message, nothing stored."""
+    year, quarter = parse_period_code(code)
+    started = (quarter_bounds(year, quarter)[0] if quarter else dt.date(year, 1, 1)) <= today
+    message = (
+        _(
+            "Kỳ %(period)s không mở để nhập số liệu: chỉ các kỳ có trong danh sách việc cần làm, "
+            "và các giá trị được trả lại để sửa, mới nhận số liệu."
+        )
+        if started
+        else _("Kỳ báo cáo %(period)s chưa bắt đầu: chưa thể nhập số liệu.")
+    ) % {"period": code}
+    return render(
+        request,
+        "targets/entry_closed.html",
+        {"code": code, "message": message},
+        status=400 if request.method == "POST" else 404,
+    )
+
+
 @login_required
 def entry_worklist(request: HttpRequest) -> HttpResponse:
     departments = list(access.entry_departments(request.user))
     if not departments:
         raise Http404
     today = timezone.localdate()
-    periods = [services.period_get_or_create(code=c) for c in selectors.entry_period_codes(today)]
+    codes = selectors.entry_period_codes(today)
+    periods = [services.period_get_or_create(code=c) for c in codes]
     periods = [p for p in periods if p.starts_on <= today]
+    periods += selectors.returned_periods(departments, codes)  # values sent back in an older period
     lines = selectors.worklist(departments, periods)
     return render(request, "targets/entry_worklist.html", {"lines": lines, "today": today})
 
@@ -162,12 +198,12 @@ def entry_form(request: HttpRequest, period: str) -> HttpResponse:
     department = access.get_entry_department(
         request.user, request.GET.get("department"), departments=departments
     )
-    period_obj = _period_or_404(period)
     today = timezone.localdate()
-    if period_obj.starts_on > today:
-        raise Http404
+    period_obj, period_open = _entry_period(period, today)
+    if period_obj is None:
+        return _entry_closed(request, period, today)
     state = selectors.period_states(department.locality, [period_obj])[period_obj.pk]
-    lines = selectors.entry_lines(department, period_obj)
+    lines = selectors.entry_lines(department, period_obj, period_open=period_open)
     failure: services.EntryError | None = None
     typed: dict[str, str] = {}
     if request.method == "POST":
@@ -205,6 +241,8 @@ def entry_form(request: HttpRequest, period: str) -> HttpResponse:
         "failure": failure,
         "typed": typed,
         "has_demo": any(line.actual and line.actual.origin == Origin.DEMO for line in lines),
+        "period_open": period_open,
+        "any_editable": any(line.editable for line in lines),
     }
     return render(request, "targets/entry_form.html", context, status=400 if failure else 200)
 
@@ -222,7 +260,7 @@ def review(request: HttpRequest, period: str) -> HttpResponse:
         "state": state,
         "departments": departments,
         "today": today,
-        "period_codes": selectors.entry_period_codes(today),
+        "period_links": selectors.review_period_links(locality, today),
     }
     return render(request, "targets/review.html", context)
 
@@ -384,11 +422,11 @@ def _template_meta(department: Department, period: ReportingPeriod) -> workbook.
 def entry_template(request: HttpRequest, period: str) -> HttpResponse:
     """The department's form as a workbook: hidden signed keys, current values, data validation per unit."""
     department = access.get_entry_department(request.user, request.GET.get("department"))
-    period_obj = _period_or_404(period)
-    if period_obj.starts_on > timezone.localdate():
+    period_obj, period_open = _entry_period(period, timezone.localdate())
+    if period_obj is None:
         raise Http404
     rows = []
-    for line in selectors.entry_lines(department, period_obj):
+    for line in selectors.entry_lines(department, period_obj, period_open=period_open):
         ind, a = line.assignment.indicator, line.actual
         rows.append(
             workbook.TemplateRow(
@@ -429,9 +467,9 @@ _SESSION_KEY = "dti-import"
 def entry_import(request: HttpRequest, period: str) -> HttpResponse:
     """Upload → preview (nothing written) → confirm (written through the same services, all or nothing)."""
     department = access.get_entry_department(request.user, request.GET.get("department"))
-    period_obj = _period_or_404(period)
     today = timezone.localdate()
-    if period_obj.starts_on > today:
+    period_obj, _open = _entry_period(period, today)  # a closed period: the service refuses its values
+    if period_obj is None:
         raise Http404
     context = {"department": department, "period": period_obj, "rows": None, "error": None, "general": []}
     back = f"{reverse('targets:entry_form', args=[period_obj.code])}?department={department.pk}"

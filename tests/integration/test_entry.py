@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from targets import services
-from targets.models import Actual, Department, Indicator, LocalityPeriod, Status
+from targets.models import Actual, Department, Indicator, LocalityPeriod, ReportingPeriod, Status
 
 URL = "/entry/2026-Q4/"
 
@@ -341,3 +341,112 @@ def test_an_editor_with_two_departments_chooses_one(
     assert client.get(URL).status_code == 404  # which department? the worklist links carry it
     assert client.get(URL, {"department": finance_assignments[0].department.pk}).status_code == 200
     assert client.get(URL, {"department": other.pk}).status_code == 200
+
+
+# --------------------------------------------------------------------------- issue #14, item 8: open periods
+# On 2026-11-22 the worklist offers 2026-Q4, 2026-Q3, 2026-Q2, 2026-Q1, 2025-Q4 and the year 2025.
+
+
+@pytest.mark.parametrize("code", ["2015-Q1", "2021-Q3", "2025-Q3", "2024", "2026"])
+def test_a_value_for_a_period_the_worklist_does_not_offer_is_refused_and_nothing_stored(
+    editor_client, finance_assignments, code
+):
+    """Values could be entered for any quarter back to 2015 by posting to /entry/2015-Q1/: reviewers never
+    saw them, the series charts did."""
+    key = finance_assignments[0].pk
+    published = list(Actual.objects.filter(period__code=code).values_list("pk", "value", "version"))
+    period_existed = ReportingPeriod.objects.filter(code=code).exists()  # 2024 holds published figures
+    data = {"action": "submit", f"value-{key}": "60", f"version-{key}": "0"}
+    response = editor_client.post(f"/entry/{code}/", data)
+    assert response.status_code == 400
+    assert f"Kỳ {code} không mở để nhập số liệu" in response.content.decode()
+    assert list(Actual.objects.filter(period__code=code).values_list("pk", "value", "version")) == published
+    assert ReportingPeriod.objects.filter(code=code).exists() == period_existed  # no period created either
+    assert editor_client.get(f"/entry/{code}/").status_code == (200 if period_existed else 404)
+
+
+def test_the_service_refuses_a_value_for_a_closed_period_whoever_calls_it(
+    hai_phong_finance_editor, finance_assignments, today
+):
+    with pytest.raises(services.EntryError) as exc:
+        services.actuals_save(
+            user=hai_phong_finance_editor,
+            department=finance_assignments[0].department,
+            period=services.period_get_or_create(code="2015-Q1"),
+            rows=[
+                services.EntryRow(
+                    key="k", indicator=finance_assignments[0].indicator, level="", raw_value="50"
+                )
+            ],
+            submit=True,
+            today=today,
+        )
+    assert "Kỳ 2015-Q1 không mở để nhập số liệu" in exc.value.errors["k"]["value"][0]
+    assert exc.value.general == [exc.value.errors["k"]["value"][0]]
+    assert not Actual.objects.filter(period__code="2015-Q1").exists()
+
+
+def _closed_quarter_values(finance_assignments, hai_phong_reviewer):
+    """2025-Q2 (outside the window) holds two approved values; the reviewer reopened e-payment accounts."""
+    period = services.period_get_or_create(code="2025-Q2")
+    dept = finance_assignments[0].department
+    made = {}
+    for a, value in zip(finance_assignments[:2], ("41", "70"), strict=True):
+        made[a.pk] = Actual.objects.create(
+            indicator=a.indicator,
+            locality=dept.locality,
+            level=a.level,
+            period=period,
+            value=Decimal(value),
+            status=Status.APPROVED,
+            department=dept,
+        )
+    epay = made[finance_assignments[0].pk]
+    services.actual_reopen(user=hai_phong_reviewer, actual_id=epay.pk, reason="Sai đơn vị tính")
+    epay.refresh_from_db()
+    return epay, made[finance_assignments[1].pk]
+
+
+def test_a_reopened_value_of_a_closed_quarter_can_be_corrected_and_nothing_else(
+    editor_client, finance_assignments, hai_phong_reviewer
+):
+    epay, dossiers = _closed_quarter_values(finance_assignments, hai_phong_reviewer)
+    k_epay, k_city, k_commune = (a.pk for a in finance_assignments)
+    html = editor_client.get("/entry/2025-Q2/").content.decode()
+    assert "không mở để nhập số liệu" in html
+    assert f'name="value-{k_epay}"' in html  # the reopened value
+    assert f'name="value-{k_city}"' not in html and f'name="value-{k_commune}"' not in html
+
+    # A value for the quarter's empty row, forged into the form, is refused: nothing is written.
+    data = {
+        "action": "submit",
+        f"value-{k_epay}": "42,5",
+        f"version-{k_epay}": str(epay.version),
+        f"note-{k_epay}": "Đã sửa đơn vị tính",
+        f"value-{k_commune}": "30",
+        f"version-{k_commune}": "0",
+    }
+    response = editor_client.post("/entry/2025-Q2/", data)
+    assert response.status_code == 400
+    assert "không mở để nhập số liệu" in response.content.decode()
+    epay.refresh_from_db()
+    assert (epay.value, epay.status) == (Decimal("41"), Status.RETURNED)
+    assert not Actual.objects.filter(period__code="2025-Q2", level="commune").exists()
+
+    del data[f"value-{k_commune}"], data[f"version-{k_commune}"]
+    assert editor_client.post("/entry/2025-Q2/", data).status_code == 302
+    epay.refresh_from_db()
+    dossiers.refresh_from_db()
+    assert (epay.value, epay.status, epay.note) == (Decimal("42.5"), Status.SUBMITTED, "Đã sửa đơn vị tính")
+    assert (dossiers.value, dossiers.status) == (Decimal("70"), Status.APPROVED)
+
+
+def test_the_worklist_offers_an_older_quarter_only_while_it_holds_a_returned_value(
+    editor_client, finance_assignments, hai_phong_reviewer
+):
+    assert "2025-Q2" not in editor_client.get("/entry/").content.decode()
+    _closed_quarter_values(finance_assignments, hai_phong_reviewer)
+    html = editor_client.get("/entry/").content.decode()
+    row = re.search(r"<td>2025-Q2</td>(.*?)</tr>", html, re.S).group(1)
+    assert "/entry/2025-Q2/" in row
+    assert re.findall(r'<td class="num">(?:<strong>)?(\d+)', row)[:5] == ["3", "2", "1", "1", "1"]

@@ -189,3 +189,29 @@ def test_control_characters_in_a_note_are_dropped_and_exports_still_work(editor,
     assert saved.note == "Theo báo cáo NHNN\nquý 4"
     response = editor.get("/entry/2026-Q4/template.xlsx", {"department": editor.dept.pk})
     assert response.status_code == 200
+
+
+OPEN_ON_2026_11_22 = {"2026-Q4", "2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4", "2025"}
+period_codes = st.builds(
+    lambda year, quarter: f"{year}-Q{quarter}" if quarter else str(year),
+    st.integers(min_value=2015, max_value=2035),
+    st.sampled_from([0, 1, 2, 3, 4]),
+).filter(lambda code: code not in OPEN_ON_2026_11_22)
+
+
+@RELAXED
+@given(code=period_codes, action=st.sampled_from(["draft", "submit"]))
+def test_no_value_is_stored_for_a_period_the_worklist_does_not_offer(
+    editor, finance_assignments, code, action
+):
+    """Issue #14, item 8: posting to /entry/2015-Q1/ (or any period the worklist does not offer) stored
+    values that no reviewer saw. Every such post is refused with a message; nothing is written."""
+    data = {"action": action}
+    for a in finance_assignments:
+        data[f"value-{a.pk}"] = "60"
+        data[f"version-{a.pk}"] = "0"
+    before = _snapshot()
+    response = editor.post(f"/entry/{code}/?department={editor.dept.pk}", data)
+    assert response.status_code == 400
+    assert code in response.content.decode() and "Chưa lưu gì" in response.content.decode()
+    assert _snapshot() == before

@@ -387,3 +387,32 @@ def test_a_decision_without_the_version_seen_is_refused(reviewer_client, submitt
     assert "số liệu đã thay đổi từ khi bạn mở trang" in response.content.decode()
     epay.refresh_from_db()
     assert (epay.status, epay.version) == (Status.SUBMITTED, 1)
+
+
+def test_the_review_page_links_every_quarter_that_has_values_waiting(reviewer_client, submitted):
+    """Issue #14, item 8: values submitted in 2024-Q2 (through the hole now closed) never reached a
+    reviewer, whose page linked only the quarters the worklist offers."""
+    epay = submitted["epayment_accounts"]
+    Actual.objects.create(
+        indicator=epay.indicator,
+        locality=epay.locality,
+        period=services.period_get_or_create(code="2024-Q2"),
+        value=61,
+        status=Status.SUBMITTED,
+        department=epay.department,
+    )
+    response = reviewer_client.get(f"/review/{PERIOD}/")
+    assert response.context["period_links"] == [
+        ("2026-Q4", 2),
+        ("2026-Q3", 0),
+        ("2026-Q2", 0),
+        ("2026-Q1", 0),
+        ("2025-Q4", 0),
+        ("2025", 0),
+        ("2024-Q2", 1),
+    ]
+    html = response.content.decode()
+    link = re.search(r'<a href="/review/2024-Q2/\?locality=hai-phong">(.*?)</a>', html, re.S).group(1)
+    assert "1 chờ duyệt" in link
+    waiting = reviewer_client.get("/review/2024-Q2/").content.decode()
+    assert f'id="actual-{Actual.objects.get(period__code="2024-Q2").pk}"' in waiting
