@@ -137,10 +137,6 @@ def _rows_from_post(request: HttpRequest, lines: list[selectors.EntryLine]) -> l
         upload = request.FILES.get(f"file-{k}")
         if not (raw.strip() or note.strip() or url.strip() or upload) and line.actual is None:
             continue
-        try:
-            version = int(request.POST.get(f"version-{k}", "0"))
-        except ValueError:
-            version = -1  # tampered: becomes a conflict, never a write
         rows.append(
             services.EntryRow(
                 key=k,
@@ -150,36 +146,98 @@ def _rows_from_post(request: HttpRequest, lines: list[selectors.EntryLine]) -> l
                 note=note,
                 evidence_url=url,
                 evidence_file=upload,
-                version=version,
+                version=_int_field(request.POST, f"version-{k}", default=0),
                 confirm_outlier=request.POST.get(f"confirm-{k}") == "1",
+                seen=request.POST.get(f"seen-{k}"),
+                choice=request.POST.get(f"choice-{k}", ""),
+                theirs_version=_int_field(request.POST, f"theirs-version-{k}", default=None),
             )
         )
     return rows
 
 
+def _int_field(data, name: str, *, default: int | None) -> int | None:
+    """A version field: missing gives `default`; tampered gives -1, which matches no version (a conflict,
+    never a write)."""
+    raw = data.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        return -1
+
+
 def _display_rows(
     lines: list[selectors.EntryLine], typed: dict[str, str], failure: services.EntryError | None
 ) -> list[dict]:
-    """What each row of the form shows: the typed text after a refused save (nothing is lost), else the stored."""
+    """What each row of the form shows, and the version it is based on — never a stale value with a fresh
+    version (issue #14). After a refused save, a row the editor changed shows what they typed, with the
+    version they typed it against; a row they left as shown shows the stored value and its version (the
+    current one, if someone changed it meanwhile). A row both changed shows both values and asks which to
+    keep. Else (a fresh form) every row shows the stored value."""
     rows = []
     for tabindex, line in enumerate(lines, start=1):
         k, a = line.key, line.actual
         stored_value = "" if a is None else _vn(a.value)
+        shown = {
+            "value": stored_value,
+            "note": a.note if a else "",
+            "url": a.evidence_url if a else "",
+            "version": a.version if a else 0,
+        }
+        conflict = failure.conflicts.get(k) if failure else None
+        choice = None  # the "keep mine / take theirs" question
+        refreshed = None  # the conflict of a row the editor left as shown: the current value replaces it
+        if failure and f"value-{k}" in typed:
+            mine = {
+                "value": typed.get(f"value-{k}", ""),
+                "note": typed.get(f"note-{k}", ""),
+                "url": typed.get(f"url-{k}", ""),
+                "version": _int_field(typed, f"version-{k}", default=0),
+            }
+            seen = typed.get(f"seen-{k}")
+            touched = (
+                seen is None
+                or bool(typed.get(f"had-file-{k}"))
+                or services.entry_fingerprint(mine["value"], mine["note"], mine["url"]) != seen
+            )
+            chosen = typed.get(f"choice-{k}", "")
+            theirs_version = _int_field(typed, f"theirs-version-{k}", default=None)
+            if conflict is not None and conflict.mine:
+                shown = {**mine, "seen": seen}
+                choice = {
+                    "theirs": conflict.theirs,
+                    "by": conflict.by,
+                    "version": conflict.version,
+                    "chosen": "",
+                }
+            elif conflict is not None:
+                refreshed = conflict
+            elif chosen == "mine" and theirs_version is not None:  # chosen; refused for another row
+                shown = {**mine, "seen": seen}
+                choice = {
+                    "theirs": a.value if a else None,
+                    "by": "",
+                    "version": theirs_version,
+                    "chosen": "mine",
+                }
+            elif touched and chosen != "theirs":
+                shown = {**mine, "seen": seen}
         rows.append(
             {
                 "line": line,
                 "key": k,
                 "tabindex": tabindex,
-                "value": typed.get(f"value-{k}", stored_value) if failure else stored_value,
-                "note": typed.get(f"note-{k}", a.note if a else "") if failure else (a.note if a else ""),
-                "url": typed.get(f"url-{k}", a.evidence_url if a else "")
-                if failure
-                else (a.evidence_url if a else ""),
-                "version": a.version if a else 0,
+                **shown,
+                "seen": shown.get("seen")
+                or services.entry_fingerprint(shown["value"], shown["note"], shown["url"]),
                 "confirmed": bool(failure and typed.get(f"confirm-{k}") == "1"),
                 "errors": failure.errors.get(k, {}) if failure else {},
                 "warning": failure.warnings.get(k) if failure else None,
-                "conflict": failure.conflicts.get(k) if failure else None,
+                "conflict": conflict,
+                "choice": choice,
+                "refreshed": refreshed,
                 "file_lost": bool(failure and typed.get(f"had-file-{k}")),
             }
         )
@@ -227,6 +285,15 @@ def entry_form(request: HttpRequest, period: str) -> HttpResponse:
                 messages.success(request, _("Đã gửi duyệt %(n)d giá trị.") % {"n": report.submitted})
             else:
                 messages.success(request, _("Đã lưu nháp %(n)d giá trị.") % {"n": report.saved})
+            if report.refreshed:
+                messages.info(
+                    request,
+                    _(
+                        "%(n)d giá trị bạn không sửa đã được người khác thay đổi trong lúc bạn nhập: "
+                        "bản lưu của bạn giữ nguyên các giá trị đó, biểu mẫu hiển thị giá trị mới nhất."
+                    )
+                    % {"n": len(report.refreshed)},
+                )
             return redirect(f"{request.path}?department={department.pk}")
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
