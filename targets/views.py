@@ -204,8 +204,9 @@ def _display_rows(
             )
             chosen = typed.get(f"choice-{k}", "")
             theirs_version = _int_field(typed, f"theirs-version-{k}", default=None)
+            # The editor's own text keeps the fingerprint it was typed over ("" if none came: never matches).
             if conflict is not None and conflict.mine:
-                shown = {**mine, "seen": seen}
+                shown = {**mine, "seen": seen or ""}
                 choice = {
                     "theirs": conflict.theirs,
                     "by": conflict.by,
@@ -215,7 +216,7 @@ def _display_rows(
             elif conflict is not None:
                 refreshed = conflict
             elif chosen == "mine" and theirs_version is not None:  # chosen; refused for another row
-                shown = {**mine, "seen": seen}
+                shown = {**mine, "seen": seen or ""}
                 choice = {
                     "theirs": a.value if a else None,
                     "by": "",
@@ -223,15 +224,16 @@ def _display_rows(
                     "chosen": "mine",
                 }
             elif touched and chosen != "theirs":
-                shown = {**mine, "seen": seen}
+                shown = {**mine, "seen": seen or ""}
         rows.append(
             {
                 "line": line,
                 "key": k,
                 "tabindex": tabindex,
                 **shown,
-                "seen": shown.get("seen")
-                or services.entry_fingerprint(shown["value"], shown["note"], shown["url"]),
+                "seen": shown["seen"]
+                if "seen" in shown
+                else services.entry_fingerprint(shown["value"], shown["note"], shown["url"]),
                 "confirmed": bool(failure and typed.get(f"confirm-{k}") == "1"),
                 "errors": failure.errors.get(k, {}) if failure else {},
                 "warning": failure.warnings.get(k) if failure else None,

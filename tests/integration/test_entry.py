@@ -648,3 +648,20 @@ def test_no_redisplayed_form_pairs_a_stale_value_with_a_fresh_version(
     response = _post(editor_client, shown, "draft")  # Y now conflicts with B's 81: A must choose
     assert response.status_code == 400 and "Lấy giá trị mới: 81" in response.content.decode()
     assert (stored[y].value, _actual("work_dossiers_online", "city").value) == (81, 81)
+
+
+def test_a_form_without_fingerprints_counts_every_row_as_changed_and_never_writes_silently(
+    editor_client, colleague_client, two_drafts
+):
+    """A page rendered before fingerprints existed (or a script) posts no `seen-` fields: every row it sends
+    is the editor's, so a row changed meanwhile is a choice to make, never a silent write either way."""
+    x, _y = two_drafts
+    a_form = {k: v for k, v in _fields(editor_client.get(URL)).items() if not k.startswith("seen-")}
+    b_form = _fields(colleague_client.get(URL))
+    _post(colleague_client, {**b_form, f"value-{x}": "75"}, "draft")
+    response = _post(editor_client, a_form, "draft")
+    assert response.status_code == 400 and "Lấy giá trị mới: 75" in response.content.decode()
+    again = _fields(response)
+    assert again[f"seen-{x}"] == "" and again[f"version-{x}"] == "1"
+    assert _post(editor_client, again, "draft").status_code == 400  # still no choice: still nothing written
+    assert (_actual("epayment_accounts").value, _actual("epayment_accounts").version) == (75, 2)
