@@ -554,6 +554,13 @@ class EntryRow:
     evidence_file: object | None = None  # an UploadedFile
     version: int = 0  # the version the editor saw; 0 = there was no value
     confirm_outlier: bool = False
+    # What the form showed for this row (`entry_fingerprint` of its value, note and link): a row sent back
+    # exactly as shown is one the editor did not change. None (the Excel import, commands): changed.
+    seen: str | None = None
+    # After a conflict the form shows both values and asks: "mine" keeps the editor's, "theirs" the stored
+    # one, decided against the stored version `theirs_version` the form showed beside the editor's.
+    choice: str = ""
+    theirs_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -562,6 +569,23 @@ class Conflict:
     yours: str
     by: str
     at: dt.datetime | None
+    version: int = 0  # the stored version, whose value is `theirs`
+    # True: the editor changed the row too, and must choose (keep mine / take theirs). False: the editor
+    # left the row as shown, it changed meanwhile; the form shows the current value in its place.
+    mine: bool = True
+
+
+def entry_fingerprint(value: str, note: str, evidence_url: str) -> str:
+    """A short digest of a form row's value, note and evidence link as displayed: the form carries it, so
+    the service can tell a row the editor changed from one sent back as shown (issue #14: a conflict on a
+    row the editor never touched must not make their save write the stale value back)."""
+    import hashlib
+
+    def clean(text: str) -> str:  # browsers send a textarea's line breaks as CRLF
+        return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    joined = "\x1f".join(clean(t) for t in (value, note, evidence_url))
+    return hashlib.sha256(joined.encode()).hexdigest()[:16]
 
 
 class EntryError(Exception):
@@ -587,6 +611,8 @@ class SaveReport:
     saved: int
     submitted: int
     unchanged: int
+    # Rows the editor left as shown that someone changed meanwhile: left as they are now, not written back.
+    refreshed: tuple[str, ...] = ()
 
 
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
@@ -670,6 +696,11 @@ def actuals_save(
     locality = department.locality
     _refuse_if_not_started(period, today)
     _refuse_if_locked(locality, period)
+    period_open = access.entry_period_open(period.code, today)
+    closed_message = gettext(
+        "Kỳ %(period)s không mở để nhập số liệu: chỉ các kỳ có trong danh sách việc cần làm, "
+        "và các giá trị được trả lại để sửa, mới nhận số liệu."
+    ) % {"period": period.code}
 
     assigned = set(Assignment.objects.filter(department=department).values_list("indicator_id", "level"))
     keys = [(r.indicator.pk, r.level) for r in rows]
@@ -684,12 +715,20 @@ def actuals_save(
     errors: dict[str, dict[str, list[str]]] = {}
     warnings: dict[str, str] = {}
     conflicts: dict[str, Conflict] = {}
-    plan: list[tuple[EntryRow, Actual | None, Decimal, str | None]] = []
+    general: list[str] = []
+    # row, stored, value, evidence kind, whether the editor changed the row
+    plan: list[tuple[EntryRow, Actual | None, Decimal, str | None, bool]] = []
 
     def err(row: EntryRow, name: str, message: str) -> None:
         errors.setdefault(row.key, {}).setdefault(name, []).append(message)
 
+    refreshed: list[str] = []
     for row in rows:
+        touched = (
+            row.seen is None
+            or row.evidence_file is not None
+            or entry_fingerprint(row.raw_value, row.note, row.evidence_url) != row.seen
+        )
         # Control characters (pasted from other software) are dropped: they break exports and help nobody.
         row.note = _CONTROL_CHARS.sub("", row.note or "")
         row.evidence_url = _CONTROL_CHARS.sub("", row.evidence_url or "")
@@ -712,7 +751,44 @@ def actuals_save(
         if row.level == Level.DISTRICT and period.starts_on > dt.date(2025, 6, 30):
             err(row, "value", "Cấp huyện đã chấm dứt hoạt động từ 01/7/2025: không còn báo cáo ở cấp này.")
             continue
+        current_version = current.version if current else 0
+
+        def conflict(mine: bool, row=row, current=current) -> None:
+            conflicts[row.key] = Conflict(
+                theirs=current.value if current else None,
+                yours=(row.raw_value or "").strip(),
+                by=str(current.updated_by) if current and current.updated_by else "",
+                at=current.updated_at if current else None,
+                version=current.version if current else 0,
+                mine=mine,
+            )
+
+        if row.choice in ("mine", "theirs") and row.theirs_version is not None:
+            if row.theirs_version != current_version:
+                conflict(mine=touched)  # changed again since the choice was offered: offer it again
+                continue
+            row.version = row.theirs_version  # the choice was made against this version
+            if row.choice == "theirs":  # the stored value stands, as if the editor had not touched it
+                touched = False
+                row.raw_value = _fmt(current.value) if current else ""
+                row.note = current.note if current else ""
+                row.evidence_url = ""
+        if not touched and row.version != current_version:
+            # Changed by someone else while this editor left it as shown. A draft save leaves it as it is
+            # now (never writes the stale value back); a submission would send a value the editor has not
+            # seen, so it is refused and the form shows the current value in place.
+            if submit and access.value_accepts_entry(current, period_open=period_open):
+                conflict(mine=False)
+            else:
+                refreshed.append(row.key)
+            continue
         raw = (row.raw_value or "").strip()
+        if (current is None or current.status in EDITABLE_STATUSES) and not access.value_accepts_entry(
+            current, period_open=period_open
+        ):
+            err(row, "value", closed_message)
+            general = [closed_message]
+            continue
         if current is not None and current.status not in EDITABLE_STATUSES:
             if raw and _same_number(raw, current.value, ind.unit):
                 continue  # a read-only value sent back unchanged
@@ -735,16 +811,8 @@ def actuals_save(
         except ValidationError as exc:
             err(row, "value", " ".join(exc.message_dict.get("value", exc.messages)))
             continue
-        seen_version = row.version
-        if (current is None and seen_version != 0) or (
-            current is not None and current.version != seen_version
-        ):
-            conflicts[row.key] = Conflict(
-                theirs=current.value if current else None,
-                yours=raw,
-                by=str(current.updated_by) if current and current.updated_by else "",
-                at=current.updated_at if current else None,
-            )
+        if row.version != current_version:
+            conflict(mine=True)  # both changed it: the editor chooses, keep mine or take theirs
             continue
         url = row.evidence_url.strip()
         if url:
@@ -777,12 +845,16 @@ def actuals_save(
                     warnings[row.key] = warning
                 elif not row.note.strip():
                     err(row, "note", "Giá trị bất thường: vui lòng ghi chú lý do trước khi xác nhận.")
-        plan.append((row, current, value, kind))
+        plan.append((row, current, value, kind, touched))
 
-    if errors or warnings or conflicts:
-        raise EntryError(errors=errors, warnings=warnings, conflicts=conflicts)
+    if not period_open and not plan and not refreshed:
+        general = [closed_message]  # nothing to correct there: a closed period's save is refused outright
+    if errors or warnings or conflicts or general:
+        raise EntryError(errors=errors, warnings=warnings, conflicts=conflicts, general=general)
     if dry_run:  # the Excel preview: every check above, nothing written
-        return SaveReport(saved=len(plan), submitted=len(plan) if submit else 0, unchanged=0)
+        return SaveReport(
+            saved=len(plan), submitted=len(plan) if submit else 0, unchanged=0, refreshed=tuple(refreshed)
+        )
 
     saved = submitted = unchanged = 0
     now = timezone.now()
@@ -792,7 +864,7 @@ def actuals_save(
     try:
         with transaction.atomic():
             _refuse_if_locked(locality, period, for_update=True)
-            for row, current, value, kind in plan:
+            for row, current, value, kind, touched in plan:
                 new_note = row.note.strip()
                 changes = (
                     current is None
@@ -820,6 +892,8 @@ def actuals_save(
                                     yours=row.raw_value,
                                     by=str(latest.updated_by or ""),
                                     at=latest.updated_at,
+                                    version=latest.version,
+                                    mine=touched,
                                 )
                             }
                         )
@@ -860,7 +934,7 @@ def actuals_save(
         ) from exc
     if submitted:  # the series pages show submitted values; drafts appear on no cached page
         data_changed()
-    return SaveReport(saved=saved, submitted=submitted, unchanged=unchanged)
+    return SaveReport(saved=saved, submitted=submitted, unchanged=unchanged, refreshed=tuple(refreshed))
 
 
 def _fmt(value: Decimal | None) -> str:
@@ -903,9 +977,15 @@ class ReviewError(Exception):
     """A review action refused; the message is for the reviewer. Nothing was written."""
 
 
-def actuals_review(*, user, actual_ids: list[int], approve: bool, comment: str = "") -> int:
-    """Approve submitted values, or return them with a required comment. All or nothing."""
+def actuals_review(*, user, seen: dict[int, int], approve: bool, comment: str = "") -> int:
+    """Approve submitted values, or return them with a required comment. All or nothing.
+
+    `seen` maps each value's id to the version the reviewer was shown. A value that changed since (returned
+    and resubmitted, edited, decided by another reviewer) is refused with its current figure: a reviewer
+    never approves or returns a value they have not seen.
+    """
     from django.utils import timezone
+    from django.utils.translation import gettext
 
     from . import access
 
@@ -916,13 +996,34 @@ def actuals_review(*, user, actual_ids: list[int], approve: bool, comment: str =
         raise ReviewError(" ".join(too_long))
     with transaction.atomic():
         actuals = list(
-            Actual.objects.select_for_update().filter(pk__in=actual_ids).select_related("locality", "period")
+            Actual.objects.select_for_update()
+            .filter(pk__in=list(seen))
+            .select_related("locality", "period", "indicator")
+            .order_by("pk")
         )
-        if len(actuals) != len(set(actual_ids)) or not actuals:
+        if len(actuals) != len(seen) or not actuals:
             raise ReviewError("Không tìm thấy số liệu cần thẩm định.")
         for a in actuals:
             if not access.can_review(user, a.locality_id):
                 raise ReviewError("Bạn không có quyền thẩm định số liệu này.")
+        changed = [a for a in actuals if a.version != seen[a.pk]]
+        if changed:
+            raise ReviewError(
+                gettext("Chưa thẩm định gì: số liệu đã thay đổi từ khi bạn mở trang, vui lòng xem lại")
+                + " — "
+                + "; ".join(
+                    gettext("%(indicator)s (%(period)s): nay là %(value)s, trạng thái “%(status)s”")
+                    % {
+                        "indicator": a.indicator.name,
+                        "period": a.period.code,
+                        "value": _fmt(a.value),
+                        "status": Status(a.status).label,
+                    }
+                    for a in changed
+                )
+                + "."
+            )
+        for a in actuals:
             if a.status != Status.SUBMITTED:
                 raise ReviewError(
                     f"Chỉ số liệu “đã gửi” mới được thẩm định ({a.indicator_id}, {a.period.code})."

@@ -141,6 +141,19 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (the `make run` default) lets one writer in at a time. Simultaneous saves must wait their turn
+    # and then answer (saved, or the conflict message), never fail with "database is locked" (issue #14):
+    # - IMMEDIATE: a transaction takes the write lock when it begins, so two transactions that read and then
+    #   write cannot deadlock (SQLite answers that case with an immediate "locked", without waiting);
+    # - timeout: how long a connection waits for the lock (the busy timeout), in seconds;
+    # - WAL: readers never block the writer, nor the writer the readers.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6 default, adopted now
 

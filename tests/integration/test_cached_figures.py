@@ -95,7 +95,11 @@ def test_the_overview_changes_right_after_an_approval(client, ha_noi_reviewer, e
     assert _society(client) == before  # served from the cache
     version = data_version()
 
-    services.actuals_review(user=ha_noi_reviewer, actual_ids=[epayment_awaiting_review.pk], approve=True)
+    services.actuals_review(
+        user=ha_noi_reviewer,
+        seen={epayment_awaiting_review.pk: epayment_awaiting_review.version},
+        approve=True,
+    )
 
     assert data_version() != version
     after = _society(client)
@@ -110,7 +114,11 @@ def test_every_cached_page_shows_the_approved_value_right_after_the_approval(
     pages = {url: _page(client, url) for url in PAGES}
     progress = client.get("/open-data/progress.csv", {"as_of": CURRENT}).content.decode()
 
-    services.actuals_review(user=ha_noi_reviewer, actual_ids=[epayment_awaiting_review.pk], approve=True)
+    services.actuals_review(
+        user=ha_noi_reviewer,
+        seen={epayment_awaiting_review.pk: epayment_awaiting_review.version},
+        approve=True,
+    )
 
     for url, html in pages.items():
         assert _page(client, url) != html, url
@@ -121,7 +129,11 @@ def test_a_return_and_a_reopen_take_the_value_back_out_of_the_cached_figures(
     client, ha_noi_reviewer, epayment_awaiting_review
 ):
     client.force_login(ha_noi_reviewer)
-    services.actuals_review(user=ha_noi_reviewer, actual_ids=[epayment_awaiting_review.pk], approve=True)
+    services.actuals_review(
+        user=ha_noi_reviewer,
+        seen={epayment_awaiting_review.pk: epayment_awaiting_review.version},
+        approve=True,
+    )
     approved = _society(client)
 
     services.actual_reopen(user=ha_noi_reviewer, actual_id=epayment_awaiting_review.pk, reason="Sai số liệu")
@@ -134,7 +146,10 @@ def test_a_return_and_a_reopen_take_the_value_back_out_of_the_cached_figures(
     version = data_version()
     submitted = submit("epayment_accounts", "ha-noi", "2026-Q2", "50")
     services.actuals_review(
-        user=ha_noi_reviewer, actual_ids=[submitted.pk], approve=False, comment="Thiếu minh chứng"
+        user=ha_noi_reviewer,
+        seen={submitted.pk: submitted.version},
+        approve=False,
+        comment="Thiếu minh chứng",
     )
     assert data_version() != version
 

@@ -335,7 +335,13 @@ def test_a_review_comment_over_1000_characters_is_refused_and_the_value_stays_su
     history = submitted_value.history.count()
     response = client.post(
         "/review/2026-Q4/decide/",
-        {"locality": "hai-phong", "actual": submitted_value.pk, "decision": "return", "comment": "x" * 1001},
+        {
+            "locality": "hai-phong",
+            "actual": submitted_value.pk,
+            f"version-{submitted_value.pk}": submitted_value.version,
+            "decision": "return",
+            "comment": "x" * 1001,
+        },
         follow=True,
     )
     assert "Ý kiến, lý do dài tối đa 1000 ký tự (đang có 1001)." in response.content.decode()
@@ -352,7 +358,13 @@ def test_a_review_comment_of_1000_characters_is_kept_whole_and_its_audit_label_f
     comment = comment[:1000].strip()
     client.post(
         "/review/2026-Q4/decide/",
-        {"locality": "hai-phong", "actual": submitted_value.pk, "decision": "return", "comment": comment},
+        {
+            "locality": "hai-phong",
+            "actual": submitted_value.pk,
+            f"version-{submitted_value.pk}": submitted_value.version,
+            "decision": "return",
+            "comment": comment,
+        },
     )
     submitted_value.refresh_from_db()
     assert (submitted_value.status, submitted_value.review_comment) == ("returned", comment)
@@ -365,7 +377,9 @@ def test_a_reopen_reason_over_1000_characters_is_refused_and_the_value_stays_app
 ):
     from targets import services
 
-    services.actuals_review(user=hai_phong_reviewer, actual_ids=[submitted_value.pk], approve=True)
+    services.actuals_review(
+        user=hai_phong_reviewer, seen={submitted_value.pk: submitted_value.version}, approve=True
+    )
     client.force_login(hai_phong_reviewer)
     response = client.post(f"/actuals/{submitted_value.pk}/reopen/", {"reason": "y" * 1001}, follow=True)
     assert "Ý kiến, lý do dài tối đa 1000 ký tự (đang có 1001)." in response.content.decode()
@@ -567,3 +581,29 @@ def test_a_department_choice_that_is_not_a_number_gets_a_message_and_changes_not
     assert response.status_code == 200
     assert "không hợp lệ: chưa thay đổi phân công nào." in response.content.decode()
     assert sorted(Assignment.objects.values_list("department_id", "indicator_id", "level")) == before
+
+
+OPEN_ON_2026_11_22 = {"2026-Q4", "2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4", "2025"}
+period_codes = st.builds(
+    lambda year, quarter: f"{year}-Q{quarter}" if quarter else str(year),
+    st.integers(min_value=2015, max_value=2035),
+    st.sampled_from([0, 1, 2, 3, 4]),
+).filter(lambda code: code not in OPEN_ON_2026_11_22)
+
+
+@RELAXED
+@given(code=period_codes, action=st.sampled_from(["draft", "submit"]))
+def test_no_value_is_stored_for_a_period_the_worklist_does_not_offer(
+    editor, finance_assignments, code, action
+):
+    """Issue #14, item 8: posting to /entry/2015-Q1/ (or any period the worklist does not offer) stored
+    values that no reviewer saw. Every such post is refused with a message; nothing is written."""
+    data = {"action": action}
+    for a in finance_assignments:
+        data[f"value-{a.pk}"] = "60"
+        data[f"version-{a.pk}"] = "0"
+    before = _snapshot()
+    response = editor.post(f"/entry/{code}/?department={editor.dept.pk}", data)
+    assert response.status_code == 400
+    assert code in response.content.decode() and "Chưa lưu gì" in response.content.decode()
+    assert _snapshot() == before

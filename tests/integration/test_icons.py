@@ -80,7 +80,7 @@ def world(hai_phong_finance_editor, finance_assignments, hai_phong_reviewer, ha_
     epay = Actual.objects.get(period=period, indicator__code="epayment_accounts")
     dossiers = Actual.objects.get(period=period, indicator__code="work_dossiers_online", level="city")
     services.actuals_review(
-        user=hai_phong_reviewer, actual_ids=[dossiers.pk], approve=False, comment="Thiếu biên bản"
+        user=hai_phong_reviewer, seen={dossiers.pk: dossiers.version}, approve=False, comment="Thiếu biên bản"
     )
     services.period_set_lock(
         user=hai_phong_reviewer,
