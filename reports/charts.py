@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from targets.periods import SAME_TIME
+
 from .status import COLOURS as STATUS_COLOURS
 from .status import ICONS as STATUS_ICONS
 from .status import ORDER as STATUS_ORDER
@@ -91,7 +93,7 @@ def quarter_code(time: float) -> str:
 
 def last_quarters(as_of: float, n: int = 8) -> list[float]:
     """The end times of the n quarters up to `as_of`, oldest first (2026.75, 8 → 2024.75 … 2026.75)."""
-    last = math.floor(as_of * 4 + 1e-9) / 4
+    last = math.floor(as_of * 4 + SAME_TIME) / 4
     return [last - 0.25 * i for i in range(n - 1, -1, -1)]
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from targets import progress
 from targets.models import Origin, Status, Unit
+from targets.periods import known_by
 from targets.templatetags.dti import num
 
 from . import charts, labels, status, timecharts
@@ -328,7 +329,7 @@ def _heatmap(
         label = name + (f" · {suffix}" if suffix else "")
         cells, cell_hovers, cell_table = [], [], []
         for t, quarter in zip(times, quarters, strict=True):
-            in_force = next((r for r in targets if r["due"] >= t - 1e-9), targets[-1])
+            in_force = next((r for r in targets if known_by(t, r["due"])), targets[-1])
             cell_status = history[t].get(in_force["id"])
             cells.append(cell_status)
             cell_hovers.append(

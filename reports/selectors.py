@@ -19,7 +19,7 @@ from django.db import connections
 from django.db.models import FloatField, QuerySet
 from django.db.models.functions import Cast
 
-from targets import known
+from targets import known, periods
 from targets.models import Actual, Indicator, Locality, Origin, Pillar, Status, Target, Unit
 
 _TARGET_FIELDS = (
@@ -93,9 +93,7 @@ def _frame(qs: QuerySet, columns: list[str]) -> pd.DataFrame:
 
 def _date_times(column: pd.Series) -> np.ndarray:
     """`targets.periods.date_to_time` for a column of dates (or ISO text, or None → NaN), vectorised."""
-    day = pd.to_datetime(column, errors="coerce")
-    years = day.dt.year + (day.dt.month - 1) / 12 + day.dt.day / day.dt.days_in_month / 12
-    return years.to_numpy(dtype=float, na_value=np.nan)
+    return periods.day_times(pd.to_datetime(column, errors="coerce"))
 
 
 _FIGURE_FIELDS = {
@@ -121,8 +119,7 @@ def _figures(qs: QuerySet, extra: dict[str, str]) -> pd.DataFrame:
     fields = {**_FIGURE_FIELDS, **extra}
     frame = _frame(qs.annotate(value_float=Cast("value", FloatField())).values_list(*fields), list(fields))
     frame.columns = list(fields.values())
-    quarter = frame["quarter"].astype(float)
-    frame["obs_time"] = np.where(quarter.notna(), frame["year"] + quarter.fillna(0) / 4, frame["year"] + 1.0)
+    frame["obs_time"] = periods.end_times(frame["year"], frame["quarter"].astype(float))
     frame["obs_value"] = frame["obs_value"].astype(float)
     return frame.drop(columns=["year", "quarter"])
 

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .periods import DISTRICT_LEVEL_ENDS
+
 COMPARATORS = (">=", ">", "=", "~", "<=", "<", "range")
 LEVELS = ("", "city", "district", "commune")
 UNITS = ("percent", "count", "per_1000", "rank", "growth_rate", "score", "milestone")
 FREQUENCIES = ("quarterly", "annual")
 MIN_YEAR, MAX_YEAR = 2020, 2035
-DISTRICT_LEVEL_ENDS = dt.date(2025, 6, 30)
 
 _WS = re.compile(r"\s+")
 

@@ -21,13 +21,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .periods import day_times, known_by
+
 PUBLISHED, DEMO = "published", "demo"
 APPROVED, SUBMITTED = "approved", "submitted"
 # Why a version is known from its day.
 BASIS_PUBLISHED = "published_on"  # the publication date
 BASIS_APPROVAL = "approval"  # the day it was approved (submitted, for a value awaiting review)
 BASIS_PERIOD_END = "period_end"  # no date known: the end of its period
-_EPS = 1e-9
 
 # The figure columns both inputs carry (the selector's names).
 FIGURE_COLUMNS: tuple[str, ...] = (
@@ -62,12 +63,6 @@ def local_days(column: pd.Series, tz: str) -> pd.Series:
 def days(column: pd.Series) -> pd.Series:
     """Dates (date objects, ISO text or None) → midnight timestamps (NaT where missing)."""
     return pd.to_datetime(column, errors="coerce", format="ISO8601").dt.normalize()
-
-
-def day_times(day: pd.Series) -> np.ndarray:
-    """`periods.date_to_time` for a column of days, vectorised (NaT → NaN)."""
-    years = day.dt.year + (day.dt.month - 1) / 12 + day.dt.day / day.dt.days_in_month / 12
-    return years.to_numpy(dtype=float, na_value=np.nan)
 
 
 def _iso(day: pd.Series) -> pd.Series:
@@ -135,6 +130,9 @@ def known_versions(
 def known_at(versions: pd.DataFrame, as_of: float) -> pd.DataFrame:
     """The versions known at the end of the period ending at `as_of`: the figure's period has ended, it
     had become known, and it had not been replaced yet."""
-    t = as_of + _EPS
-    mask = (versions["obs_time"] <= t) & (versions["known_time"] <= t) & (versions["until_time"] > t)
+    mask = (
+        known_by(versions["obs_time"], as_of)
+        & known_by(versions["known_time"], as_of)
+        & ~known_by(versions["until_time"], as_of)
+    )
     return versions.loc[mask.to_numpy(dtype=bool)]

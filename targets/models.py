@@ -20,11 +20,10 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .limits import COMMENT_MAX_CHARS, NOTE_MAX_CHARS, URL_MAX_CHARS
+from .periods import end_time
 
 MIN_YEAR = 2020
 MAX_YEAR = 2035
-# The district level (cấp huyện) was abolished on 2025-07-01 (two-tier local government).
-DISTRICT_LEVEL_ENDS = dt.date(2025, 6, 30)
 
 
 def _max_chars(limit: int, message) -> MaxLengthValidator:
@@ -445,9 +444,7 @@ class ReportingPeriod(models.Model):
     @property
     def end_time(self) -> float:
         """Decimal years at the end of the period: 2026-Q3 → 2026.75, the year 2024 → 2025.0."""
-        if self.kind == PeriodKind.QUARTER and self.quarter:
-            return self.year + self.quarter / 4
-        return float(self.year + 1)
+        return end_time(self.year, self.quarter if self.kind == PeriodKind.QUARTER else None)
 
 
 class LocalityPeriod(models.Model):

@@ -1,6 +1,10 @@
-"""Reporting periods as plain values — pure Python, no Django.
+"""The one time scale of the portal — pure Python, no Django.
 
-A period code is a quarter (`2026-Q3`) or a year (`2024`, for annual figures such as the DTI rank).
+Owns: period codes (`2026-Q3` a quarter, `2024` a year for annual figures such as the DTI rank), their
+dates, the decimal-year scale every figure is placed on (the end of a period: 2026-Q3 → 2026.75, the year
+2024 → 2025.0; a day: 2025-06-30 → 2025.5), the tolerance used to compare two times on it (`SAME_TIME`)
+and the as-of mask built on it (`known_by`), quarters, and the end of the district level
+(`DISTRICT_LEVEL_ENDS`).
 """
 
 from __future__ import annotations
@@ -9,8 +13,22 @@ import calendar
 import datetime as dt
 import re
 
+import numpy as np
+
 _CODE = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4]))?$")
 MIN_PERIOD_YEAR, MAX_PERIOD_YEAR = 2015, 2035
+
+# Period ends are exact quarters on the decimal scale; two times closer than this are the same time.
+SAME_TIME = 1e-9
+
+# Resolution 202/2025/QH15: district-level administration ended on 1 July 2025. No district figure is
+# reported for a period that starts after this day.
+DISTRICT_LEVEL_ENDS = dt.date(2025, 6, 30)
+
+
+def district_level_reports(starts_on: dt.date) -> bool:
+    """Whether a period starting on `starts_on` still has a district level (it started by 2025-06-30)."""
+    return starts_on <= DISTRICT_LEVEL_ENDS
 
 
 def parse_period_code(code: str) -> tuple[int, int | None]:
@@ -45,10 +63,38 @@ def default_deadline(year: int, quarter: int, day: int = 6) -> dt.date:
     return dt.date(year, 3 * quarter, day)
 
 
+def period_end_date(code: str) -> dt.date:
+    """The last day of a period: 2026-Q3 → 2026-09-30, the year 2024 → 2024-12-31."""
+    year, quarter = parse_period_code(code)
+    return dt.date(year, 12, 31) if quarter is None else quarter_bounds(year, quarter)[1]
+
+
+def end_time(year: int, quarter: int | None) -> float:
+    """Decimal years at the end of a quarter (`quarter` 1–4) or of a year (`quarter` None)."""
+    return year + quarter / 4 if quarter else float(year + 1)
+
+
 def period_end_time(code: str) -> float:
     """Decimal years at the end of a period: 2026-Q3 → 2026.75, 2026-Q4 → 2027.0, the year 2024 → 2025.0."""
-    year, quarter = parse_period_code(code)
-    return year + quarter / 4 if quarter else float(year + 1)
+    return end_time(*parse_period_code(code))
+
+
+def day_times(day):
+    """`date_to_time` for a pandas column of days (datetime64), vectorised (NaT → NaN)."""
+    years = day.dt.year + (day.dt.month - 1) / 12 + day.dt.day / day.dt.days_in_month / 12
+    return years.to_numpy(dtype=float, na_value=np.nan)
+
+
+def end_times(year, quarter):
+    """`end_time` for columns of years and quarters (NaN/None quarter: a year), vectorised with numpy."""
+    quarter = np.asarray(quarter, dtype=float)
+    year = np.asarray(year, dtype=float)
+    return np.where(np.isnan(quarter), year + 1.0, year + np.nan_to_num(quarter) / 4)
+
+
+def known_by(times, as_of: float):
+    """The as-of mask: which `times` (a number or a numpy/pandas column) are at or before `as_of`."""
+    return times <= as_of + SAME_TIME
 
 
 def date_to_time(day: dt.date) -> float:
@@ -80,7 +126,7 @@ def resolve_as_of(code: str | None, *, today: dt.date) -> tuple[str, float]:
         year, quarter = last_closed_quarter(today)
         code = f"{year}-Q{quarter}"
     time = period_end_time(code)
-    if time > period_end_time(current_quarter(today)) + 1e-9:
+    if not known_by(time, period_end_time(current_quarter(today))):
         raise FutureAsOfError(code, current_quarter(today))
     return code, time
 
@@ -89,4 +135,4 @@ def is_provisional(time: float, *, today: dt.date) -> bool:
     """Whether an as-of period has not ended yet (the current quarter, or the current year): its figures
     are still being entered, so what it shows is provisional ("tạm tính")."""
     year, quarter = last_closed_quarter(today)
-    return time > year + quarter / 4 + 1e-9
+    return not known_by(time, end_time(year, quarter))

@@ -25,7 +25,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .periods import date_to_time, period_end_time  # noqa: F401 — re-exported: callers use progress.*
+from .periods import SAME_TIME, date_to_time, known_by, period_end_time  # noqa: F401 — re-exported: callers use progress.*
 
 # Statuses of the default method, in the order dashboards list them.
 ACHIEVED = "achieved"
@@ -74,7 +74,6 @@ NEEDS_ACCELERATION_AT = 0.6  # … and at or above which it needs acceleration (
 # (annual figures such as the DTI rank are published months later); afterwards it is judged on the last
 # figure at or before the deadline.
 AWAITING_FINAL_GRACE_YEARS = 1.0
-_SAME_TIME = 1e-9  # period ends are exact quarters; a tolerance all the same
 
 # Open SDG defaults (sdg-build ProgressMeasure): with a target, then without one.
 OPENSDG_TARGET_THRESHOLDS = (0.95, 0.6, 0.0)
@@ -358,8 +357,8 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
     # judged only on those at or before the deadline, and the newest later one is kept apart.
     obs_t_all = _as_float(frame["obs_time"])
     obs_v_all = _as_float(frame["obs_value"])
-    known = np.isfinite(obs_t_all) & np.isfinite(obs_v_all) & (obs_t_all <= as_of)
-    late = past_due[codes] & (obs_t_all > due[codes] + _SAME_TIME)
+    known = np.isfinite(obs_t_all) & np.isfinite(obs_v_all) & known_by(obs_t_all, as_of)
+    late = past_due[codes] & (obs_t_all > due[codes] + SAME_TIME)
     keep = known & ~late
     ac, at_, av = _collapse_arrays(codes[known & late], obs_t_all[known & late], obs_v_all[known & late])
     a_start, a_end = _segments(ac, k)
@@ -414,7 +413,7 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
 
     achieved = has_obs & meets(head["comparator"], latest, target, higher)
     s = {status: i for i, status in enumerate(STATUSES)}
-    final_in = has_obs & (np.abs(latest_t - due) <= _SAME_TIME)
+    final_in = has_obs & (np.abs(latest_t - due) <= SAME_TIME)
     judged = final_in | (as_of >= due + AWAITING_FINAL_GRACE_YEARS)
     status_code = np.select(
         [

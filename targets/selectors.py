@@ -19,7 +19,7 @@ from .models import (
     Status,
     Target,
 )
-from .periods import default_deadline, parse_period_code, quarter_of
+from .periods import default_deadline, district_level_reports, parse_period_code, quarter_of
 
 
 def targets_for_catalogue() -> QuerySet[Target]:
@@ -228,7 +228,7 @@ def worklist(departments: list[Department], periods: list[ReportingPeriod]) -> l
             for dept_id, ind, level, freq in assignments:
                 if dept_id != d.pk or freq != frequency:
                     continue
-                if level == "district" and p.starts_on > dt.date(2025, 6, 30):
+                if level == "district" and not district_level_reports(p.starts_on):
                     continue
                 line.assigned += 1
                 status = actuals.get((d.locality_id, ind, level, p.pk))
@@ -268,7 +268,7 @@ def entry_lines(
     assignments = [
         a
         for a in _series_of([department.pk], period.kind)
-        if not (a.level == "district" and period.starts_on > dt.date(2025, 6, 30))
+        if not (a.level == "district" and not district_level_reports(period.starts_on))
     ]
     ind_ids = {a.indicator_id for a in assignments}
     current = {
@@ -359,7 +359,7 @@ def review_overview(
         history.setdefault((ind, level), []).append(float(value))
     reviews = {d.pk: DepartmentReview(department=d) for d in departments}
     for a in assignments:
-        if a.level == "district" and period.starts_on > dt.date(2025, 6, 30):
+        if a.level == "district" and not district_level_reports(period.starts_on):
             continue
         reviews[a.department_id].assigned += 1
     for actual in actuals:

@@ -41,7 +41,14 @@ from .models import (
     comment_length,
     note_length,
 )
-from .periods import last_closed_quarter, parse_period_code, quarter_bounds
+from .periods import (
+    DISTRICT_LEVEL_ENDS,
+    district_level_reports,
+    last_closed_quarter,
+    parse_period_code,
+    period_end_date,
+    quarter_bounds,
+)
 
 User = get_user_model()
 
@@ -351,7 +358,7 @@ def demo_data_generate(*, seed: int = 2026, today: dt.date | None = None) -> Dem
         goal = goals[(ind_id, loc_id, level)]
         codes = _demo_period_codes(ind.frequency, last_year, last_q)
         if level == Level.DISTRICT:
-            codes = [c for c in codes if _period_end(c) <= dt.date(2025, 6, 30)]
+            codes = [c for c in codes if period_end_date(c) <= DISTRICT_LEVEL_ENDS]
         values = _demo_series(ind.unit, ind.higher_is_better, goal, len(codes), rng)
         for code, value in zip(codes, values, strict=True):
             key = (ind_id, loc_id, level, code)
@@ -392,11 +399,6 @@ def _demo_period_codes(frequency: str, last_year: int, last_q: int) -> list[str]
             if (year, q) <= (last_year, last_q):
                 codes.append(f"{year}-Q{q}")
     return codes
-
-
-def _period_end(code: str) -> dt.date:
-    year, quarter = parse_period_code(code)
-    return dt.date(year, 12, 31) if quarter is None else quarter_bounds(year, quarter)[1]
 
 
 def _demo_series(unit: str, higher_is_better: bool, goal: float, n: int, rng: random.Random) -> list[Decimal]:
@@ -748,7 +750,7 @@ def actuals_save(
         if period.kind == PeriodKind.YEAR and ind.frequency != "annual":
             err(row, "value", "Chỉ tiêu này báo cáo theo quý, không theo năm.")
             continue
-        if row.level == Level.DISTRICT and period.starts_on > dt.date(2025, 6, 30):
+        if row.level == Level.DISTRICT and not district_level_reports(period.starts_on):
             err(row, "value", "Cấp huyện đã chấm dứt hoạt động từ 01/7/2025: không còn báo cáo ở cấp này.")
             continue
         current_version = current.version if current else 0

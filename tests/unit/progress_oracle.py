@@ -15,8 +15,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from targets.periods import SAME_TIME
 from targets.progress import (
-    _SAME_TIME,
     ACHIEVED,
     APPROX_TOLERANCE,
     AWAITING_FINAL,
@@ -174,8 +174,8 @@ def assess(
     known = _collapse((t, v) for t, v in observations if math.isfinite(t) and math.isfinite(v) and t <= as_of)
     past_due = as_of >= target_time
     if past_due:
-        obs = [(t, v) for t, v in known if t <= target_time + _SAME_TIME]
-        after = [(t, v) for t, v in known if t > target_time + _SAME_TIME]
+        obs = [(t, v) for t, v in known if t <= target_time + SAME_TIME]
+        after = [(t, v) for t, v in known if t > target_time + SAME_TIME]
     else:
         obs, after = known, []
     after_time, after_value = after[-1] if after else (None, None)
@@ -209,7 +209,7 @@ def assess(
     if applies_until is not None and math.isfinite(applies_until) and applies_until < as_of:
         status = NOT_APPLICABLE
     elif past_due:
-        final_in = latest_time is not None and abs(latest_time - target_time) <= _SAME_TIME
+        final_in = latest_time is not None and abs(latest_time - target_time) <= SAME_TIME
         if latest is None:
             status = INSUFFICIENT_DATA
         elif final_in or as_of >= target_time + AWAITING_FINAL_GRACE_YEARS:
