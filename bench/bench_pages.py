@@ -12,7 +12,7 @@ Django's test client in-process (server time: URL resolution, middleware, view, 
 - the progress engine over every target of the country (fetch and assessment apart);
 - the Excel report of all localities against xlsxwriter writing the same cells (bench/excel_floor.py),
   with peak memory (tracemalloc);
-- saving an entry form of 40 values through `targets.services.actuals_save` (new drafts, then changed).
+- saving an entry form of 40 values through `targets.services.entry.actuals_save` (new drafts, then changed).
 """
 
 from __future__ import annotations
@@ -276,10 +276,12 @@ def bench_entry_save(runs: int) -> dict[str, Any]:
     """40 values of one department's form saved through the service: new drafts, then all changed."""
     from django.contrib.auth import get_user_model
 
-    from targets import selectors, services
+    from targets import selectors
     from targets.models import Actual, Department, Unit
+    from targets.services.catalogue import period_get_or_create
+    from targets.services.entry import EntryRow, actuals_save
 
-    period = services.period_get_or_create(code=scale_db.ENTRY_PERIOD)
+    period = period_get_or_create(code=scale_db.ENTRY_PERIOD)
     department = Department.objects.select_related("locality").get(locality__slug=CITY, code="van-phong-ubnd")
     editor = get_user_model().objects.get(username=f"{CITY}.van-phong-ubnd.editor")
     # Figures with decimals (a whole-number unit would refuse "+0.1"), each with a previous value.
@@ -291,10 +293,10 @@ def bench_entry_save(runs: int) -> dict[str, Any]:
     ][:40]
     assert len(lines) == 40, len(lines)
 
-    def rows(step: float, versions: dict[str, int]) -> list[services.EntryRow]:
+    def rows(step: float, versions: dict[str, int]) -> list[EntryRow]:
         # Near the previous quarter's value: no outlier warning to confirm.
         return [
-            services.EntryRow(
+            EntryRow(
                 key=line.key,
                 indicator=line.assignment.indicator,
                 level=line.assignment.level,
@@ -305,7 +307,7 @@ def bench_entry_save(runs: int) -> dict[str, Any]:
         ]
 
     def save(step: float, versions: dict[str, int]) -> None:
-        services.actuals_save(
+        actuals_save(
             user=editor,
             department=department,
             period=period,

@@ -47,14 +47,15 @@ def _build(*, log) -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from targets import services
+    from targets.devdata import demo_data_generate, scale_data_generate
+    from targets.services.catalogue import catalogue_load, published_figures_load
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    services.catalogue_load()
-    services.published_figures_load()
-    services.demo_data_generate(today=TODAY)
-    report = services.scale_data_generate(
+    catalogue_load()
+    published_figures_load()
+    demo_data_generate(today=TODAY)
+    report = scale_data_generate(
         localities=LOCALITIES, extra_indicators=EXTRA_INDICATORS, seed=SEED, today=TODAY
     )
     # Created last: its presence marks a complete PostgreSQL build.

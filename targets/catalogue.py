@@ -3,7 +3,7 @@
 The catalogue is a set of TOML files (pillars, localities, indicators, documents, and one file of targets
 per document) plus the source texts and the published figures CSV. `read_catalogue` parses every file and
 checks it completely *before* anything is written, so that a broken fixture is reported with its file and
-record and nothing is loaded. The service `targets.services.catalogue_load` writes what this returns.
+record and nothing is loaded. The service `targets.services.catalogue.catalogue_load` writes what this returns.
 """
 
 from __future__ import annotations

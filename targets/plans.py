@@ -3,7 +3,7 @@
 A plan file holds one plan of a locality for a year: its document, goals, the agencies (departments) it
 assigns work to, and its tasks, each quoted verbatim from the document. `read_plans` checks every file
 completely before anything is written, so that a broken file is reported with its file and record and
-nothing is loaded; `targets.services.plans_load` writes what it returns.
+nothing is loaded; `targets.services.plans.plans_load` writes what it returns.
 """
 
 from __future__ import annotations

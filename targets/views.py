@@ -18,10 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from . import access, selectors, services, workbook
+from . import access, selectors, workbook
 from .filters import TargetFilter
 from .models import Department, Locality, Origin, Plan, ReportingPeriod, Status, Target, TaskState, TaskStatus
 from .periods import last_closed_quarter, parse_period_code, quarter_bounds
+from .services import catalogue as catalogue_service
+from .services import entry as entry_service
+from .services import plans as plans_service
+from .services import review as review_service
+from .services.errors import EntryError, PlanError, ReviewError, TaskUpdateError
 from .tables import TargetTable
 from .templatetags.dti import target_text
 
@@ -76,7 +81,7 @@ def _period_or_404(code: str) -> ReportingPeriod:
         parse_period_code(code)
     except ValueError as exc:
         raise Http404 from exc
-    return services.period_get_or_create(code=code)
+    return catalogue_service.period_get_or_create(code=code)
 
 
 def _entry_period(code: str, today) -> tuple[ReportingPeriod | None, bool]:
@@ -87,7 +92,7 @@ def _entry_period(code: str, today) -> tuple[ReportingPeriod | None, bool]:
     except ValueError as exc:
         raise Http404 from exc
     if access.entry_period_open(code, today):
-        period = services.period_get_or_create(code=code)
+        period = catalogue_service.period_get_or_create(code=code)
         return (period, True) if period.starts_on <= today else (None, False)
     return ReportingPeriod.objects.filter(code=code).first(), False
 
@@ -119,14 +124,14 @@ def entry_worklist(request: HttpRequest) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     codes = selectors.entry_period_codes(today)
-    periods = [services.period_get_or_create(code=c) for c in codes]
+    periods = [catalogue_service.period_get_or_create(code=c) for c in codes]
     periods = [p for p in periods if p.starts_on <= today]
     periods += selectors.returned_periods(departments, codes)  # values sent back in an older period
     lines = selectors.worklist(departments, periods)
     return render(request, "targets/entry_worklist.html", {"lines": lines, "today": today})
 
 
-def _rows_from_post(request: HttpRequest, lines: list[selectors.EntryLine]) -> list[services.EntryRow]:
+def _rows_from_post(request: HttpRequest, lines: list[selectors.EntryLine]) -> list[entry_service.EntryRow]:
     rows = []
     for line in lines:
         k = line.key
@@ -139,7 +144,7 @@ def _rows_from_post(request: HttpRequest, lines: list[selectors.EntryLine]) -> l
         if not (raw.strip() or note.strip() or url.strip() or upload) and line.actual is None:
             continue
         rows.append(
-            services.EntryRow(
+            entry_service.EntryRow(
                 key=k,
                 indicator=line.assignment.indicator,
                 level=line.assignment.level,
@@ -170,7 +175,7 @@ def _int_field(data, name: str, *, default: int | None) -> int | None:
 
 
 def _display_rows(
-    lines: list[selectors.EntryLine], typed: dict[str, str], failure: services.EntryError | None
+    lines: list[selectors.EntryLine], typed: dict[str, str], failure: EntryError | None
 ) -> list[dict]:
     """What each row of the form shows, and the version it is based on — never a stale value with a fresh
     version (issue #14). After a refused save, a row the editor changed shows what they typed, with the
@@ -201,7 +206,7 @@ def _display_rows(
             touched = (
                 seen is None
                 or bool(typed.get(f"had-file-{k}"))
-                or services.entry_fingerprint(mine["value"], mine["note"], mine["url"]) != seen
+                or entry_service.entry_fingerprint(mine["value"], mine["note"], mine["url"]) != seen
             )
             chosen = typed.get(f"choice-{k}", "")
             theirs_version = _int_field(typed, f"theirs-version-{k}", default=None)
@@ -234,7 +239,7 @@ def _display_rows(
                 **shown,
                 "seen": shown["seen"]
                 if "seen" in shown
-                else services.entry_fingerprint(shown["value"], shown["note"], shown["url"]),
+                else entry_service.entry_fingerprint(shown["value"], shown["note"], shown["url"]),
                 "confirmed": bool(failure and typed.get(f"confirm-{k}") == "1"),
                 "errors": failure.errors.get(k, {}) if failure else {},
                 "warning": failure.warnings.get(k) if failure else None,
@@ -265,13 +270,13 @@ def entry_form(request: HttpRequest, period: str) -> HttpResponse:
         return _entry_closed(request, period, today)
     state = selectors.period_states(department.locality, [period_obj])[period_obj.pk]
     lines = selectors.entry_lines(department, period_obj, period_open=period_open)
-    failure: services.EntryError | None = None
+    failure: EntryError | None = None
     typed: dict[str, str] = {}
     if request.method == "POST":
         submit = request.POST.get("action") == "submit"
         rows = _rows_from_post(request, lines)
         try:
-            report = services.actuals_save(
+            report = entry_service.actuals_save(
                 user=request.user,
                 department=department,
                 period=period_obj,
@@ -279,7 +284,7 @@ def entry_form(request: HttpRequest, period: str) -> HttpResponse:
                 submit=submit,
                 today=today,
             )
-        except services.EntryError as exc:
+        except EntryError as exc:
             failure = exc
             typed = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
             typed.update({f"had-file-{key.removeprefix('file-')}": "1" for key in request.FILES})
@@ -363,10 +368,10 @@ def review_decide(request: HttpRequest, period: str) -> HttpResponse:
         except ValueError:
             seen[pk] = -1
     try:
-        n = services.actuals_review(
+        n = review_service.actuals_review(
             user=request.user, seen=seen, approve=approve, comment=request.POST.get("comment", "")
         )
-    except services.ReviewError as exc:
+    except ReviewError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -382,8 +387,8 @@ def period_lock(request: HttpRequest, period: str) -> HttpResponse:
     period_obj = _period_or_404(period)
     locked = request.POST.get("action") == "lock"
     try:
-        services.period_set_lock(user=request.user, locality=locality, period=period_obj, locked=locked)
-    except services.ReviewError as exc:
+        review_service.period_set_lock(user=request.user, locality=locality, period=period_obj, locked=locked)
+    except ReviewError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -416,8 +421,10 @@ def actual_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_review(request.user, actual.locality_id):
         raise Http404
     try:
-        services.actual_reopen(user=request.user, actual_id=actual.pk, reason=request.POST.get("reason", ""))
-    except services.ReviewError as exc:
+        review_service.actual_reopen(
+            user=request.user, actual_id=actual.pk, reason=request.POST.get("reason", "")
+        )
+    except ReviewError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Đã mở lại giá trị để đơn vị chỉnh sửa."))
@@ -473,14 +480,14 @@ def assignments(request: HttpRequest) -> HttpResponse:
                 wanted.append((s, dept))
         for s, dept in wanted:
             try:
-                services.assignment_set(
+                review_service.assignment_set(
                     user=request.user,
                     locality=locality,
                     indicator=s.indicator,
                     level=s.level,
                     department=dept,
                 )
-            except services.ReviewError as exc:
+            except ReviewError as exc:
                 messages.error(request, str(exc))
                 break
         else:
@@ -570,7 +577,7 @@ def entry_import(request: HttpRequest, period: str) -> HttpResponse:
             return render(request, "targets/entry_import.html", context, status=400)
         confirmed = {k.removeprefix("confirm-") for k in request.POST if k.startswith("confirm-")}
         try:
-            report = services.actuals_import_confirm(
+            report = entry_service.actuals_import_confirm(
                 user=request.user,
                 department=department,
                 period=period_obj,
@@ -578,7 +585,7 @@ def entry_import(request: HttpRequest, period: str) -> HttpResponse:
                 confirmed=confirmed,
                 today=today,
             )
-        except services.EntryError as exc:
+        except EntryError as exc:
             messages_list = exc.general + [
                 m for errs in exc.errors.values() for ms in errs.values() for m in ms
             ]
@@ -607,7 +614,7 @@ def entry_import(request: HttpRequest, period: str) -> HttpResponse:
         except workbook.UploadError as exc:
             context["error"] = _(exc.message) % exc.params if exc.params else _(exc.message)
             return render(request, "targets/entry_import.html", context, status=400)
-        rows, general = services.actuals_import_preview(
+        rows, general = entry_service.actuals_import_preview(
             user=request.user, department=department, period=period_obj, upload_rows=upload_rows, today=today
         )
         token = secrets.token_urlsafe(16)
@@ -681,8 +688,8 @@ def plan_copy(request: HttpRequest, locality: str, year: int) -> HttpResponse:
     if not access.can_copy_plan(request.user, plan):
         raise Http404
     try:
-        new = services.plan_copy_to_next_year(user=request.user, plan_id=plan.pk)
-    except services.PlanError as exc:
+        new = plans_service.plan_copy_to_next_year(user=request.user, plan_id=plan.pk)
+    except PlanError as exc:
         messages.error(request, str(exc))
         return redirect("targets:plan_board", locality=plan.locality.slug, year=plan.year)
     messages.success(
@@ -698,7 +705,7 @@ def plan_task(request: HttpRequest, pk: int) -> HttpResponse:
     """A task: its verbatim text, agencies and progress; the lead agency's editors and reviewers update it."""
     task = access.get_readable_task(request.user, pk)
     can_update = access.can_update_task(request.user, task)
-    failure: services.TaskUpdateError | None = None
+    failure: TaskUpdateError | None = None
     typed: dict[str, str] = {}
     if request.method == "POST":
         if not can_update:
@@ -708,7 +715,7 @@ def plan_task(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError:
             version = -1  # tampered: becomes a conflict, never a write
         try:
-            changed = services.plan_task_update(
+            changed = plans_service.plan_task_update(
                 user=request.user,
                 task_id=task.pk,
                 status=request.POST.get("status", ""),
@@ -717,7 +724,7 @@ def plan_task(request: HttpRequest, pk: int) -> HttpResponse:
                 evidence_file=request.FILES.get("evidence_file"),
                 version=version,
             )
-        except services.TaskUpdateError as exc:
+        except TaskUpdateError as exc:
             failure = exc
             typed = {
                 "status": request.POST.get("status", ""),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from targets import services
 from targets.models import Department, Locality, Membership, Role
+from targets.services.catalogue import catalogue_load, published_figures_load
 
 User = get_user_model()
 PASSWORD = "s3cret-pass-for-tests"
@@ -15,8 +15,8 @@ PASSWORD = "s3cret-pass-for-tests"
 @pytest.fixture
 def catalogue(db):
     """The real catalogue from fixtures/ (136 targets of the five documents) and the published figures."""
-    services.catalogue_load()
-    services.published_figures_load()
+    catalogue_load()
+    published_figures_load()
     return Locality.objects.in_bulk(field_name="slug")
 
 

@@ -5,7 +5,7 @@ Think times are those of people at work: a leader reads a dashboard for 3–8 s 
 officer saves a 40-value form every 20–40 s (typing 40 figures takes longer still); the public downloads a
 file every 5–15 s. With 50 users that is about 8 requests a second, each user's visits back to back.
 
-Accounts are those of the national-scale data (`targets.services.scale_data_generate`): per synthetic
+Accounts are those of the national-scale data (`targets.devdata.scale_data_generate`): per synthetic
 province `demo-NN.viewer` (leadership), `demo-NN.<department>.editor`, and the superuser `bench`.
 """
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from targets import services
+from targets.devdata import demo_data_generate
 from targets.models import Actual
 from targets.periods import quarter_of
 from tests.conftest import PASSWORD
@@ -32,7 +32,7 @@ def _login(page, base, user):
 def test_charts_and_the_entry_form_work_under_the_csp(
     page, live_server, hai_phong_finance_editor, finance_assignments
 ):
-    services.demo_data_generate(today=dt.date.today())
+    demo_data_generate(today=dt.date.today())
     page.add_init_script(RECORD_VIOLATIONS)
     base = live_server.url
     _login(page, base, hai_phong_finance_editor)

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from targets import services
+from targets.devdata import demo_data_generate
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
 
@@ -28,7 +28,7 @@ def _charts_drawn(page) -> int:
 
 
 def test_the_ha_noi_viewer_reads_the_dashboards_on_a_laptop_and_a_phone(page, live_server, ha_noi_viewer):
-    services.demo_data_generate(today=dt.date(2026, 11, 22))
+    demo_data_generate(today=dt.date(2026, 11, 22))
     page.goto(f"{live_server.url}/dashboard/?as_of=2026-Q3")
     assert "/accounts/login/" in page.url
     page.fill("#id_username", ha_noi_viewer.username)

@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from targets import services
 from targets.models import Indicator
 from targets.periods import quarter_of
+from targets.services.catalogue import period_get_or_create
+from targets.services.entry import EntryRow, actuals_save
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
 from tests.hostile_files import real_pdf
@@ -33,12 +34,12 @@ def test_the_review_page_draws_its_icons_from_the_sprite(
     pdf = SimpleUploadedFile(
         "bien-ban.pdf", real_pdf(), content_type="application/pdf"
     )  # parsed whole: a real one
-    services.actuals_save(
+    actuals_save(
         user=hai_phong_finance_editor,
         department=epay.department,
-        period=services.period_get_or_create(code=code),
+        period=period_get_or_create(code=code),
         rows=[
-            services.EntryRow(
+            EntryRow(
                 key="a",
                 indicator=Indicator.objects.get(code="epayment_accounts"),
                 level="",

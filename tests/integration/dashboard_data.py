@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.test.utils import CaptureQueriesContext
 
-from targets import services
 from targets.models import Actual, Document, Indicator, Locality, Origin, Status, Target
+from targets.services.catalogue import period_get_or_create
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -19,7 +19,7 @@ def approve(indicator: str, locality: str, code: str, value: str, *, level: str 
         indicator=Indicator.objects.get(code=indicator),
         locality=Locality.objects.get(slug=locality),
         level=level,
-        period=services.period_get_or_create(code=code),
+        period=period_get_or_create(code=code),
         value=Decimal(value),
         status=Status.APPROVED,
         origin=Origin.ENTERED,
@@ -31,7 +31,7 @@ def submit(indicator: str, locality: str, code: str, value: str) -> Actual:
     return Actual.objects.create(
         indicator=Indicator.objects.get(code=indicator),
         locality=Locality.objects.get(slug=locality),
-        period=services.period_get_or_create(code=code),
+        period=period_get_or_create(code=code),
         value=Decimal(value),
         status=Status.SUBMITTED,
         origin=Origin.ENTERED,

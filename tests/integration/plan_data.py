@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from targets import services
 from targets.models import Department, Locality, Plan, PlanTask, Role
+from targets.services.plans import plans_load
 from tests.conftest import _member
 from tests.hostile_files import real_pdf
 
@@ -19,7 +19,7 @@ PDF = real_pdf("Bien ban nghiem thu")  # a real one: evidence is parsed, not sni
 
 def load_plan86() -> Plan:
     """Plan 86/KH-UBND with its 48 tasks and the agencies of its Section IV (needs the catalogue)."""
-    services.plans_load()
+    plans_load()
     return Plan.objects.get(locality__slug="hai-phong", year=2022)
 
 

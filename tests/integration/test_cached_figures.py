@@ -12,10 +12,13 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from targets import services
 from targets.cache import data_version
+from targets.devdata import demo_data_generate
 from targets.models import Actual, Department, Locality, Membership, Origin, Role, Status
 from targets.periods import current_quarter
+from targets.services.catalogue import catalogue_load, period_get_or_create, published_figures_load
+from targets.services.entry import EntryRow, actuals_import_confirm, actuals_save
+from targets.services.review import actual_reopen, actuals_review
 
 from .dashboard_data import TODAY, approve, count_queries, multiply, submit
 
@@ -95,7 +98,7 @@ def test_the_overview_changes_right_after_an_approval(client, ha_noi_reviewer, e
     assert _society(client) == before  # served from the cache
     version = data_version()
 
-    services.actuals_review(
+    actuals_review(
         user=ha_noi_reviewer,
         seen={epayment_awaiting_review.pk: epayment_awaiting_review.version},
         approve=True,
@@ -114,7 +117,7 @@ def test_every_cached_page_shows_the_approved_value_right_after_the_approval(
     pages = {url: _page(client, url) for url in PAGES}
     progress = client.get("/open-data/progress.csv", {"as_of": CURRENT}).content.decode()
 
-    services.actuals_review(
+    actuals_review(
         user=ha_noi_reviewer,
         seen={epayment_awaiting_review.pk: epayment_awaiting_review.version},
         approve=True,
@@ -129,14 +132,14 @@ def test_a_return_and_a_reopen_take_the_value_back_out_of_the_cached_figures(
     client, ha_noi_reviewer, epayment_awaiting_review
 ):
     client.force_login(ha_noi_reviewer)
-    services.actuals_review(
+    actuals_review(
         user=ha_noi_reviewer,
         seen={epayment_awaiting_review.pk: epayment_awaiting_review.version},
         approve=True,
     )
     approved = _society(client)
 
-    services.actual_reopen(user=ha_noi_reviewer, actual_id=epayment_awaiting_review.pk, reason="Sai số liệu")
+    actual_reopen(user=ha_noi_reviewer, actual_id=epayment_awaiting_review.pk, reason="Sai số liệu")
 
     reopened = _society(client)
     assert reopened.get("achieved", 0) == approved.get("achieved", 0) - 1
@@ -145,7 +148,7 @@ def test_a_return_and_a_reopen_take_the_value_back_out_of_the_cached_figures(
 
     version = data_version()
     submitted = submit("epayment_accounts", "ha-noi", "2026-Q2", "50")
-    services.actuals_review(
+    actuals_review(
         user=ha_noi_reviewer,
         seen={submitted.pk: submitted.version},
         approve=False,
@@ -155,7 +158,7 @@ def test_a_return_and_a_reopen_take_the_value_back_out_of_the_cached_figures(
 
 
 def test_a_catalogue_load_and_a_published_figures_load_change_the_version(catalogue):
-    for load in (services.catalogue_load, services.published_figures_load):
+    for load in (catalogue_load, published_figures_load):
         version = data_version()
         load()
         assert data_version() != version, load.__name__
@@ -165,9 +168,9 @@ def test_an_import_and_a_submission_change_the_version_but_a_draft_does_not(
     hai_phong_finance_editor, finance_assignments, today
 ):
     department = Department.objects.get(locality__slug="hai-phong", code="so-tai-chinh")
-    period = services.period_get_or_create(code="2026-Q4")
+    period = period_get_or_create(code="2026-Q4")
     version = data_version()
-    services.actuals_import_confirm(
+    actuals_import_confirm(
         user=hai_phong_finance_editor,
         department=department,
         period=period,
@@ -182,15 +185,11 @@ def test_an_import_and_a_submission_change_the_version_but_a_draft_does_not(
     assert (actual.origin, actual.status, actual.value) == (Origin.IMPORTED, Status.DRAFT, Decimal("40"))
 
     def save(value: str, version: int, submit: bool) -> None:
-        services.actuals_save(
+        actuals_save(
             user=hai_phong_finance_editor,
             department=department,
             period=period,
-            rows=[
-                services.EntryRow(
-                    key="e", indicator=actual.indicator, level="", raw_value=value, version=version
-                )
-            ],
+            rows=[EntryRow(key="e", indicator=actual.indicator, level="", raw_value=value, version=version)],
             submit=submit,
             today=today,
         )
@@ -203,7 +202,7 @@ def test_an_import_and_a_submission_change_the_version_but_a_draft_does_not(
 
 
 def test_a_cached_page_makes_the_same_number_of_queries_at_ten_times_the_data(client, superuser, catalogue):
-    services.demo_data_generate(today=TODAY)
+    demo_data_generate(today=TODAY)
     client.force_login(superuser)
 
     def counts() -> list[tuple[int, int]]:

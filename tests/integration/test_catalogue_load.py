@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from targets import services
 from targets.catalogue import CatalogueError
+from targets.devdata import demo_accounts_create, demo_data_generate
 from targets.models import Actual, Document, Indicator, Locality, Origin, Status, Target
+from targets.services.catalogue import catalogue_load, published_figures_load
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -30,7 +31,7 @@ def _snapshot():
 
 
 def test_loading_puts_every_target_in_the_database_with_its_quote_and_document(db):
-    report = services.catalogue_load()
+    report = catalogue_load()
     assert (report.targets, report.indicators, report.documents) == (136, 60, 5)
     assert Target.objects.count() == 136
     t = Target.objects.get(indicator__code="dti_rank", locality__slug="ha-noi", year=2025)
@@ -41,11 +42,11 @@ def test_loading_puts_every_target_in_the_database_with_its_quote_and_document(d
 
 
 def test_loading_twice_changes_nothing(db):
-    services.catalogue_load()
-    services.published_figures_load()
+    catalogue_load()
+    published_figures_load()
     before = _snapshot(), Actual.objects.count()
-    again = services.catalogue_load()
-    published = services.published_figures_load()
+    again = catalogue_load()
+    published = published_figures_load()
     assert (again.targets, again.targets_removed) == (136, 0)
     assert (published.created, published.updated, published.unchanged) == (0, 0, 29)
     assert len(published.skipped) == 2  # the former Đà Nẵng's 2024 rank and score, every time
@@ -53,7 +54,7 @@ def test_loading_twice_changes_nothing(db):
 
 
 def test_localities_record_the_2025_mergers(db):
-    services.catalogue_load()
+    catalogue_load()
     hai_phong = Locality.objects.get(slug="hai-phong")
     da_nang = Locality.objects.get(slug="da-nang")
     assert list(hai_phong.predecessors.values_list("slug", flat=True)) == ["hai-duong"]
@@ -63,14 +64,14 @@ def test_localities_record_the_2025_mergers(db):
 
 
 def test_district_targets_are_marked_not_applicable_after_june_2025(db):
-    services.catalogue_load()
+    catalogue_load()
     district = Target.objects.filter(level="district")
     assert district.count() == 6
     assert set(district.values_list("applies_until", flat=True)) == {dt.date(2025, 6, 30)}
 
 
 def test_a_broken_fixture_loads_nothing_and_names_file_and_record(db, tmp_path):
-    services.catalogue_load()
+    catalogue_load()
     before = _snapshot()
     root = tmp_path / "fixtures"
     shutil.copytree(FIXTURES, root)
@@ -84,7 +85,7 @@ def test_a_broken_fixture_loads_nothing_and_names_file_and_record(db, tmp_path):
         path.read_text(encoding="utf-8").replace("value = 5000", 'value = "nhiều"'), encoding="utf-8"
     )
     with pytest.raises(CatalogueError) as exc:
-        services.catalogue_load(root=root)
+        catalogue_load(root=root)
     assert "dn-nq-cds-2025.toml: target #" in str(exc.value)
     assert "'value' has the wrong type" in str(exc.value)
     assert _snapshot() == before
@@ -103,14 +104,14 @@ def test_the_command_reports_a_broken_fixture_and_changes_nothing(db, tmp_path):
 
 
 def test_a_target_removed_from_its_file_is_removed_on_reload(db, tmp_path):
-    services.catalogue_load()
+    catalogue_load()
     root = tmp_path / "fixtures"
     shutil.copytree(FIXTURES, root)
     path = root / "catalogue/targets/hp-kh-86-2022.toml"
     text = path.read_text(encoding="utf-8")
     cut = text.index('[[target]]\nindicator = "fiber_household_subscriptions"')
     path.write_text(text[:cut], encoding="utf-8")
-    report = services.catalogue_load(root=root)
+    report = catalogue_load(root=root)
     assert (report.targets, report.targets_removed) == (135, 1)
     assert not Target.objects.filter(indicator__code="fiber_household_subscriptions").exists()
 
@@ -137,7 +138,7 @@ def test_where_a_merged_and_a_former_figure_share_a_year_the_merged_one_is_loade
     rank = Actual.objects.get(indicator__code="dti_rank", locality__slug="da-nang", period__code="2024")
     score = Actual.objects.get(indicator__code="dti_score", locality__slug="da-nang", period__code="2024")
     assert (rank.value, rank.ranked_among, score.value) == (Decimal("17"), 34, Decimal("0.7069"))
-    report = services.published_figures_load()
+    report = published_figures_load()
     assert len(report.skipped) == 2
     assert all("da-nang" in line and "former" in line and "skipped" in line for line in report.skipped)
     assert {line.split(": ")[2].split(" ")[1] for line in report.skipped} == {"dti_rank", "dti_score"}
@@ -158,7 +159,7 @@ def test_a_published_figure_keeps_its_publication_date_or_none_where_it_is_unkno
 
 def test_demo_data_is_labelled_demo_and_never_replaces_a_published_figure(catalogue):
     published = dict(Actual.objects.filter(origin=Origin.PUBLISHED).values_list("pk", "value"))
-    report = services.demo_data_generate(today=dt.date(2026, 11, 22))
+    report = demo_data_generate(today=dt.date(2026, 11, 22))
     assert report.until == "2026-Q3" and report.created > 500
     demo = Actual.objects.filter(origin=Origin.DEMO)
     assert demo.count() == report.created
@@ -185,9 +186,9 @@ def test_demo_data_is_labelled_demo_and_never_replaces_a_published_figure(catalo
 
 
 def test_demo_data_twice_creates_nothing_new(catalogue):
-    first = services.demo_data_generate(today=dt.date(2026, 11, 22))
+    first = demo_data_generate(today=dt.date(2026, 11, 22))
     values = sorted(Actual.objects.values_list("pk", "value"))
-    second = services.demo_data_generate(today=dt.date(2026, 11, 22))
+    second = demo_data_generate(today=dt.date(2026, 11, 22))
     assert (second.created, second.kept) == (0, first.created)
     assert sorted(Actual.objects.values_list("pk", "value")) == values
 
@@ -195,4 +196,4 @@ def test_demo_data_twice_creates_nothing_new(catalogue):
 def test_demo_accounts_are_refused_outside_development(db, settings):
     settings.DEBUG = False
     with pytest.raises(RuntimeError):
-        services.demo_accounts_create()
+        demo_accounts_create()

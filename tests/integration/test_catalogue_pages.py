@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from targets import services
+from targets.devdata import demo_data_generate
 from targets.models import Target
 
 
@@ -61,7 +61,7 @@ def test_the_target_page_shows_the_verbatim_quote_and_its_document(client, ha_no
 
 
 def test_the_target_page_labels_demo_values(client, ha_noi_viewer):
-    services.demo_data_generate(today=dt.date(2026, 11, 22))
+    demo_data_generate(today=dt.date(2026, 11, 22))
     client.force_login(ha_noi_viewer)
     target = Target.objects.get(indicator__code="epayment_accounts", locality__slug="ha-noi", year=2025)
     html = client.get(target.get_absolute_url()).content.decode()
@@ -70,7 +70,7 @@ def test_the_target_page_labels_demo_values(client, ha_noi_viewer):
 
 
 def test_the_target_page_cites_published_figures_and_mixes_in_no_demo(client, ha_noi_viewer):
-    services.demo_data_generate(today=dt.date(2026, 11, 22))
+    demo_data_generate(today=dt.date(2026, 11, 22))
     client.force_login(ha_noi_viewer)
     target = Target.objects.get(indicator__code="dti_rank", locality__slug="ha-noi", year=2025)
     html = client.get(target.get_absolute_url()).content.decode()
@@ -101,7 +101,7 @@ def test_english_is_the_second_language(client, ha_noi_viewer):
 
 def test_catalogue_pages_make_a_fixed_number_of_queries(client, ha_noi_viewer, django_assert_max_num_queries):
     client.force_login(ha_noi_viewer)
-    services.demo_data_generate(today=dt.date(2026, 11, 22))
+    demo_data_generate(today=dt.date(2026, 11, 22))
     with django_assert_max_num_queries(8):
         client.get("/catalogue/", {"per_page": 200})
     target = Target.objects.get(indicator__code="dti_rank", locality__slug="ha-noi", year=2025)

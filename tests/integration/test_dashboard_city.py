@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from reports import pages
-from targets import progress, services
+from targets import progress
+from targets.devdata import demo_data_generate
 from targets.models import Target
 from tests.unit import progress_oracle as oracle
 
@@ -16,7 +17,7 @@ URL = "/dashboard/ha-noi/"
 
 @pytest.fixture
 def demo(catalogue):
-    services.demo_data_generate(today=TODAY)
+    demo_data_generate(today=TODAY)
 
 
 def _engine(as_of: float, locality: str = "ha-noi"):

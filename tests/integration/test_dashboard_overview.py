@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from reports import pages, selectors
-from targets import progress, services
+from targets import progress
+from targets.devdata import demo_data_generate
 from targets.models import Locality
 
 from .dashboard_data import TODAY, approve, count_queries, multiply
@@ -13,7 +14,7 @@ from .dashboard_data import TODAY, approve, count_queries, multiply
 
 @pytest.fixture
 def demo(catalogue):
-    services.demo_data_generate(today=TODAY)
+    demo_data_generate(today=TODAY)
 
 
 def test_each_cell_counts_the_statuses_the_engine_gives(client, superuser, demo):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from reports import pages
-from targets import services
+from targets.devdata import demo_data_generate
 from targets.models import Target
 
 from .dashboard_data import TODAY, approve, count_queries, multiply
@@ -16,7 +16,7 @@ URL = "/dashboard/hai-phong/chinh-quyen-so/"
 
 @pytest.fixture
 def demo(catalogue):
-    services.demo_data_generate(today=TODAY)
+    demo_data_generate(today=TODAY)
 
 
 def _open_data(client, as_of: str) -> dict[tuple, dict]:

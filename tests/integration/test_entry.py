@@ -9,8 +9,11 @@ from html.parser import HTMLParser
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from targets import services
 from targets.models import Actual, Department, Indicator, LocalityPeriod, ReportingPeriod, Status
+from targets.services.catalogue import period_get_or_create
+from targets.services.entry import EntryRow, actuals_save
+from targets.services.errors import EntryError
+from targets.services.review import actual_reopen, period_set_lock
 from tests.hostile_files import real_pdf
 
 URL = "/entry/2026-Q4/"
@@ -146,12 +149,12 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_both_values(
     editor_client, finance_assignments, hai_phong_finance_editor, today
 ):
     # Both opened the empty form (version 0); a colleague saved 58 first.
-    services.actuals_save(
+    actuals_save(
         user=hai_phong_finance_editor,
         department=Department.objects.get(locality__slug="hai-phong", code="so-tai-chinh"),
-        period=services.period_get_or_create(code="2026-Q4"),
+        period=period_get_or_create(code="2026-Q4"),
         rows=[
-            services.EntryRow(
+            EntryRow(
                 key="x", indicator=Indicator.objects.get(code="epayment_accounts"), level="", raw_value="58"
             )
         ],
@@ -171,7 +174,7 @@ def test_an_outlier_needs_confirmation_and_a_note(editor_client, finance_assignm
         Actual.objects.create(
             indicator=Indicator.objects.get(code="epayment_accounts"),
             locality=finance_assignments[0].department.locality,
-            period=services.period_get_or_create(code=code),
+            period=period_get_or_create(code=code),
             value=Decimal(value),
             status=Status.APPROVED,
         )
@@ -202,8 +205,8 @@ def test_an_outlier_needs_confirmation_and_a_note(editor_client, finance_assignm
 
 
 def test_a_locked_quarter_refuses_every_write(editor_client, finance_assignments, hai_phong_reviewer):
-    period = services.period_get_or_create(code="2026-Q4")
-    services.period_set_lock(
+    period = period_get_or_create(code="2026-Q4")
+    period_set_lock(
         user=hai_phong_reviewer,
         locality=finance_assignments[0].department.locality,
         period=period,
@@ -219,13 +222,13 @@ def test_a_locked_quarter_refuses_every_write(editor_client, finance_assignments
 def test_an_indicator_not_assigned_to_the_department_is_refused(
     hai_phong_finance_editor, finance_assignments, today
 ):
-    with pytest.raises(services.EntryError) as exc:
-        services.actuals_save(
+    with pytest.raises(EntryError) as exc:
+        actuals_save(
             user=hai_phong_finance_editor,
             department=finance_assignments[0].department,
-            period=services.period_get_or_create(code="2026-Q4"),
+            period=period_get_or_create(code="2026-Q4"),
             rows=[
-                services.EntryRow(
+                EntryRow(
                     key="k",
                     indicator=Indicator.objects.get(code="inspections_online"),
                     level="",
@@ -300,7 +303,7 @@ def test_the_entry_form_makes_the_same_number_of_queries_at_six_times_the_rows(
 ):
     from targets.models import Assignment
 
-    services.period_get_or_create(code="2026-Q4")  # the worklist creates the periods it links to
+    period_get_or_create(code="2026-Q4")  # the worklist creates the periods it links to
     editor_client.post(
         URL, _form(finance_assignments, {"epayment_accounts": "60", "work_dossiers_online:city": "80"})
     )
@@ -317,7 +320,7 @@ def test_the_entry_form_makes_the_same_number_of_queries_at_six_times_the_rows(
             Actual.objects.create(
                 indicator=ind,
                 locality=dept.locality,
-                period=services.period_get_or_create(code=code),
+                period=period_get_or_create(code=code),
                 value=Decimal("50"),
                 status=Status.APPROVED,
             )
@@ -370,16 +373,12 @@ def test_a_value_for_a_period_the_worklist_does_not_offer_is_refused_and_nothing
 def test_the_service_refuses_a_value_for_a_closed_period_whoever_calls_it(
     hai_phong_finance_editor, finance_assignments, today
 ):
-    with pytest.raises(services.EntryError) as exc:
-        services.actuals_save(
+    with pytest.raises(EntryError) as exc:
+        actuals_save(
             user=hai_phong_finance_editor,
             department=finance_assignments[0].department,
-            period=services.period_get_or_create(code="2015-Q1"),
-            rows=[
-                services.EntryRow(
-                    key="k", indicator=finance_assignments[0].indicator, level="", raw_value="50"
-                )
-            ],
+            period=period_get_or_create(code="2015-Q1"),
+            rows=[EntryRow(key="k", indicator=finance_assignments[0].indicator, level="", raw_value="50")],
             submit=True,
             today=today,
         )
@@ -390,7 +389,7 @@ def test_the_service_refuses_a_value_for_a_closed_period_whoever_calls_it(
 
 def _closed_quarter_values(finance_assignments, hai_phong_reviewer):
     """2025-Q2 (outside the window) holds two approved values; the reviewer reopened e-payment accounts."""
-    period = services.period_get_or_create(code="2025-Q2")
+    period = period_get_or_create(code="2025-Q2")
     dept = finance_assignments[0].department
     made = {}
     for a, value in zip(finance_assignments[:2], ("41", "70"), strict=True):
@@ -404,7 +403,7 @@ def _closed_quarter_values(finance_assignments, hai_phong_reviewer):
             department=dept,
         )
     epay = made[finance_assignments[0].pk]
-    services.actual_reopen(user=hai_phong_reviewer, actual_id=epay.pk, reason="Sai đơn vị tính")
+    actual_reopen(user=hai_phong_reviewer, actual_id=epay.pk, reason="Sai đơn vị tính")
     epay.refresh_from_db()
     return epay, made[finance_assignments[1].pk]
 

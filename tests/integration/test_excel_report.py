@@ -10,9 +10,11 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from targets import services
+from targets.devdata import demo_data_generate
 from targets.models import Target
 from targets.progress import STATUSES
+from targets.services.catalogue import period_get_or_create
+from targets.services.entry import EntryRow, actuals_save
 
 SHEETS = [
     "Tổng hợp",
@@ -29,7 +31,7 @@ SHEETS = [
 
 @pytest.fixture
 def reviewer_client(client, hai_phong_reviewer, fixed_today):
-    services.demo_data_generate(today=dt.date(2026, 11, 22))
+    demo_data_generate(today=dt.date(2026, 11, 22))
     client.force_login(hai_phong_reviewer)
     return client
 
@@ -190,15 +192,13 @@ def test_a_failed_export_leaves_the_last_report_in_place(catalogue, tmp_path, mo
 def test_actuals_open_data_lists_approved_and_published_values_only(
     client, catalogue, finance_assignments, hai_phong_finance_editor, today
 ):
-    services.actuals_save(
+    actuals_save(
         user=hai_phong_finance_editor,
         department=finance_assignments[0].department,
-        period=services.period_get_or_create(code="2026-Q4"),
+        period=period_get_or_create(code="2026-Q4"),
         submit=True,
         today=today,
-        rows=[
-            services.EntryRow(key="a", indicator=finance_assignments[0].indicator, level="", raw_value="60")
-        ],
+        rows=[EntryRow(key="a", indicator=finance_assignments[0].indicator, level="", raw_value="60")],
     )
     response = client.get("/open-data/actuals.csv")
     assert response.status_code == 200

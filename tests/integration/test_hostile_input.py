@@ -13,6 +13,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from targets import workbook
 from targets.models import Actual
+from targets.services.catalogue import period_get_or_create
+from targets.services.entry import EntryRow, actuals_save
+from targets.services.review import actuals_review
 from tests import hostile_files
 
 RELAXED = settings(
@@ -308,14 +311,12 @@ def test_a_45_mb_note_in_a_small_workbook_is_refused_with_the_file(editor):
 
 @pytest.fixture
 def submitted_value(hai_phong_finance_editor, hai_phong_reviewer, finance_assignments, fixed_today):
-    from targets import services
-
-    services.actuals_save(
+    actuals_save(
         user=hai_phong_finance_editor,
         department=finance_assignments[0].department,
-        period=services.period_get_or_create(code="2026-Q4"),
+        period=period_get_or_create(code="2026-Q4"),
         rows=[
-            services.EntryRow(
+            EntryRow(
                 key="a",
                 indicator=finance_assignments[0].indicator,
                 level=finance_assignments[0].level,
@@ -375,11 +376,8 @@ def test_a_review_comment_of_1000_characters_is_kept_whole_and_its_audit_label_f
 def test_a_reopen_reason_over_1000_characters_is_refused_and_the_value_stays_approved(
     client, hai_phong_reviewer, submitted_value
 ):
-    from targets import services
 
-    services.actuals_review(
-        user=hai_phong_reviewer, seen={submitted_value.pk: submitted_value.version}, approve=True
-    )
+    actuals_review(user=hai_phong_reviewer, seen={submitted_value.pk: submitted_value.version}, approve=True)
     client.force_login(hai_phong_reviewer)
     response = client.post(f"/actuals/{submitted_value.pk}/reopen/", {"reason": "y" * 1001}, follow=True)
     assert "Ý kiến, lý do dài tối đa 1000 ký tự (đang có 1001)." in response.content.decode()

@@ -13,8 +13,11 @@ import regex
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template, TemplateSyntaxError
 
-from targets import services
+from targets.devdata import demo_data_generate
 from targets.models import Actual, Indicator, Locality, Pillar, PlanTask, Status, Target
+from targets.services.catalogue import period_get_or_create
+from targets.services.entry import EntryRow, actuals_save
+from targets.services.review import actuals_review, period_set_lock
 from targets.templatetags.icons import ICONS
 from tests.hostile_files import real_pdf
 from tests.integration.plan_data import load_plan86, tttt_editor
@@ -48,14 +51,14 @@ def world(hai_phong_finance_editor, finance_assignments, hai_phong_reviewer, ha_
     """Hải Phòng's finance editor has submitted two values for 2026-Q4, one with an evidence file and a link;
     the reviewer returned the other with a comment and locked 2026-Q3. Demo figures fill the dashboards and
     Plan 86 the plan pages."""
-    services.demo_data_generate(today=today)
-    period = services.period_get_or_create(code=PERIOD)
+    demo_data_generate(today=today)
+    period = period_get_or_create(code=PERIOD)
     finance = finance_assignments[0].department
     pdf = SimpleUploadedFile(
         "bien-ban.pdf", real_pdf(), content_type="application/pdf"
     )  # parsed whole: a real one
     rows = [
-        services.EntryRow(
+        EntryRow(
             key="a",
             indicator=Indicator.objects.get(code="epayment_accounts"),
             level="",
@@ -65,7 +68,7 @@ def world(hai_phong_finance_editor, finance_assignments, hai_phong_reviewer, ha_
             evidence_file=pdf,
             confirm_outlier=True,
         ),
-        services.EntryRow(
+        EntryRow(
             key="b",
             indicator=Indicator.objects.get(code="work_dossiers_online"),
             level="city",
@@ -74,18 +77,18 @@ def world(hai_phong_finance_editor, finance_assignments, hai_phong_reviewer, ha_
             confirm_outlier=True,
         ),
     ]
-    services.actuals_save(
+    actuals_save(
         user=hai_phong_finance_editor, department=finance, period=period, rows=rows, submit=True, today=today
     )
     epay = Actual.objects.get(period=period, indicator__code="epayment_accounts")
     dossiers = Actual.objects.get(period=period, indicator__code="work_dossiers_online", level="city")
-    services.actuals_review(
+    actuals_review(
         user=hai_phong_reviewer, seen={dossiers.pk: dossiers.version}, approve=False, comment="Thiếu biên bản"
     )
-    services.period_set_lock(
+    period_set_lock(
         user=hai_phong_reviewer,
         locality=Locality.objects.get(slug="hai-phong"),
-        period=services.period_get_or_create(code=LOCKED),
+        period=period_get_or_create(code=LOCKED),
         locked=True,
     )
     plan = load_plan86()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from reports import pages
-from targets import services
+from targets.devdata import demo_data_generate
 from targets.models import Target
 from tests.unit import progress_oracle as oracle
 
@@ -117,7 +117,7 @@ def test_as_of_travels_back_on_the_series_and_the_2025_target_awaits_its_final_f
 
 
 def test_demo_values_are_labelled_on_the_series(client, ha_noi_viewer, catalogue):
-    services.demo_data_generate(today=TODAY)
+    demo_data_generate(today=TODAY)
     client.force_login(ha_noi_viewer)
     response = client.get(SERIES, {"as_of": "2026-Q3"})
     (section,) = response.context["sections"]
@@ -127,7 +127,7 @@ def test_demo_values_are_labelled_on_the_series(client, ha_noi_viewer, catalogue
 
 
 def test_the_comparison_has_a_line_per_city_and_the_engines_statuses(client, superuser, catalogue):
-    services.demo_data_generate(today=TODAY)
+    demo_data_generate(today=TODAY)
     client.force_login(superuser)
     response = client.get("/indicators/digital_economy_grdp_share/", {"as_of": "2026-Q3"})
     assert response.status_code == 200
@@ -148,7 +148,7 @@ def test_the_comparison_has_a_line_per_city_and_the_engines_statuses(client, sup
 def test_indicator_pages_make_the_same_number_of_queries_at_ten_times_the_data(
     client, superuser, catalogue, django_assert_max_num_queries, url, limit
 ):
-    services.demo_data_generate(today=TODAY)
+    demo_data_generate(today=TODAY)
     client.force_login(superuser)
     with django_assert_max_num_queries(limit):
         small, response = count_queries(client, url, as_of="2026-Q3")

@@ -14,8 +14,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from reports import pages, selectors
-from targets import services
+from targets.devdata import demo_data_generate
 from targets.models import Actual, Indicator, Locality, Pillar, Status
+from targets.services.catalogue import period_get_or_create
+from targets.services.review import actual_reopen, actuals_review
 
 from .dashboard_data import TODAY
 
@@ -33,7 +35,7 @@ def _row(rows: list[dict], key: tuple[str, str, str]) -> dict:
 
 @pytest.fixture
 def demo(catalogue, fixed_today):
-    services.demo_data_generate(today=TODAY)
+    demo_data_generate(today=TODAY)
 
 
 # --- rule 1: Hải Phòng's "top 10 in 2022" is judged on its 2022 rank ------------------------------------------------
@@ -143,7 +145,7 @@ def test_an_entered_figure_counts_from_its_approval_and_a_corrected_one_shows_th
         indicator=Indicator.objects.get(code="work_dossiers_online"),
         locality=Locality.objects.get(slug="hai-phong"),
         level="commune",
-        period=services.period_get_or_create(code="2026-Q2"),
+        period=period_get_or_create(code="2026-Q2"),
         value=52,
         status=Status.SUBMITTED,
     )
@@ -154,14 +156,14 @@ def test_an_entered_figure_counts_from_its_approval_and_a_corrected_one_shows_th
 
     at("2026-05-20")
     actual.refresh_from_db()
-    services.actuals_review(user=hai_phong_reviewer, seen={actual.pk: actual.version}, approve=True)
+    actuals_review(user=hai_phong_reviewer, seen={actual.pk: actual.version}, approve=True)
     at("2026-08-05")
-    services.actual_reopen(user=hai_phong_reviewer, actual_id=actual.pk, reason="Sai số liệu")
+    actual_reopen(user=hai_phong_reviewer, actual_id=actual.pk, reason="Sai số liệu")
     actual.refresh_from_db()
     actual.value, actual.status = 57, Status.SUBMITTED
     actual.save()
     at("2026-08-10")
-    services.actuals_review(user=hai_phong_reviewer, seen={actual.pk: actual.version}, approve=True)
+    actuals_review(user=hai_phong_reviewer, seen={actual.pk: actual.version}, approve=True)
     monkeypatch.undo()
 
     def figure(as_of: float):

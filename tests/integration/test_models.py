@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from targets import services
 from targets.models import Actual, Document, Indicator, Locality, Origin, Target
+from targets.services.catalogue import period_get_or_create
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def parts(catalogue):
         "growth": Indicator.objects.get(code="labour_productivity_growth"),
         "hai_phong": catalogue["hai-phong"],
         "document": Document.objects.get(code="hp-nq-03-2021"),
-        "period": services.period_get_or_create(code="2026-Q3"),
+        "period": period_get_or_create(code="2026-Q3"),
     }
 
 
@@ -117,7 +117,7 @@ def test_model_validation_gives_clear_messages(parts):
 
 
 def test_period_codes_are_checked(db):
-    q = services.period_get_or_create(code="2026-Q3")
+    q = period_get_or_create(code="2026-Q3")
     assert (q.kind, q.year, q.quarter, str(q.starts_on), str(q.ends_on), q.end_time) == (
         "quarter",
         2026,
@@ -126,9 +126,9 @@ def test_period_codes_are_checked(db):
         "2026-09-30",
         2026.75,
     )
-    assert services.period_get_or_create(code="2024").end_time == 2025.0
+    assert period_get_or_create(code="2024").end_time == 2025.0
     with pytest.raises(ValueError, match="không hợp lệ"):
-        services.period_get_or_create(code="2026-Q5")
+        period_get_or_create(code="2026-Q5")
 
 
 def test_locality_names_keep_their_diacritics(catalogue):

@@ -9,8 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from targets import progress, services
+from targets import progress
+from targets.devdata import demo_data_generate
 from targets.models import Actual, Indicator, Locality, Origin, Status, Target
+from targets.services.catalogue import period_get_or_create
 from tests.unit import progress_oracle as oracle
 
 
@@ -23,7 +25,7 @@ def _approve(indicator: str, locality: str, code: str, value: str, level: str = 
         indicator=Indicator.objects.get(code=indicator),
         locality=Locality.objects.get(slug=locality),
         level=level,
-        period=services.period_get_or_create(code=code),
+        period=period_get_or_create(code=code),
         value=Decimal(value),
         status=Status.APPROVED,
         origin=Origin.ENTERED,
@@ -174,7 +176,7 @@ def test_published_ranks_feed_the_rank_targets_which_await_the_2025_ranking(clie
 
 
 def test_demo_values_are_labelled_in_the_json(client, catalogue):
-    services.demo_data_generate(today=dt.date(2026, 11, 22))
+    demo_data_generate(today=dt.date(2026, 11, 22))
     body = client.get("/open-data/progress.json", {"as_of": "2026-Q3"}).json()
     assert body["meta"]["contains_demo_values"] is True
     assert any(r["latest_origin"] == "demo" for r in body["data"])
@@ -193,7 +195,7 @@ def test_progress_open_data_makes_four_queries_whatever_the_data_size(
     # The target rows, the targets, the figures and the history of the entered ones (what was known when).
     with django_assert_num_queries(4):
         client.get("/open-data/progress.json")
-    services.demo_data_generate(today=dt.date(2026, 11, 22))
+    demo_data_generate(today=dt.date(2026, 11, 22))
     with django_assert_num_queries(4):
         client.get("/open-data/progress.json")
 
@@ -201,7 +203,7 @@ def test_progress_open_data_makes_four_queries_whatever_the_data_size(
 def test_rollups_count_statuses_per_locality_and_pillar(catalogue):
     from reports import pages, selectors
 
-    services.demo_data_generate(today=dt.date(2026, 11, 22))
+    demo_data_generate(today=dt.date(2026, 11, 22))
     assessed = pages.assess(selectors.progress_inputs(labels=True), 2026.75)
     by_pillar = progress.rollup(assessed, by=["locality", "pillar"]).reset_index()
     hp_gov = by_pillar[

@@ -12,8 +12,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from targets import services
 from targets.models import Actual, Department, Indicator, Membership, Plan, PlanTask, Role, Status
+from targets.services.catalogue import period_get_or_create
+from targets.services.entry import EntryRow, actuals_save
 from tests.integration import plan_data
 
 ROLES = [
@@ -224,16 +225,16 @@ def world(
         "viewer_other_city": ha_noi_viewer,
         "superuser": superuser,
     }
-    period = services.period_get_or_create(code="2026-Q4")
+    period = period_get_or_create(code="2026-Q4")
     dept = Department.objects.get(locality=hp, code="so-tai-chinh")
-    services.actuals_save(
+    actuals_save(
         user=hai_phong_finance_editor,
         department=dept,
         period=period,
         submit=True,
         today=today,
         rows=[
-            services.EntryRow(
+            EntryRow(
                 key="a", indicator=Indicator.objects.get(code="epayment_accounts"), level="", raw_value="60"
             )
         ],

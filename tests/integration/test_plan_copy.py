@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from targets import services
 from targets.models import Plan, PlanTask, TaskStatus
+from targets.services.errors import PlanError
+from targets.services.plans import plan_copy_to_next_year
 from tests.integration import plan_data
 
 COPY = "/plans/hai-phong/2022/copy/"
@@ -83,8 +84,8 @@ def test_copying_needs_post(client, plan, hai_phong_reviewer):
 
 def test_a_plan_with_every_task_done_has_nothing_to_copy(plan, hai_phong_reviewer):
     PlanTask.objects.update(status=TaskStatus.DONE, evidence_url="https://haiphong.gov.vn/x")
-    with pytest.raises(services.PlanError, match="Mọi nhiệm vụ đã hoàn thành"):
-        services.plan_copy_to_next_year(user=hai_phong_reviewer, plan_id=plan.pk)
+    with pytest.raises(PlanError, match="Mọi nhiệm vụ đã hoàn thành"):
+        plan_copy_to_next_year(user=hai_phong_reviewer, plan_id=plan.pk)
     assert not Plan.objects.filter(year=2023).exists()
 
 

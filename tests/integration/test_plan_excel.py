@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from targets.models import PlanTask, TaskStatus
+from targets.services.plans import plan_copy_to_next_year
 from tests.integration import plan_data
 
 
@@ -83,11 +84,10 @@ def test_without_a_plan_the_sheet_says_so(client, catalogue, hai_phong_reviewer,
 
 
 def test_the_report_takes_the_latest_plan_up_to_the_report_year(reviewer_client, hai_phong_reviewer):
-    from targets import services
     from targets.models import Plan
 
     plan = Plan.objects.get(year=2022)
-    services.plan_copy_to_next_year(user=hai_phong_reviewer, plan_id=plan.pk)
+    plan_copy_to_next_year(user=hai_phong_reviewer, plan_id=plan.pk)
     ws = _sheet(reviewer_client)
     rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r and r[0] and "(" in str(r[0])]
     assert {r[0] for r in rows} == {"86/KH-UBND (2023)"} and len(rows) == 47

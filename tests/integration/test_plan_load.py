@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from targets import services
 from targets.models import Department, Plan, PlanTask, Target, TaskStatus
+from targets.services.plans import plans_load
 from tests.integration import plan_data
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -64,9 +64,9 @@ def test_the_agencies_of_section_iv_become_departments_of_hai_phong(catalogue):
 
 
 def test_loading_twice_changes_nothing(catalogue):
-    services.plans_load()
+    plans_load()
     before = _snapshot()
-    report = services.plans_load()
+    report = plans_load()
     assert (report.plans, report.tasks, report.tasks_removed, report.tasks_kept) == (1, 48, 0, 0)
     assert _snapshot() == before
 
@@ -76,7 +76,7 @@ def test_reloading_never_touches_the_progress_agencies_reported(catalogue):
     PlanTask.objects.filter(code="cqs-a-1").update(
         status=TaskStatus.IN_PROGRESS, progress_note="Đã tổ chức 2 hội nghị", version=2
     )
-    services.plans_load()
+    plans_load()
     task = plan_data.task("cqs-a-1")
     assert (task.status, task.progress_note, task.version) == (
         TaskStatus.IN_PROGRESS,
@@ -110,7 +110,7 @@ def test_a_broken_plan_file_loads_nothing_and_names_file_and_record(db, tmp_path
 
 def test_a_plan_file_for_an_unloaded_document_is_refused(db, tmp_path):
     with pytest.raises(Exception) as exc:
-        services.plans_load()
+        plans_load()
     assert "'document' must name a loaded document" in str(exc.value)
     assert Plan.objects.count() == 0
 
@@ -124,7 +124,7 @@ def test_a_task_removed_from_the_file_goes_unless_someone_reported_on_it(catalog
     blocks = path.read_text(encoding="utf-8").split("\n[[task]]\n")
     kept = [b for b in blocks if not b.startswith(('code = "kts-b-3"', 'code = "kts-b-4"'))]
     path.write_text("\n[[task]]\n".join(kept), encoding="utf-8")
-    report = services.plans_load(root=root)
+    report = plans_load(root=root)
     assert (report.tasks, report.tasks_removed, report.tasks_kept) == (46, 1, 1)
     codes = set(PlanTask.objects.values_list("code", flat=True))
     assert "kts-b-3" not in codes and "kts-b-4" in codes

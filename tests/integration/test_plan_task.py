@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from targets import services
 from targets.models import PlanTask, TaskStatus
+from targets.services.plans import plan_task_update
 from tests.integration import plan_data
 
 
@@ -178,7 +178,7 @@ def test_a_conflicting_save_shows_both_versions_and_overwrites_nothing(client, i
     editor = plan_data.tttt_editor()
     seen = ioc.version
     # The reviewer saves first, from another browser.
-    services.plan_task_update(
+    plan_task_update(
         user=hai_phong_reviewer,
         task_id=ioc.pk,
         status="in_progress",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from targets import services
+from targets.devdata import scale_data_generate
 from targets.models import Actual, Department, Target
 
 from .dashboard_data import TODAY, count_queries
@@ -29,11 +29,11 @@ def _pages(client) -> dict[str, tuple[int, int]]:
 
 
 def test_the_entry_form_and_the_review_page_make_the_same_queries_at_ten_times_the_data(client, catalogue):
-    services.scale_data_generate(localities=1, extra_indicators=4, today=TODAY)
+    scale_data_generate(localities=1, extra_indicators=4, today=TODAY)
     small = _pages(client)
     targets, actuals = Target.objects.count(), Actual.objects.count()
 
-    services.scale_data_generate(localities=10, extra_indicators=60, today=TODAY)
+    scale_data_generate(localities=10, extra_indicators=60, today=TODAY)
     assert Target.objects.count() > 9 * targets and Actual.objects.count() > 9 * actuals
     large = _pages(client)
 

@@ -17,8 +17,12 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
 
-from targets import backup, services
+from targets import backup
+from targets.devdata import demo_data_generate
 from targets.models import Actual, Indicator, Status
+from targets.services.catalogue import period_get_or_create
+from targets.services.entry import EntryRow, actuals_save
+from targets.services.errors import EntryError
 
 
 def _every_row() -> dict[str, list[tuple]]:
@@ -37,15 +41,15 @@ def _every_row() -> dict[str, list[tuple]]:
 def test_backup_then_restore_into_an_empty_database_gives_back_every_row_and_file(
     tmp_path, hai_phong_finance_editor, finance_assignments, today
 ):
-    services.demo_data_generate(today=today)
-    services.actuals_save(
+    demo_data_generate(today=today)
+    actuals_save(
         user=hai_phong_finance_editor,
         department=finance_assignments[0].department,
-        period=services.period_get_or_create(code="2026-Q4"),
+        period=period_get_or_create(code="2026-Q4"),
         submit=True,
         today=today,
         rows=[
-            services.EntryRow(
+            EntryRow(
                 key="a",
                 indicator=Indicator.objects.get(code="epayment_accounts"),
                 level="",
@@ -88,16 +92,16 @@ def test_the_backup_commands_report_their_folder(tmp_path, capsys):
 def test_two_simultaneous_saves_of_one_value_exactly_one_wins(
     hai_phong_finance_editor, finance_assignments, today
 ):
-    period = services.period_get_or_create(code="2026-Q4")
+    period = period_get_or_create(code="2026-Q4")
     indicator = Indicator.objects.get(code="epayment_accounts")
     department = finance_assignments[0].department
-    services.actuals_save(
+    actuals_save(
         user=hai_phong_finance_editor,
         department=department,
         period=period,
         submit=False,
         today=today,
-        rows=[services.EntryRow(key="a", indicator=indicator, level="", raw_value="50")],
+        rows=[EntryRow(key="a", indicator=indicator, level="", raw_value="50")],
     )
     barrier = threading.Barrier(2)
     outcomes: dict[str, object] = {}
@@ -105,16 +109,16 @@ def test_two_simultaneous_saves_of_one_value_exactly_one_wins(
     def save(name: str, value: str) -> None:
         try:
             barrier.wait(timeout=10)
-            services.actuals_save(
+            actuals_save(
                 user=hai_phong_finance_editor,
                 department=department,
                 period=period,
                 submit=False,
                 today=today,
-                rows=[services.EntryRow(key="a", indicator=indicator, level="", raw_value=value, version=1)],
+                rows=[EntryRow(key="a", indicator=indicator, level="", raw_value=value, version=1)],
             )
             outcomes[name] = "saved"
-        except services.EntryError as exc:
+        except EntryError as exc:
             outcomes[name] = exc
         finally:
             connections.close_all()
@@ -125,7 +129,7 @@ def test_two_simultaneous_saves_of_one_value_exactly_one_wins(
     for t in threads:
         t.join(timeout=30)
     winners = [n for n, o in outcomes.items() if o == "saved"]
-    losers = [o for o in outcomes.values() if isinstance(o, services.EntryError)]
+    losers = [o for o in outcomes.values() if isinstance(o, EntryError)]
     assert len(winners) == 1 and len(losers) == 1
     assert "a" in losers[0].conflicts
     stored = Actual.objects.get(period=period, indicator=indicator)
@@ -147,15 +151,15 @@ def test_fifty_simultaneous_saves_on_a_sqlite_file_answer_saved_or_conflict_neve
 
     department = finance_assignments[0].department
     key = finance_assignments[0].pk
-    period = services.period_get_or_create(code="2026-Q4")
+    period = period_get_or_create(code="2026-Q4")
     indicator = Indicator.objects.get(code="epayment_accounts")
-    services.actuals_save(
+    actuals_save(
         user=hai_phong_finance_editor,
         department=department,
         period=period,
         submit=False,
         today=today,
-        rows=[services.EntryRow(key="a", indicator=indicator, level="", raw_value="50")],
+        rows=[EntryRow(key="a", indicator=indicator, level="", raw_value="50")],
     )
     clients = []
     for _ in range(50):
@@ -231,13 +235,13 @@ def _leftovers() -> list[str]:
 def _save(user, department, indicator, value: str, version: int, evidence: bytes | None = None) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    services.actuals_save(
+    actuals_save(
         user=user,
         department=department,
-        period=services.period_get_or_create(code="2026-Q4"),
+        period=period_get_or_create(code="2026-Q4"),
         submit=False,
         rows=[
-            services.EntryRow(
+            EntryRow(
                 key="a",
                 indicator=indicator,
                 level="",
@@ -386,21 +390,21 @@ def test_a_backup_taken_while_people_save_passes_its_own_restore_check(
 
     from targets.models import HistoricalActual
 
-    services.demo_data_generate(today=today)  # enough rows for pg_dump to take a while
+    demo_data_generate(today=today)  # enough rows for pg_dump to take a while
     department, indicator = finance_assignments[0].department, finance_assignments[0].indicator
     stop, saves = threading.Event(), []
 
     def keep_saving() -> None:
         try:
             while not stop.is_set():
-                services.actuals_save(
+                actuals_save(
                     user=hai_phong_finance_editor,
                     department=department,
-                    period=services.period_get_or_create(code="2026-Q4"),
+                    period=period_get_or_create(code="2026-Q4"),
                     submit=False,
                     today=today,
                     rows=[
-                        services.EntryRow(
+                        EntryRow(
                             key="a",
                             indicator=indicator,
                             level="",

@@ -8,8 +8,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from targets import services
 from targets.models import Actual, Indicator, LocalityPeriod, Status
+from targets.services.catalogue import period_get_or_create
+from targets.services.entry import EntryRow, actuals_save
+from targets.services.review import actuals_review, reminders_send
 
 PERIOD = "2026-Q4"
 
@@ -17,19 +19,19 @@ PERIOD = "2026-Q4"
 @pytest.fixture
 def submitted(hai_phong_finance_editor, finance_assignments, today):
     """The finance editor has submitted e-payment accounts (60) and the city dossier rate (80) for 2026-Q4."""
-    period = services.period_get_or_create(code=PERIOD)
+    period = period_get_or_create(code=PERIOD)
     rows = [
-        services.EntryRow(
+        EntryRow(
             key="a", indicator=Indicator.objects.get(code="epayment_accounts"), level="", raw_value="60"
         ),
-        services.EntryRow(
+        EntryRow(
             key="b",
             indicator=Indicator.objects.get(code="work_dossiers_online"),
             level="city",
             raw_value="80",
         ),
     ]
-    services.actuals_save(
+    actuals_save(
         user=hai_phong_finance_editor,
         department=finance_assignments[0].department,
         period=period,
@@ -199,15 +201,11 @@ def test_the_history_page_shows_who_changed_what(
         },
     )
     epay.refresh_from_db()
-    services.actuals_save(
+    actuals_save(
         user=hai_phong_finance_editor,
         department=epay.department,
         period=epay.period,
-        rows=[
-            services.EntryRow(
-                key="a", indicator=epay.indicator, level="", raw_value="61,5", version=epay.version
-            )
-        ],
+        rows=[EntryRow(key="a", indicator=epay.indicator, level="", raw_value="61,5", version=epay.version)],
         submit=True,
         today=today,
     )
@@ -232,7 +230,7 @@ def test_reminders_go_to_departments_with_unsubmitted_values_near_the_deadline(
     hai_phong_finance_editor.email = "lan@haiphong.gov.vn"
     hai_phong_finance_editor.save()
     # 2026-11-29: 2026-Q4 is due on 2026-12-06 (7 days); nothing submitted yet.
-    sent = services.reminders_send(today=today.replace(day=29))
+    sent = reminders_send(today=today.replace(day=29))
     q4 = [r for r in sent if r.period == "2026-Q4"]
     assert len(q4) == 1 and q4[0].missing == 3 and q4[0].recipients == ("lan@haiphong.gov.vn",)
     assert any("2026-Q4" in m.subject and "còn 3 chỉ tiêu" in m.subject for m in mail.outbox)
@@ -240,7 +238,7 @@ def test_reminders_go_to_departments_with_unsubmitted_values_near_the_deadline(
 
 
 def test_no_reminder_when_the_deadline_is_far_or_everything_is_submitted(submitted, today, capsys):
-    sent = services.reminders_send(today=today)  # 14 days before the Q4 deadline
+    sent = reminders_send(today=today)  # 14 days before the Q4 deadline
     assert [r for r in sent if r.period == "2026-Q4"] == []
     call_command("send_reminders", "--dry-run")
     assert "reminder(s)." in capsys.readouterr().out
@@ -255,7 +253,7 @@ def test_the_deadline_is_the_6th_of_the_last_month_unless_the_locality_sets_anot
     from targets.models import Locality, LocalityPeriod
 
     hp = Locality.objects.get(slug="hai-phong")
-    q4 = services.period_get_or_create(code="2026-Q4")
+    q4 = period_get_or_create(code="2026-Q4")
     assert selectors.period_states(hp, [q4])[q4.pk].deadline == dt.date(2026, 12, 6)
     hp.quarterly_deadline_day = 10
     hp.save()
@@ -284,17 +282,13 @@ def _department_form(html: str) -> dict[str, list[str]]:
 
 def _resubmitted(epay: Actual, reviewer, editor, today, value: str) -> None:
     """Another reviewer returns the value, and the editor resubmits it with a new figure."""
-    services.actuals_review(user=reviewer, seen={epay.pk: epay.version}, approve=False, comment="Xem lại")
+    actuals_review(user=reviewer, seen={epay.pk: epay.version}, approve=False, comment="Xem lại")
     epay.refresh_from_db()
-    services.actuals_save(
+    actuals_save(
         user=editor,
         department=epay.department,
         period=epay.period,
-        rows=[
-            services.EntryRow(
-                key="a", indicator=epay.indicator, level="", raw_value=value, version=epay.version
-            )
-        ],
+        rows=[EntryRow(key="a", indicator=epay.indicator, level="", raw_value=value, version=epay.version)],
         submit=True,
         today=today,
     )
@@ -360,7 +354,7 @@ def test_returning_a_value_changed_since_the_page_showed_it_is_refused(
 ):
     epay = submitted["epayment_accounts"]
     # Approved meanwhile from another tab (or by a colleague) while this page still shows it as submitted.
-    assert services.actuals_review(user=hai_phong_reviewer, seen={epay.pk: 1}, approve=True) == 1
+    assert actuals_review(user=hai_phong_reviewer, seen={epay.pk: 1}, approve=True) == 1
     response = reviewer_client.post(
         f"/review/{PERIOD}/decide/",
         {
@@ -396,7 +390,7 @@ def test_the_review_page_links_every_quarter_that_has_values_waiting(reviewer_cl
     Actual.objects.create(
         indicator=epay.indicator,
         locality=epay.locality,
-        period=services.period_get_or_create(code="2024-Q2"),
+        period=period_get_or_create(code="2024-Q2"),
         value=61,
         status=Status.SUBMITTED,
         department=epay.department,

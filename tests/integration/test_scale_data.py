@@ -6,13 +6,13 @@ import datetime as dt
 
 from django.core.management import call_command
 
-from targets import services
+from targets.devdata import scale_data_generate
 from targets.models import Actual, Locality, Target
 
 
 def test_scale_data_is_demo_deterministic_and_sized_as_reported(catalogue, capsys):
     day = dt.date(2026, 11, 22)
-    report = services.scale_data_generate(localities=2, extra_indicators=3, seed=7, today=day)
+    report = scale_data_generate(localities=2, extra_indicators=3, seed=7, today=day)
     demo = Locality.objects.filter(is_demo=True)
     assert sorted(demo.values_list("name", flat=True)) == ["Tỉnh minh hoạ 01", "Tỉnh minh hoạ 02"]
     assert report.targets == Target.objects.filter(locality__in=demo).count()
@@ -27,7 +27,7 @@ def test_scale_data_is_demo_deterministic_and_sized_as_reported(catalogue, capsy
             "locality__slug", "indicator__code", "period__code", "value", "status"
         )
     )
-    again = services.scale_data_generate(localities=2, extra_indicators=3, seed=7, today=day)
+    again = scale_data_generate(localities=2, extra_indicators=3, seed=7, today=day)
     assert again.actuals == report.actuals
     assert (
         sorted(

@@ -49,6 +49,6 @@ def test_the_as_of_mask_keeps_what_ends_at_or_before_the_as_of_time():
 
 
 def test_no_district_figure_for_a_period_starting_after_2025_06_30():
-    assert periods.DISTRICT_LEVEL_ENDS == dt.date(2025, 6, 30)
+    assert dt.date(2025, 6, 30) == periods.DISTRICT_LEVEL_ENDS
     assert periods.district_level_reports(dt.date(2025, 4, 1))
     assert not periods.district_level_reports(dt.date(2025, 7, 1))

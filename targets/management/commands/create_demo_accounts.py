@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from targets import services
+from targets.devdata import demo_accounts_create
 
 
 class Command(BaseCommand):
@@ -8,7 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            accounts = services.demo_accounts_create()
+            accounts = demo_accounts_create()
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write("Demo accounts (development only):")

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from targets import services
+from targets.devdata import demo_data_generate
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
             day = dt.date.fromisoformat(today) if today else None
         except ValueError as exc:
             raise CommandError(f"--today must be YYYY-MM-DD, got {today!r}") from exc
-        report = services.demo_data_generate(seed=seed, today=day)
+        report = demo_data_generate(seed=seed, today=day)
         self.stdout.write(
             f"Demo data (origin 'demo', labelled on every page): {report.created} values created, "
             f"{report.kept} already there, through {report.until}."

@@ -3,8 +3,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from targets import services
 from targets.catalogue import CatalogueError
+from targets.devdata import scale_data_generate
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError("--localities 1–200, and 2015 ≤ --from < --to ≤ 2035")
         started = time.perf_counter()
         try:
-            r = services.scale_data_generate(
+            r = scale_data_generate(
                 localities=localities,
                 year_from=year_from,
                 year_to=year_to,

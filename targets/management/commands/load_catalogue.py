@@ -3,8 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from targets import services
 from targets.catalogue import CatalogueError
+from targets.services.catalogue import catalogue_load, published_figures_load
+from targets.services.plans import plans_load
 
 
 class Command(BaseCommand):
@@ -25,18 +26,18 @@ class Command(BaseCommand):
             ) from exc
 
     def _load(self, root: Path | None, with_published: bool) -> None:
-        report = services.catalogue_load(root=root)
+        report = catalogue_load(root=root)
         self.stdout.write(
             f"Catalogue: {report.pillars} pillars, {report.localities} localities, {report.indicators} indicators, "
             f"{report.documents} documents, {report.targets} targets ({report.targets_removed} removed)."
         )
-        plans = services.plans_load(root=root)
+        plans = plans_load(root=root)
         self.stdout.write(
             f"Plans: {plans.plans} plans, {plans.agencies} agencies, {plans.tasks} tasks "
             f"({plans.tasks_removed} removed, {plans.tasks_kept} kept with reported progress)."
         )
         if with_published:
-            pub = services.published_figures_load(path=root / "published_figures.csv" if root else None)
+            pub = published_figures_load(path=root / "published_figures.csv" if root else None)
             self.stdout.write(
                 f"Published figures: {pub.created} created, {pub.updated} updated, {pub.unchanged} unchanged, "
                 f"{len(pub.skipped)} skipped."

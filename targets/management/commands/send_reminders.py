@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from targets import services
+from targets.services.review import reminders_send
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="List the reminders without sending them.")
 
     def handle(self, *args, days=7, dry_run=False, **options):
-        sent = services.reminders_send(today=timezone.localdate(), days=days, dry_run=dry_run)
+        sent = reminders_send(today=timezone.localdate(), days=days, dry_run=dry_run)
         for r in sent:
             self.stdout.write(
                 f"{'(dry run) ' if dry_run else ''}{r.department} · {r.period}: {r.missing} chưa gửi, hạn {r.deadline:%d/%m/%Y}"

@@ -1,0 +1,230 @@
+"""Review writes: approve or return submitted values, reopen an approved one, lock or unlock a locality's
+period, assign indicators to departments, and the deadline reminders sent to departments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from .. import access, selectors
+from ..cache import data_changed  # called after every write that changes what pages and reports show
+from ..models import (
+    Actual,
+    Assignment,
+    Department,
+    Indicator,
+    Locality,
+    LocalityPeriod,
+    Membership,
+    Origin,
+    ReportingPeriod,
+    Role,
+    Status,
+    comment_length,
+)
+from .catalogue import period_get_or_create
+from .checks import change_reason, figure_text, length_errors, refuse_if_locked
+from .errors import EntryError, ReviewError
+
+
+def actuals_review(*, user, seen: dict[int, int], approve: bool, comment: str = "") -> int:
+    """Approve submitted values, or return them with a required comment. All or nothing.
+
+    `seen` maps each value's id to the version the reviewer was shown. A value that changed since (returned
+    and resubmitted, edited, decided by another reviewer) is refused with its current figure: a reviewer
+    never approves or returns a value they have not seen.
+    """
+
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise ReviewError("Vui lòng ghi ý kiến khi trả lại số liệu.")
+    if not approve and (too_long := length_errors(comment_length, comment)):
+        raise ReviewError(" ".join(too_long))
+    with transaction.atomic():
+        actuals = list(
+            Actual.objects.select_for_update()
+            .filter(pk__in=list(seen))
+            .select_related("locality", "period", "indicator")
+            .order_by("pk")
+        )
+        if len(actuals) != len(seen) or not actuals:
+            raise ReviewError("Không tìm thấy số liệu cần thẩm định.")
+        for a in actuals:
+            if not access.can_review(user, a.locality_id):
+                raise ReviewError("Bạn không có quyền thẩm định số liệu này.")
+        changed = [a for a in actuals if a.version != seen[a.pk]]
+        if changed:
+            raise ReviewError(
+                gettext("Chưa thẩm định gì: số liệu đã thay đổi từ khi bạn mở trang, vui lòng xem lại")
+                + " — "
+                + "; ".join(
+                    gettext("%(indicator)s (%(period)s): nay là %(value)s, trạng thái “%(status)s”")
+                    % {
+                        "indicator": a.indicator.name,
+                        "period": a.period.code,
+                        "value": figure_text(a.value),
+                        "status": Status(a.status).label,
+                    }
+                    for a in changed
+                )
+                + "."
+            )
+        for a in actuals:
+            if a.status != Status.SUBMITTED:
+                raise ReviewError(
+                    f"Chỉ số liệu “đã gửi” mới được thẩm định ({a.indicator_id}, {a.period.code})."
+                )
+        for lp_key in {(a.locality_id, a.period_id) for a in actuals}:
+            a = next(x for x in actuals if (x.locality_id, x.period_id) == lp_key)
+            try:
+                refuse_if_locked(a.locality, a.period, for_update=True)
+            except EntryError as exc:
+                raise ReviewError(exc.general[0]) from exc
+        now = timezone.now()
+        for a in actuals:
+            a.status = Status.APPROVED if approve else Status.RETURNED
+            a.review_comment = "" if approve else comment
+            a.reviewed_at = now
+            a.reviewed_by = user
+            a.version += 1
+            a.change_reason = "Duyệt" if approve else change_reason(f"Trả lại: {comment}")
+            a._history_user = user
+            a.save()
+    data_changed()
+    return len(actuals)
+
+
+def actual_reopen(*, user, actual_id: int, reason: str) -> Actual:
+    """A reviewer reopens an approved value (it goes back to the editor as returned); the reason is audited."""
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError("Vui lòng ghi lý do mở lại số liệu đã duyệt.")
+    if too_long := length_errors(comment_length, reason):
+        raise ReviewError(" ".join(too_long))
+    with transaction.atomic():
+        a = (
+            Actual.objects.select_for_update()
+            .select_related("locality", "period")
+            .filter(pk=actual_id)
+            .first()
+        )
+        if a is None or not access.can_review(user, a.locality_id):
+            raise ReviewError("Không tìm thấy số liệu.")
+        if a.status != Status.APPROVED or a.origin in (Origin.PUBLISHED, Origin.DEMO):
+            raise ReviewError("Chỉ số liệu đã duyệt do đơn vị nhập mới mở lại được.")
+        try:
+            refuse_if_locked(a.locality, a.period, for_update=True)
+        except EntryError as exc:
+            raise ReviewError(exc.general[0]) from exc
+        a.status = Status.RETURNED
+        a.review_comment = reason
+        a.reviewed_at = timezone.now()
+        a.reviewed_by = user
+        a.version += 1
+        a.change_reason = change_reason(f"Mở lại: {reason}")
+        a._history_user = user
+        a.save()
+    data_changed()
+    return a
+
+
+def period_set_lock(*, user, locality: Locality, period: ReportingPeriod, locked: bool):
+    """Lock or unlock a locality's period (reviewers); audited in the period's history."""
+
+    if not access.can_review(user, locality):
+        raise ReviewError("Bạn không có quyền khoá kỳ báo cáo của địa phương này.")
+    with transaction.atomic():
+        lp = LocalityPeriod.objects.select_for_update().filter(locality=locality, period=period).first()
+        lp = lp or LocalityPeriod(locality=locality, period=period)
+        if locked == lp.is_locked:
+            raise ReviewError(f"Kỳ {period.code} đã {'khoá' if locked else 'mở'} từ trước.")
+        lp.locked_at = timezone.now() if locked else None
+        lp.locked_by = user if locked else None
+        lp.change_reason = "Khoá kỳ" if locked else "Mở khoá kỳ"
+        lp._history_user = user
+        lp.save()
+    data_changed()
+    return lp
+
+
+def assignment_set(
+    *, user, locality: Locality, indicator: Indicator, level: str, department: Department | None
+):
+    """Give an indicator (at a level) of a locality to one department, or to none (reviewers)."""
+
+    if not access.can_review(user, locality):
+        raise ReviewError("Bạn không có quyền phân công chỉ tiêu của địa phương này.")
+    if department is not None and department.locality_id != locality.pk:
+        raise ReviewError("Đơn vị không thuộc địa phương này.")
+    with transaction.atomic():
+        Assignment.objects.filter(department__locality=locality, indicator=indicator, level=level).exclude(
+            department=department
+        ).delete()
+        if department is not None:
+            Assignment.objects.get_or_create(department=department, indicator=indicator, level=level)
+    data_changed()
+
+
+@dataclass(frozen=True)
+class Reminder:
+    department: str
+    period: str
+    deadline: dt.date
+    missing: int
+    recipients: tuple[str, ...]
+
+
+def reminders_send(*, today: dt.date, days: int = 7, dry_run: bool = False) -> list[Reminder]:
+    """E-mail every department with unsubmitted indicators in an open quarter due within `days` or past."""
+
+    periods = [period_get_or_create(code=c) for c in selectors.entry_period_codes(today) if "-Q" in c]
+    periods = [p for p in periods if p.starts_on <= today]
+    departments = list(
+        Department.objects.select_related("locality").filter(assignments__isnull=False).distinct()
+    )
+    editors: dict[int, list[str]] = {}
+    for dept_id, email in Membership.objects.filter(
+        role=Role.EDITOR, department__in=departments, user__is_active=True
+    ).values_list("department_id", "user__email"):
+        if email:
+            editors.setdefault(dept_id, []).append(email)
+    out = []
+    for line in selectors.worklist(departments, periods):
+        missing = line.assigned - line.submitted
+        if missing <= 0 or line.state.locked or (line.state.deadline - today).days > days:
+            continue
+        recipients = tuple(
+            sorted(
+                {
+                    *editors.get(line.department.pk, []),
+                    *([line.department.email] if line.department.email else []),
+                }
+            )
+        )
+        reminder = Reminder(
+            department=line.department.name,
+            period=line.state.period.code,
+            deadline=line.state.deadline,
+            missing=missing,
+            recipients=recipients,
+        )
+        out.append(reminder)
+        if dry_run or not recipients:
+            continue
+        overdue = today > line.state.deadline
+        subject = f"[DTI Portal] {'Quá hạn' if overdue else 'Sắp đến hạn'} báo cáo kỳ {reminder.period}: còn {missing} chỉ tiêu chưa gửi"
+        body = (
+            f"Kính gửi {line.department.name},\n\n"
+            f"Kỳ báo cáo {reminder.period} ({line.department.locality.name}) có hạn nộp ngày {reminder.deadline:%d/%m/%Y}"
+            f"{' và đã quá hạn' if overdue else ''}. Đơn vị còn {missing} chỉ tiêu chưa gửi duyệt.\n"
+            f"Vui lòng đăng nhập DTI Portal, mục Nhập số liệu, để hoàn thành.\n\n"
+            "Thư này được gửi tự động; vui lòng không trả lời."
+        )
+        send_mail(subject, body, None, list(recipients))
+    return out
