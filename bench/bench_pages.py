@@ -12,7 +12,7 @@ Django's test client in-process (server time: URL resolution, middleware, view, 
 - the progress engine over every target of the country (fetch and assessment apart);
 - the Excel report of all localities against xlsxwriter writing the same cells (bench/excel_floor.py),
   with peak memory (tracemalloc);
-- saving an entry form of 40 values through `targets.services.entry.actuals_save` (new drafts, then changed).
+- saving an entry form of 40 values through `targets.services.entry.actuals_save_draft` (new drafts, then changed).
 """
 
 from __future__ import annotations
@@ -279,7 +279,7 @@ def bench_entry_save(runs: int) -> dict[str, Any]:
     from targets import selectors
     from targets.models import Actual, Department, Unit
     from targets.services.catalogue import period_get_or_create
-    from targets.services.entry import EntryRow, actuals_save
+    from targets.services.entry import EntryRow, actuals_save_draft
 
     period = period_get_or_create(code=scale_db.ENTRY_PERIOD)
     department = Department.objects.select_related("locality").get(locality__slug=CITY, code="van-phong-ubnd")
@@ -307,12 +307,11 @@ def bench_entry_save(runs: int) -> dict[str, Any]:
         ]
 
     def save(step: float, versions: dict[str, int]) -> None:
-        actuals_save(
+        actuals_save_draft(
             user=editor,
             department=department,
             period=period,
             rows=rows(step, versions),
-            submit=False,
             today=scale_db.TODAY,
         )
 

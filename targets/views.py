@@ -276,14 +276,8 @@ def entry_form(request: HttpRequest, period: str) -> HttpResponse:
         submit = request.POST.get("action") == "submit"
         rows = _rows_from_post(request, lines)
         try:
-            report = entry_service.actuals_save(
-                user=request.user,
-                department=department,
-                period=period_obj,
-                rows=rows,
-                submit=submit,
-                today=today,
-            )
+            save = entry_service.actuals_submit if submit else entry_service.actuals_save_draft
+            report = save(user=request.user, department=department, period=period_obj, rows=rows, today=today)
         except EntryError as exc:
             failure = exc
             typed = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
@@ -368,9 +362,12 @@ def review_decide(request: HttpRequest, period: str) -> HttpResponse:
         except ValueError:
             seen[pk] = -1
     try:
-        n = review_service.actuals_review(
-            user=request.user, seen=seen, approve=approve, comment=request.POST.get("comment", "")
-        )
+        if approve:
+            n = review_service.actuals_approve(user=request.user, seen=seen)
+        else:
+            n = review_service.actuals_return(
+                user=request.user, seen=seen, comment=request.POST.get("comment", "")
+            )
     except ReviewError as exc:
         messages.error(request, str(exc))
     else:
@@ -387,7 +384,8 @@ def period_lock(request: HttpRequest, period: str) -> HttpResponse:
     period_obj = _period_or_404(period)
     locked = request.POST.get("action") == "lock"
     try:
-        review_service.period_set_lock(user=request.user, locality=locality, period=period_obj, locked=locked)
+        lock = review_service.period_lock if locked else review_service.period_unlock
+        lock(user=request.user, locality=locality, period=period_obj)
     except ReviewError as exc:
         messages.error(request, str(exc))
     else:

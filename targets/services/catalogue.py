@@ -256,7 +256,7 @@ def published_figures_load(*, path: Path | None = None) -> PublishedReport:
                 updated += 1
             clean_or_collect(actual, row.where, errors, exclude=["evidence_file"])
             if not errors:
-                actual.change_reason = "published figure loaded"
+                actual._change_reason = "published figure loaded"
                 actual.save()
         if errors:
             transaction.set_rollback(True)

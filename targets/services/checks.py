@@ -7,9 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
 
-from ..limits import CHANGE_REASON_MAX_CHARS, URL_MAX_CHARS, shorten
+from ..limits import CHANGE_REASON_MAX_CHARS, shorten
 from ..models import (
     Locality,
     LocalityPeriod,
@@ -41,13 +40,6 @@ def length_errors(validator, text: str) -> list[str]:
     except ValidationError as exc:
         return [str(m) for m in exc.messages]
     return []
-
-
-def url_too_long(url: str) -> str | None:
-
-    if len(url) <= URL_MAX_CHARS:
-        return None
-    return gettext("Đường dẫn minh chứng quá dài (tối đa %(n)d ký tự).") % {"n": URL_MAX_CHARS}
 
 
 def change_reason(text: str) -> str:

@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,7 +17,7 @@ from django.utils.translation import gettext
 
 from .. import access, selectors
 from ..cache import data_changed  # called after every write that changes what pages and reports show
-from ..evidence import check_evidence, stored_name
+from ..evidence import stored_name
 from ..models import (
     Actual,
     Assignment,
@@ -39,7 +38,16 @@ from ..outliers import outlier_warning
 from ..periods import (
     district_level_reports,
 )
-from .checks import figure_text, length_errors, refuse_if_locked, refuse_if_not_started, url_too_long
+from ..rules import (
+    EDITABLE_STATUSES,
+    evidence_file_problems,
+    evidence_url_invalid,
+    is_editable,
+    outlier_scale,
+    takes_whole_numbers,
+    url_too_long,
+)
+from .checks import figure_text, length_errors, refuse_if_locked, refuse_if_not_started
 from .errors import Conflict, EntryError
 
 # --------------------------------------------------------------------------- quarterly data entry
@@ -88,264 +96,325 @@ class SaveReport:
     refreshed: tuple[str, ...] = ()
 
 
-EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def actuals_save(
+def actuals_save_draft(
     *,
     user,
     department: Department,
     period: ReportingPeriod,
     rows: list[EntryRow],
-    submit: bool,
     origin: str = Origin.ENTERED,
     today: dt.date | None = None,
-    dry_run: bool = False,
 ) -> SaveReport:
-    """Save an entry form all-or-nothing: drafts, or drafts then submitted with `submit=True`.
+    """Save an entry form as drafts, all or nothing (the checks: see `_checked`)."""
+    context = _context(user=user, department=department, period=period, rows=rows, submit=False, today=today)
+    return _write(context, _checked(context, rows), origin=origin)
 
-    Every row is parsed and checked first (unit range, assignment, status, version, evidence, outlier
-    confirmation); any problem raises EntryError with the message next to its row and writes nothing.
-    Optimistic locking: a row whose stored version differs from the one the editor saw is a conflict
-    showing both values — never a silent overwrite.
-    """
 
+def actuals_submit(
+    *,
+    user,
+    department: Department,
+    period: ReportingPeriod,
+    rows: list[EntryRow],
+    today: dt.date | None = None,
+) -> SaveReport:
+    """Save an entry form and submit every saved value for review, all or nothing."""
+    context = _context(user=user, department=department, period=period, rows=rows, submit=True, today=today)
+    return _write(context, _checked(context, rows), origin=Origin.ENTERED)
+
+
+def actuals_check_draft(
+    *,
+    user,
+    department: Department,
+    period: ReportingPeriod,
+    rows: list[EntryRow],
+    today: dt.date | None = None,
+) -> SaveReport:
+    """Every check of a draft save and nothing written (the Excel preview): raises EntryError as the save
+    would, or says how many rows the save would write."""
+    context = _context(user=user, department=department, period=period, rows=rows, submit=False, today=today)
+    checked = _checked(context, rows)
+    return SaveReport(saved=len(checked.plan), submitted=0, unchanged=0, refreshed=tuple(checked.refreshed))
+
+
+# An entry form is saved in two steps. `_checked` parses and checks every row (unit range, assignment,
+# status, version, evidence, outlier confirmation); any problem raises EntryError with the message next to
+# its row and nothing is written. `_write` then writes the planned rows in one transaction. Optimistic
+# locking: a row whose stored version differs from the one the editor saw is a conflict showing both
+# values — never a silent overwrite.
+
+
+@dataclass
+class _Context:
+    """What every row of one save is checked against, read once."""
+
+    user: object
+    department: Department
+    locality: Locality
+    period: ReportingPeriod
+    submit: bool
+    period_open: bool
+    closed_message: str
+    assigned: set[tuple[int, str]]
+    existing: dict[tuple[int, str], Actual]
+    history: dict[tuple[int, str], list[float]]
+
+
+@dataclass
+class _Planned:
+    row: EntryRow
+    current: Actual | None
+    value: Decimal
+    kind: str | None  # the evidence file's kind, found by parsing it
+    touched: bool  # whether the editor changed the row
+
+
+@dataclass
+class _Checked:
+    """The outcome of checking a form: what to write, and every problem found on the way."""
+
+    errors: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+    plan: list[_Planned] = field(default_factory=list)
+    refreshed: list[str] = field(default_factory=list)
+
+    def error(self, row: EntryRow, name: str, message: str) -> None:
+        self.errors.setdefault(row.key, {}).setdefault(name, []).append(message)
+
+    def conflict(self, row: EntryRow, current: Actual | None, *, mine: bool) -> None:
+        self.conflicts[row.key] = Conflict(
+            theirs=current.value if current else None,
+            yours=(row.raw_value or "").strip(),
+            by=str(current.updated_by) if current and current.updated_by else "",
+            at=current.updated_at if current else None,
+            version=current.version if current else 0,
+            mine=mine,
+        )
+
+
+def _context(
+    *, user, department: Department, period: ReportingPeriod, rows: list[EntryRow], submit: bool, today
+) -> _Context:
+    """Refuses the whole save when the editor may not enter for `department`, or the period has not started
+    or is locked; otherwise reads what the rows are checked against."""
     if not access.can_edit_for_department(user, department):
         raise EntryError(general=["Bạn không có quyền nhập số liệu cho đơn vị này."])
     today = today or timezone.localdate()
     locality = department.locality
     refuse_if_not_started(period, today)
     refuse_if_locked(locality, period)
-    period_open = access.entry_period_open(period.code, today)
-    closed_message = gettext(
-        "Kỳ %(period)s không mở để nhập số liệu: chỉ các kỳ có trong danh sách việc cần làm, "
-        "và các giá trị được trả lại để sửa, mới nhận số liệu."
-    ) % {"period": period.code}
-
-    assigned = set(Assignment.objects.filter(department=department).values_list("indicator_id", "level"))
     keys = [(r.indicator.pk, r.level) for r in rows]
+    assigned = set(Assignment.objects.filter(department=department).values_list("indicator_id", "level"))
     existing = {
         (a.indicator_id, a.level): a
         for a in Actual.objects.filter(
             locality=locality, period=period, indicator_id__in=[k[0] for k in keys]
         )
     }
-    history = _previous_values(locality, period, keys)
+    return _Context(
+        user=user,
+        department=department,
+        locality=locality,
+        period=period,
+        submit=submit,
+        period_open=access.entry_period_open(period.code, today),
+        closed_message=gettext(
+            "Kỳ %(period)s không mở để nhập số liệu: chỉ các kỳ có trong danh sách việc cần làm, "
+            "và các giá trị được trả lại để sửa, mới nhận số liệu."
+        )
+        % {"period": period.code},
+        assigned=assigned,
+        existing=existing,
+        history=_previous_values(locality, period, keys),
+    )
 
-    errors: dict[str, dict[str, list[str]]] = {}
-    warnings: dict[str, str] = {}
-    conflicts: dict[str, Conflict] = {}
-    general: list[str] = []
-    # row, stored, value, evidence kind, whether the editor changed the row
-    plan: list[tuple[EntryRow, Actual | None, Decimal, str | None, bool]] = []
 
-    def err(row: EntryRow, name: str, message: str) -> None:
-        errors.setdefault(row.key, {}).setdefault(name, []).append(message)
-
-    refreshed: list[str] = []
+def _checked(context: _Context, rows: list[EntryRow]) -> _Checked:
+    """Every row checked; raises EntryError with every problem found, or returns what to write."""
+    checked = _Checked()
     for row in rows:
-        touched = (
-            row.seen is None
-            or row.evidence_file is not None
-            or entry_fingerprint(row.raw_value, row.note, row.evidence_url) != row.seen
+        _check_row(context, checked, row)
+    if not context.period_open and not checked.plan and not checked.refreshed:
+        checked.general = [context.closed_message]  # nothing to correct: a closed period's save is refused
+    if checked.errors or checked.warnings or checked.conflicts or checked.general:
+        raise EntryError(
+            errors=checked.errors,
+            warnings=checked.warnings,
+            conflicts=checked.conflicts,
+            general=checked.general,
         )
-        # Control characters (pasted from other software) are dropped: they break exports and help nobody.
-        row.note = _CONTROL_CHARS.sub("", row.note or "")
-        row.evidence_url = _CONTROL_CHARS.sub("", row.evidence_url or "")
-        # Length limits first (targets/limits.py): an over-long text is refused, never stored or cut.
-        for message in length_errors(note_length, row.note.strip()):
-            err(row, "note", message)
-        if message := url_too_long(row.evidence_url.strip()):
-            err(row, "evidence_url", message)
-        ind = row.indicator
-        current = existing.get((ind.pk, row.level))
-        if (ind.pk, row.level) not in assigned:
-            err(row, "value", "Chỉ tiêu này không được giao cho đơn vị của bạn.")
-            continue
-        if period.kind == PeriodKind.QUARTER and ind.frequency != "quarterly":
-            err(row, "value", "Chỉ tiêu này báo cáo theo năm, không theo quý.")
-            continue
-        if period.kind == PeriodKind.YEAR and ind.frequency != "annual":
-            err(row, "value", "Chỉ tiêu này báo cáo theo quý, không theo năm.")
-            continue
-        if row.level == Level.DISTRICT and not district_level_reports(period.starts_on):
-            err(row, "value", "Cấp huyện đã chấm dứt hoạt động từ 01/7/2025: không còn báo cáo ở cấp này.")
-            continue
-        current_version = current.version if current else 0
+    return checked
 
-        def conflict(mine: bool, row=row, current=current) -> None:
-            conflicts[row.key] = Conflict(
-                theirs=current.value if current else None,
-                yours=(row.raw_value or "").strip(),
-                by=str(current.updated_by) if current and current.updated_by else "",
-                at=current.updated_at if current else None,
-                version=current.version if current else 0,
-                mine=mine,
+
+def _check_row(context: _Context, checked: _Checked, row: EntryRow) -> None:
+    """One row: planned for writing, left as it is, or refused with its messages in `checked`."""
+    touched = (
+        row.seen is None
+        or row.evidence_file is not None
+        or entry_fingerprint(row.raw_value, row.note, row.evidence_url) != row.seen
+    )
+    _check_texts(checked, row)
+    current = context.existing.get((row.indicator.pk, row.level))
+    if message := _not_reportable(context, row):
+        checked.error(row, "value", message)
+        return
+    current_version = current.version if current else 0
+    if row.choice in ("mine", "theirs") and row.theirs_version is not None:
+        if row.theirs_version != current_version:
+            checked.conflict(row, current, mine=touched)  # changed again since the choice was offered
+            return
+        touched = _apply_choice(row, current, touched)
+    if not touched and row.version != current_version:
+        # Changed by someone else while this editor left it as shown. A draft save leaves it as it is
+        # now (never writes the stale value back); a submission would send a value the editor has not
+        # seen, so it is refused and the form shows the current value in place.
+        if context.submit and access.value_accepts_entry(current, period_open=context.period_open):
+            checked.conflict(row, current, mine=False)
+        else:
+            checked.refreshed.append(row.key)
+        return
+    value = _new_value(context, checked, row, current)
+    if value is None:
+        return
+    if row.version != current_version:
+        checked.conflict(row, current, mine=True)  # both changed it: keep mine or take theirs
+        return
+    kind = _check_evidence(checked, row)
+    if current is None or value != current.value:
+        _check_outlier(context, checked, row, value)
+    checked.plan.append(_Planned(row=row, current=current, value=value, kind=kind, touched=touched))
+
+
+def _check_texts(checked: _Checked, row: EntryRow) -> None:
+    """Control characters (pasted from other software) are dropped: they break exports and help nobody.
+    Then the length limits (targets/limits.py): an over-long text is refused, never stored or cut."""
+    row.note = _CONTROL_CHARS.sub("", row.note or "")
+    row.evidence_url = _CONTROL_CHARS.sub("", row.evidence_url or "")
+    for message in length_errors(note_length, row.note.strip()):
+        checked.error(row, "note", message)
+    if message := url_too_long(row.evidence_url.strip()):
+        checked.error(row, "evidence_url", message)
+
+
+def _not_reportable(context: _Context, row: EntryRow) -> str | None:
+    """Why this department cannot report this indicator for this period at all, or None."""
+    ind, period = row.indicator, context.period
+    if (ind.pk, row.level) not in context.assigned:
+        return "Chỉ tiêu này không được giao cho đơn vị của bạn."
+    if period.kind == PeriodKind.QUARTER and ind.frequency != "quarterly":
+        return "Chỉ tiêu này báo cáo theo năm, không theo quý."
+    if period.kind == PeriodKind.YEAR and ind.frequency != "annual":
+        return "Chỉ tiêu này báo cáo theo quý, không theo năm."
+    if row.level == Level.DISTRICT and not district_level_reports(period.starts_on):
+        return "Cấp huyện đã chấm dứt hoạt động từ 01/7/2025: không còn báo cáo ở cấp này."
+    return None
+
+
+def _apply_choice(row: EntryRow, current: Actual | None, touched: bool) -> bool:
+    """After a conflict the editor chose "mine" or "theirs" against the version shown: the row now stands
+    for that version. "theirs" keeps the stored value, as if the editor had not touched the row. Returns
+    whether the row counts as changed by the editor."""
+    row.version = row.theirs_version
+    if row.choice != "theirs":
+        return touched
+    row.raw_value = figure_text(current.value) if current else ""
+    row.note = current.note if current else ""
+    row.evidence_url = ""
+    return False
+
+
+def _new_value(context: _Context, checked: _Checked, row: EntryRow, current: Actual | None) -> Decimal | None:
+    """The row's value parsed and checked against its unit and the stored value's status, or None (with
+    the reason in `checked`, or nothing to write)."""
+    raw = (row.raw_value or "").strip()
+    status = current.status if current is not None else None
+    if is_editable(status) and not access.value_accepts_entry(current, period_open=context.period_open):
+        checked.error(row, "value", context.closed_message)
+        checked.general = [context.closed_message]
+        return None
+    if not is_editable(status):
+        if raw and _same_number(raw, current.value, row.indicator.unit):
+            return None  # a read-only value sent back unchanged
+        if raw or row.note.strip() != current.note.strip():
+            checked.error(row, "value", f"Giá trị đang ở trạng thái “{Status(status).label}”: không thể sửa.")
+        return None
+    if not raw:
+        if current is not None:
+            checked.error(
+                row, "value", f"Vui lòng nhập giá trị (giá trị đã lưu: {figure_text(current.value)})."
             )
+        elif row.note.strip() or row.evidence_url.strip() or row.evidence_file:
+            checked.error(row, "value", "Có ghi chú hoặc minh chứng nhưng chưa nhập giá trị.")
+        return None
+    try:
+        value = parse_number(raw, whole=takes_whole_numbers(row.indicator.unit))
+        validate_value_for_unit(row.indicator.unit, value)
+    except NumberError as exc:
+        checked.error(row, "value", str(exc))
+        return None
+    except ValidationError as exc:
+        checked.error(row, "value", " ".join(exc.message_dict.get("value", exc.messages)))
+        return None
+    return value
 
-        if row.choice in ("mine", "theirs") and row.theirs_version is not None:
-            if row.theirs_version != current_version:
-                conflict(mine=touched)  # changed again since the choice was offered: offer it again
-                continue
-            row.version = row.theirs_version  # the choice was made against this version
-            if row.choice == "theirs":  # the stored value stands, as if the editor had not touched it
-                touched = False
-                row.raw_value = figure_text(current.value) if current else ""
-                row.note = current.note if current else ""
-                row.evidence_url = ""
-        if not touched and row.version != current_version:
-            # Changed by someone else while this editor left it as shown. A draft save leaves it as it is
-            # now (never writes the stale value back); a submission would send a value the editor has not
-            # seen, so it is refused and the form shows the current value in place.
-            if submit and access.value_accepts_entry(current, period_open=period_open):
-                conflict(mine=False)
-            else:
-                refreshed.append(row.key)
-            continue
-        raw = (row.raw_value or "").strip()
-        if (current is None or current.status in EDITABLE_STATUSES) and not access.value_accepts_entry(
-            current, period_open=period_open
-        ):
-            err(row, "value", closed_message)
-            general = [closed_message]
-            continue
-        if current is not None and current.status not in EDITABLE_STATUSES:
-            if raw and _same_number(raw, current.value, ind.unit):
-                continue  # a read-only value sent back unchanged
-            if raw or row.note.strip() != current.note.strip():
-                label = Status(current.status).label
-                err(row, "value", f"Giá trị đang ở trạng thái “{label}”: không thể sửa.")
-            continue
-        if not raw:
-            if current is not None:
-                err(row, "value", f"Vui lòng nhập giá trị (giá trị đã lưu: {figure_text(current.value)}).")
-            elif row.note.strip() or row.evidence_url.strip() or row.evidence_file:
-                err(row, "value", "Có ghi chú hoặc minh chứng nhưng chưa nhập giá trị.")
-            continue
-        try:
-            value = parse_number(raw, whole=ind.unit in (Unit.COUNT, Unit.RANK, Unit.MILESTONE))
-            validate_value_for_unit(ind.unit, value)
-        except NumberError as exc:
-            err(row, "value", str(exc))
-            continue
-        except ValidationError as exc:
-            err(row, "value", " ".join(exc.message_dict.get("value", exc.messages)))
-            continue
-        if row.version != current_version:
-            conflict(mine=True)  # both changed it: the editor chooses, keep mine or take theirs
-            continue
-        url = row.evidence_url.strip()
-        if url:
-            try:
-                URLValidator(schemes=["http", "https"])(url)
-            except ValidationError:
-                err(row, "evidence_url", "Đường dẫn minh chứng phải là một địa chỉ http(s) hợp lệ.")
-        kind = None
-        if row.evidence_file is not None:
-            size = getattr(row.evidence_file, "size", 0) or 0
-            if size > 10 * 1024 * 1024:
-                err(row, "evidence_file", "Tệp minh chứng vượt quá 10 MB.")
-            else:
-                data = row.evidence_file.read()
-                row.evidence_file.seek(0)
-                kind, message = check_evidence(data, gettext=gettext)
-                if message:
-                    err(row, "evidence_file", message)
-        changed_value = current is None or value != current.value
-        if changed_value:
-            previous = history.get((ind.pk, row.level), [])
-            scale = 100.0 if ind.unit in (Unit.PERCENT, Unit.GROWTH_RATE) else max(abs(float(value)), 1.0)
-            warning = (
-                outlier_warning(previous, float(value), scale=scale) if ind.unit != Unit.MILESTONE else None
-            )
-            if warning:
-                if not row.confirm_outlier:
-                    warnings[row.key] = warning
-                elif not row.note.strip():
-                    err(row, "note", "Giá trị bất thường: vui lòng ghi chú lý do trước khi xác nhận.")
-        plan.append((row, current, value, kind, touched))
 
-    if not period_open and not plan and not refreshed:
-        general = [closed_message]  # nothing to correct there: a closed period's save is refused outright
-    if errors or warnings or conflicts or general:
-        raise EntryError(errors=errors, warnings=warnings, conflicts=conflicts, general=general)
-    if dry_run:  # the Excel preview: every check above, nothing written
-        return SaveReport(
-            saved=len(plan), submitted=len(plan) if submit else 0, unchanged=0, refreshed=tuple(refreshed)
-        )
+def _check_evidence(checked: _Checked, row: EntryRow) -> str | None:
+    """The evidence link and file checked (`targets.rules`); returns the file's kind found by parsing it."""
+    url = row.evidence_url.strip()
+    if url and (message := evidence_url_invalid(url)):
+        checked.error(row, "evidence_url", message)
+    if row.evidence_file is None:
+        return None
+    kind, problems = evidence_file_problems(row.evidence_file)
+    for message in problems:
+        checked.error(row, "evidence_file", message)
+    return kind
 
+
+def _check_outlier(context: _Context, checked: _Checked, row: EntryRow, value: Decimal) -> None:
+    """A changed value far from the series' history needs the editor's confirmation and a note."""
+    if row.indicator.unit == Unit.MILESTONE:
+        return
+    previous = context.history.get((row.indicator.pk, row.level), [])
+    warning = outlier_warning(previous, float(value), scale=outlier_scale(row.indicator.unit, float(value)))
+    if not warning:
+        return
+    if not row.confirm_outlier:
+        checked.warnings[row.key] = warning
+    elif not row.note.strip():
+        checked.error(row, "note", "Giá trị bất thường: vui lòng ghi chú lý do trước khi xác nhận.")
+
+
+def _write(context: _Context, checked: _Checked, *, origin: str) -> SaveReport:
+    """The checked rows written in one transaction (the lock checked again inside it)."""
     saved = submitted = unchanged = 0
-    now = timezone.now()
-    reason = "Gửi duyệt" if submit else "Lưu nháp"
+    reason = "Gửi duyệt" if context.submit else "Lưu nháp"
     if origin == Origin.IMPORTED:
         reason = f"Nhập từ Excel ({reason.lower()})"
+    now = timezone.now()
     try:
         with transaction.atomic():
-            refuse_if_locked(locality, period, for_update=True)
-            for row, current, value, kind, touched in plan:
-                new_note = row.note.strip()
-                changes = (
-                    current is None
-                    or value != current.value
-                    or new_note != current.note
-                    or (row.evidence_url.strip() and row.evidence_url.strip() != current.evidence_url)
-                    or row.evidence_file is not None
-                )
-                if not changes and not submit:
+            refuse_if_locked(context.locality, context.period, for_update=True)
+            for planned in checked.plan:
+                if not context.submit and not _changes(planned):
                     unchanged += 1
                     continue
-                if current is not None:
-                    # Claim the row with a conditional UPDATE. On PostgreSQL and SQLite alike, of two saves
-                    # that saw the same version exactly one matches; the other is a conflict showing both
-                    # values — never a lost update (a plain re-read is not enough on SQLite).
-                    claimed = Actual.objects.filter(
-                        pk=current.pk, version=row.version, status__in=EDITABLE_STATUSES
-                    ).update(version=F("version") + 1)
-                    if not claimed:
-                        latest = Actual.objects.select_related("updated_by").get(pk=current.pk)
-                        raise EntryError(
-                            conflicts={
-                                row.key: Conflict(
-                                    theirs=latest.value,
-                                    yours=row.raw_value,
-                                    by=str(latest.updated_by or ""),
-                                    at=latest.updated_at,
-                                    version=latest.version,
-                                    mine=touched,
-                                )
-                            }
-                        )
-                    current.version = row.version  # the claimed version is this + 1, set below
-                actual = current or Actual(
-                    indicator=row.indicator, locality=locality, level=row.level, period=period, origin=origin
-                )
-                actual.value = value
-                actual.note = new_note
-                if row.evidence_url.strip():
-                    actual.evidence_url = row.evidence_url.strip()
-                if row.evidence_file is not None:
-                    # Stored and offered under the type found by parsing it, never the uploader's extension.
-                    name = stored_name(row.evidence_file.name, kind)
-                    actual.evidence_file.save(name, row.evidence_file, save=False)
-                    actual.evidence_name = name[:255]
-                actual.outlier_confirmed = row.confirm_outlier
-                actual.department = department
-                actual.updated_by = user
-                if origin != Origin.ENTERED or current is None:
-                    actual.origin = origin
-                if submit:
-                    actual.status = Status.SUBMITTED
-                    actual.submitted_at = now
-                    submitted += 1
-                elif current is None:
-                    actual.status = Status.DRAFT
-                if current is not None:
-                    actual.version = current.version + 1
-                actual.change_reason = reason
-                actual._history_user = user  # recorded even outside a request (Excel import, commands)
+                if planned.current is not None:
+                    _claim(planned)
+                actual = _updated_actual(context, planned, origin=origin, now=now)
+                actual._change_reason = reason
+                actual._history_user = (
+                    context.user
+                )  # recorded even outside a request (Excel import, commands)
                 actual.save()
                 saved += 1
+                submitted += 1 if context.submit else 0
     except IntegrityError as exc:
         # Someone created the same value between our check and our insert.
         raise EntryError(
@@ -353,13 +422,87 @@ def actuals_save(
         ) from exc
     if submitted:  # the series pages show submitted values; drafts appear on no cached page
         data_changed()
-    return SaveReport(saved=saved, submitted=submitted, unchanged=unchanged, refreshed=tuple(refreshed))
+    return SaveReport(
+        saved=saved, submitted=submitted, unchanged=unchanged, refreshed=tuple(checked.refreshed)
+    )
+
+
+def _changes(planned: _Planned) -> bool:
+    """Whether a draft save would change the stored row (a new value, note, link or file)."""
+    row, current = planned.row, planned.current
+    url = row.evidence_url.strip()
+    return (
+        current is None
+        or planned.value != current.value
+        or row.note.strip() != current.note
+        or bool(url and url != current.evidence_url)
+        or row.evidence_file is not None
+    )
+
+
+def _claim(planned: _Planned) -> None:
+    """Claim the stored row with a conditional UPDATE. On PostgreSQL and SQLite alike, of two saves that
+    saw the same version exactly one matches; the other is a conflict showing both values — never a lost
+    update (a plain re-read is not enough on SQLite)."""
+    row, current = planned.row, planned.current
+    claimed = Actual.objects.filter(pk=current.pk, version=row.version, status__in=EDITABLE_STATUSES).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        latest = Actual.objects.select_related("updated_by").get(pk=current.pk)
+        raise EntryError(
+            conflicts={
+                row.key: Conflict(
+                    theirs=latest.value,
+                    yours=row.raw_value,
+                    by=str(latest.updated_by or ""),
+                    at=latest.updated_at,
+                    version=latest.version,
+                    mine=planned.touched,
+                )
+            }
+        )
+    current.version = row.version  # the claimed version is this + 1, set by `_updated_actual`
+
+
+def _updated_actual(context: _Context, planned: _Planned, *, origin: str, now: dt.datetime) -> Actual:
+    """The stored row (or a new one) with the form's value, note, evidence and status; not saved yet."""
+    row, current = planned.row, planned.current
+    actual = current or Actual(
+        indicator=row.indicator,
+        locality=context.locality,
+        level=row.level,
+        period=context.period,
+        origin=origin,
+    )
+    actual.value = planned.value
+    actual.note = row.note.strip()
+    if row.evidence_url.strip():
+        actual.evidence_url = row.evidence_url.strip()
+    if row.evidence_file is not None:
+        # Stored and offered under the type found by parsing it, never the uploader's extension.
+        name = stored_name(row.evidence_file.name, planned.kind)
+        actual.evidence_file.save(name, row.evidence_file, save=False)
+        actual.evidence_name = name[:255]
+    actual.outlier_confirmed = row.confirm_outlier
+    actual.department = context.department
+    actual.updated_by = context.user
+    if origin != Origin.ENTERED or current is None:
+        actual.origin = origin
+    if context.submit:
+        actual.status = Status.SUBMITTED
+        actual.submitted_at = now
+    elif current is None:
+        actual.status = Status.DRAFT
+    if current is not None:
+        actual.version = current.version + 1
+    return actual
 
 
 def _same_number(raw: str, stored: Decimal, unit: str) -> bool:
 
     try:
-        return parse_number(raw, whole=unit in (Unit.COUNT, Unit.RANK, Unit.MILESTONE)) == stored
+        return parse_number(raw, whole=takes_whole_numbers(unit)) == stored
     except NumberError:
         return False
 
@@ -457,7 +600,7 @@ def actuals_import_preview(
                 "Vui lòng tải biểu mẫu mới."
             )
             continue
-        whole = ind.unit in (Unit.COUNT, Unit.RANK, Unit.MILESTONE)
+        whole = takes_whole_numbers(ind.unit)
         same_value = False
         if current is not None and up.raw_value:
             try:
@@ -490,15 +633,8 @@ def actuals_import_preview(
     general: list[str] = []
     if candidates:
         try:
-            actuals_save(
-                user=user,
-                department=department,
-                period=period,
-                rows=[c[1] for c in candidates],
-                submit=False,
-                origin=Origin.IMPORTED,
-                today=today,
-                dry_run=True,
+            actuals_check_draft(
+                user=user, department=department, period=period, rows=[c[1] for c in candidates], today=today
             )
         except EntryError as exc:
             general = exc.general
@@ -524,7 +660,7 @@ def actuals_import_confirm(
     confirmed: set[str],
     today: dt.date,
 ) -> SaveReport:
-    """Write the previewed new/changed rows as drafts of origin `imported`, through `actuals_save`: all or nothing."""
+    """Write the previewed new/changed rows as drafts of origin `imported`, through `actuals_save_draft`: all or nothing."""
     indicators = {
         ind.code: ind for ind in Indicator.objects.filter(code__in={r["key"].split("|")[0] for r in rows})
     }
@@ -544,14 +680,8 @@ def actuals_import_confirm(
                 confirm_outlier=r["key"] in confirmed,
             )
         )
-    report = actuals_save(
-        user=user,
-        department=department,
-        period=period,
-        rows=entries,
-        submit=False,
-        origin=Origin.IMPORTED,
-        today=today,
+    report = actuals_save_draft(
+        user=user, department=department, period=period, rows=entries, origin=Origin.IMPORTED, today=today
     )
     data_changed()
     return report

@@ -8,15 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
 from .. import access
 from ..catalogue import CatalogueError
-from ..evidence import MAX_EVIDENCE_BYTES, check_evidence, stored_name
+from ..evidence import stored_name
 from ..models import (
     MAX_YEAR,
     Component,
@@ -30,7 +28,8 @@ from ..models import (
     note_length,
 )
 from ..plans import read_plans
-from .checks import clean_or_collect, length_errors, url_too_long
+from ..rules import evidence_file_problems, evidence_url_invalid, url_too_long
+from .checks import clean_or_collect, length_errors
 from .errors import PlanError, TaskConflict, TaskUpdateError
 
 # --------------------------------------------------------------------------- DTI improvement plans
@@ -95,7 +94,7 @@ def plans_load(*, root: Path | None = None) -> PlanLoadReport:
                 clean_or_collect(plan, pf.where, errors, exclude=["locality", "document"])
                 if errors:
                     continue
-                plan.change_reason = "Nạp kế hoạch từ văn bản"
+                plan._change_reason = "Nạp kế hoạch từ văn bản"
                 plan.save()
 
             existing = {
@@ -131,7 +130,7 @@ def plans_load(*, root: Path | None = None) -> PlanLoadReport:
                     )
                     if errors:
                         continue
-                    task.change_reason = "Nạp kế hoạch từ văn bản"
+                    task._change_reason = "Nạp kế hoạch từ văn bản"
                     task.save()
                 task.cooperating.set(cooperating)
                 task.indicators.set(linked)
@@ -199,24 +198,15 @@ def plan_task_update(
     for message in length_errors(note_length, note):
         errors.setdefault("note", []).append(message)
     if url:
-        try:
-            URLValidator(schemes=["http", "https"])(url)
-        except ValidationError:
-            errors.setdefault("evidence_url", []).append(
-                gettext("Đường dẫn minh chứng phải là một địa chỉ http(s) hợp lệ.")
-            )
+        if message := evidence_url_invalid(url):
+            errors.setdefault("evidence_url", []).append(message)
         if message := url_too_long(url):
             errors.setdefault("evidence_url", []).append(message)
     kind = None
     if evidence_file is not None:
-        if (getattr(evidence_file, "size", 0) or 0) > MAX_EVIDENCE_BYTES:
-            errors.setdefault("evidence_file", []).append(gettext("Tệp minh chứng vượt quá 10 MB."))
-        else:
-            data = evidence_file.read()
-            evidence_file.seek(0)
-            kind, message = check_evidence(data, gettext=gettext)
-            if message:
-                errors.setdefault("evidence_file", []).append(message)
+        kind, problems = evidence_file_problems(evidence_file)
+        if problems:
+            errors.setdefault("evidence_file", []).extend(problems)
     if status == TaskStatus.DONE and not (task.has_evidence or url or evidence_file is not None):
         errors.setdefault("evidence_url", []).append(
             gettext("Nhiệm vụ hoàn thành cần có minh chứng: tải tệp lên hoặc ghi đường dẫn.")
@@ -251,7 +241,7 @@ def plan_task_update(
         if old_status != status:
             with translation.override("vi"):  # the audit trail is written in the source language
                 reason += f": {TaskStatus(old_status).label} → {TaskStatus(status).label}"
-        current.change_reason = reason
+        current._change_reason = reason
         current._history_user = user
         current.save()
     return True
@@ -307,7 +297,7 @@ def plan_copy_to_next_year(*, user, plan_id: int):
             new.full_clean(
                 exclude=["locality", "document", "copied_from", "created_by"], validate_unique=False
             )
-            new.change_reason = reason
+            new._change_reason = reason
             new._history_user = user
             new.save()
             for old in open_tasks:
@@ -327,7 +317,7 @@ def plan_copy_to_next_year(*, user, plan_id: int):
                     copied_from=old,
                     updated_by=user,
                 )
-                task.change_reason = reason
+                task._change_reason = reason
                 task._history_user = user
                 task.save()
                 task.cooperating.set(old.cooperating.all())

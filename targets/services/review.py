@@ -32,19 +32,30 @@ from .checks import change_reason, figure_text, length_errors, refuse_if_locked
 from .errors import EntryError, ReviewError
 
 
-def actuals_review(*, user, seen: dict[int, int], approve: bool, comment: str = "") -> int:
-    """Approve submitted values, or return them with a required comment. All or nothing.
+def actuals_approve(*, user, seen: dict[int, int]) -> int:
+    """Approve submitted values, all or nothing (the checks: see `_actuals_decide`). Returns how many."""
+    return _actuals_decide(user=user, seen=seen, status=Status.APPROVED, comment="", reason="Duyệt")
+
+
+def actuals_return(*, user, seen: dict[int, int], comment: str) -> int:
+    """Return submitted values to their editors with a required comment, all or nothing."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ReviewError("Vui lòng ghi ý kiến khi trả lại số liệu.")
+    if too_long := length_errors(comment_length, comment):
+        raise ReviewError(" ".join(too_long))
+    reason = change_reason(f"Trả lại: {comment}")
+    return _actuals_decide(user=user, seen=seen, status=Status.RETURNED, comment=comment, reason=reason)
+
+
+def _actuals_decide(*, user, seen: dict[int, int], status: str, comment: str, reason: str) -> int:
+    """Set submitted values to `status` (approved or returned) with the reviewer's `comment`.
 
     `seen` maps each value's id to the version the reviewer was shown. A value that changed since (returned
     and resubmitted, edited, decided by another reviewer) is refused with its current figure: a reviewer
-    never approves or returns a value they have not seen.
+    never approves or returns a value they have not seen. Values outside the reviewer's scope, not
+    submitted, or in a locked period refuse the whole decision.
     """
-
-    comment = (comment or "").strip()
-    if not approve and not comment:
-        raise ReviewError("Vui lòng ghi ý kiến khi trả lại số liệu.")
-    if not approve and (too_long := length_errors(comment_length, comment)):
-        raise ReviewError(" ".join(too_long))
     with transaction.atomic():
         actuals = list(
             Actual.objects.select_for_update()
@@ -87,12 +98,12 @@ def actuals_review(*, user, seen: dict[int, int], approve: bool, comment: str = 
                 raise ReviewError(exc.general[0]) from exc
         now = timezone.now()
         for a in actuals:
-            a.status = Status.APPROVED if approve else Status.RETURNED
-            a.review_comment = "" if approve else comment
+            a.status = status
+            a.review_comment = comment
             a.reviewed_at = now
             a.reviewed_by = user
             a.version += 1
-            a.change_reason = "Duyệt" if approve else change_reason(f"Trả lại: {comment}")
+            a._change_reason = reason
             a._history_user = user
             a.save()
     data_changed()
@@ -101,7 +112,6 @@ def actuals_review(*, user, seen: dict[int, int], approve: bool, comment: str = 
 
 def actual_reopen(*, user, actual_id: int, reason: str) -> Actual:
     """A reviewer reopens an approved value (it goes back to the editor as returned); the reason is audited."""
-
     reason = (reason or "").strip()
     if not reason:
         raise ReviewError("Vui lòng ghi lý do mở lại số liệu đã duyệt.")
@@ -127,16 +137,24 @@ def actual_reopen(*, user, actual_id: int, reason: str) -> Actual:
         a.reviewed_at = timezone.now()
         a.reviewed_by = user
         a.version += 1
-        a.change_reason = change_reason(f"Mở lại: {reason}")
+        a._change_reason = change_reason(f"Mở lại: {reason}")
         a._history_user = user
         a.save()
     data_changed()
     return a
 
 
-def period_set_lock(*, user, locality: Locality, period: ReportingPeriod, locked: bool):
-    """Lock or unlock a locality's period (reviewers); audited in the period's history."""
+def period_lock(*, user, locality: Locality, period: ReportingPeriod) -> LocalityPeriod:
+    """Lock a locality's period (reviewers): no value of it can change until it is unlocked; audited."""
+    return _period_set_lock(user=user, locality=locality, period=period, locked=True)
 
+
+def period_unlock(*, user, locality: Locality, period: ReportingPeriod) -> LocalityPeriod:
+    """Unlock a locality's period (reviewers); audited in the period's history."""
+    return _period_set_lock(user=user, locality=locality, period=period, locked=False)
+
+
+def _period_set_lock(*, user, locality: Locality, period: ReportingPeriod, locked: bool) -> LocalityPeriod:
     if not access.can_review(user, locality):
         raise ReviewError("Bạn không có quyền khoá kỳ báo cáo của địa phương này.")
     with transaction.atomic():
@@ -146,7 +164,7 @@ def period_set_lock(*, user, locality: Locality, period: ReportingPeriod, locked
             raise ReviewError(f"Kỳ {period.code} đã {'khoá' if locked else 'mở'} từ trước.")
         lp.locked_at = timezone.now() if locked else None
         lp.locked_by = user if locked else None
-        lp.change_reason = "Khoá kỳ" if locked else "Mở khoá kỳ"
+        lp._change_reason = "Khoá kỳ" if locked else "Mở khoá kỳ"
         lp._history_user = user
         lp.save()
     data_changed()
@@ -157,7 +175,6 @@ def assignment_set(
     *, user, locality: Locality, indicator: Indicator, level: str, department: Department | None
 ):
     """Give an indicator (at a level) of a locality to one department, or to none (reviewers)."""
-
     if not access.can_review(user, locality):
         raise ReviewError("Bạn không có quyền phân công chỉ tiêu của địa phương này.")
     if department is not None and department.locality_id != locality.pk:
@@ -180,9 +197,23 @@ class Reminder:
     recipients: tuple[str, ...]
 
 
-def reminders_send(*, today: dt.date, days: int = 7, dry_run: bool = False) -> list[Reminder]:
-    """E-mail every department with unsubmitted indicators in an open quarter due within `days` or past."""
+def reminders_send(*, today: dt.date, days: int = 7) -> list[Reminder]:
+    """E-mail every department with unsubmitted indicators in an open quarter due within `days` or past.
+    Returns every reminder due, sent or not (a department without an address gets none)."""
+    due = _reminders(today=today, days=days)
+    for reminder, subject, body in due:
+        if reminder.recipients:
+            send_mail(subject, body, None, list(reminder.recipients))
+    return [reminder for reminder, _, _ in due]
 
+
+def reminders_due(*, today: dt.date, days: int = 7) -> list[Reminder]:
+    """The reminders `reminders_send` would send, without sending them (the command's --dry-run)."""
+    return [reminder for reminder, _, _ in _reminders(today=today, days=days)]
+
+
+def _reminders(*, today: dt.date, days: int) -> list[tuple[Reminder, str, str]]:
+    """Each reminder due, with the subject and body of its e-mail."""
     periods = [period_get_or_create(code=c) for c in selectors.entry_period_codes(today) if "-Q" in c]
     periods = [p for p in periods if p.starts_on <= today]
     departments = list(
@@ -214,9 +245,6 @@ def reminders_send(*, today: dt.date, days: int = 7, dry_run: bool = False) -> l
             missing=missing,
             recipients=recipients,
         )
-        out.append(reminder)
-        if dry_run or not recipients:
-            continue
         overdue = today > line.state.deadline
         subject = f"[DTI Portal] {'Quá hạn' if overdue else 'Sắp đến hạn'} báo cáo kỳ {reminder.period}: còn {missing} chỉ tiêu chưa gửi"
         body = (
@@ -226,5 +254,5 @@ def reminders_send(*, today: dt.date, days: int = 7, dry_run: bool = False) -> l
             f"Vui lòng đăng nhập DTI Portal, mục Nhập số liệu, để hoàn thành.\n\n"
             "Thư này được gửi tự động; vui lòng không trả lời."
         )
-        send_mail(subject, body, None, list(recipients))
+        out.append((reminder, subject, body))
     return out

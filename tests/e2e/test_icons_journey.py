@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from targets.models import Indicator
 from targets.periods import quarter_of
 from targets.services.catalogue import period_get_or_create
-from targets.services.entry import EntryRow, actuals_save
+from targets.services.entry import EntryRow, actuals_submit
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
 from tests.hostile_files import real_pdf
@@ -34,7 +34,7 @@ def test_the_review_page_draws_its_icons_from_the_sprite(
     pdf = SimpleUploadedFile(
         "bien-ban.pdf", real_pdf(), content_type="application/pdf"
     )  # parsed whole: a real one
-    actuals_save(
+    actuals_submit(
         user=hai_phong_finance_editor,
         department=epay.department,
         period=period_get_or_create(code=code),
@@ -49,7 +49,6 @@ def test_the_review_page_draws_its_icons_from_the_sprite(
                 evidence_file=pdf,
             )
         ],
-        submit=True,
         today=today,
     )
     base = live_server.url

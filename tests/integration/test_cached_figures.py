@@ -17,8 +17,8 @@ from targets.devdata import demo_data_generate
 from targets.models import Actual, Department, Locality, Membership, Origin, Role, Status
 from targets.periods import current_quarter
 from targets.services.catalogue import catalogue_load, period_get_or_create, published_figures_load
-from targets.services.entry import EntryRow, actuals_import_confirm, actuals_save
-from targets.services.review import actual_reopen, actuals_review
+from targets.services.entry import EntryRow, actuals_import_confirm, actuals_save_draft, actuals_submit
+from targets.services.review import actual_reopen, actuals_approve, actuals_return
 
 from .dashboard_data import TODAY, approve, count_queries, multiply, submit
 
@@ -98,10 +98,9 @@ def test_the_overview_changes_right_after_an_approval(client, ha_noi_reviewer, e
     assert _society(client) == before  # served from the cache
     version = data_version()
 
-    actuals_review(
+    actuals_approve(
         user=ha_noi_reviewer,
         seen={epayment_awaiting_review.pk: epayment_awaiting_review.version},
-        approve=True,
     )
 
     assert data_version() != version
@@ -117,10 +116,9 @@ def test_every_cached_page_shows_the_approved_value_right_after_the_approval(
     pages = {url: _page(client, url) for url in PAGES}
     progress = client.get("/open-data/progress.csv", {"as_of": CURRENT}).content.decode()
 
-    actuals_review(
+    actuals_approve(
         user=ha_noi_reviewer,
         seen={epayment_awaiting_review.pk: epayment_awaiting_review.version},
-        approve=True,
     )
 
     for url, html in pages.items():
@@ -132,10 +130,9 @@ def test_a_return_and_a_reopen_take_the_value_back_out_of_the_cached_figures(
     client, ha_noi_reviewer, epayment_awaiting_review
 ):
     client.force_login(ha_noi_reviewer)
-    actuals_review(
+    actuals_approve(
         user=ha_noi_reviewer,
         seen={epayment_awaiting_review.pk: epayment_awaiting_review.version},
-        approve=True,
     )
     approved = _society(client)
 
@@ -148,10 +145,9 @@ def test_a_return_and_a_reopen_take_the_value_back_out_of_the_cached_figures(
 
     version = data_version()
     submitted = submit("epayment_accounts", "ha-noi", "2026-Q2", "50")
-    actuals_review(
+    actuals_return(
         user=ha_noi_reviewer,
         seen={submitted.pk: submitted.version},
-        approve=False,
         comment="Thiếu minh chứng",
     )
     assert data_version() != version
@@ -185,12 +181,12 @@ def test_an_import_and_a_submission_change_the_version_but_a_draft_does_not(
     assert (actual.origin, actual.status, actual.value) == (Origin.IMPORTED, Status.DRAFT, Decimal("40"))
 
     def save(value: str, version: int, submit: bool) -> None:
-        actuals_save(
+        service = actuals_submit if submit else actuals_save_draft
+        service(
             user=hai_phong_finance_editor,
             department=department,
             period=period,
             rows=[EntryRow(key="e", indicator=actual.indicator, level="", raw_value=value, version=version)],
-            submit=submit,
             today=today,
         )
 

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from targets.models import Actual, Department, Indicator, LocalityPeriod, ReportingPeriod, Status
 from targets.services.catalogue import period_get_or_create
-from targets.services.entry import EntryRow, actuals_save
+from targets.services.entry import EntryRow, actuals_save_draft, actuals_submit
 from targets.services.errors import EntryError
-from targets.services.review import actual_reopen, period_set_lock
+from targets.services.review import actual_reopen, period_lock
 from tests.hostile_files import real_pdf
 
 URL = "/entry/2026-Q4/"
@@ -149,7 +149,7 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_both_values(
     editor_client, finance_assignments, hai_phong_finance_editor, today
 ):
     # Both opened the empty form (version 0); a colleague saved 58 first.
-    actuals_save(
+    actuals_save_draft(
         user=hai_phong_finance_editor,
         department=Department.objects.get(locality__slug="hai-phong", code="so-tai-chinh"),
         period=period_get_or_create(code="2026-Q4"),
@@ -158,7 +158,6 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_both_values(
                 key="x", indicator=Indicator.objects.get(code="epayment_accounts"), level="", raw_value="58"
             )
         ],
-        submit=False,
         today=today,
     )
     response = editor_client.post(URL, _form(finance_assignments, {"epayment_accounts": "63"}))
@@ -206,11 +205,10 @@ def test_an_outlier_needs_confirmation_and_a_note(editor_client, finance_assignm
 
 def test_a_locked_quarter_refuses_every_write(editor_client, finance_assignments, hai_phong_reviewer):
     period = period_get_or_create(code="2026-Q4")
-    period_set_lock(
+    period_lock(
         user=hai_phong_reviewer,
         locality=finance_assignments[0].department.locality,
         period=period,
-        locked=True,
     )
     response = editor_client.post(URL, _form(finance_assignments, {"epayment_accounts": "60"}))
     assert response.status_code == 400
@@ -223,7 +221,7 @@ def test_an_indicator_not_assigned_to_the_department_is_refused(
     hai_phong_finance_editor, finance_assignments, today
 ):
     with pytest.raises(EntryError) as exc:
-        actuals_save(
+        actuals_save_draft(
             user=hai_phong_finance_editor,
             department=finance_assignments[0].department,
             period=period_get_or_create(code="2026-Q4"),
@@ -235,7 +233,6 @@ def test_an_indicator_not_assigned_to_the_department_is_refused(
                     raw_value="50",
                 )
             ],
-            submit=False,
             today=today,
         )
     assert "không được giao" in exc.value.errors["k"]["value"][0]
@@ -374,12 +371,11 @@ def test_the_service_refuses_a_value_for_a_closed_period_whoever_calls_it(
     hai_phong_finance_editor, finance_assignments, today
 ):
     with pytest.raises(EntryError) as exc:
-        actuals_save(
+        actuals_submit(
             user=hai_phong_finance_editor,
             department=finance_assignments[0].department,
             period=period_get_or_create(code="2015-Q1"),
             rows=[EntryRow(key="k", indicator=finance_assignments[0].indicator, level="", raw_value="50")],
-            submit=True,
             today=today,
         )
     assert "Kỳ 2015-Q1 không mở để nhập số liệu" in exc.value.errors["k"]["value"][0]

@@ -14,7 +14,7 @@ from targets.devdata import demo_data_generate
 from targets.models import Target
 from targets.progress import STATUSES
 from targets.services.catalogue import period_get_or_create
-from targets.services.entry import EntryRow, actuals_save
+from targets.services.entry import EntryRow, actuals_submit
 
 SHEETS = [
     "Tổng hợp",
@@ -192,11 +192,10 @@ def test_a_failed_export_leaves_the_last_report_in_place(catalogue, tmp_path, mo
 def test_actuals_open_data_lists_approved_and_published_values_only(
     client, catalogue, finance_assignments, hai_phong_finance_editor, today
 ):
-    actuals_save(
+    actuals_submit(
         user=hai_phong_finance_editor,
         department=finance_assignments[0].department,
         period=period_get_or_create(code="2026-Q4"),
-        submit=True,
         today=today,
         rows=[EntryRow(key="a", indicator=finance_assignments[0].indicator, level="", raw_value="60")],
     )

@@ -13,8 +13,8 @@ from openpyxl import Workbook, load_workbook
 
 from targets.models import Actual, Department, Origin, Status
 from targets.services.catalogue import period_get_or_create
-from targets.services.entry import EntryRow, actuals_save
-from targets.services.review import period_set_lock
+from targets.services.entry import EntryRow, actuals_save_draft
+from targets.services.review import period_lock
 from targets.workbook import HEADER_ROW, KEY_COL, NOTE_COL, VALUE_COL
 
 PERIOD = "2026-Q4"
@@ -123,11 +123,10 @@ def test_the_round_trip_saves_drafts_of_origin_imported_with_history(editor, hai
 
 def test_a_value_changed_since_the_download_is_a_conflict(editor, hai_phong_finance_editor, today):
     template = _template(editor)
-    actuals_save(
+    actuals_save_draft(
         user=hai_phong_finance_editor,
         department=editor.dept,
         period=period_get_or_create(code=PERIOD),
-        submit=False,
         today=today,
         rows=[
             EntryRow(
@@ -212,11 +211,10 @@ def test_a_template_of_another_quarter_is_refused(editor):
 
 def test_a_locked_quarter_refuses_the_import(editor, hai_phong_reviewer):
     filled = _fill(_template(editor), {"Tỷ lệ dân số có tài khoản": 61})
-    period_set_lock(
+    period_lock(
         user=hai_phong_reviewer,
         locality=editor.dept.locality,
         period=period_get_or_create(code=PERIOD),
-        locked=True,
     )
     response = _refused(editor, filled, "đã khoá")
     assert response.context["can_confirm"] is False

@@ -14,8 +14,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from targets import workbook
 from targets.models import Actual
 from targets.services.catalogue import period_get_or_create
-from targets.services.entry import EntryRow, actuals_save
-from targets.services.review import actuals_review
+from targets.services.entry import EntryRow, actuals_submit
+from targets.services.review import actuals_approve
 from tests import hostile_files
 
 RELAXED = settings(
@@ -311,7 +311,7 @@ def test_a_45_mb_note_in_a_small_workbook_is_refused_with_the_file(editor):
 
 @pytest.fixture
 def submitted_value(hai_phong_finance_editor, hai_phong_reviewer, finance_assignments, fixed_today):
-    actuals_save(
+    actuals_submit(
         user=hai_phong_finance_editor,
         department=finance_assignments[0].department,
         period=period_get_or_create(code="2026-Q4"),
@@ -323,7 +323,6 @@ def submitted_value(hai_phong_finance_editor, hai_phong_reviewer, finance_assign
                 raw_value="60",
             )
         ],
-        submit=True,
         today=fixed_today,
     )
     return Actual.objects.get(period__code="2026-Q4")
@@ -377,7 +376,7 @@ def test_a_reopen_reason_over_1000_characters_is_refused_and_the_value_stays_app
     client, hai_phong_reviewer, submitted_value
 ):
 
-    actuals_review(user=hai_phong_reviewer, seen={submitted_value.pk: submitted_value.version}, approve=True)
+    actuals_approve(user=hai_phong_reviewer, seen={submitted_value.pk: submitted_value.version})
     client.force_login(hai_phong_reviewer)
     response = client.post(f"/actuals/{submitted_value.pk}/reopen/", {"reason": "y" * 1001}, follow=True)
     assert "Ý kiến, lý do dài tối đa 1000 ký tự (đang có 1001)." in response.content.decode()

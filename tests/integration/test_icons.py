@@ -16,8 +16,8 @@ from django.template import Context, Template, TemplateSyntaxError
 from targets.devdata import demo_data_generate
 from targets.models import Actual, Indicator, Locality, Pillar, PlanTask, Status, Target
 from targets.services.catalogue import period_get_or_create
-from targets.services.entry import EntryRow, actuals_save
-from targets.services.review import actuals_review, period_set_lock
+from targets.services.entry import EntryRow, actuals_submit
+from targets.services.review import actuals_return, period_lock
 from targets.templatetags.icons import ICONS
 from tests.hostile_files import real_pdf
 from tests.integration.plan_data import load_plan86, tttt_editor
@@ -77,19 +77,14 @@ def world(hai_phong_finance_editor, finance_assignments, hai_phong_reviewer, ha_
             confirm_outlier=True,
         ),
     ]
-    actuals_save(
-        user=hai_phong_finance_editor, department=finance, period=period, rows=rows, submit=True, today=today
-    )
+    actuals_submit(user=hai_phong_finance_editor, department=finance, period=period, rows=rows, today=today)
     epay = Actual.objects.get(period=period, indicator__code="epayment_accounts")
     dossiers = Actual.objects.get(period=period, indicator__code="work_dossiers_online", level="city")
-    actuals_review(
-        user=hai_phong_reviewer, seen={dossiers.pk: dossiers.version}, approve=False, comment="Thiếu biên bản"
-    )
-    period_set_lock(
+    actuals_return(user=hai_phong_reviewer, seen={dossiers.pk: dossiers.version}, comment="Thiếu biên bản")
+    period_lock(
         user=hai_phong_reviewer,
         locality=Locality.objects.get(slug="hai-phong"),
         period=period_get_or_create(code=LOCKED),
-        locked=True,
     )
     plan = load_plan86()
     assert epay.evidence_file and Actual.objects.get(pk=dossiers.pk).status == Status.RETURNED

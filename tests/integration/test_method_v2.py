@@ -17,7 +17,7 @@ from reports import pages, selectors
 from targets.devdata import demo_data_generate
 from targets.models import Actual, Indicator, Locality, Pillar, Status
 from targets.services.catalogue import period_get_or_create
-from targets.services.review import actual_reopen, actuals_review
+from targets.services.review import actual_reopen, actuals_approve
 
 from .dashboard_data import TODAY
 
@@ -156,14 +156,14 @@ def test_an_entered_figure_counts_from_its_approval_and_a_corrected_one_shows_th
 
     at("2026-05-20")
     actual.refresh_from_db()
-    actuals_review(user=hai_phong_reviewer, seen={actual.pk: actual.version}, approve=True)
+    actuals_approve(user=hai_phong_reviewer, seen={actual.pk: actual.version})
     at("2026-08-05")
     actual_reopen(user=hai_phong_reviewer, actual_id=actual.pk, reason="Sai số liệu")
     actual.refresh_from_db()
     actual.value, actual.status = 57, Status.SUBMITTED
     actual.save()
     at("2026-08-10")
-    actuals_review(user=hai_phong_reviewer, seen={actual.pk: actual.version}, approve=True)
+    actuals_approve(user=hai_phong_reviewer, seen={actual.pk: actual.version})
     monkeypatch.undo()
 
     def figure(as_of: float):

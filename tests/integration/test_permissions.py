@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from targets.models import Actual, Department, Indicator, Membership, Plan, PlanTask, Role, Status
 from targets.services.catalogue import period_get_or_create
-from targets.services.entry import EntryRow, actuals_save
+from targets.services.entry import EntryRow, actuals_submit
 from tests.integration import plan_data
 
 ROLES = [
@@ -227,11 +227,10 @@ def world(
     }
     period = period_get_or_create(code="2026-Q4")
     dept = Department.objects.get(locality=hp, code="so-tai-chinh")
-    actuals_save(
+    actuals_submit(
         user=hai_phong_finance_editor,
         department=dept,
         period=period,
-        submit=True,
         today=today,
         rows=[
             EntryRow(

@@ -21,7 +21,7 @@ from targets import backup
 from targets.devdata import demo_data_generate
 from targets.models import Actual, Indicator, Status
 from targets.services.catalogue import period_get_or_create
-from targets.services.entry import EntryRow, actuals_save
+from targets.services.entry import EntryRow, actuals_save_draft, actuals_submit
 from targets.services.errors import EntryError
 
 
@@ -42,11 +42,10 @@ def test_backup_then_restore_into_an_empty_database_gives_back_every_row_and_fil
     tmp_path, hai_phong_finance_editor, finance_assignments, today
 ):
     demo_data_generate(today=today)
-    actuals_save(
+    actuals_submit(
         user=hai_phong_finance_editor,
         department=finance_assignments[0].department,
         period=period_get_or_create(code="2026-Q4"),
-        submit=True,
         today=today,
         rows=[
             EntryRow(
@@ -95,11 +94,10 @@ def test_two_simultaneous_saves_of_one_value_exactly_one_wins(
     period = period_get_or_create(code="2026-Q4")
     indicator = Indicator.objects.get(code="epayment_accounts")
     department = finance_assignments[0].department
-    actuals_save(
+    actuals_save_draft(
         user=hai_phong_finance_editor,
         department=department,
         period=period,
-        submit=False,
         today=today,
         rows=[EntryRow(key="a", indicator=indicator, level="", raw_value="50")],
     )
@@ -109,11 +107,10 @@ def test_two_simultaneous_saves_of_one_value_exactly_one_wins(
     def save(name: str, value: str) -> None:
         try:
             barrier.wait(timeout=10)
-            actuals_save(
+            actuals_save_draft(
                 user=hai_phong_finance_editor,
                 department=department,
                 period=period,
-                submit=False,
                 today=today,
                 rows=[EntryRow(key="a", indicator=indicator, level="", raw_value=value, version=1)],
             )
@@ -153,11 +150,10 @@ def test_fifty_simultaneous_saves_on_a_sqlite_file_answer_saved_or_conflict_neve
     key = finance_assignments[0].pk
     period = period_get_or_create(code="2026-Q4")
     indicator = Indicator.objects.get(code="epayment_accounts")
-    actuals_save(
+    actuals_save_draft(
         user=hai_phong_finance_editor,
         department=department,
         period=period,
-        submit=False,
         today=today,
         rows=[EntryRow(key="a", indicator=indicator, level="", raw_value="50")],
     )
@@ -235,11 +231,10 @@ def _leftovers() -> list[str]:
 def _save(user, department, indicator, value: str, version: int, evidence: bytes | None = None) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    actuals_save(
+    actuals_save_draft(
         user=user,
         department=department,
         period=period_get_or_create(code="2026-Q4"),
-        submit=False,
         rows=[
             EntryRow(
                 key="a",
@@ -397,11 +392,10 @@ def test_a_backup_taken_while_people_save_passes_its_own_restore_check(
     def keep_saving() -> None:
         try:
             while not stop.is_set():
-                actuals_save(
+                actuals_save_draft(
                     user=hai_phong_finance_editor,
                     department=department,
                     period=period_get_or_create(code="2026-Q4"),
-                    submit=False,
                     today=today,
                     rows=[
                         EntryRow(

@@ -10,8 +10,8 @@ from django.core.management import call_command
 
 from targets.models import Actual, Indicator, LocalityPeriod, Status
 from targets.services.catalogue import period_get_or_create
-from targets.services.entry import EntryRow, actuals_save
-from targets.services.review import actuals_review, reminders_send
+from targets.services.entry import EntryRow, actuals_submit
+from targets.services.review import actuals_approve, actuals_return, reminders_send
 
 PERIOD = "2026-Q4"
 
@@ -31,12 +31,11 @@ def submitted(hai_phong_finance_editor, finance_assignments, today):
             raw_value="80",
         ),
     ]
-    actuals_save(
+    actuals_submit(
         user=hai_phong_finance_editor,
         department=finance_assignments[0].department,
         period=period,
         rows=rows,
-        submit=True,
         today=today,
     )
     return {a.indicator.code: a for a in Actual.objects.filter(period=period).select_related("indicator")}
@@ -201,12 +200,11 @@ def test_the_history_page_shows_who_changed_what(
         },
     )
     epay.refresh_from_db()
-    actuals_save(
+    actuals_submit(
         user=hai_phong_finance_editor,
         department=epay.department,
         period=epay.period,
         rows=[EntryRow(key="a", indicator=epay.indicator, level="", raw_value="61,5", version=epay.version)],
-        submit=True,
         today=today,
     )
     html = reviewer_client.get(f"/actuals/{epay.pk}/history/").content.decode()
@@ -282,14 +280,13 @@ def _department_form(html: str) -> dict[str, list[str]]:
 
 def _resubmitted(epay: Actual, reviewer, editor, today, value: str) -> None:
     """Another reviewer returns the value, and the editor resubmits it with a new figure."""
-    actuals_review(user=reviewer, seen={epay.pk: epay.version}, approve=False, comment="Xem lại")
+    actuals_return(user=reviewer, seen={epay.pk: epay.version}, comment="Xem lại")
     epay.refresh_from_db()
-    actuals_save(
+    actuals_submit(
         user=editor,
         department=epay.department,
         period=epay.period,
         rows=[EntryRow(key="a", indicator=epay.indicator, level="", raw_value=value, version=epay.version)],
-        submit=True,
         today=today,
     )
 
@@ -354,7 +351,7 @@ def test_returning_a_value_changed_since_the_page_showed_it_is_refused(
 ):
     epay = submitted["epayment_accounts"]
     # Approved meanwhile from another tab (or by a colleague) while this page still shows it as submitted.
-    assert actuals_review(user=hai_phong_reviewer, seen={epay.pk: 1}, approve=True) == 1
+    assert actuals_approve(user=hai_phong_reviewer, seen={epay.pk: 1}) == 1
     response = reviewer_client.post(
         f"/review/{PERIOD}/decide/",
         {

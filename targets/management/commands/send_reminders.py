@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from targets.services.review import reminders_send
+from targets.services.review import reminders_due, reminders_send
 
 
 class Command(BaseCommand):
@@ -15,7 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="List the reminders without sending them.")
 
     def handle(self, *args, days=7, dry_run=False, **options):
-        sent = reminders_send(today=timezone.localdate(), days=days, dry_run=dry_run)
+        remind = reminders_due if dry_run else reminders_send
+        sent = remind(today=timezone.localdate(), days=days)
         for r in sent:
             self.stdout.write(
                 f"{'(dry run) ' if dry_run else ''}{r.department} · {r.period}: {r.missing} chưa gửi, hạn {r.deadline:%d/%m/%Y}"
