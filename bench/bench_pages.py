@@ -276,8 +276,8 @@ def bench_entry_save(runs: int) -> dict[str, Any]:
     """40 values of one department's form saved through the service: new drafts, then all changed."""
     from django.contrib.auth import get_user_model
 
-    from targets import selectors
     from targets.models import Actual, Department, Unit
+    from targets.selectors.entry import entry_lines
     from targets.services.catalogue import period_get_or_create
     from targets.services.entry import EntryRow, actuals_save_draft
 
@@ -288,7 +288,7 @@ def bench_entry_save(runs: int) -> dict[str, Any]:
     decimal_units = {Unit.PERCENT, Unit.PER_1000, Unit.GROWTH_RATE}
     lines = [
         line
-        for line in selectors.entry_lines(department, period)
+        for line in entry_lines(department, period)
         if line.previous and line.assignment.indicator.unit in decimal_units
     ][:40]
     assert len(lines) == 40, len(lines)

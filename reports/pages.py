@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from targets import progress
-from targets import selectors as target_selectors
 from targets.models import Unit
+from targets.selectors.catalogue import targets_for_open_data
 
 from . import charts, dashboards, opendata, selectors
 from .display import AsOf
@@ -181,12 +181,12 @@ def series(*, indicator: dict, locality: dict, as_of: AsOf) -> dict[str, Any]:
 
 def open_data_targets() -> list[dict]:
     """The open-data target rows: one query."""
-    return opendata.target_rows(target_selectors.targets_for_open_data())
+    return opendata.target_rows(targets_for_open_data())
 
 
 def open_data_progress(*, as_of: AsOf) -> list[dict]:
     """Open-data target rows with the progress columns for `as_of`: four queries."""
-    values = target_selectors.targets_for_open_data(with_id=True)
+    values = targets_for_open_data(with_id=True)
     ids = [v.pop("id") for v in values]
     rows = list(zip(ids, opendata.target_rows(values), strict=True))
     table = progress_table(as_of=as_of.time)

@@ -24,9 +24,8 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from targets import access
-from targets import selectors as target_selectors
 from targets.cache import cached
-from targets.periods import FutureAsOfError, is_provisional, resolve_as_of
+from targets.periods import FutureAsOfError, entry_period_codes, is_provisional, resolve_as_of
 
 from . import display, opendata, pages, selectors
 from .display import AsOf
@@ -339,7 +338,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
     context = {
         "localities": allowed,
         "pillars": selectors.pillars(),
-        "periods": target_selectors.entry_period_codes(today),
+        "periods": entry_period_codes(today),
         "can_choose_all": access.can_export_all(request.user),
     }
     return render(request, "reports/report_index.html", context)

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Actual, Assignment, Department, Locality, Membership, Role, Status
+from .periods import entry_period_codes
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -164,8 +165,6 @@ def entry_period_open(period_code: str, today: dt.date) -> bool:
     """A period takes new figures only when the worklist offers it: the current quarter, the four before
     it and last year (annual figures). Older periods (back to 2015) and future ones are closed: a value
     entered there would reach the series charts without any reviewer seeing it (issue #14)."""
-    from .selectors import entry_period_codes
-
     return period_code in entry_period_codes(today)
 
 

@@ -3,8 +3,8 @@
 Owns: period codes (`2026-Q3` a quarter, `2024` a year for annual figures such as the DTI rank), their
 dates, the decimal-year scale every figure is placed on (the end of a period: 2026-Q3 → 2026.75, the year
 2024 → 2025.0; a day: 2025-06-30 → 2025.5), the tolerance used to compare two times on it (`SAME_TIME`)
-and the as-of mask built on it (`known_by`), quarters, and the end of the district level
-(`DISTRICT_LEVEL_ENDS`).
+and the as-of mask built on it (`known_by`), quarters, the periods offered for entry
+(`entry_period_codes`), and the end of the district level (`DISTRICT_LEVEL_ENDS`).
 """
 
 from __future__ import annotations
@@ -136,3 +136,24 @@ def is_provisional(time: float, *, today: dt.date) -> bool:
     are still being entered, so what it shows is provisional ("tạm tính")."""
     year, quarter = last_closed_quarter(today)
     return not known_by(time, end_time(year, quarter))
+
+
+# The periods offered for entry (the worklist): a rule on period codes, asked by access and the pages.
+OPEN_QUARTERS = 5  # the current quarter and the four before it
+
+
+def entry_period_codes(today: dt.date) -> list[str]:
+    """Periods offered for entry: the current quarter, the four before it, and last year (annual figures)."""
+    year, quarter = quarter_of(today)
+    codes = []
+    for _ in range(OPEN_QUARTERS):
+        codes.append(f"{year}-Q{quarter}")
+        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    codes.append(str(today.year - 1))
+    return codes
+
+
+def newest_first(code: str) -> tuple[int, int]:
+    """Newest first: a year's quarters, then the year itself (its annual figures)."""
+    year, quarter = parse_period_code(code)
+    return (-year, -(quarter or 0))

@@ -18,10 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from . import access, selectors, workbook
+from . import access, workbook
 from .filters import TargetFilter
 from .models import Department, Locality, Origin, Plan, ReportingPeriod, Status, Target, TaskState, TaskStatus
-from .periods import last_closed_quarter, parse_period_code, quarter_bounds
+from .periods import entry_period_codes, last_closed_quarter, parse_period_code, quarter_bounds
+from .selectors import catalogue as catalogue_selectors
+from .selectors import entry as entry_selectors
+from .selectors import history as history_selectors
+from .selectors import plans as plans_selectors
+from .selectors import review as review_selectors
 from .services import catalogue as catalogue_service
 from .services import entry as entry_service
 from .services import plans as plans_service
@@ -48,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def catalogue(request: HttpRequest) -> HttpResponse:
     if not access.catalogue_visible(request.user):
         raise Http404
-    filterset = TargetFilter(request.GET or None, queryset=selectors.targets_for_catalogue())
+    filterset = TargetFilter(request.GET or None, queryset=catalogue_selectors.targets_for_catalogue())
     table = TargetTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "targets/catalogue.html", {"filter": filterset, "table": table})
@@ -59,10 +64,10 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.catalogue_visible(request.user):
         raise Http404
     try:
-        target = selectors.target_detail(pk)
+        target = catalogue_selectors.target_detail(pk)
     except Target.DoesNotExist as exc:
         raise Http404 from exc
-    actuals = selectors.actuals_for_series(
+    actuals = catalogue_selectors.actuals_for_series(
         indicator_id=target.indicator_id, locality_id=target.locality_id, level=target.level
     )
     context = {
@@ -123,15 +128,17 @@ def entry_worklist(request: HttpRequest) -> HttpResponse:
     if not departments:
         raise Http404
     today = timezone.localdate()
-    codes = selectors.entry_period_codes(today)
+    codes = entry_period_codes(today)
     periods = [catalogue_service.period_get_or_create(code=c) for c in codes]
     periods = [p for p in periods if p.starts_on <= today]
-    periods += selectors.returned_periods(departments, codes)  # values sent back in an older period
-    lines = selectors.worklist(departments, periods)
+    periods += entry_selectors.returned_periods(departments, codes)  # values sent back in an older period
+    lines = entry_selectors.worklist(departments, periods)
     return render(request, "targets/entry_worklist.html", {"lines": lines, "today": today})
 
 
-def _rows_from_post(request: HttpRequest, lines: list[selectors.EntryLine]) -> list[entry_service.EntryRow]:
+def _rows_from_post(
+    request: HttpRequest, lines: list[entry_selectors.EntryLine]
+) -> list[entry_service.EntryRow]:
     rows = []
     for line in lines:
         k = line.key
@@ -175,7 +182,7 @@ def _int_field(data, name: str, *, default: int | None) -> int | None:
 
 
 def _display_rows(
-    lines: list[selectors.EntryLine], typed: dict[str, str], failure: EntryError | None
+    lines: list[entry_selectors.EntryLine], typed: dict[str, str], failure: EntryError | None
 ) -> list[dict]:
     """What each row of the form shows, and the version it is based on — never a stale value with a fresh
     version (issue #14). After a refused save, a row the editor changed shows what they typed, with the
@@ -268,8 +275,8 @@ def entry_form(request: HttpRequest, period: str) -> HttpResponse:
     period_obj, period_open = _entry_period(period, today)
     if period_obj is None:
         return _entry_closed(request, period, today)
-    state = selectors.period_states(department.locality, [period_obj])[period_obj.pk]
-    lines = selectors.entry_lines(department, period_obj, period_open=period_open)
+    state = entry_selectors.period_states(department.locality, [period_obj])[period_obj.pk]
+    lines = entry_selectors.entry_lines(department, period_obj, period_open=period_open)
     failure: EntryError | None = None
     typed: dict[str, str] = {}
     if request.method == "POST":
@@ -321,7 +328,7 @@ def review(request: HttpRequest, period: str) -> HttpResponse:
     locality = access.get_review_locality(request.user, request.GET.get("locality"))
     period_obj = _period_or_404(period)
     today = timezone.localdate()
-    state, departments = selectors.review_overview(locality, period_obj, today=today)
+    state, departments = review_selectors.review_overview(locality, period_obj, today=today)
     context = {
         "locality": locality,
         "localities": list(access.review_localities(request.user)),
@@ -329,7 +336,7 @@ def review(request: HttpRequest, period: str) -> HttpResponse:
         "state": state,
         "departments": departments,
         "today": today,
-        "period_links": selectors.review_period_links(locality, today),
+        "period_links": review_selectors.review_period_links(locality, today),
     }
     return render(request, "targets/review.html", context)
 
@@ -403,7 +410,7 @@ def actual_history(request: HttpRequest, pk: int) -> HttpResponse:
     actual = access.get_readable_actual(request.user, pk)
     context = {
         "actual": actual,
-        "records": selectors.actual_history(actual),
+        "records": history_selectors.actual_history(actual),
         "can_reopen": access.can_review(request.user, actual.locality_id)
         and actual.status == Status.APPROVED
         and actual.origin not in (Origin.PUBLISHED, Origin.DEMO),
@@ -451,7 +458,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
     locality = access.get_review_locality(
         request.user, request.GET.get("locality") or request.POST.get("locality")
     )
-    series = selectors.assignable_series(locality)
+    series = review_selectors.assignable_series(locality)
     departments = list(Department.objects.filter(locality=locality).order_by("name"))
     if request.method == "POST":
         by_id = {d.pk: d for d in departments}
@@ -515,7 +522,7 @@ def entry_template(request: HttpRequest, period: str) -> HttpResponse:
     if period_obj is None:
         raise Http404
     rows = []
-    for line in selectors.entry_lines(department, period_obj, period_open=period_open):
+    for line in entry_selectors.entry_lines(department, period_obj, period_open=period_open):
         ind, a = line.assignment.indicator, line.actual
         rows.append(
             workbook.TemplateRow(
@@ -642,7 +649,7 @@ def entry_import(request: HttpRequest, period: str) -> HttpResponse:
 @login_required
 def plan_index(request: HttpRequest) -> HttpResponse:
     """The plans of the user's localities (every member reads them)."""
-    plans = selectors.plans_index(access.readable_plans(request.user))
+    plans = plans_selectors.plans_index(access.readable_plans(request.user))
     return render(request, "targets/plan_index.html", {"plans": plans})
 
 
@@ -660,7 +667,7 @@ def plan_board(request: HttpRequest, locality: str, year: int) -> HttpResponse:
     today = timezone.localdate()
     agency_id = _int_or_none(request.GET.get("agency"))
     state = request.GET.get("state") if request.GET.get("state") in TaskState.values else None
-    board = selectors.plan_board(plan, today=today, agency_id=agency_id, state=state)
+    board = plans_selectors.plan_board(plan, today=today, agency_id=agency_id, state=state)
     if agency_id is not None and all(d.pk != agency_id for d in board.agencies):
         raise Http404
     can_copy = access.can_copy_plan(request.user, plan)
@@ -671,7 +678,7 @@ def plan_board(request: HttpRequest, locality: str, year: int) -> HttpResponse:
         "agency_id": agency_id,
         "state": state,
         "states": TaskState.choices,
-        "ranks": selectors.dti_rank_years(plan.locality_id),
+        "ranks": plans_selectors.dti_rank_years(plan.locality_id),
         "can_copy": can_copy,
         "next_plan": Plan.objects.filter(locality=plan.locality, year=plan.year + 1).first(),
     }
@@ -739,12 +746,12 @@ def plan_task(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
     today = timezone.localdate()
-    selectors.with_state([task], today)
+    plans_selectors.with_state([task], today)
     form = typed or {"status": task.status, "note": task.progress_note, "evidence_url": task.evidence_url}
     context = {
         "task": task,
         "plan": task.plan,
-        **selectors.plan_task_detail(task),
+        **history_selectors.plan_task_detail(task),
         "can_update": can_update,
         "statuses": TaskStatus.choices,
         "form": form,
@@ -757,7 +764,7 @@ def plan_task(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_task_history(request: HttpRequest, pk: int) -> HttpResponse:
     task = access.get_readable_task(request.user, pk)
-    context = {"task": task, "plan": task.plan, "records": selectors.plan_task_history(task)}
+    context = {"task": task, "plan": task.plan, "records": history_selectors.plan_task_history(task)}
     return render(request, "targets/plan_task_history.html", context)
 
 

@@ -19,7 +19,6 @@ import pandas as pd
 from django.utils import timezone
 
 from reports.status import labels as status_labels
-from targets import selectors as ts
 from targets.models import (
     Actual,
     Department,
@@ -33,6 +32,8 @@ from targets.models import (
     Target,
     TaskState,
 )
+from targets.selectors.entry import worklist
+from targets.selectors.plans import latest_plan_tasks
 from targets.templatetags.dti import target_text
 
 from .writer import ActualLine, DepartmentLine, DocumentLine, ReportData, TargetLine, TaskLine
@@ -73,7 +74,7 @@ def report_data(
             .select_related("locality")
             .order_by("locality__name", "name")
         )
-        for line in ts.worklist(depts, [period]):
+        for line in worklist(depts, [period]):
             if not line.assigned:
                 continue
             departments.append(
@@ -110,7 +111,7 @@ def report_data(
             state_label=str(t.state_label),
             note=t.progress_note,
         )
-        for t in ts.latest_plan_tasks(locality_ids, up_to_year=int(as_of_code[:4]), today=today)
+        for t in latest_plan_tasks(locality_ids, up_to_year=int(as_of_code[:4]), today=today)
     ]
     return ReportData(
         localities=[loc.name for loc in localities.values()],

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .. import access, selectors
+from .. import access
 from ..cache import data_changed  # called after every write that changes what pages and reports show
 from ..evidence import stored_name
 from ..models import (
@@ -47,6 +47,7 @@ from ..rules import (
     takes_whole_numbers,
     url_too_long,
 )
+from ..selectors.entry import entry_lines
 from .checks import figure_text, length_errors, refuse_if_locked, refuse_if_not_started
 from .errors import Conflict, EntryError
 
@@ -560,7 +561,7 @@ def actuals_import_preview(
 
     lines = {
         f"{line.assignment.indicator.code}|{line.assignment.level}": line
-        for line in selectors.entry_lines(department, period)
+        for line in entry_lines(department, period)
     }
     out: list[PreviewRow] = []
     seen: set[str] = set()

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .. import access, selectors
+from .. import access
 from ..cache import data_changed  # called after every write that changes what pages and reports show
 from ..models import (
     Actual,
@@ -27,6 +27,8 @@ from ..models import (
     Status,
     comment_length,
 )
+from ..periods import entry_period_codes
+from ..selectors.entry import worklist
 from .catalogue import period_get_or_create
 from .checks import change_reason, figure_text, length_errors, refuse_if_locked
 from .errors import EntryError, ReviewError
@@ -214,7 +216,7 @@ def reminders_due(*, today: dt.date, days: int = 7) -> list[Reminder]:
 
 def _reminders(*, today: dt.date, days: int) -> list[tuple[Reminder, str, str]]:
     """Each reminder due, with the subject and body of its e-mail."""
-    periods = [period_get_or_create(code=c) for c in selectors.entry_period_codes(today) if "-Q" in c]
+    periods = [period_get_or_create(code=c) for c in entry_period_codes(today) if "-Q" in c]
     periods = [p for p in periods if p.starts_on <= today]
     departments = list(
         Department.objects.select_related("locality").filter(assignments__isnull=False).distinct()
@@ -226,7 +228,7 @@ def _reminders(*, today: dt.date, days: int) -> list[tuple[Reminder, str, str]]:
         if email:
             editors.setdefault(dept_id, []).append(email)
     out = []
-    for line in selectors.worklist(departments, periods):
+    for line in worklist(departments, periods):
         missing = line.assigned - line.submitted
         if missing <= 0 or line.state.locked or (line.state.deadline - today).days > days:
             continue

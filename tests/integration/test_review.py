@@ -247,17 +247,17 @@ def test_the_deadline_is_the_6th_of_the_last_month_unless_the_locality_sets_anot
 ):
     import datetime as dt
 
-    from targets import selectors
     from targets.models import Locality, LocalityPeriod
+    from targets.selectors.entry import period_states
 
     hp = Locality.objects.get(slug="hai-phong")
     q4 = period_get_or_create(code="2026-Q4")
-    assert selectors.period_states(hp, [q4])[q4.pk].deadline == dt.date(2026, 12, 6)
+    assert period_states(hp, [q4])[q4.pk].deadline == dt.date(2026, 12, 6)
     hp.quarterly_deadline_day = 10
     hp.save()
-    assert selectors.period_states(hp, [q4])[q4.pk].deadline == dt.date(2026, 12, 10)
+    assert period_states(hp, [q4])[q4.pk].deadline == dt.date(2026, 12, 10)
     LocalityPeriod.objects.create(locality=hp, period=q4, deadline=dt.date(2026, 12, 20))
-    assert selectors.period_states(hp, [q4])[q4.pk].deadline == dt.date(2026, 12, 20)
+    assert period_states(hp, [q4])[q4.pk].deadline == dt.date(2026, 12, 20)
 
 
 def test_a_department_that_missed_the_deadline_is_shown_late(reviewer_client, finance_assignments):

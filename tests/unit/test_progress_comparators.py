@@ -10,7 +10,7 @@ import numpy as np
 
 from targets import progress
 from targets.models import Actual, Indicator, Target
-from targets.selectors import RankYear
+from targets.selectors.plans import RankYear
 
 
 def test_each_comparator_judges_a_value_as_written_or_from_the_good_side():
