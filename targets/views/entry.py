@@ -1,92 +1,35 @@
-"""Catalogue pages: thin views — parse input, ask access, call a selector, render."""
+"""Entry pages: the worklist, the entry form (drafts and submissions), and the Excel round-trip
+(template download, upload preview, confirm)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
-from . import access, workbook
-from .filters import TargetFilter
-from .models import Department, Locality, Origin, Plan, ReportingPeriod, Status, Target, TaskState, TaskStatus
-from .periods import entry_period_codes, last_closed_quarter, parse_period_code, quarter_bounds
-from .selectors import catalogue as catalogue_selectors
-from .selectors import entry as entry_selectors
-from .selectors import history as history_selectors
-from .selectors import plans as plans_selectors
-from .selectors import review as review_selectors
-from .services import catalogue as catalogue_service
-from .services import entry as entry_service
-from .services import plans as plans_service
-from .services import review as review_service
-from .services.errors import EntryError, PlanError, ReviewError, TaskUpdateError
-from .tables import TargetTable
-from .templatetags.dti import target_text
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Each person lands where their work is: editors on their worklist, reviewers on the review page."""
-    s = access.scope(request.user)
-    if not s.authenticated:
-        return redirect("reports:open_data")
-    if s.editor_departments:
-        return redirect("targets:entry")
-    if s.reviewer_localities:
-        year, quarter = last_closed_quarter(timezone.localdate())
-        return redirect("targets:review", period=f"{year}-Q{quarter}")
-    return redirect("targets:catalogue")
-
-
-@login_required
-def catalogue(request: HttpRequest) -> HttpResponse:
-    if not access.catalogue_visible(request.user):
-        raise Http404
-    filterset = TargetFilter(request.GET or None, queryset=catalogue_selectors.targets_for_catalogue())
-    table = TargetTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(request, "targets/catalogue.html", {"filter": filterset, "table": table})
-
-
-@login_required
-def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not access.catalogue_visible(request.user):
-        raise Http404
-    try:
-        target = catalogue_selectors.target_detail(pk)
-    except Target.DoesNotExist as exc:
-        raise Http404 from exc
-    actuals = catalogue_selectors.actuals_for_series(
-        indicator_id=target.indicator_id, locality_id=target.locality_id, level=target.level
-    )
-    context = {
-        "target": target,
-        "actuals": actuals,
-        "has_demo": any(a.origin == Origin.DEMO for a in actuals),
-    }
-    return render(request, "targets/target_detail.html", context)
-
+from .. import access, workbook
+from ..models import (
+    Department,
+    Origin,
+    ReportingPeriod,
+)
+from ..periods import entry_period_codes, parse_period_code, quarter_bounds
+from ..selectors import entry as entry_selectors
+from ..services import catalogue as catalogue_service
+from ..services import entry as entry_service
+from ..services.errors import EntryError
+from ..templatetags.dti import target_text
 
 # --------------------------------------------------------------------------- quarterly data entry
-
-
-def _period_or_404(code: str) -> ReportingPeriod:
-    try:
-        parse_period_code(code)
-    except ValueError as exc:
-        raise Http404 from exc
-    return catalogue_service.period_get_or_create(code=code)
 
 
 def _entry_period(code: str, today) -> tuple[ReportingPeriod | None, bool]:
@@ -323,188 +266,6 @@ def entry_form(request: HttpRequest, period: str) -> HttpResponse:
     return render(request, "targets/entry_form.html", context, status=400 if failure else 200)
 
 
-@login_required
-def review(request: HttpRequest, period: str) -> HttpResponse:
-    locality = access.get_review_locality(request.user, request.GET.get("locality"))
-    period_obj = _period_or_404(period)
-    today = timezone.localdate()
-    state, departments = review_selectors.review_overview(locality, period_obj, today=today)
-    context = {
-        "locality": locality,
-        "localities": list(access.review_localities(request.user)),
-        "period": period_obj,
-        "state": state,
-        "departments": departments,
-        "today": today,
-        "period_links": review_selectors.review_period_links(locality, today),
-    }
-    return render(request, "targets/review.html", context)
-
-
-def _back_to_review(locality: Locality, period: ReportingPeriod) -> HttpResponse:
-    return redirect(f"{reverse('targets:review', args=[period.code])}?locality={locality.slug}")
-
-
-@login_required
-@require_POST
-def review_decide(request: HttpRequest, period: str) -> HttpResponse:
-    locality = access.get_review_locality(request.user, request.POST.get("locality"))
-    period_obj = _period_or_404(period)
-    try:
-        ids = [int(i) for i in request.POST.getlist("actual")]
-    except ValueError as exc:
-        raise Http404 from exc
-    in_scope = set(
-        access.reviewable_actuals(request.user)
-        .filter(pk__in=ids, locality=locality, period=period_obj)
-        .values_list("pk", flat=True)
-    )
-    if not ids or in_scope != set(ids):
-        raise Http404
-    approve = request.POST.get("decision") == "approve"
-    seen = {}
-    for pk in ids:
-        try:  # the version the page showed; missing or tampered: a value not seen, refused with its figure
-            seen[pk] = int(request.POST.get(f"version-{pk}", ""))
-        except ValueError:
-            seen[pk] = -1
-    try:
-        if approve:
-            n = review_service.actuals_approve(user=request.user, seen=seen)
-        else:
-            n = review_service.actuals_return(
-                user=request.user, seen=seen, comment=request.POST.get("comment", "")
-            )
-    except ReviewError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, (_("Đã duyệt %(n)d giá trị.") if approve else _("Đã trả lại %(n)d giá trị.")) % {"n": n}
-        )
-    return _back_to_review(locality, period_obj)
-
-
-@login_required
-@require_POST
-def period_lock(request: HttpRequest, period: str) -> HttpResponse:
-    locality = access.get_review_locality(request.user, request.POST.get("locality"))
-    period_obj = _period_or_404(period)
-    locked = request.POST.get("action") == "lock"
-    try:
-        lock = review_service.period_lock if locked else review_service.period_unlock
-        lock(user=request.user, locality=locality, period=period_obj)
-    except ReviewError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("Đã khoá kỳ %(p)s.") % {"p": period_obj.code}
-            if locked
-            else _("Đã mở khoá kỳ %(p)s.") % {"p": period_obj.code},
-        )
-    return _back_to_review(locality, period_obj)
-
-
-@login_required
-def actual_history(request: HttpRequest, pk: int) -> HttpResponse:
-    actual = access.get_readable_actual(request.user, pk)
-    context = {
-        "actual": actual,
-        "records": history_selectors.actual_history(actual),
-        "can_reopen": access.can_review(request.user, actual.locality_id)
-        and actual.status == Status.APPROVED
-        and actual.origin not in (Origin.PUBLISHED, Origin.DEMO),
-        "has_demo": actual.origin == Origin.DEMO,
-    }
-    return render(request, "targets/actual_history.html", context)
-
-
-@login_required
-@require_POST
-def actual_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    actual = access.get_readable_actual(request.user, pk)
-    if not access.can_review(request.user, actual.locality_id):
-        raise Http404
-    try:
-        review_service.actual_reopen(
-            user=request.user, actual_id=actual.pk, reason=request.POST.get("reason", "")
-        )
-    except ReviewError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Đã mở lại giá trị để đơn vị chỉnh sửa."))
-    return redirect("targets:actual_history", pk=actual.pk)
-
-
-@login_required
-def actual_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    """Evidence is served only through this view, after the access check, always as a download."""
-    actual = access.get_readable_actual(request.user, pk)
-    if not actual.evidence_file:
-        raise Http404
-    response = FileResponse(
-        actual.evidence_file.open("rb"), as_attachment=True, filename=actual.evidence_name or "minh-chung"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-_ASCII_ID = re.compile(r"[0-9]{1,18}")
-
-
-@login_required
-def assignments(request: HttpRequest) -> HttpResponse:
-    """The reviewer gives each indicator (at a level) of the locality to one department."""
-    locality = access.get_review_locality(
-        request.user, request.GET.get("locality") or request.POST.get("locality")
-    )
-    series = review_selectors.assignable_series(locality)
-    departments = list(Department.objects.filter(locality=locality).order_by("name"))
-    if request.method == "POST":
-        by_id = {d.pk: d for d in departments}
-        back = redirect(f"{reverse('targets:assignments')}?locality={locality.slug}")
-        # Every choice is read and checked before any is saved: a bad one changes nothing.
-        wanted = []
-        for s in series:
-            raw = request.POST.get(f"dept-{s.key}")
-            if raw is None:
-                continue
-            if raw and not _ASCII_ID.fullmatch(raw):  # "²" or "٣" pass str.isdigit() but are no id
-                messages.error(
-                    request,
-                    _(
-                        "Lựa chọn đơn vị cho chỉ tiêu “%(indicator)s” không hợp lệ: chưa thay đổi phân công nào."
-                    )
-                    % {"indicator": s.indicator.name},
-                )
-                return back
-            dept = by_id.get(int(raw)) if raw else None
-            if raw and dept is None:
-                raise Http404  # a department of another locality: outside the reviewer's scope
-            if (dept.pk if dept else None) != s.department_id:
-                wanted.append((s, dept))
-        for s, dept in wanted:
-            try:
-                review_service.assignment_set(
-                    user=request.user,
-                    locality=locality,
-                    indicator=s.indicator,
-                    level=s.level,
-                    department=dept,
-                )
-            except ReviewError as exc:
-                messages.error(request, str(exc))
-                break
-        else:
-            messages.success(request, _("Đã cập nhật %(n)d phân công.") % {"n": len(wanted)})
-        return back
-    return render(
-        request,
-        "targets/assignments.html",
-        {"locality": locality, "series": series, "departments": departments},
-    )
-
-
 # --------------------------------------------------------------------------- Excel round-trip
 
 
@@ -641,141 +402,3 @@ def entry_import(request: HttpRequest, period: str) -> HttpResponse:
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
     return render(request, "targets/entry_import.html", context)
-
-
-# --------------------------------------------------------------------------- DTI improvement plans
-
-
-@login_required
-def plan_index(request: HttpRequest) -> HttpResponse:
-    """The plans of the user's localities (every member reads them)."""
-    plans = plans_selectors.plans_index(access.readable_plans(request.user))
-    return render(request, "targets/plan_index.html", {"plans": plans})
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
-
-
-@login_required
-def plan_board(request: HttpRequest, locality: str, year: int) -> HttpResponse:
-    """Pillar × DTI component with counts per state, overdue tasks, the DTI rank goal against published ranks."""
-    plan = access.get_readable_plan(request.user, locality, year)
-    today = timezone.localdate()
-    agency_id = _int_or_none(request.GET.get("agency"))
-    state = request.GET.get("state") if request.GET.get("state") in TaskState.values else None
-    board = plans_selectors.plan_board(plan, today=today, agency_id=agency_id, state=state)
-    if agency_id is not None and all(d.pk != agency_id for d in board.agencies):
-        raise Http404
-    can_copy = access.can_copy_plan(request.user, plan)
-    context = {
-        "plan": plan,
-        "board": board,
-        "today": today,
-        "agency_id": agency_id,
-        "state": state,
-        "states": TaskState.choices,
-        "ranks": plans_selectors.dti_rank_years(plan.locality_id),
-        "can_copy": can_copy,
-        "next_plan": Plan.objects.filter(locality=plan.locality, year=plan.year + 1).first(),
-    }
-    return render(request, "targets/plan_board.html", context)
-
-
-@login_required
-@require_POST
-def plan_copy(request: HttpRequest, locality: str, year: int) -> HttpResponse:
-    """Reviewers create next year's plan from this plan's open tasks."""
-    plan = access.get_readable_plan(request.user, locality, year)
-    if not access.can_copy_plan(request.user, plan):
-        raise Http404
-    try:
-        new = plans_service.plan_copy_to_next_year(user=request.user, plan_id=plan.pk)
-    except PlanError as exc:
-        messages.error(request, str(exc))
-        return redirect("targets:plan_board", locality=plan.locality.slug, year=plan.year)
-    messages.success(
-        request,
-        _("Đã lập kế hoạch năm %(year)d với %(n)d nhiệm vụ chưa hoàn thành chuyển từ năm %(old)d.")
-        % {"year": new.year, "n": new.tasks.count(), "old": plan.year},
-    )
-    return redirect("targets:plan_board", locality=new.locality.slug, year=new.year)
-
-
-@login_required
-def plan_task(request: HttpRequest, pk: int) -> HttpResponse:
-    """A task: its verbatim text, agencies and progress; the lead agency's editors and reviewers update it."""
-    task = access.get_readable_task(request.user, pk)
-    can_update = access.can_update_task(request.user, task)
-    failure: TaskUpdateError | None = None
-    typed: dict[str, str] = {}
-    if request.method == "POST":
-        if not can_update:
-            raise Http404
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = -1  # tampered: becomes a conflict, never a write
-        try:
-            changed = plans_service.plan_task_update(
-                user=request.user,
-                task_id=task.pk,
-                status=request.POST.get("status", ""),
-                note=request.POST.get("note", ""),
-                evidence_url=request.POST.get("evidence_url", ""),
-                evidence_file=request.FILES.get("evidence_file"),
-                version=version,
-            )
-        except TaskUpdateError as exc:
-            failure = exc
-            typed = {
-                "status": request.POST.get("status", ""),
-                "note": request.POST.get("note", ""),
-                "evidence_url": request.POST.get("evidence_url", ""),
-                "file_lost": "1" if "evidence_file" in request.FILES else "",
-            }
-        else:
-            if changed:
-                messages.success(request, _("Đã cập nhật tiến độ nhiệm vụ."))
-            else:
-                messages.info(request, _("Không có thay đổi nào để lưu."))
-            return redirect("targets:plan_task", pk=task.pk)
-    elif request.method != "GET":
-        return HttpResponseNotAllowed(["GET", "POST"])
-    today = timezone.localdate()
-    plans_selectors.with_state([task], today)
-    form = typed or {"status": task.status, "note": task.progress_note, "evidence_url": task.evidence_url}
-    context = {
-        "task": task,
-        "plan": task.plan,
-        **history_selectors.plan_task_detail(task),
-        "can_update": can_update,
-        "statuses": TaskStatus.choices,
-        "form": form,
-        "failure": failure,
-        "today": today,
-    }
-    return render(request, "targets/plan_task.html", context, status=400 if failure else 200)
-
-
-@login_required
-def plan_task_history(request: HttpRequest, pk: int) -> HttpResponse:
-    task = access.get_readable_task(request.user, pk)
-    context = {"task": task, "plan": task.plan, "records": history_selectors.plan_task_history(task)}
-    return render(request, "targets/plan_task_history.html", context)
-
-
-@login_required
-def plan_task_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    """A task's evidence file, served only after the access check, always as a download."""
-    task = access.get_readable_task(request.user, pk)
-    if not task.evidence_file:
-        raise Http404
-    response = FileResponse(
-        task.evidence_file.open("rb"), as_attachment=True, filename=task.evidence_name or "minh-chung"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -1,0 +1,61 @@
+"""Catalogue pages: the landing redirect, the targets catalogue and a target's page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django_tables2 import RequestConfig
+
+from .. import access
+from ..filters import TargetFilter
+from ..models import (
+    Origin,
+    Target,
+)
+from ..periods import last_closed_quarter
+from ..selectors import catalogue as catalogue_selectors
+from ..tables import TargetTable
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Each person lands where their work is: editors on their worklist, reviewers on the review page."""
+    s = access.scope(request.user)
+    if not s.authenticated:
+        return redirect("reports:open_data")
+    if s.editor_departments:
+        return redirect("targets:entry")
+    if s.reviewer_localities:
+        year, quarter = last_closed_quarter(timezone.localdate())
+        return redirect("targets:review", period=f"{year}-Q{quarter}")
+    return redirect("targets:catalogue")
+
+
+@login_required
+def catalogue(request: HttpRequest) -> HttpResponse:
+    if not access.catalogue_visible(request.user):
+        raise Http404
+    filterset = TargetFilter(request.GET or None, queryset=catalogue_selectors.targets_for_catalogue())
+    table = TargetTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "targets/catalogue.html", {"filter": filterset, "table": table})
+
+
+@login_required
+def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not access.catalogue_visible(request.user):
+        raise Http404
+    try:
+        target = catalogue_selectors.target_detail(pk)
+    except Target.DoesNotExist as exc:
+        raise Http404 from exc
+    actuals = catalogue_selectors.actuals_for_series(
+        indicator_id=target.indicator_id, locality_id=target.locality_id, level=target.level
+    )
+    context = {
+        "target": target,
+        "actuals": actuals,
+        "has_demo": any(a.origin == Origin.DEMO for a in actuals),
+    }
+    return render(request, "targets/target_detail.html", context)

@@ -1,0 +1,220 @@
+"""Review pages: a period's review page and its decisions (approve, return, lock), a value's history,
+reopening and evidence, and the assignment of indicators to departments."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import access
+from ..models import (
+    Department,
+    Locality,
+    Origin,
+    ReportingPeriod,
+    Status,
+)
+from ..periods import parse_period_code
+from ..selectors import history as history_selectors
+from ..selectors import review as review_selectors
+from ..services import catalogue as catalogue_service
+from ..services import review as review_service
+from ..services.errors import ReviewError
+
+
+def _period_or_404(code: str) -> ReportingPeriod:
+    try:
+        parse_period_code(code)
+    except ValueError as exc:
+        raise Http404 from exc
+    return catalogue_service.period_get_or_create(code=code)
+
+
+@login_required
+def review(request: HttpRequest, period: str) -> HttpResponse:
+    locality = access.get_review_locality(request.user, request.GET.get("locality"))
+    period_obj = _period_or_404(period)
+    today = timezone.localdate()
+    state, departments = review_selectors.review_overview(locality, period_obj, today=today)
+    context = {
+        "locality": locality,
+        "localities": list(access.review_localities(request.user)),
+        "period": period_obj,
+        "state": state,
+        "departments": departments,
+        "today": today,
+        "period_links": review_selectors.review_period_links(locality, today),
+    }
+    return render(request, "targets/review.html", context)
+
+
+def _back_to_review(locality: Locality, period: ReportingPeriod) -> HttpResponse:
+    return redirect(f"{reverse('targets:review', args=[period.code])}?locality={locality.slug}")
+
+
+@login_required
+@require_POST
+def review_decide(request: HttpRequest, period: str) -> HttpResponse:
+    locality = access.get_review_locality(request.user, request.POST.get("locality"))
+    period_obj = _period_or_404(period)
+    try:
+        ids = [int(i) for i in request.POST.getlist("actual")]
+    except ValueError as exc:
+        raise Http404 from exc
+    in_scope = set(
+        access.reviewable_actuals(request.user)
+        .filter(pk__in=ids, locality=locality, period=period_obj)
+        .values_list("pk", flat=True)
+    )
+    if not ids or in_scope != set(ids):
+        raise Http404
+    approve = request.POST.get("decision") == "approve"
+    seen = {}
+    for pk in ids:
+        try:  # the version the page showed; missing or tampered: a value not seen, refused with its figure
+            seen[pk] = int(request.POST.get(f"version-{pk}", ""))
+        except ValueError:
+            seen[pk] = -1
+    try:
+        if approve:
+            n = review_service.actuals_approve(user=request.user, seen=seen)
+        else:
+            n = review_service.actuals_return(
+                user=request.user, seen=seen, comment=request.POST.get("comment", "")
+            )
+    except ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, (_("Đã duyệt %(n)d giá trị.") if approve else _("Đã trả lại %(n)d giá trị.")) % {"n": n}
+        )
+    return _back_to_review(locality, period_obj)
+
+
+@login_required
+@require_POST
+def period_lock(request: HttpRequest, period: str) -> HttpResponse:
+    locality = access.get_review_locality(request.user, request.POST.get("locality"))
+    period_obj = _period_or_404(period)
+    locked = request.POST.get("action") == "lock"
+    try:
+        lock = review_service.period_lock if locked else review_service.period_unlock
+        lock(user=request.user, locality=locality, period=period_obj)
+    except ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Đã khoá kỳ %(p)s.") % {"p": period_obj.code}
+            if locked
+            else _("Đã mở khoá kỳ %(p)s.") % {"p": period_obj.code},
+        )
+    return _back_to_review(locality, period_obj)
+
+
+@login_required
+def actual_history(request: HttpRequest, pk: int) -> HttpResponse:
+    actual = access.get_readable_actual(request.user, pk)
+    context = {
+        "actual": actual,
+        "records": history_selectors.actual_history(actual),
+        "can_reopen": access.can_review(request.user, actual.locality_id)
+        and actual.status == Status.APPROVED
+        and actual.origin not in (Origin.PUBLISHED, Origin.DEMO),
+        "has_demo": actual.origin == Origin.DEMO,
+    }
+    return render(request, "targets/actual_history.html", context)
+
+
+@login_required
+@require_POST
+def actual_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    actual = access.get_readable_actual(request.user, pk)
+    if not access.can_review(request.user, actual.locality_id):
+        raise Http404
+    try:
+        review_service.actual_reopen(
+            user=request.user, actual_id=actual.pk, reason=request.POST.get("reason", "")
+        )
+    except ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Đã mở lại giá trị để đơn vị chỉnh sửa."))
+    return redirect("targets:actual_history", pk=actual.pk)
+
+
+@login_required
+def actual_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Evidence is served only through this view, after the access check, always as a download."""
+    actual = access.get_readable_actual(request.user, pk)
+    if not actual.evidence_file:
+        raise Http404
+    response = FileResponse(
+        actual.evidence_file.open("rb"), as_attachment=True, filename=actual.evidence_name or "minh-chung"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+_ASCII_ID = re.compile(r"[0-9]{1,18}")
+
+
+@login_required
+def assignments(request: HttpRequest) -> HttpResponse:
+    """The reviewer gives each indicator (at a level) of the locality to one department."""
+    locality = access.get_review_locality(
+        request.user, request.GET.get("locality") or request.POST.get("locality")
+    )
+    series = review_selectors.assignable_series(locality)
+    departments = list(Department.objects.filter(locality=locality).order_by("name"))
+    if request.method == "POST":
+        by_id = {d.pk: d for d in departments}
+        back = redirect(f"{reverse('targets:assignments')}?locality={locality.slug}")
+        # Every choice is read and checked before any is saved: a bad one changes nothing.
+        wanted = []
+        for s in series:
+            raw = request.POST.get(f"dept-{s.key}")
+            if raw is None:
+                continue
+            if raw and not _ASCII_ID.fullmatch(raw):  # "²" or "٣" pass str.isdigit() but are no id
+                messages.error(
+                    request,
+                    _(
+                        "Lựa chọn đơn vị cho chỉ tiêu “%(indicator)s” không hợp lệ: chưa thay đổi phân công nào."
+                    )
+                    % {"indicator": s.indicator.name},
+                )
+                return back
+            dept = by_id.get(int(raw)) if raw else None
+            if raw and dept is None:
+                raise Http404  # a department of another locality: outside the reviewer's scope
+            if (dept.pk if dept else None) != s.department_id:
+                wanted.append((s, dept))
+        for s, dept in wanted:
+            try:
+                review_service.assignment_set(
+                    user=request.user,
+                    locality=locality,
+                    indicator=s.indicator,
+                    level=s.level,
+                    department=dept,
+                )
+            except ReviewError as exc:
+                messages.error(request, str(exc))
+                break
+        else:
+            messages.success(request, _("Đã cập nhật %(n)d phân công.") % {"n": len(wanted)})
+        return back
+    return render(
+        request,
+        "targets/assignments.html",
+        {"locality": locality, "series": series, "departments": departments},
+    )
