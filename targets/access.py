@@ -19,7 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Actual, Assignment, Department, Locality, Membership, Role, Status
+from .models import Actual, Assignment, Department, Locality, Membership, Origin, Plan, PlanTask, Role, Status
 from .periods import entry_period_codes
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -91,11 +91,6 @@ def report_localities(user: AnyUser) -> QuerySet[Locality]:
 def can_export_all(user: AnyUser) -> bool:
     """Whether the user may export one report of every locality at once ("all"): superusers only."""
     return scope(user).superuser
-
-
-def can_read_locality(user: AnyUser, locality: Locality) -> bool:
-    s = scope(user)
-    return s.superuser or locality.pk in s.member_localities
 
 
 def actual_readable(user: AnyUser, actual: Actual) -> bool:
@@ -214,6 +209,39 @@ def reviewable_actuals(user: AnyUser) -> QuerySet[Actual]:
     return Actual.objects.filter(locality_id__in=s.reviewer_localities)
 
 
+def require_reviewable(user: AnyUser, ids: list[int], *, locality: Locality, period) -> None:
+    """A review decision names values by id: every one must be the reviewer's, of this locality and
+    period. One query; 404 otherwise (an empty list too), so a tampered form learns nothing."""
+    in_scope = set(
+        reviewable_actuals(user)
+        .filter(pk__in=ids, locality=locality, period=period)
+        .values_list("pk", flat=True)
+    )
+    if not ids or in_scope != set(ids):
+        raise Http404
+
+
+def reopenable(actual: Actual) -> bool:
+    """Only an approved value an officer entered can be reopened: published and demo figures cannot."""
+    return actual.status == Status.APPROVED and actual.origin not in (Origin.PUBLISHED, Origin.DEMO)
+
+
+def can_reopen(user: AnyUser, actual: Actual) -> bool:
+    """A reviewer of the value's locality reopens an approved value an officer entered."""
+    return can_review(user, actual.locality_id) and reopenable(actual)
+
+
+def editor_emails(departments: list[Department]) -> dict[int, list[str]]:
+    """The e-mail addresses of the active editors of each department (reminders go to them). One query."""
+    out: dict[int, list[str]] = {}
+    for dept_id, email in Membership.objects.filter(
+        role=Role.EDITOR, department__in=departments, user__is_active=True
+    ).values_list("department_id", "user__email"):
+        if email:
+            out.setdefault(dept_id, []).append(email)
+    return out
+
+
 # --------------------------------------------------------------------------- DTI improvement plans
 # Every member of a locality (editor, reviewer, viewer) reads its plans: the plan is the city's own
 # document and each agency needs to see what the others do. The lead agency's editors report progress
@@ -222,8 +250,6 @@ def reviewable_actuals(user: AnyUser) -> QuerySet[Actual]:
 
 def readable_plans(user: AnyUser) -> QuerySet:
     """Plans of the localities the user is a member of (superusers: every plan)."""
-    from .models import Plan
-
     s = scope(user)
     if not s.authenticated:
         return Plan.objects.none()
@@ -241,8 +267,6 @@ def get_readable_plan(user: AnyUser, locality_slug: str, year: int):
 
 def get_readable_task(user: AnyUser, pk: int):
     """A task with its plan, locality, pillar and lead (one query), if the user may read it; else 404."""
-    from .models import PlanTask
-
     s = scope(user)
     task = (
         PlanTask.objects.select_related("plan", "plan__locality", "plan__document", "pillar", "lead")

@@ -20,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .limits import COMMENT_MAX_CHARS, NOTE_MAX_CHARS, URL_MAX_CHARS
-from .periods import end_time
+from .periods import end_time, parse_period_code, quarter_bounds
 
 MIN_YEAR = 2020
 MAX_YEAR = 2035
@@ -440,6 +440,23 @@ class ReportingPeriod(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @classmethod
+    def from_code(cls, code: str) -> ReportingPeriod:
+        """The period a code stands for, built and not saved (`2026-Q3`, `2024`). ValueError on a bad code."""
+        year, quarter = parse_period_code(code)
+        if quarter is None:
+            return cls(
+                code=code,
+                kind=PeriodKind.YEAR,
+                year=year,
+                starts_on=dt.date(year, 1, 1),
+                ends_on=dt.date(year, 12, 31),
+            )
+        starts, ends = quarter_bounds(year, quarter)
+        return cls(
+            code=code, kind=PeriodKind.QUARTER, year=year, quarter=quarter, starts_on=starts, ends_on=ends
+        )
 
     @property
     def end_time(self) -> float:

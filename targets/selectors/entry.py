@@ -51,6 +51,19 @@ def returned_periods(departments: list[Department], open_codes: list[str]) -> li
     return sorted(periods, key=lambda p: newest_first(p.code))
 
 
+def period_for_page(code: str) -> ReportingPeriod:
+    """The period of a page: its row when stored, else the period the code stands for, unsaved — a page
+    (GET) never creates a period; the first save does (`services.catalogue.period_get_or_create`). One
+    query. ValueError on a bad code."""
+    unsaved = ReportingPeriod.from_code(code)
+    return ReportingPeriod.objects.filter(code=code).first() or unsaved
+
+
+def stored_ids(periods: list[ReportingPeriod]) -> list[int]:
+    """The ids of the periods that have a row: an unsaved period (`period_for_page`) holds nothing yet."""
+    return [p.pk for p in periods if p.pk is not None]
+
+
 def deadline_for(locality: Locality, period: ReportingPeriod, override: dt.date | None) -> dt.date:
     """The locality's override, else the 6th (configurable) of the quarter's last month (Circular 02/2023);
     an annual figure is due with the first quarter of the next year."""
@@ -75,7 +88,8 @@ class PeriodState:
 def period_states(locality: Locality, periods: list[ReportingPeriod]) -> dict[int, PeriodState]:
     """Deadline and lock of each period for a locality: one query."""
     overrides = {
-        lp.period_id: lp for lp in LocalityPeriod.objects.filter(locality=locality, period__in=periods)
+        lp.period_id: lp
+        for lp in LocalityPeriod.objects.filter(locality=locality, period_id__in=stored_ids(periods))
     }
     out = {}
     for p in periods:
@@ -127,12 +141,14 @@ def worklist(departments: list[Department], periods: list[ReportingPeriod]) -> l
     actuals = {
         (loc, ind, level, pid): status
         for loc, ind, level, pid, status in Actual.objects.filter(
-            locality_id__in=localities, period__in=periods, indicator_id__in={a[1] for a in assignments}
+            locality_id__in=localities,
+            period_id__in=stored_ids(periods),
+            indicator_id__in={a[1] for a in assignments},
         ).values_list("locality_id", "indicator_id", "level", "period_id", "status")
     }
     locks = {
         (lp.locality_id, lp.period_id): lp
-        for lp in LocalityPeriod.objects.filter(locality_id__in=localities, period__in=periods)
+        for lp in LocalityPeriod.objects.filter(locality_id__in=localities, period_id__in=stored_ids(periods))
     }
     lines = []
     for d in departments:
@@ -193,7 +209,7 @@ def entry_lines(
     current = {
         (a.indicator_id, a.level): a
         for a in Actual.objects.filter(
-            locality_id=department.locality_id, period=period, indicator_id__in=ind_ids
+            locality_id=department.locality_id, period_id__in=stored_ids([period]), indicator_id__in=ind_ids
         ).select_related("updated_by")
     }
     previous: dict[tuple[int, str], list[tuple[str, float]]] = {}

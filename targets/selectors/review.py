@@ -24,7 +24,7 @@ from ..periods import (
     entry_period_codes,
     newest_first,
 )
-from .entry import PeriodState, assigned_series, period_states
+from .entry import PeriodState, assigned_series, period_states, stored_ids
 
 
 def review_period_links(locality: Locality, today: dt.date) -> list[tuple[str, int]]:
@@ -73,7 +73,7 @@ def review_overview(
     assignments = assigned_series([d.pk for d in departments], period.kind)
     by_series = {(a.indicator_id, a.level): a.department_id for a in assignments}
     actuals = list(
-        Actual.objects.filter(locality=locality, period=period)
+        Actual.objects.filter(locality=locality, period_id__in=stored_ids([period]))
         .select_related("indicator", "updated_by")
         .order_by("indicator__pillar__order", "indicator__order", "level")
     )

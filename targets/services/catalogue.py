@@ -3,7 +3,6 @@ figures, and reporting periods (created from their code on first use)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -20,15 +19,10 @@ from ..models import (
     Level,
     Locality,
     Origin,
-    PeriodKind,
     Pillar,
     ReportingPeriod,
     Status,
     Target,
-)
-from ..periods import (
-    parse_period_code,
-    quarter_bounds,
 )
 from .checks import (
     clean_or_collect,
@@ -170,17 +164,10 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
 
 def period_get_or_create(*, code: str) -> ReportingPeriod:
     """The period for a code (`2026-Q3` or `2024`), created on first use. Raises ValueError on a bad code."""
-    year, quarter = parse_period_code(code)
+    period = ReportingPeriod.from_code(code)
     existing = ReportingPeriod.objects.filter(code=code).first()
     if existing is not None:
         return existing
-    if quarter is None:
-        starts, ends = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        kind = PeriodKind.YEAR
-    else:
-        starts, ends = quarter_bounds(year, quarter)
-        kind = PeriodKind.QUARTER
-    period = ReportingPeriod(code=code, kind=kind, year=year, quarter=quarter, starts_on=starts, ends_on=ends)
     # Built from a parsed code, so the row is valid; the database constraints back that up.
     period.full_clean(validate_unique=False, validate_constraints=False)
     try:

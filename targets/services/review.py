@@ -20,10 +20,7 @@ from ..models import (
     Indicator,
     Locality,
     LocalityPeriod,
-    Membership,
-    Origin,
     ReportingPeriod,
-    Role,
     Status,
     comment_length,
 )
@@ -128,7 +125,7 @@ def actual_reopen(*, user, actual_id: int, reason: str) -> Actual:
         )
         if a is None or not access.can_review(user, a.locality_id):
             raise ReviewError("Không tìm thấy số liệu.")
-        if a.status != Status.APPROVED or a.origin in (Origin.PUBLISHED, Origin.DEMO):
+        if not access.reopenable(a):
             raise ReviewError("Chỉ số liệu đã duyệt do đơn vị nhập mới mở lại được.")
         try:
             refuse_if_locked(a.locality, a.period, for_update=True)
@@ -221,12 +218,7 @@ def _reminders(*, today: dt.date, days: int) -> list[tuple[Reminder, str, str]]:
     departments = list(
         Department.objects.select_related("locality").filter(assignments__isnull=False).distinct()
     )
-    editors: dict[int, list[str]] = {}
-    for dept_id, email in Membership.objects.filter(
-        role=Role.EDITOR, department__in=departments, user__is_active=True
-    ).values_list("department_id", "user__email"):
-        if email:
-            editors.setdefault(dept_id, []).append(email)
+    editors = access.editor_emails(departments)
     out = []
     for line in worklist(departments, periods):
         missing = line.assigned - line.submitted

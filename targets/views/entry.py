@@ -40,9 +40,14 @@ def _entry_period(code: str, today) -> tuple[ReportingPeriod | None, bool]:
     except ValueError as exc:
         raise Http404 from exc
     if access.entry_period_open(code, today):
-        period = catalogue_service.period_get_or_create(code=code)
+        period = entry_selectors.period_for_page(code)  # unsaved until the first save: GET never writes
         return (period, True) if period.starts_on <= today else (None, False)
     return ReportingPeriod.objects.filter(code=code).first(), False
+
+
+def _stored(period: ReportingPeriod) -> ReportingPeriod:
+    """The period's row, created by the service on the first write (a POST) if the page showed it unsaved."""
+    return period if period.pk is not None else catalogue_service.period_get_or_create(code=period.code)
 
 
 def _entry_closed(request: HttpRequest, code: str, today) -> HttpResponse:
@@ -72,7 +77,7 @@ def entry_worklist(request: HttpRequest) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     codes = entry_period_codes(today)
-    periods = [catalogue_service.period_get_or_create(code=c) for c in codes]
+    periods = [entry_selectors.period_for_page(c) for c in codes]  # unsaved until the first save
     periods = [p for p in periods if p.starts_on <= today]
     periods += entry_selectors.returned_periods(departments, codes)  # values sent back in an older period
     lines = entry_selectors.worklist(departments, periods)
@@ -227,6 +232,7 @@ def entry_form(request: HttpRequest, period: str) -> HttpResponse:
         rows = _rows_from_post(request, lines)
         try:
             save = entry_service.actuals_submit if submit else entry_service.actuals_save_draft
+            period_obj = _stored(period_obj)
             report = save(user=request.user, department=department, period=period_obj, rows=rows, today=today)
         except EntryError as exc:
             failure = exc
@@ -346,7 +352,7 @@ def entry_import(request: HttpRequest, period: str) -> HttpResponse:
             report = entry_service.actuals_import_confirm(
                 user=request.user,
                 department=department,
-                period=period_obj,
+                period=_stored(period_obj),
                 rows=stash["rows"],
                 confirmed=confirmed,
                 today=today,
@@ -381,7 +387,11 @@ def entry_import(request: HttpRequest, period: str) -> HttpResponse:
             context["error"] = _(exc.message) % exc.params if exc.params else _(exc.message)
             return render(request, "targets/entry_import.html", context, status=400)
         rows, general = entry_service.actuals_import_preview(
-            user=request.user, department=department, period=period_obj, upload_rows=upload_rows, today=today
+            user=request.user,
+            department=department,
+            period=_stored(period_obj),
+            upload_rows=upload_rows,
+            today=today,
         )
         token = secrets.token_urlsafe(16)
         pending = [r for r in rows if r.state in ("new", "changed")]

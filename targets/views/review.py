@@ -20,9 +20,8 @@ from ..models import (
     Locality,
     Origin,
     ReportingPeriod,
-    Status,
 )
-from ..periods import parse_period_code
+from ..selectors import entry as entry_selectors
 from ..selectors import history as history_selectors
 from ..selectors import review as review_selectors
 from ..services import catalogue as catalogue_service
@@ -31,11 +30,28 @@ from ..services.errors import ReviewError
 
 
 def _period_or_404(code: str) -> ReportingPeriod:
+    """The period of a review page: stored, or unsaved when nothing was stored in it yet (never created on
+    a GET). 404 for a malformed code."""
     try:
-        parse_period_code(code)
+        return entry_selectors.period_for_page(code)
     except ValueError as exc:
         raise Http404 from exc
-    return catalogue_service.period_get_or_create(code=code)
+
+
+def _period_for_writing(code: str) -> ReportingPeriod:
+    """A lock is a write (POST): the period is created if it has no row yet. 404 for a malformed code."""
+    try:
+        return catalogue_service.period_get_or_create(code=code)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _stored_period_or_404(code: str) -> ReportingPeriod:
+    """A decision needs values, and values need a stored period: 404 otherwise."""
+    period = _period_or_404(code)
+    if period.pk is None:
+        raise Http404
+    return period
 
 
 @login_required
@@ -64,18 +80,12 @@ def _back_to_review(locality: Locality, period: ReportingPeriod) -> HttpResponse
 @require_POST
 def review_decide(request: HttpRequest, period: str) -> HttpResponse:
     locality = access.get_review_locality(request.user, request.POST.get("locality"))
-    period_obj = _period_or_404(period)
+    period_obj = _stored_period_or_404(period)
     try:
         ids = [int(i) for i in request.POST.getlist("actual")]
     except ValueError as exc:
         raise Http404 from exc
-    in_scope = set(
-        access.reviewable_actuals(request.user)
-        .filter(pk__in=ids, locality=locality, period=period_obj)
-        .values_list("pk", flat=True)
-    )
-    if not ids or in_scope != set(ids):
-        raise Http404
+    access.require_reviewable(request.user, ids, locality=locality, period=period_obj)
     approve = request.POST.get("decision") == "approve"
     seen = {}
     for pk in ids:
@@ -103,7 +113,7 @@ def review_decide(request: HttpRequest, period: str) -> HttpResponse:
 @require_POST
 def period_lock(request: HttpRequest, period: str) -> HttpResponse:
     locality = access.get_review_locality(request.user, request.POST.get("locality"))
-    period_obj = _period_or_404(period)
+    period_obj = _period_for_writing(period)
     locked = request.POST.get("action") == "lock"
     try:
         lock = review_service.period_lock if locked else review_service.period_unlock
@@ -126,9 +136,7 @@ def actual_history(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "actual": actual,
         "records": history_selectors.actual_history(actual),
-        "can_reopen": access.can_review(request.user, actual.locality_id)
-        and actual.status == Status.APPROVED
-        and actual.origin not in (Origin.PUBLISHED, Origin.DEMO),
+        "can_reopen": access.can_reopen(request.user, actual),
         "has_demo": actual.origin == Origin.DEMO,
     }
     return render(request, "targets/actual_history.html", context)
