@@ -79,10 +79,6 @@ class Locality(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def is_current(self, on: dt.date | None = None) -> bool:
-        on = on or dt.date.today()
-        return self.valid_to is None or self.valid_to >= on
-
 
 class Pillar(models.Model):
     """Digital government, digital economy, digital society; `dti` holds the overall index and its rank."""
@@ -144,10 +140,6 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def is_milestone(self) -> bool:
-        return self.unit == Unit.MILESTONE
 
 
 class Level(models.TextChoices):

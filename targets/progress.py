@@ -4,8 +4,8 @@ Pure Python + numpy + pandas, no Django: a selector turns database rows into pla
 frame `assess_frame` takes), and pages, the Excel report and open data all read the same answers.
 
 Time is in decimal years at the *end* of a period: 2026-Q3 → 2026.75, 2026-Q4 → 2027.0, the year 2024
-(an annual figure) → 2025.0, and a target "by 2025" is due at 2026.0 (see `period_end_time`,
-`target_due_time`, `date_to_time`).
+(an annual figure) → 2025.0, and a target "by 2025" is due at 2026.0 (see `periods.period_end_time`,
+`target_due_time`, `periods.date_to_time`).
 
 The default method, v2 (a linear trajectory with a time-weighted projection; after the deadline, the
 deadline figure decides; forecasts kept inside the indicator's domain) is written down in `assess_frame` and
@@ -25,7 +25,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .periods import SAME_TIME, date_to_time, known_by, period_end_time  # noqa: F401 — re-exported: callers use progress.*
+from .periods import SAME_TIME, known_by
 
 # Statuses of the default method, in the order dashboards list them.
 ACHIEVED = "achieved"

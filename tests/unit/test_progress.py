@@ -16,6 +16,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from targets import progress
+from targets.periods import date_to_time, period_end_time
 from targets.progress import (
     ACHIEVED,
     INSUFFICIENT_DATA,
@@ -27,9 +28,7 @@ from targets.progress import (
     REGRESSING,
     STATUSES,
     assess_frame,
-    date_to_time,
     most_behind,
-    period_end_time,
     rollup,
     target_due_time,
 )
