@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from targets import progress
+from targets.formatting import num
 from targets.models import Origin, Status, Unit
 from targets.periods import known_by
-from targets.templatetags.dti import num
 
 from . import charts, labels, status, timecharts
 from .display import (

@@ -20,9 +20,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from targets import known
+from targets.formatting import num, target_text, with_unit
 from targets.models import Level, Origin, Unit
 from targets.periods import quarter_of
-from targets.templatetags.dti import num, target_text, with_unit
 
 from . import charts, status
 

@@ -183,6 +183,16 @@ def _demo_series(unit: str, higher_is_better: bool, goal: float, n: int, rng: ra
 
 # --------------------------------------------------------------------------- demo departments and accounts
 
+# Hà Nội and Đà Nẵng get the same three demo departments.
+_CITY_DEPARTMENTS = [
+    (
+        "so-khcn",
+        "Sở Khoa học và Công nghệ (cơ quan chuyển đổi số)",
+        "Department of Science and Technology",
+    ),
+    ("van-phong-ubnd", "Văn phòng UBND thành phố", "Office of the People's Committee"),
+    ("so-tai-chinh", "Sở Tài chính", "Department of Finance"),
+]
 DEMO_DEPARTMENTS: dict[str, list[tuple[str, str, str]]] = {
     # locality: (code, name, name_en)
     "hai-phong": [
@@ -198,24 +208,8 @@ DEMO_DEPARTMENTS: dict[str, list[tuple[str, str, str]]] = {
         # The lead agency of most tasks of Plan 86/KH-UBND (2022), as the plan names it.
         ("so-tttt", "Sở Thông tin và Truyền thông", "Department of Information and Communications"),
     ],
-    "ha-noi": [
-        (
-            "so-khcn",
-            "Sở Khoa học và Công nghệ (cơ quan chuyển đổi số)",
-            "Department of Science and Technology",
-        ),
-        ("van-phong-ubnd", "Văn phòng UBND thành phố", "Office of the People's Committee"),
-        ("so-tai-chinh", "Sở Tài chính", "Department of Finance"),
-    ],
-    "da-nang": [
-        (
-            "so-khcn",
-            "Sở Khoa học và Công nghệ (cơ quan chuyển đổi số)",
-            "Department of Science and Technology",
-        ),
-        ("van-phong-ubnd", "Văn phòng UBND thành phố", "Office of the People's Committee"),
-        ("so-tai-chinh", "Sở Tài chính", "Department of Finance"),
-    ],
+    "ha-noi": _CITY_DEPARTMENTS,
+    "da-nang": _CITY_DEPARTMENTS,
 }
 
 # Which demo department reports which pillar's indicators (every series with a target in the locality).

@@ -2,8 +2,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .formatting import target_text
 from .models import Target
-from .templatetags.dti import target_text
 
 
 class TargetTable(tables.Table):

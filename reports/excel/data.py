@@ -19,6 +19,7 @@ import pandas as pd
 from django.utils import timezone
 
 from reports.status import labels as status_labels
+from targets.formatting import target_text
 from targets.models import (
     Actual,
     Department,
@@ -34,7 +35,6 @@ from targets.models import (
 )
 from targets.selectors.entry import worklist
 from targets.selectors.plans import latest_plan_tasks
-from targets.templatetags.dti import target_text
 
 from .writer import ActualLine, DepartmentLine, DocumentLine, ReportData, TargetLine, TaskLine
 

@@ -112,15 +112,28 @@ def assigned_series(department_ids: list[int], kind: str) -> list[Assignment]:
     )
 
 
-@dataclass
-class WorklistLine:
-    department: Department
-    state: PeriodState
+@dataclass(kw_only=True)
+class ValueCounts:
+    """A department's values in a period: assigned, entered, and how many of them are at each stage."""
+
     assigned: int = 0
     entered: int = 0
-    submitted: int = 0
+    submitted: int = 0  # submitted or approved
     approved: int = 0
     returned: int = 0
+
+    def count(self, status: str) -> None:
+        """One more entered value, in `status`."""
+        self.entered += 1
+        self.submitted += status in (Status.SUBMITTED, Status.APPROVED)
+        self.approved += status == Status.APPROVED
+        self.returned += status == Status.RETURNED
+
+
+@dataclass(kw_only=True)
+class WorklistLine(ValueCounts):
+    department: Department
+    state: PeriodState
 
     @property
     def missing(self) -> int:
@@ -170,10 +183,7 @@ def worklist(departments: list[Department], periods: list[ReportingPeriod]) -> l
                 status = actuals.get((d.locality_id, ind, level, p.pk))
                 if status is None:
                     continue
-                line.entered += 1
-                line.submitted += status in (Status.SUBMITTED, Status.APPROVED)
-                line.approved += status == Status.APPROVED
-                line.returned += status == Status.RETURNED
+                line.count(status)
             lines.append(line)
     return lines
 

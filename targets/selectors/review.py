@@ -24,7 +24,7 @@ from ..periods import (
     entry_period_codes,
     newest_first,
 )
-from .entry import PeriodState, assigned_series, period_states, stored_ids
+from .entry import PeriodState, ValueCounts, assigned_series, period_states, stored_ids
 
 
 def review_period_links(locality: Locality, today: dt.date) -> list[tuple[str, int]]:
@@ -51,14 +51,9 @@ class ReviewLine:
         return None if self.previous is None else float(self.actual.value) - self.previous
 
 
-@dataclass
-class DepartmentReview:
+@dataclass(kw_only=True)
+class DepartmentReview(ValueCounts):
     department: Department
-    assigned: int = 0
-    entered: int = 0
-    submitted: int = 0
-    approved: int = 0
-    returned: int = 0
     late: bool = False
     lines: list[ReviewLine] = field(default_factory=list)
 
@@ -99,10 +94,7 @@ def review_overview(
         if dept_id is None:
             continue
         r = reviews[dept_id]
-        r.entered += 1
-        r.submitted += actual.status in (Status.SUBMITTED, Status.APPROVED)
-        r.approved += actual.status == Status.APPROVED
-        r.returned += actual.status == Status.RETURNED
+        r.count(actual.status)
         if actual.status == Status.SUBMITTED:
             prev = history.get((actual.indicator_id, actual.level), [])
             scale = (

@@ -4,7 +4,6 @@ the locality period's lock, the audit label, and a stored figure as text in a me
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
@@ -66,9 +65,3 @@ def refuse_if_locked(locality: Locality, period: ReportingPeriod, *, for_update:
 def refuse_if_not_started(period: ReportingPeriod, today: dt.date) -> None:
     if period.starts_on > today:
         raise EntryError(general=[f"Kỳ báo cáo {period.code} chưa bắt đầu: chưa thể nhập số liệu."])
-
-
-def figure_text(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return format(value.normalize(), "f").replace(".", ",")

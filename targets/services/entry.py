@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from .. import access
 from ..cache import data_changed  # called after every write that changes what pages and reports show
 from ..evidence import stored_name
+from ..formatting import typed_number
 from ..models import (
     Actual,
     Assignment,
@@ -48,7 +49,7 @@ from ..rules import (
     url_too_long,
 )
 from ..selectors.entry import entry_lines
-from .checks import figure_text, length_errors, refuse_if_locked, refuse_if_not_started
+from .checks import length_errors, refuse_if_locked, refuse_if_not_started
 from .errors import Conflict, EntryError
 
 # --------------------------------------------------------------------------- quarterly data entry
@@ -324,7 +325,7 @@ def _apply_choice(row: EntryRow, current: Actual | None, touched: bool) -> bool:
     row.version = row.theirs_version
     if row.choice != "theirs":
         return touched
-    row.raw_value = figure_text(current.value) if current else ""
+    row.raw_value = typed_number(current.value) if current else ""
     row.note = current.note if current else ""
     row.evidence_url = ""
     return False
@@ -348,7 +349,7 @@ def _new_value(context: _Context, checked: _Checked, row: EntryRow, current: Act
     if not raw:
         if current is not None:
             checked.error(
-                row, "value", f"Vui lòng nhập giá trị (giá trị đã lưu: {figure_text(current.value)})."
+                row, "value", f"Vui lòng nhập giá trị (giá trị đã lưu: {typed_number(current.value)})."
             )
         elif row.note.strip() or row.evidence_url.strip() or row.evidence_file:
             checked.error(row, "value", "Có ghi chú hoặc minh chứng nhưng chưa nhập giá trị.")
@@ -597,7 +598,7 @@ def actuals_import_preview(
         current = line.actual
         if (current.version if current else 0) != up.version:
             row.messages.append(
-                f"{where}, cột G: giá trị đã thay đổi từ khi bạn tải biểu mẫu (hiện là {figure_text(current.value if current else None)}). "
+                f"{where}, cột G: giá trị đã thay đổi từ khi bạn tải biểu mẫu (hiện là {typed_number(current.value if current else None)}). "
                 "Vui lòng tải biểu mẫu mới."
             )
             continue

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from .. import access
 from ..cache import data_changed  # called after every write that changes what pages and reports show
+from ..formatting import typed_number
 from ..models import (
     Actual,
     Assignment,
@@ -27,7 +28,7 @@ from ..models import (
 from ..periods import entry_period_codes
 from ..selectors.entry import worklist
 from .catalogue import period_get_or_create
-from .checks import change_reason, figure_text, length_errors, refuse_if_locked
+from .checks import change_reason, length_errors, refuse_if_locked
 from .errors import EntryError, ReviewError
 
 
@@ -77,7 +78,7 @@ def _actuals_decide(*, user, seen: dict[int, int], status: str, comment: str, re
                     % {
                         "indicator": a.indicator.name,
                         "period": a.period.code,
-                        "value": figure_text(a.value),
+                        "value": typed_number(a.value),
                         "status": Status(a.status).label,
                     }
                     for a in changed

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import access, workbook
+from ..formatting import target_text, typed_number
 from ..models import (
     Department,
     Origin,
@@ -27,7 +28,6 @@ from ..selectors import entry as entry_selectors
 from ..services import catalogue as catalogue_service
 from ..services import entry as entry_service
 from ..services.errors import EntryError
-from ..templatetags.dti import target_text
 
 # --------------------------------------------------------------------------- quarterly data entry
 
@@ -140,7 +140,7 @@ def _display_rows(
     rows = []
     for tabindex, line in enumerate(lines, start=1):
         k, a = line.key, line.actual
-        stored_value = "" if a is None else _vn(a.value)
+        stored_value = "" if a is None else typed_number(a.value)
         shown = {
             "value": stored_value,
             "note": a.note if a else "",
@@ -205,12 +205,6 @@ def _display_rows(
             }
         )
     return rows
-
-
-def _vn(value) -> str:
-    """A stored value as an officer types it: Vietnamese decimal comma, no trailing zeros."""
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",")
 
 
 @login_required
@@ -300,7 +294,7 @@ def entry_template(request: HttpRequest, period: str) -> HttpResponse:
                 unit=ind.unit,
                 unit_label=str(ind.get_unit_display()),
                 target=f"{target_text(line.target)} ({line.target.year})" if line.target else "",
-                previous=f"{line.previous[-1][0]}: {_vn(Decimal(str(line.previous[-1][1])))}"
+                previous=f"{line.previous[-1][0]}: {typed_number(Decimal(str(line.previous[-1][1])))}"
                 if line.previous
                 else "",
                 value=a.value if a else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from ..selectors import history as history_selectors
 from ..selectors import plans as plans_selectors
 from ..services import plans as plans_service
 from ..services.errors import PlanError, TaskUpdateError
+from .downloads import evidence_download
 
 # --------------------------------------------------------------------------- DTI improvement plans
 
@@ -151,10 +152,4 @@ def plan_task_history(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_task_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """A task's evidence file, served only after the access check, always as a download."""
     task = access.get_readable_task(request.user, pk)
-    if not task.evidence_file:
-        raise Http404
-    response = FileResponse(
-        task.evidence_file.open("rb"), as_attachment=True, filename=task.evidence_name or "minh-chung"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_download(task.evidence_file, task.evidence_name)

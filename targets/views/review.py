@@ -7,7 +7,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from ..selectors import review as review_selectors
 from ..services import catalogue as catalogue_service
 from ..services import review as review_service
 from ..services.errors import ReviewError
+from .downloads import evidence_download
 
 
 def _period_or_404(code: str) -> ReportingPeriod:
@@ -163,13 +164,7 @@ def actual_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def actual_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Evidence is served only through this view, after the access check, always as a download."""
     actual = access.get_readable_actual(request.user, pk)
-    if not actual.evidence_file:
-        raise Http404
-    response = FileResponse(
-        actual.evidence_file.open("rb"), as_attachment=True, filename=actual.evidence_name or "minh-chung"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_download(actual.evidence_file, actual.evidence_name)
 
 
 _ASCII_ID = re.compile(r"[0-9]{1,18}")
