@@ -24,6 +24,7 @@ from ..periods import (
     entry_period_codes,
     newest_first,
 )
+from ..rules import outlier_scale
 from .entry import PeriodState, ValueCounts, assigned_series, period_states, stored_ids
 
 
@@ -97,11 +98,7 @@ def review_overview(
         r.count(actual.status)
         if actual.status == Status.SUBMITTED:
             prev = history.get((actual.indicator_id, actual.level), [])
-            scale = (
-                100.0
-                if actual.indicator.unit in ("percent", "growth_rate")
-                else max(abs(float(actual.value)), 1.0)
-            )
+            scale = outlier_scale(actual.indicator.unit, float(actual.value))
             warning = outlier_warning(prev, float(actual.value), scale=scale) if prev else None
             r.lines.append(ReviewLine(actual=actual, previous=prev[-1] if prev else None, warning=warning))
     for r in reviews.values():
