@@ -21,6 +21,13 @@ from pathlib import PurePath
 from xml.sax import SAXException
 from xml.sax.handler import ContentHandler
 
+import olefile
+from defusedxml import DefusedXmlException
+from defusedxml.expatreader import DefusedExpatParser
+from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # An Office package is a zip: its members' declared sizes are checked before any is inflated.
 MAX_PACKAGE_MEMBERS = 2000
@@ -105,9 +112,6 @@ def sniff(head: bytes) -> str | None:
 
 
 def _pdf(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
     try:
         reader = PdfReader(io.BytesIO(data), strict=True)
         if reader.is_encrypted:
@@ -131,8 +135,6 @@ def _pdf(data: bytes) -> str:
 
 
 def _image(data: bytes, kind: str) -> str:
-    from PIL import Image, UnidentifiedImageError
-
     label = KINDS[kind][0]
     try:
         with warnings.catch_warnings():
@@ -162,8 +164,6 @@ def _image(data: bytes, kind: str) -> str:
 
 
 def _parse_xml(archive: zipfile.ZipFile, name: str, handler: ContentHandler | None = None) -> None:
-    from defusedxml.expatreader import DefusedExpatParser
-
     parser = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
     parser.setContentHandler(handler or ContentHandler())
     with archive.open(name) as source:
@@ -185,8 +185,6 @@ class _ContentTypes(ContentHandler):
 
 
 def _package(data: bytes) -> str:
-    from defusedxml import DefusedXmlException
-
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -227,8 +225,6 @@ def _package(data: bytes) -> str:
 
 
 def _ole(data: bytes) -> str:
-    import olefile
-
     try:
         with olefile.OleFileIO(data) as ole:
             if ole.exists("Macros") or ole.exists("_VBA_PROJECT_CUR") or ole.exists("_VBA_PROJECT"):

@@ -6,7 +6,9 @@ Model methods use only the row's own fields; anything across relations lives in 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -264,8 +267,6 @@ class Target(models.Model):
         return f"{self.indicator_id}·{self.locality_id}·{self.level or '-'}·{self.year}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("targets:target_detail", args=[self.pk])
 
     def clean(self) -> None:
@@ -509,9 +510,6 @@ class Origin(models.TextChoices):
 
 def evidence_upload_to(instance: Actual, filename: str) -> str:
     """Evidence is stored under a random name (the original name never reaches the file system)."""
-    import uuid
-    from pathlib import PurePath
-
     suffix = PurePath(filename).suffix.lower()[:10]
     return f"evidence/{uuid.uuid4().hex}{suffix}"
 
@@ -776,8 +774,6 @@ class PlanTask(models.Model):
         return f"{self.code}: {self.text[:60]}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("targets:plan_task", args=[self.pk])
 
     def state_on(self, today: dt.date) -> str:
