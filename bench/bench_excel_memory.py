@@ -2,7 +2,7 @@
 
 Run from the project root: `python bench/bench_excel_memory.py [--out bench/results-excel-memory.json]`
 (`make bench` runs it). No database: the rows are built in code (tests/unit/report_lines.py, the same
-lines as the writer's unit tests) and streamed through `reports.excel.write_report` into a temporary file;
+lines as the writer's unit tests) and streamed through `reports.excel.writer.write_report` into a temporary file;
 tracemalloc gives the peak of what the writer holds. A writer keeping its rows would need about
 9,500 rows × 24 cells × ~100 bytes ≈ 22 MiB more for 10,000 rows than for 500; the goal is under 1 MiB.
 This used to be a unit test (tests/unit/test_excel_writer.py), where it took half the unit tests' time; the
@@ -27,7 +27,7 @@ GOAL_BYTES = 2**20  # growth from `small` to `large` rows
 
 def writing_peak(rows: int) -> tuple[int, float]:
     """Peak traced memory (bytes) and seconds of writing `rows` target lines and `rows` actual lines."""
-    from reports import excel
+    from reports.excel import writer
     from targets.progress import STATUSES
     from tests.unit.report_lines import PILLARS, actual_line, report_data, target_line
 
@@ -39,12 +39,12 @@ def writing_peak(rows: int) -> tuple[int, float]:
         for i in range(rows):
             yield actual_line(i)
 
-    data = report_data(targets(), actuals(), rows)
+    data = report_data(targets(), actuals())
     with tempfile.TemporaryFile() as out:  # the output itself is not the writer's memory
         started = time.perf_counter()
         tracemalloc.start()
         try:
-            excel.write_report(data, out)
+            writer.write_report(data, out)
             return tracemalloc.get_traced_memory()[1], time.perf_counter() - started
         finally:
             tracemalloc.stop()

@@ -1,4 +1,5 @@
-"""Benchmark of the progress engine: `assess_frame` against a plain Python loop calling `assess` per series.
+"""Benchmark of the progress engine: `assess_frame` against a plain Python loop calling the tests' scalar
+oracle `assess` (tests/unit/progress_oracle.py) per series.
 
 Run from the project root: `python bench/bench_progress.py [--out bench/results-progress.json]`.
 The frame is synthetic (100,000 observations in 5,000 series, a fixed seed) and shaped like the
@@ -20,7 +21,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from targets.progress import assess, assess_frame
+from targets.progress import assess_frame
+from tests.unit.progress_oracle import assess  # the scalar oracle, one target at a time
 
 AS_OF = 2026.75  # end of 2026-Q3
 

@@ -1,4 +1,4 @@
-"""Open-data files — pure Python, no Django: rows in, CSV (UTF-8 with BOM, for Excel) or JSON bytes out."""
+"""Open-data files — pure Python, no database: rows in, CSV (UTF-8 with BOM, for Excel) or JSON bytes out."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import csv
 import datetime as dt
 import io
 import json
-import math
 from decimal import Decimal
 from typing import Any
+
+from .charts import finite
 
 TARGET_COLUMNS = (
     "locality",
@@ -43,12 +44,8 @@ ACTUAL_COLUMNS = (
 )
 
 
-def number(value: Decimal | float | None) -> int | float | None:
-    """A figure as a JSON number: 12.5000 → 12.5, 100.0000 → 100."""
-    return _number(value)
-
-
 def _number(value: Decimal | float | None) -> int | float | None:
+    """A figure as a JSON number: 12.5000 → 12.5, 100.0000 → 100."""
     if value is None:
         return None
     d = Decimal(str(value)).normalize()
@@ -81,6 +78,41 @@ def target_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def actual_rows(frame: Any) -> list[dict[str, Any]]:
+    """The open-data actual rows (`ACTUAL_COLUMNS`) of a frame of figures with the day each became known
+    (`reports.selectors.known_actuals`): a published figure's source, no other's."""
+    return [
+        {
+            "locality": loc,
+            "indicator_code": code,
+            "level": level or "",
+            "period": period,
+            "value": _number(value),
+            "origin": origin,
+            "source": source if origin == "published" else "",
+            "known_on": known_on,
+            "known_basis": basis,
+        }
+        for loc, code, level, period, value, origin, source, known_on, basis in zip(
+            *(
+                frame[c].tolist()
+                for c in (
+                    "locality",
+                    "indicator_code",
+                    "level",
+                    "obs_period",
+                    "obs_value",
+                    "origin",
+                    "source",
+                    "known_on",
+                    "known_basis",
+                )
+            ),
+            strict=True,
+        )
+    ]
+
+
 PROGRESS_COLUMNS = (
     *TARGET_COLUMNS,
     "as_of",
@@ -111,19 +143,33 @@ PROGRESS_COLUMNS = (
 
 def _figure(value: Any, digits: int = 4) -> float | None:
     """A computed figure for publication: NaN/None stays empty (never a made-up number), else rounded."""
-    if value is None:
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    if math.isnan(f) or math.isinf(f):
-        return None
-    return round(f, digits)
+    f = finite(value)
+    return None if f is None else round(f, digits)
 
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+# The progress columns: figures rounded for publication, and texts, empty when absent (open-data column ←
+# the assessment's column).
+_PROGRESS_FIGURES = (
+    "latest",
+    "latest_after_deadline",
+    "gap",
+    "completion",
+    "expected_completion",
+    "projected",
+    "required_pace_per_year",
+)
+_PROGRESS_TEXTS = {
+    "provisional_status": "provisional_status",
+    "latest_period": "latest_period",
+    "latest_known_on": "latest_known_on",
+    "latest_known_basis": "latest_known_basis",
+    "latest_after_deadline_period": "after_period",
+    "latest_origin": "latest_origin",
+}
 
 
 def progress_rows(
@@ -140,20 +186,9 @@ def progress_rows(
                 "as_of": as_of_code,
                 "provisional": provisional,
                 "status": a.get("status"),
-                "provisional_status": _text(a.get("provisional_status")),
-                "latest": _figure(a.get("latest")),
-                "latest_period": _text(a.get("latest_period")),
-                "latest_known_on": _text(a.get("latest_known_on")),
-                "latest_known_basis": _text(a.get("latest_known_basis")),
-                "latest_after_deadline": _figure(a.get("latest_after_deadline")),
-                "latest_after_deadline_period": _text(a.get("after_period")),
-                "gap": _figure(a.get("gap")),
-                "completion": _figure(a.get("completion")),
-                "expected_completion": _figure(a.get("expected_completion")),
-                "projected": _figure(a.get("projected")),
-                "required_pace_per_year": _figure(a.get("required_pace_per_year")),
                 "opensdg_status": a.get("opensdg_status"),
-                "latest_origin": _text(a.get("latest_origin")),
+                **{column: _figure(a.get(column)) for column in _PROGRESS_FIGURES},
+                **{column: _text(a.get(name)) for column, name in _PROGRESS_TEXTS.items()},
             }
         )
     return rows

@@ -1,15 +1,14 @@
-"""Reads for dashboards, reports and open data: database rows → plain frames → the progress engine.
+"""Reads for dashboards, reports and open data: database rows → plain frames, and the pages' lookups.
 
-One code path for every consumer (pages, Excel, open data): `progress_inputs` makes two queries (targets,
-approved observations) whatever the number of localities, indicators and quarters, and
-`ProgressInputs.at(as_of)` hands plain data to the pure engine. `progress_table` is that path for all
-targets; the dashboards call the same path narrowed to a locality, a pillar or an indicator, so a target
-has the same figures on a page as in `/open-data/progress.*` for the same data and as-of quarter.
+Frames: `progress_inputs` makes three queries (targets, approved figures, the history of entered ones)
+whatever the number of localities, indicators and quarters, narrowed in SQL to what a page shows; the page
+models (`reports.pages`, the only caller of the progress engine) assess them. Lookups: the localities of a
+user's scope, the pillars, an indicator, a series' figures, the DTI rank history, the figures known at a
+quarter. Each makes a fixed number of queries; none imports what consumes it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,18 +19,15 @@ from django.db import connections
 from django.db.models import FloatField, QuerySet
 from django.db.models.functions import Cast
 
-from targets import known, progress
-from targets import selectors as target_selectors
-from targets.models import Actual, Indicator, Locality, Pillar, Status, Target, Unit
-
-from . import excel, opendata
+from targets import known
+from targets.models import Actual, Indicator, Locality, Origin, Pillar, Status, Target, Unit
 
 _TARGET_FIELDS = (
     "id",
     "indicator_id",
     "locality_id",
-    "level",
     "year",
+    "level",
     "comparator",
     "value",
     "value_max",
@@ -41,7 +37,6 @@ _TARGET_FIELDS = (
     "applies_until",
     "indicator__higher_is_better",
 )
-_SERIES = ("indicator_id", "locality_id", "level")  # a series: what observations are reported against
 _DECIMAL_FIELDS = ("value", "value_max", "baseline_value")
 # What pages show beside the figures; fetched in the same query (joins), renamed as below.
 _LABEL_FIELDS = {
@@ -68,11 +63,6 @@ LABEL_COLUMNS: tuple[str, ...] = (
     "baseline_year",
     "baseline_value",
 )
-
-
-def open_data_targets() -> list[dict]:
-    """The open-data target rows: one query."""
-    return opendata.target_rows(target_selectors.targets_for_open_data())
 
 
 def _narrow(
@@ -151,8 +141,6 @@ def observations_frame(
     Two queries (`values()` into pandas, no model instances): the figures as they are now, and the
     history records of the entered and imported ones (their approvals and corrections).
     """
-    from targets.models import Origin
-
     narrow = {"locality_ids": locality_ids, "pillar": pillar, "indicator_code": indicator_code}
     current = _figures(
         _narrow(Actual.objects.filter(status__in=statuses), **narrow),
@@ -194,23 +182,6 @@ def _engine_columns(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-_ENGINE_TARGET_COLUMNS = (
-    "target_id",
-    "indicator_id",
-    "locality_id",
-    "level",
-    "comparator",
-    "target_value",
-    "target_value_max",
-    "target_time",
-    "higher_is_better",
-    "applies_until",
-    "milestone",
-    "baseline_time",
-    "baseline_value",
-)
-
-
 def _targets_frame(
     *,
     locality_ids: list[int] | None,
@@ -237,59 +208,10 @@ def _targets_frame(
     return out
 
 
-def targets_frame(
-    *, locality_ids: list[int] | None = None, pillar: str | None = None, indicator_code: str | None = None
-) -> pd.DataFrame:
-    """Targets as the engine's target columns. One query."""
-    return _targets_frame(
-        locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code, labels=False
-    )
-
-
-# Per target, what is shown beside the figures the engine chose: where they come from and when they
-# became known (`targets.known`).
-DESCRIBED = ("period", "origin", "known_on", "known_basis")
-
-
-def _bounds(targets: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
-    """Each target's domain (`progress.domain_bounds`): a rank's upper bound is the number ranked in the
-    series' newest known ranking (63 when none is known)."""
-    lower = targets["unit"].map(lambda u: progress.domain_bounds(u)[0]).astype(float)
-    upper = targets["unit"].map(lambda u: progress.domain_bounds(u)[1]).astype(float)
-    is_rank = (targets["unit"] == Unit.RANK).to_numpy()
-    if is_rank.any():
-        ranked = obs.loc[obs["ranked_among"].notna(), [*_SERIES, "obs_time", "ranked_among"]]
-        newest = ranked.sort_values([*_SERIES, "obs_time"]).groupby(list(_SERIES)).tail(1)
-        among = targets[list(_SERIES)].merge(newest, on=list(_SERIES), how="left")["ranked_among"]
-        among = pd.to_numeric(among, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        among = np.where(np.isfinite(among) & (among >= 1), among, progress.RANKED_UNITS_BEFORE_2024)
-        upper = upper.where(~is_rank, among)
-    return pd.DataFrame({"lower": lower.to_numpy(), "upper": upper.to_numpy()}, index=targets.index)
-
-
-def _describe(
-    targets: pd.DataFrame, assessed: pd.DataFrame, obs: pd.DataFrame, time_column: str, prefix: str
-) -> None:
-    """Add `<prefix>_period`, `_origin`, `_known_on`, `_known_basis` to `assessed`: those of the figure at
-    `time_column` in the target's series (a quarter wins over the year ending with it). No query."""
-    at = (
-        obs.assign(is_quarter=obs["obs_period"].str.contains("-Q", regex=False))
-        .sort_values([*_SERIES, "obs_time", "is_quarter"])
-        .drop_duplicates([*_SERIES, "obs_time"], keep="last")
-        .rename(columns={"obs_period": "period"})[[*_SERIES, "obs_time", *DESCRIBED]]
-    )
-    wanted = targets[["target_id", *_SERIES]].set_index("target_id").reindex(assessed.index)
-    wanted["obs_time"] = assessed[time_column].to_numpy(dtype=float)
-    found = wanted.reset_index().merge(at, on=[*_SERIES, "obs_time"], how="left").set_index("target_id")
-    for column in DESCRIBED:
-        values = found[column].reindex(assessed.index)
-        assessed[f"{prefix}_{column}"] = values.where(values.notna(), np.nan)
-
-
 @dataclass(frozen=True)
 class ProgressInputs:
-    """The targets and every version of their figures, fetched once; `at(as_of)` assesses them at any time
-    with what was known then."""
+    """The targets (the engine's target columns, and labels when asked) and every version of their
+    figures, fetched once; `reports.pages.assess` assesses them at any time with what was known then."""
 
     targets: pd.DataFrame
     observations: pd.DataFrame  # `known.VERSION_COLUMNS`: every version with when it was known
@@ -297,47 +219,6 @@ class ProgressInputs:
     def known_at(self, as_of: float) -> pd.DataFrame:
         """The figures known at the end of the period ending at `as_of` (one version per figure)."""
         return known.known_at(self.observations, as_of)
-
-    def _assess(self, obs: pd.DataFrame, as_of: float) -> pd.DataFrame:
-        """The engine's results with each target's domain (`lower`, `upper`) beside them."""
-        targets = self.targets
-        engine = targets[list(_ENGINE_TARGET_COLUMNS)].join(_bounds(targets, obs))
-        long = engine.merge(obs[[*_SERIES, "obs_time", "obs_value"]], on=list(_SERIES), how="left")
-        assessed = progress.assess_frame(
-            long[[*progress.FRAME_COLUMNS, *progress.BOUND_COLUMNS]], as_of=as_of
-        )
-        bounds = engine.set_index("target_id")[list(progress.BOUND_COLUMNS)]
-        return assessed.join(bounds)
-
-    def at(self, as_of: float) -> pd.DataFrame:
-        """Every target's assessment at `as_of`, indexed by target_id, with `latest_period`, `latest_origin`,
-        `latest_known_on`, `latest_known_basis` (and the same `after_*` for the figure after the deadline)
-        and the label columns when the inputs carry them. No query: pure pandas and the engine."""
-        labelled = "locality" in self.targets.columns
-        described = [f"{p}_{c}" for p in ("latest", "after") for c in DESCRIBED]
-        if self.targets.empty:
-            return pd.DataFrame(
-                columns=[
-                    *progress.RESULT_COLUMNS,
-                    *progress.BOUND_COLUMNS,
-                    *described,
-                    *(c for c in self.targets.columns if labelled and c != "target_id"),
-                ]
-            )
-        obs = self.known_at(as_of)
-        assessed = self._assess(obs, as_of)
-        _describe(self.targets, assessed, obs, "latest_time", "latest")
-        _describe(self.targets, assessed, obs, "latest_after_deadline_time", "after")
-        if labelled:
-            assessed = assessed.join(self.targets.set_index("target_id"))
-        return assessed
-
-    def statuses(self, times: list[float]) -> dict[float, pd.Series]:
-        """Each target's status at each of `times` (the heatmap's quarters), each with what was known
-        then. No query."""
-        if self.targets.empty:
-            return {t: pd.Series(dtype=object) for t in times}
-        return {t: self._assess(self.known_at(t), t)["status"] for t in times}
 
 
 def progress_inputs(
@@ -364,43 +245,6 @@ def progress_inputs(
             locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code
         )
     return ProgressInputs(targets=targets, observations=observations)
-
-
-def progress_table(*, as_of: float, locality_ids: list[int] | None = None) -> pd.DataFrame:
-    """Every target's assessment at `as_of`, indexed by target_id, with `latest_period` and `latest_origin`.
-
-    Two queries. Observations after `as_of` are ignored (time travel: the page as it stood then).
-    """
-    return progress_inputs(locality_ids=locality_ids).at(as_of)
-
-
-def open_data_progress(*, as_of_code: str, as_of: float, provisional: bool = False) -> list[dict]:
-    """Open-data target rows with the progress columns for `as_of`: four queries."""
-    rows = open_data_targets_with_ids()
-    table = progress_table(as_of=as_of)
-    return opendata.progress_rows(rows, table, as_of_code=as_of_code, provisional=provisional)
-
-
-def open_data_targets_with_ids() -> list[tuple[int, dict]]:
-    values = target_selectors.targets_for_open_data(with_id=True)
-    ids = [v.pop("id") for v in values]
-    return list(zip(ids, opendata.target_rows(values), strict=True))
-
-
-def progress_with_groups(*, as_of: float, locality_ids: list[int] | None = None) -> pd.DataFrame:
-    """`progress_table` with the label columns (locality and pillar slugs, indicator code, year, level…),
-    ready for `progress.rollup`. Two queries: the labels come joined with the targets."""
-    return progress_inputs(locality_ids=locality_ids, labels=True).at(as_of)
-
-
-def progress_rollups(*, as_of: float, locality_ids: list[int] | None = None) -> dict[str, pd.DataFrame]:
-    """Per locality × pillar and per locality: status counts, share on track, the targets most behind."""
-    assessed = progress_with_groups(as_of=as_of, locality_ids=locality_ids)
-    return {
-        "by_pillar": progress.rollup(assessed, by=["locality", "pillar"]),
-        "by_locality": progress.rollup(assessed, by=["locality"]),
-        "most_behind": progress.most_behind(assessed, n=3, by=["locality", "pillar"]),
-    }
 
 
 # --- dashboards --------------------------------------------------------------------------------------------
@@ -520,271 +364,11 @@ def series_actuals(*, indicator_code: str, locality_id: int, as_of: float) -> li
     return out
 
 
-# --------------------------------------------------------------------------- the Excel report
-
-
-def report_data(
-    *,
-    locality_ids: list[int],
-    as_of_code: str,
-    as_of: float,
-    pillar_slugs: list[str] | None,
-    today,
-    provisional: bool = False,
-) -> excel.ReportData:
-    """Everything the Excel report shows, from the same progress path as the dashboards and open data.
-
-    A fixed number of queries (ten, and the data-entry worklist's when the as-of quarter exists) whatever
-    the number of localities, targets, actuals and plan tasks.
-    The targets and the actuals come as one-pass iterators (the report's rows are never all in memory at
-    once): the targets from a database cursor read in chunks, the actuals from the observations frame the
-    engine has already fetched.
-    """
-    from django.utils import timezone
-
-    from targets import selectors as ts
-    from targets.models import (
-        Department,
-        Document,
-        Level,
-        Locality,
-        Pillar,
-        ReportingPeriod,
-        TaskState,
-    )
-
-    from .labels import status_labels
-
-    localities = {loc.pk: loc for loc in Locality.objects.filter(pk__in=locality_ids).order_by("name")}
-    pillars = [
-        (p.slug, p.name)
-        for p in Pillar.objects.order_by("order")
-        if not pillar_slugs or p.slug in pillar_slugs
-    ]
-    inputs = progress_inputs(locality_ids=locality_ids, labels="slugs")
-    assessed = inputs.at(as_of)
-    # The summary sheet: the engine's roll-up per pillar, as every page shows it.
-    by_pillar = progress.rollup(assessed, by=["pillar"]) if not assessed.empty else pd.DataFrame()
-    summary = {slug: row for slug, row in by_pillar.to_dict(orient="index").items()}
-    level_labels = {code: str(label) for code, label in Level.choices}
-
-    # Data-entry progress for the as-of quarter (an annual as-of uses that year's figures).
-    period = ReportingPeriod.objects.filter(code=as_of_code).first()
-    departments: list[excel.DepartmentLine] = []
-    if period is not None:
-        depts = list(
-            Department.objects.filter(locality_id__in=locality_ids)
-            .select_related("locality")
-            .order_by("locality__name", "name")
-        )
-        for line in ts.worklist(depts, [period]):
-            if not line.assigned:
-                continue
-            departments.append(
-                excel.DepartmentLine(
-                    locality=line.department.locality.name,
-                    department=line.department.name,
-                    assigned=line.assigned,
-                    entered=line.entered,
-                    submitted=line.submitted,
-                    approved=line.approved,
-                    late=today > line.state.deadline and line.submitted < line.assigned,
-                )
-            )
-    documents = [
-        excel.DocumentLine(
-            number=doc.number or doc.code,
-            title=f"{doc.title} — {doc.issuer}",
-            issued_on=doc.issued_on,
-            source=doc.source_url or doc.source_file,
-        )
-        for doc in Document.objects.filter(locality_id__in=locality_ids).order_by("locality__name", "code")
-    ]
-    tasks = [
-        excel.TaskLine(
-            locality=t.plan.locality.name,
-            plan=f"{t.plan.document.number or t.plan.document.code} ({t.plan.year})",
-            pillar=t.pillar.name,
-            component=str(t.get_component_display()),
-            section=t.section,
-            text=t.text,
-            lead=t.lead.name,
-            deadline=t.deadline,
-            state=t.state,
-            state_label=str(t.state_label),
-            note=t.progress_note,
-        )
-        for t in ts.latest_plan_tasks(locality_ids, up_to_year=int(as_of_code[:4]), today=today)
-    ]
-    obs = inputs.known_at(as_of).sort_values(["locality_id", "indicator_id", "level", "obs_time"])
-    return excel.ReportData(
-        localities=[loc.name for loc in localities.values()],
-        as_of=as_of_code,
-        generated_at=timezone.localtime(),
-        pillars=pillars,
-        status_labels=status_labels(),
-        targets=_report_targets(locality_ids, [p[0] for p in pillars], assessed, level_labels),
-        departments=departments,
-        progress_period=as_of_code,
-        actuals=_report_actuals(obs, localities, locality_ids, level_labels),
-        actual_count=len(obs),
-        documents=documents,
-        tasks=tasks,
-        task_state_labels={k: str(v) for k, v in TaskState.choices},
-        summary=summary,
-        provisional=provisional,
-    )
-
-
-def _report_targets(
-    locality_ids: list[int], pillar_slugs: list[str], assessed: pd.DataFrame, level_labels: dict[str, str]
-) -> Iterator[excel.TargetLine]:
-    """The report's target lines with their assessment, in the order of the pillar sheets: one query, read
-    in chunks as the report is written."""
-    from types import SimpleNamespace
-
-    from targets.models import Origin
-    from targets.templatetags.dti import target_text
-
-    from .labels import status_labels
-
-    position = {target_id: i for i, target_id in enumerate(assessed.index.tolist())}
-    assessments = list(
-        zip(
-            *(
-                assessed[name].tolist()
-                for name in (
-                    "latest",
-                    "latest_period",
-                    "latest_origin",
-                    "gap",
-                    "completion",
-                    "status",
-                    "projected",
-                    "required_pace_per_year",
-                    "latest_after_deadline",
-                    "after_period",
-                    "provisional_status",
-                )
-            ),
-            strict=True,
-        )
-    )
-    unassessed = (None,) * 11
-    labels = status_labels()
-    rows = (
-        Target.objects.filter(locality_id__in=locality_ids, indicator__pillar__slug__in=pillar_slugs)
-        .order_by("locality__name", "indicator__pillar__order", "indicator__order", "level", "year")
-        .values_list(
-            "id",
-            "unit",
-            "comparator",
-            "value",
-            "value_max",
-            "year",
-            "level",
-            "baseline_value",
-            "quote",
-            "locality__name",
-            "indicator__name",
-            "indicator__pillar__slug",
-            "document__number",
-            "document__code",
-        )
-        .iterator(chunk_size=2000)
-    )
-    texts: dict[tuple, str] = {}  # the target as stated, by (unit, comparator, value, max): few distinct
-
-    def number(value):
-        return None if value is None or value != value else float(value)
-
-    for tid, unit, comparator, value, value_max, year, level, baseline, quote, *names in rows:
-        locality, indicator, pillar, document_number, document_code = names
-        key = (unit, comparator, value, value_max)
-        text = texts.get(key)
-        if text is None:
-            text = texts[key] = str(
-                target_text(
-                    SimpleNamespace(unit=unit, comparator=comparator, value=value, value_max=value_max)
-                )
-            )
-        i = position.get(tid)
-        latest, latest_period, latest_origin, gap, completion, status, projected, pace, *rest = (
-            assessments[i] if i is not None else unassessed
-        )
-        after, after_period, provisional = rest
-        yield excel.TargetLine(
-            locality=locality,
-            pillar=pillar,
-            indicator=indicator,
-            level=level_labels.get(level, "") if level else "",
-            unit=unit,
-            target=text,
-            target_value=float(value),
-            year=year,
-            baseline=number(baseline),
-            latest=number(latest),
-            latest_period=latest_period if isinstance(latest_period, str) else "",
-            gap=number(gap),
-            completion=number(completion),
-            status=status or "insufficient_data",
-            projected=number(projected),
-            pace=number(pace),
-            latest_is_demo=latest_origin == Origin.DEMO,
-            after_deadline=number(after),
-            after_deadline_period=after_period if isinstance(after_period, str) else "",
-            provisional_label=f"tạm tính: {labels[provisional].lower()}"
-            if isinstance(provisional, str)
-            else "",
-            document=document_number or document_code,
-            quote=" ".join(quote.split()),
-        )
-
-
-def _report_actuals(
-    obs: pd.DataFrame, localities: dict, locality_ids: list[int], level_labels: dict[str, str]
-) -> Iterator[excel.ActualLine]:
-    """Approved and published values in long form from the engine's observations frame; the published
-    figures' sources in one query."""
-    from targets.models import Origin
-
-    indicators = {
-        pk: (code, name)
-        for pk, code, name in Indicator.objects.filter(pk__in=set(obs["indicator_id"].tolist())).values_list(
-            "pk", "code", "name"
-        )
-    }
-    sources = {
-        (ind, loc, code): src
-        for ind, loc, code, src in Actual.objects.filter(
-            locality_id__in=locality_ids, origin=Origin.PUBLISHED
-        ).values_list("indicator_id", "locality_id", "period__code", "source")
-    }
-    names = {pk: loc.name for pk, loc in localities.items()}
-    columns = ("locality_id", "indicator_id", "level", "obs_period", "obs_value", "origin")
-    for locality_id, indicator_id, level, period, value, origin in zip(
-        *(obs[c].tolist() for c in columns), strict=True
-    ):
-        code, name = indicators[indicator_id]
-        yield excel.ActualLine(
-            locality=names[locality_id],
-            indicator_code=code,
-            indicator=name,
-            level=level_labels.get(level, "") if level else "",
-            period=period,
-            value=float(value),
-            status="approved",
-            origin=origin,
-            source=sources.get((indicator_id, locality_id, period), ""),
-            is_demo=origin == Origin.DEMO,
-            is_published=origin == Origin.PUBLISHED,
-        )
-
-
-def open_data_actuals(*, as_of: float | None = None) -> list[dict]:
-    """Approved and published actuals only (never drafts or submissions awaiting review), each with the
-    day it became known; with `as_of`, the versions known at the end of that quarter (else the current
-    ones). Four queries: the versions (`observations_frame`), and the slugs, codes and sources."""
+def known_actuals(*, as_of: float | None = None) -> pd.DataFrame:
+    """Approved and published figures only (never drafts or submissions awaiting review), each with the
+    day it became known and its locality slug, indicator code and source, in open-data order; with
+    `as_of`, the versions known at the end of that quarter (else the current ones). Four queries: the
+    versions (`observations_frame`), and the slugs, codes and sources."""
     versions = observations_frame()
     shown = (
         known.known_at(versions, as_of) if as_of is not None else versions[np.isinf(versions["until_time"])]
@@ -793,36 +377,6 @@ def open_data_actuals(*, as_of: float | None = None) -> list[dict]:
     details = _frame(Actual.objects.values_list(*fields), fields).rename(
         columns={"locality__slug": "locality", "indicator__code": "indicator_code"}
     )
-    rows = shown.merge(details, left_on="actual_id", right_on="id", how="inner").sort_values(
+    return shown.merge(details, left_on="actual_id", right_on="id", how="inner").sort_values(
         ["locality", "indicator_code", "level", "obs_period"]
     )
-    return [
-        {
-            "locality": loc,
-            "indicator_code": code,
-            "level": level or "",
-            "period": period,
-            "value": opendata.number(value),
-            "origin": origin,
-            "source": source if origin == "published" else "",
-            "known_on": known_on,
-            "known_basis": basis,
-        }
-        for loc, code, level, period, value, origin, source, known_on, basis in zip(
-            *(
-                rows[c].tolist()
-                for c in (
-                    "locality",
-                    "indicator_code",
-                    "level",
-                    "obs_period",
-                    "obs_value",
-                    "origin",
-                    "source",
-                    "known_on",
-                    "known_basis",
-                )
-            ),
-            strict=True,
-        )
-    ]

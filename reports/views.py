@@ -1,7 +1,7 @@
 """Open data (public, no login): targets and progress as CSV/JSON; the leadership dashboards (login).
 
-Thin views: parse `?as_of=`, ask `targets.access` for the scope (outside it: 404), call the selectors
-(a fixed number of queries), let `reports.dashboards` shape the rows and figures, render.
+Thin views: parse `?as_of=`, ask `targets.access` for the scope (outside it: 404), call the page model
+(`reports.pages`: the selectors' frames assessed by the engine and shaped by `reports.dashboards`), render.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from targets import selectors as target_selectors
 from targets.cache import cached
 from targets.periods import FutureAsOfError, is_provisional, resolve_as_of
 
-from . import dashboards, excel, opendata, selectors
-from .dashboards import AsOf
+from . import display, opendata, pages, selectors
+from .display import AsOf
+from .excel import writer
 from .tables import PillarTargetTable
 
 _CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
@@ -55,7 +56,7 @@ def open_data_targets(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _targets_file(fmt: str) -> bytes:
-    rows = selectors.open_data_targets()
+    rows = pages.open_data_targets()
     if fmt == "csv":
         return opendata.to_csv(rows, opendata.TARGET_COLUMNS)
     meta = {
@@ -85,7 +86,7 @@ def _as_of_refused(request: HttpRequest, exc: ValueError) -> HttpResponse:
     context = {
         "error": _as_of_message(exc),
         "as_of": fallback,
-        "as_of_choices": dashboards.as_of_choices(fallback, today),
+        "as_of_choices": display.as_of_choices(fallback, today),
     }
     return render(request, "reports/as_of_error.html", context, status=400)
 
@@ -117,9 +118,7 @@ def open_data_progress(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _progress_file(fmt: str, as_of: AsOf) -> bytes:
-    rows = selectors.open_data_progress(
-        as_of_code=as_of.code, as_of=as_of.time, provisional=as_of.provisional
-    )
+    rows = pages.open_data_progress(as_of=as_of)
     if fmt == "csv":
         return opendata.to_csv(rows, opendata.PROGRESS_COLUMNS)
     meta = {
@@ -162,11 +161,16 @@ def _with_as_of(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapped
 
 
+def _dashboard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A dashboard page: login required, GET only, `?as_of=` parsed (`_with_as_of`)."""
+    return login_required(require_GET(_with_as_of(view)))
+
+
 def _locality_or_404(request: HttpRequest, slug: str) -> dict:
     locality = selectors.locality_in(access.localities_for(request.user), slug=slug)
     if locality is None:
         raise Http404
-    return {**locality, "label": dashboards.localized(locality, "name")}
+    return {**locality, "label": display.localized(locality, "name")}
 
 
 def _indicator_or_404(code: str) -> dict:
@@ -175,8 +179,8 @@ def _indicator_or_404(code: str) -> dict:
         raise Http404
     return {
         **indicator,
-        "label": dashboards.localized(indicator, "name"),
-        "pillar_label": dashboards.localized(indicator, "pillar__name"),
+        "label": display.localized(indicator, "name"),
+        "pillar_label": display.localized(indicator, "pillar__name"),
     }
 
 
@@ -189,62 +193,42 @@ def _cached(key: tuple, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
 
 
 def _render(request: HttpRequest, template: str, as_of: AsOf, context: dict[str, Any]) -> HttpResponse:
-    choices = dashboards.as_of_choices(as_of, timezone.localdate())
+    choices = display.as_of_choices(as_of, timezone.localdate())
     return render(request, template, {**context, "as_of": as_of, "as_of_choices": choices})
 
 
-@login_required
-@require_GET
-@_with_as_of
+@_dashboard
 def dashboard_overview(request: HttpRequest, *, as_of: AsOf) -> HttpResponse:
     """Localities × pillars: status counts and share achieved or on track; each city's DTI rank history."""
     localities = selectors.localities_in(access.localities_for(request.user))
-    ids = [loc["id"] for loc in localities]
-
-    def build() -> dict[str, Any]:
-        pillars = selectors.pillars()
-        assessed = selectors.progress_inputs(locality_ids=ids, labels="slugs").at(as_of.time)
-        ranks = selectors.dti_rank_history(locality_ids=ids, as_of=as_of.time)
-        return dashboards.overview(
-            localities=localities, pillars=pillars, assessed=assessed, ranks=ranks, as_of=as_of
-        )
-
     # Keyed by the localities themselves (names included): the user's scope and how they are shown.
     key = ("overview", tuple(tuple(loc.values()) for loc in localities), as_of)
-    return _render(request, "reports/dashboard_overview.html", as_of, _cached(key, build))
+    context = _cached(key, functools.partial(pages.overview, localities=localities, as_of=as_of))
+    return _render(request, "reports/dashboard_overview.html", as_of, context)
 
 
-@login_required
-@require_GET
-@_with_as_of
+@_dashboard
 def dashboard_city(request: HttpRequest, locality: str, *, as_of: AsOf) -> HttpResponse:
     """One city: a card per pillar, the 2025 outcome and the road to 2030."""
     loc = _locality_or_404(request, locality)
-
-    def build() -> dict[str, Any]:
-        pillars = selectors.pillars()
-        assessed = selectors.progress_inputs(locality_ids=[loc["id"]], labels=True).at(as_of.time)
-        return dashboards.city(pillars=pillars, assessed=assessed, as_of=as_of, locality=loc)
-
-    context = _cached(("city", tuple(loc.items()), as_of), build)
+    context = _cached(
+        ("city", tuple(loc.items()), as_of), functools.partial(pages.city, locality=loc, as_of=as_of)
+    )
     return _render(request, "reports/dashboard_city.html", as_of, {**context, "locality": loc})
 
 
-@login_required
-@require_GET
-@_with_as_of
+@_dashboard
 def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of: AsOf) -> HttpResponse:
     """One pillar of a city: progress bars, the status-by-quarter heatmap and the sortable table."""
     loc = _locality_or_404(request, locality)
     current = next((p for p in selectors.pillars() if p["slug"] == pillar), None)
     if current is None:
         raise Http404
-    current = {**current, "label": dashboards.localized(current, "name")}
+    current = {**current, "label": display.localized(current, "name")}
     today = timezone.localdate()
 
     def build() -> dict[str, Any]:
-        inputs = selectors.progress_inputs(locality_ids=[loc["id"]], pillar=pillar, labels=True)
-        context = dashboards.pillar(inputs=inputs, as_of=as_of)
+        context = pages.pillar(locality=loc, pillar=pillar, as_of=as_of)
         table = PillarTargetTable(context["rows"])
         RequestConfig(request, paginate=False).configure(table)
         context = {
@@ -253,7 +237,7 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
             "pillar": current,
             "table": table,
             "as_of": as_of,
-            "as_of_choices": dashboards.as_of_choices(as_of, today),
+            "as_of_choices": display.as_of_choices(as_of, today),
         }
         # The content is cached rendered: a national-scale pillar has hundreds of table rows to render.
         content = render_to_string("reports/_pillar_content.html", context, request)
@@ -275,38 +259,24 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
     )
 
 
-@login_required
-@require_GET
-@_with_as_of
+@_dashboard
 def indicator_comparison(request: HttpRequest, code: str, *, as_of: AsOf) -> HttpResponse:
     """One indicator across the cities in scope, with their targets."""
     indicator = _indicator_or_404(code)
     localities = selectors.localities_in(access.localities_for(request.user))
-
-    def build() -> dict[str, Any]:
-        inputs = selectors.progress_inputs(
-            locality_ids=[loc["id"] for loc in localities], indicator_code=code, labels=True
-        )
-        return dashboards.indicator(indicator=indicator, localities=localities, inputs=inputs, as_of=as_of)
-
     key = ("indicator", code, tuple(tuple(loc.values()) for loc in localities), as_of)
-    context = _cached(key, build)
+    context = _cached(
+        key, functools.partial(pages.indicator, indicator=indicator, localities=localities, as_of=as_of)
+    )
     return _render(request, "reports/indicator.html", as_of, {**context, "indicator": indicator})
 
 
-@login_required
-@require_GET
-@_with_as_of
+@_dashboard
 def indicator_series(request: HttpRequest, code: str, locality: str, *, as_of: AsOf) -> HttpResponse:
     """One series: values, targets, the straight line, the projection, both progress measures."""
     loc = _locality_or_404(request, locality)
     indicator = _indicator_or_404(code)
-
-    def build() -> dict[str, Any]:
-        inputs = selectors.progress_inputs(locality_ids=[loc["id"]], indicator_code=code, labels=True)
-        actuals = selectors.series_actuals(indicator_code=code, locality_id=loc["id"], as_of=as_of.time)
-        return dashboards.series(indicator=indicator, inputs=inputs, actuals=actuals, as_of=as_of)
-
+    build = functools.partial(pages.series, indicator=indicator, locality=loc, as_of=as_of)
     context = _cached(("series", code, loc["id"], as_of), build)
     return _render(
         request, "reports/series.html", as_of, {**context, "indicator": indicator, "locality": loc}
@@ -322,7 +292,7 @@ def _report_request(request: HttpRequest):
     if not allowed:
         raise Http404
     slug = request.GET.get("locality") or (allowed[0].slug if len(allowed) == 1 else "")
-    if slug == "all" and request.user.is_superuser:
+    if slug == "all" and access.can_export_all(request.user):
         chosen = allowed
     else:
         chosen = [loc for loc in allowed if loc.slug == slug]
@@ -346,7 +316,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
         "localities": allowed,
         "pillars": selectors.pillars(),
         "periods": target_selectors.entry_period_codes(today),
-        "can_choose_all": request.user.is_superuser,
+        "can_choose_all": access.can_export_all(request.user),
     }
     return render(request, "reports/report_index.html", context)
 
@@ -358,17 +328,15 @@ def report_download(request: HttpRequest) -> HttpResponse:
         return _as_of_refused(request, error)
     localities, slug, as_of, pillars = parsed
     as_of_code = as_of.code
-    data = selectors.report_data(
+    data = pages.report(
         locality_ids=[loc.pk for loc in localities],
-        as_of_code=as_of.code,
-        as_of=as_of.time,
+        as_of=as_of,
         pillar_slugs=pillars or None,
         today=timezone.localdate(),
-        provisional=as_of.provisional,
     )
     # Written to a temporary file and streamed from it: a national report is never held in memory.
     out = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it once sent
-    excel.write_report(data, out)
+    writer.write_report(data, out)
     out.seek(0)
     return FileResponse(
         out,
@@ -389,7 +357,7 @@ def open_data_actuals(request: HttpRequest, fmt: str) -> HttpResponse:
         as_of = _parse_as_of(raw) if raw else None
     except ValueError as exc:
         return _as_of_refused(request, exc)
-    rows = selectors.open_data_actuals(as_of=as_of.time if as_of else None)
+    rows = pages.open_data_actuals(as_of=as_of)
     if fmt == "csv":
         body = opendata.to_csv(rows, opendata.ACTUAL_COLUMNS)
     else:

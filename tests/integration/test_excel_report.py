@@ -108,10 +108,10 @@ def test_cells_hold_numbers_with_formats_and_status_colours(reviewer_client):
     }
 
 
-def test_the_data_sheet_is_an_excel_table_of_approved_and_published_values(reviewer_client):
+def test_the_data_sheet_filters_every_approved_and_published_value_under_a_frozen_header(reviewer_client):
     wb = _report(reviewer_client)
     ws = wb["Số liệu"]
-    assert list(ws.tables) == ["SoLieu"]
+    assert ws.auto_filter.ref == f"A1:I{ws.max_row}" and ws.freeze_panes == "A2"
     origins = {row[7] for row in ws.iter_rows(min_row=2, values_only=True)}
     assert origins == {"demo", "published"}
     published = [row for row in ws.iter_rows(min_row=2, values_only=True) if row[7] == "published"]
@@ -137,6 +137,19 @@ def test_a_viewer_of_another_city_cannot_download_hai_phong(client, ha_noi_viewe
     client.force_login(ha_noi_viewer)
     assert client.get("/reports/download/", {"locality": "hai-phong", "as_of": "2026-Q3"}).status_code == 404
     assert client.get("/reports/download/", {"locality": "ha-noi", "as_of": "2026-Q3"}).status_code == 200
+
+
+def test_only_a_superuser_may_export_every_locality_at_once(client, superuser, reviewer_client):
+    # The reviewer of Hải Phòng neither sees the "all" choice nor gets the report of every locality.
+    assert not reviewer_client.get("/reports/").context["can_choose_all"]
+    assert (
+        reviewer_client.get("/reports/download/", {"locality": "all", "as_of": "2026-Q3"}).status_code == 404
+    )
+    client.force_login(superuser)
+    assert client.get("/reports/").context["can_choose_all"]
+    wb = _report(client, locality="all")
+    # Every current locality with targets, in the database's order of names ("Đ" after "H").
+    assert wb["Tổng hợp"]["B2"].value == "Hà Nội, Hải Phòng, Đà Nẵng"
 
 
 def test_a_bad_quarter_gets_a_message(reviewer_client):
@@ -167,7 +180,7 @@ def test_a_failed_export_leaves_the_last_report_in_place(catalogue, tmp_path, mo
             f.write(b"PK half a workbook")
         raise OSError("disk full")
 
-    monkeypatch.setattr("reports.excel.write_report", fail_half_way)
+    monkeypatch.setattr("reports.excel.writer.write_report", fail_half_way)
     with pytest.raises(OSError, match="disk full"):
         call_command("export_report", "--locality", "hai-phong", "--period", "2026-Q3", "--out", str(out))
     assert out.read_bytes() == good

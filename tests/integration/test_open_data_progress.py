@@ -194,11 +194,11 @@ def test_progress_open_data_makes_four_queries_whatever_the_data_size(
 
 
 def test_rollups_count_statuses_per_locality_and_pillar(catalogue):
-    from reports.selectors import progress_rollups
+    from reports import pages, selectors
 
     services.demo_data_generate(today=dt.date(2026, 11, 22))
-    rollups = progress_rollups(as_of=2026.75)
-    by_pillar = rollups["by_pillar"].reset_index()
+    assessed = pages.assess(selectors.progress_inputs(labels=True), 2026.75)
+    by_pillar = progress.rollup(assessed, by=["locality", "pillar"]).reset_index()
     hp_gov = by_pillar[
         (by_pillar["locality"] == "hai-phong") & (by_pillar["pillar"] == "chinh-quyen-so")
     ].iloc[0]
@@ -208,8 +208,8 @@ def test_rollups_count_statuses_per_locality_and_pillar(catalogue):
     assert hp_gov["total"] == expected_total
     assert sum(hp_gov[s] for s in progress.STATUSES) == expected_total
     assert hp_gov["not_applicable"] == 3  # the district-level dossier targets of 2023, 2025 and 2030
-    by_locality = rollups["by_locality"]
+    by_locality = progress.rollup(assessed, by=["locality"])
     assert by_locality["total"].sum() == Target.objects.count()
-    behind = rollups["most_behind"].reset_index()
+    behind = progress.most_behind(assessed, n=3, by=["locality", "pillar"]).reset_index()
     assert (behind.groupby(["locality", "pillar"]).size() <= 3).all()
     assert not behind["status"].isin(["achieved", "not_applicable"]).any()

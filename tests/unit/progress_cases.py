@@ -8,11 +8,10 @@ import pandas as pd
 from hypothesis import strategies as st
 
 from targets.progress import (
-    Assessment,
-    assess,
     period_end_time,
     target_due_time,
 )
+from tests.unit.progress_oracle import Assessment, assess  # the scalar oracle, one target at a time
 
 BY_2025 = target_due_time(2025)  # 2026.0
 END_OF_2024 = period_end_time("2024-Q4")  # 2025.0

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reports import excel
+from reports.excel import writer
 from targets.progress import STATUSES
 
 LABELS = {s: s.replace("_", " ").capitalize() for s in STATUSES}
 PILLARS = [("chinh-quyen-so", "Chính quyền số"), ("kinh-te-so", "Kinh tế số")]
 
 
-def target_line(i: int, pillar: str, status: str, **changes) -> excel.TargetLine:
-    line = excel.TargetLine(
+def target_line(i: int, pillar: str, status: str, **changes) -> writer.TargetLine:
+    line = writer.TargetLine(
         locality="Tỉnh Minh hoạ",
         pillar=pillar,
         indicator=f"Chỉ tiêu {i}",
@@ -39,8 +39,8 @@ def target_line(i: int, pillar: str, status: str, **changes) -> excel.TargetLine
     return line
 
 
-def actual_line(i: int, origin: str = "demo") -> excel.ActualLine:
-    return excel.ActualLine(
+def actual_line(i: int, origin: str = "demo") -> writer.ActualLine:
+    return writer.ActualLine(
         locality="Tỉnh Minh hoạ",
         indicator_code=f"ind_{i % 40}",
         indicator=f"Chỉ tiêu {i % 40}",
@@ -55,8 +55,8 @@ def actual_line(i: int, origin: str = "demo") -> excel.ActualLine:
     )
 
 
-def report_data(targets, actuals, actual_count: int, summary=None) -> excel.ReportData:
-    return excel.ReportData(
+def report_data(targets, actuals, summary=None) -> writer.ReportData:
+    return writer.ReportData(
         summary=summary or {},
         localities=["Tỉnh Minh hoạ"],
         as_of="2026-Q3",
@@ -66,6 +66,5 @@ def report_data(targets, actuals, actual_count: int, summary=None) -> excel.Repo
         targets=targets,
         progress_period="2026-Q3",
         actuals=actuals,
-        actual_count=actual_count,
-        documents=[excel.DocumentLine("01/NQ-HĐND", "Nghị quyết — HĐND", dt.date(2021, 3, 1), "seeds/a.md")],
+        documents=[writer.DocumentLine("01/NQ-HĐND", "Nghị quyết — HĐND", dt.date(2021, 3, 1), "seeds/a.md")],
     )

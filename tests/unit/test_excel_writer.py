@@ -1,6 +1,6 @@
 """The report writer on its own (no database): rows streamed once onto their sheets, the summary counted from
-them, empty cells for figures that cannot be computed, text never turned into formulas, the data table
-spanning exactly the rows written, and no row kept once written.
+them, empty cells for figures that cannot be computed, text never turned into formulas, the data sheet's
+filters spanning exactly the rows written, and no row kept once written.
 
 That memory does not grow with the rows (10,000 rows against 500, measured with tracemalloc) is a benchmark:
 bench/bench_excel_memory.py, run by `make bench`."""
@@ -14,10 +14,9 @@ import tempfile
 import weakref
 from collections.abc import Iterator
 
-import pytest
 from openpyxl import load_workbook
 
-from reports import excel
+from reports.excel import writer
 from targets.progress import STATUSES
 
 from .report_lines import PILLARS, actual_line, report_data, target_line
@@ -36,8 +35,10 @@ class Once:
         return iter(self.items)
 
 
-def _read(data: excel.ReportData):
-    return load_workbook(io.BytesIO(excel.build_report(data)))
+def _read(data: writer.ReportData):
+    out = io.BytesIO()
+    writer.write_report(data, out)
+    return load_workbook(io.BytesIO(out.getvalue()))
 
 
 def test_streamed_rows_land_on_their_pillar_sheets_and_the_summary_shows_the_engines_rollup():
@@ -53,7 +54,7 @@ def test_streamed_rows_land_on_their_pillar_sheets_and_the_summary_shows_the_eng
         "chinh-quyen-so": {**zero, "achieved": 1, "off_track": 1, "total": 2, "share_on_track": 0.5},
         "kinh-te-so": {**zero, "on_track": 3, "insufficient_data": 1, "total": 4, "share_on_track": 1.0},
     }
-    wb = _read(report_data(targets, actuals, 2, summary))
+    wb = _read(report_data(targets, actuals, summary))
     assert targets.used and actuals.used
     assert wb.sheetnames == [
         "Tổng hợp",
@@ -84,37 +85,32 @@ def test_a_figure_that_cannot_be_computed_stays_empty_and_text_is_never_a_formul
     nan, inf = float("nan"), float("inf")
     line = target_line(1, "kinh-te-so", "insufficient_data", latest=nan, gap=inf, pace=None, latest_period="")
     line.indicator = '=HYPERLINK("http://example.com","x")'
-    wb = _read(report_data([line], [], 0))
+    wb = _read(report_data([line], []))
     ws = wb["Kinh tế số"]
     header = [c.value for c in ws[1]]
     row = {name: ws.cell(row=2, column=i + 1) for i, name in enumerate(header)}
     assert row["Giá trị mới nhất"].value is None and row["Khoảng cách"].value is None
     assert row["Tốc độ cần/năm"].value is None and row["Kỳ"].value is None
     assert row["Chỉ tiêu"].data_type == "s" and row["Chỉ tiêu"].value.startswith("=HYPERLINK")
-    assert row["Giá trị mục tiêu"].value == 80 and row["Giá trị mục tiêu"].number_format == excel.NUMBER
+    assert row["Giá trị mục tiêu"].value == 80 and row["Giá trị mục tiêu"].number_format == writer.NUMBER
 
 
-def test_the_data_table_spans_exactly_the_rows_written():
-    wb = _read(report_data([], [actual_line(i) for i in range(25)], 25))
+def test_the_data_sheets_filters_span_exactly_the_rows_written_under_a_frozen_header():
+    wb = _read(report_data([], [actual_line(i) for i in range(25)]))
     ws = wb["Số liệu"]
-    table = ws.tables[excel.DATA_TABLE]
-    assert table.ref == "A1:I26"
-    assert [c.name for c in table.tableColumns] == [c.value for c in ws[1]]
+    assert ws.auto_filter.ref == "A1:I26"
+    assert ws.freeze_panes == "A2"
+    assert [c.value for c in ws[1]][:2] == ["Địa phương", "Mã chỉ tiêu"]
     assert ws.max_row == 26 and ws["F26"].value == 24.0
 
 
-def test_an_empty_report_still_has_a_valid_table():
-    wb = _read(report_data([], [], 0))
-    assert wb["Số liệu"].tables[excel.DATA_TABLE].ref == "A1:I2"
+def test_an_empty_report_still_filters_its_header():
+    wb = _read(report_data([], []))
+    assert wb["Số liệu"].auto_filter.ref == "A1:I1"
     assert wb["Chính quyền số"].max_row == 1
 
 
-def test_a_wrong_row_count_is_refused():
-    with pytest.raises(ValueError, match="3 actuals written, 2 announced"):
-        excel.build_report(report_data([], [actual_line(i) for i in range(3)], 2))
-
-
-class _Line(excel.TargetLine):
+class _Line(writer.TargetLine):
     """A target line that can be watched with a weak reference (the writer's lines have slots only)."""
 
 
@@ -134,12 +130,12 @@ def test_the_writer_keeps_no_target_line_once_it_is_written():
             yield line
 
     with tempfile.TemporaryFile() as out:
-        excel.write_report(report_data(lines(), [], 0), out)
+        writer.write_report(report_data(lines(), []), out)
     assert len(watched) == 200 and kept == []
 
 
 def test_a_report_of_several_localities_names_the_locality_first_and_colours_the_status_column():
-    data = report_data([target_line(i, "kinh-te-so", "achieved") for i in range(3)], [], 0)
+    data = report_data([target_line(i, "kinh-te-so", "achieved") for i in range(3)], [])
     data.localities = ["Tỉnh Minh hoạ", "Tỉnh Minh hoạ 2"]
     ws = _read(data)["Kinh tế số"]
     header = [c.value for c in ws[1]]
@@ -154,7 +150,7 @@ def test_the_summary_is_the_engines_rollup_and_is_never_recounted_from_the_rows(
     rows = [target_line(i, "kinh-te-so", "achieved") for i in range(3)]
     zero = dict.fromkeys(STATUSES, 0)
     summary = {"kinh-te-so": {**zero, "missed": 2, "awaiting_final": 1, "total": 3, "share_on_track": 0.0}}
-    wb = _read(report_data(rows, [], 0, summary))
+    wb = _read(report_data(rows, [], summary))
     header = [c.value for c in wb["Tổng hợp"][7]]
     economy = next(r for r in wb["Tổng hợp"].iter_rows(min_row=8, values_only=True) if r[0] == "Kinh tế số")
     line = dict(zip(header, economy, strict=True))
@@ -175,7 +171,7 @@ def test_a_completion_beyond_the_target_reads_beyond_it_and_a_figure_after_the_d
         after_deadline_period="2024",
     )
     awaiting = target_line(2, "kinh-te-so", "awaiting_final", provisional_label="tạm tính: không đạt")
-    data = report_data([line, awaiting], [], 0)
+    data = report_data([line, awaiting], [])
     data.as_of, data.provisional = "2026-Q4", True
     wb = _read(data)
     ws = wb["Kinh tế số"]

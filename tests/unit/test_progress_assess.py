@@ -1,7 +1,8 @@
 """The default progress method, one target at a time: time, achieved per comparator, the trajectory
 statuses, milestones, quarterly and annual figures together.
 
-Pure tests of `targets.progress.assess`: no database. Times are decimal years at the end of a period
+Pure tests, no database, of the scalar method (`tests/unit/progress_oracle.assess`, the oracle that
+`targets.progress.assess_frame` is checked against) and of the time scale in `targets.progress`. Times are decimal years at the end of a period
 (2024-Q4 → 2025.0); a target "by 2025" is due at 2026.0.
 """
 
@@ -21,11 +22,11 @@ from targets.progress import (
     OFF_TRACK,
     ON_TRACK,
     REGRESSING,
-    Assessment,
     date_to_time,
     period_end_time,
     target_due_time,
 )
+from tests.unit.progress_oracle import Assessment
 
 from .progress_cases import (
     BY_2025,

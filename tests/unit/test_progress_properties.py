@@ -6,9 +6,7 @@ from __future__ import annotations
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from targets.progress import (
-    assess,
-)
+from tests.unit.progress_oracle import assess  # the scalar oracle, one target at a time
 
 from .progress_cases import (
     FLIPPED,

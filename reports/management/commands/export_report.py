@@ -4,7 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reports import excel, selectors
+from reports import pages
+from reports.display import AsOf
+from reports.excel import writer
 from targets.models import Locality
 from targets.periods import is_provisional, resolve_as_of
 
@@ -36,11 +38,9 @@ class Command(BaseCommand):
             code, as_of = resolve_as_of(period, today=today)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        data = selectors.report_data(
+        data = pages.report(
             locality_ids=[loc.pk for loc in localities],
-            as_of_code=code,
-            as_of=as_of,
-            provisional=is_provisional(as_of, today=today),
+            as_of=AsOf(code, as_of, provisional=is_provisional(as_of, today=today)),
             pillar_slugs=list(pillar) or None,
             today=timezone.localdate(),
         )
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         # workbook where the last good report was.
         partial = path.with_name(f".{path.name}.partial")
         try:
-            excel.write_report(data, str(partial))
+            writer.write_report(data, str(partial))
             os.replace(partial, path)
         finally:
             partial.unlink(missing_ok=True)
