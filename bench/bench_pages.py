@@ -168,12 +168,12 @@ def bench_pages(runs: int, cold_runs: int, log: Callable[[str], None]) -> dict[s
 
 def bench_engine(runs: int) -> dict[str, Any]:
     """Every target of the country: the two queries into frames, then the engine (and its glue)."""
-    from reports import selectors
+    from reports import pages, selectors
 
     as_of = 2026.75
     fetch = timings(lambda: selectors.progress_inputs(), runs)
     inputs = selectors.progress_inputs()
-    assess = timings(lambda: inputs.at(as_of), runs)
+    assess = timings(lambda: pages.assess(inputs, as_of), runs)
     return {
         "targets": len(inputs.targets),
         "observations": len(inputs.observations),
@@ -243,29 +243,30 @@ def bench_excel(runs: int, log: Callable[[str], None]) -> dict[str, Any]:
 
 def _excel_writing_peak() -> int:
     """Peak memory (bytes) of writing the report of every locality, once its figures are computed: what
-    the writer itself holds as the rows stream through it. `report_data` computes the progress figures
+    the writer itself holds as the rows stream through it. `pages.report` computes the progress figures
     (the engine's frames) before it returns; the rows are produced while the workbook is written."""
     import tempfile
 
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from reports import excel, selectors
+    from reports import pages
+    from reports.display import AsOf
+    from reports.excel import writer
     from targets import access
     from targets.periods import resolve_as_of
 
     user = get_user_model().objects.get(username=scale_db.BENCH_USER)
     code, as_of = resolve_as_of(scale_db.AS_OF, today=scale_db.TODAY)
-    data = selectors.report_data(  # the localities of the download above: every current one
+    data = pages.report(  # the localities of the download above: every current one
         locality_ids=[loc.pk for loc in access.report_localities(user)],
-        as_of_code=code,
-        as_of=as_of,
+        as_of=AsOf(code, as_of),
         pillar_slugs=None,
         today=timezone.localdate(),
     )
     tracemalloc.start()
     with tempfile.TemporaryFile() as out:
-        excel.write_report(data, out)
+        writer.write_report(data, out)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return peak

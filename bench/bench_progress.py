@@ -1,4 +1,5 @@
-"""Benchmark of the progress engine: `assess_frame` against a plain Python loop calling `assess` per series.
+"""Benchmark of the progress engine: `assess_frame` against a plain Python loop calling the tests' scalar
+oracle `assess` (tests/unit/progress_oracle.py) per series.
 
 Run from the project root: `python bench/bench_progress.py [--out bench/results-progress.json]`.
 The frame is synthetic (100,000 observations in 5,000 series, a fixed seed) and shaped like the
@@ -20,7 +21,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from targets.progress import assess, assess_frame
+from targets.progress import assess_frame
+from tests.unit.progress_oracle import assess  # the scalar oracle, one target at a time
 
 AS_OF = 2026.75  # end of 2026-Q3
 
@@ -43,6 +45,10 @@ def synthetic_frame(n_series: int = 5_000, per_series: int = 20, seed: int = 202
     baseline_time = np.where(has_baseline, 2021.0, np.nan)
     baseline_value = np.where(has_baseline, start, np.nan)
     applies_until = np.where(rng.random(n_series) < 0.05, 2025.5, np.nan)
+    # The indicator's domain on most series (a percentage's 0–100), none on the others.
+    bounded = rng.random(n_series) < 0.8
+    lower = np.where(bounded, 0.0, np.nan)
+    upper = np.where(bounded, 100.0, np.nan)
 
     quarters = 2022.25 + 0.25 * np.arange(per_series)  # 2022-Q1 … 2026-Q4: the last one is after AS_OF
     slope = rng.normal(3, 4, n_series) * np.where(higher, 1, -1)
@@ -69,6 +75,8 @@ def synthetic_frame(n_series: int = 5_000, per_series: int = 20, seed: int = 202
             "milestone": milestone[rep],
             "baseline_time": baseline_time[rep],
             "baseline_value": baseline_value[rep],
+            "lower": lower[rep],
+            "upper": upper[rep],
             "obs_time": np.tile(quarters, n_series)[order],
             "obs_value": values.ravel()[order],
         }
@@ -96,6 +104,8 @@ def loop_assess(frame: pd.DataFrame, as_of: float) -> dict[int, str]:
             target_value_max=None if np.isnan(head["target_value_max"]) else head["target_value_max"],
             applies_until=None if np.isnan(head["applies_until"]) else head["applies_until"],
             milestone=bool(head["milestone"]),
+            lower=None if np.isnan(head["lower"]) else head["lower"],
+            upper=None if np.isnan(head["upper"]) else head["upper"],
         ).status
     return statuses
 

@@ -1,4 +1,6 @@
-"""Plotly figures for the dashboards, built from plain data — pure Python, no Django, no plotly import.
+"""Plotly figures of statuses (stacked counts, the bullet chart, the status-by-quarter heatmap) and what every
+figure shares, built from plain data — pure Python, no database, no plotly import. Figures over time (a
+series, an indicator across cities, the rank history) are in `reports.timecharts`.
 
 Each builder returns a figure as a dict (`data`, `layout`, and `narrow`: layout overrides that
 `static/js/charts.js` applies on a phone-width screen), ready for `json_script`; non-finite numbers become
@@ -6,7 +8,8 @@ null so the JSON is strict. Words come in through `text` (translated by the call
 the key itself), numbers are formatted by Plotly with the caller's `separators` (",." in Vietnamese).
 
 Status is shown by colour *and* an icon and a label (the palette is Okabe–Ito's, safe for colour-blind
-readers); a figure that shows demo values carries a visible note saying so.
+readers), all from the one status vocabulary (`reports.status`: its only import of this project); a figure
+that shows demo values carries a visible note saying so.
 """
 
 from __future__ import annotations
@@ -14,56 +17,13 @@ from __future__ import annotations
 import calendar
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-# Default-method statuses (targets/progress.STATUSES), in the order dashboards list them.
-STATUS_ORDER: tuple[str, ...] = (
-    "achieved",
-    "on_track",
-    "needs_acceleration",
-    "off_track",
-    "regressing",
-    "missed",
-    "insufficient_data",
-    "not_applicable",
-)
-STATUS_COLOURS: dict[str, str] = {
-    "achieved": "#009E73",  # bluish green
-    "on_track": "#56B4E9",  # sky blue
-    "needs_acceleration": "#E69F00",  # orange
-    "off_track": "#D55E00",  # vermillion
-    "regressing": "#CC79A7",  # reddish purple
-    "missed": "#882255",  # wine (Tol), darker than every other status
-    "insufficient_data": "#BBBBBB",
-    "not_applicable": "#DDDDDD",
-}
-STATUS_ICONS: dict[str, str] = {
-    "achieved": "✓",
-    "on_track": "↗",
-    "needs_acceleration": "!",
-    "off_track": "✕",
-    "regressing": "↓",
-    "missed": "⊘",
-    "insufficient_data": "?",
-    "not_applicable": "–",
-}
-OPENSDG_COLOURS: dict[str, str] = {
-    "target_achieved": "#009E73",
-    "substantial_progress": "#56B4E9",
-    "moderate_progress": "#E69F00",
-    "limited_progress": "#D55E00",
-    "deterioration": "#882255",
-    "not_available": "#BBBBBB",
-}
-OPENSDG_ICONS: dict[str, str] = {
-    "target_achieved": "✓",
-    "substantial_progress": "↗",
-    "moderate_progress": "→",
-    "limited_progress": "↘",
-    "deterioration": "↓",
-    "not_available": "?",
-}
+from .status import COLOURS as STATUS_COLOURS
+from .status import ICONS as STATUS_ICONS
+from .status import ORDER as STATUS_ORDER
+
 # Series of one chart (cities, levels): Okabe–Ito without the status-heavy orange and vermillion first.
 SERIES_COLOURS: tuple[str, ...] = (
     "#0072B2",
@@ -150,12 +110,14 @@ def tick_label(label: str, suffix: str, limit: int) -> str:
     return f"{short}<br>{suffix}" if suffix else short
 
 
-def _t(text: Mapping[str, str], key: str, **values: Any) -> str:
+def word(text: Mapping[str, str], key: str, **values: Any) -> str:
+    """The chart word `key` from `text` (the key itself when missing), with `values` filled in."""
     template = text.get(key, key)
     return template % values if values else template
 
 
-def _layout(text: Mapping[str, str], *, height: int, **extra: Any) -> dict[str, Any]:
+def base_layout(text: Mapping[str, str], *, height: int, **extra: Any) -> dict[str, Any]:
+    """The layout every figure starts from: fonts, margins, the language's number separators, `extra` on top."""
     layout: dict[str, Any] = {
         "height": height,
         "autosize": True,
@@ -187,7 +149,7 @@ def _bottom_legend() -> dict[str, Any]:
 def _demo_note(text: Mapping[str, str], *, short: bool = False) -> dict[str, Any]:
     """The note every chart showing demo values carries, top right, in the site's demo colour."""
     return {
-        "text": "◆ " + _t(text, "demo_short" if short else "demo_note"),
+        "text": "◆ " + word(text, "demo_short" if short else "demo_note"),
         "xref": "paper",
         "yref": "paper",
         "x": 1,
@@ -203,7 +165,7 @@ def _demo_note(text: Mapping[str, str], *, short: bool = False) -> dict[str, Any
     }
 
 
-def _figure(
+def finish(
     data: list[dict],
     layout: dict,
     *,
@@ -212,6 +174,7 @@ def _figure(
     narrow: dict | None = None,
     short_note: bool = False,
 ) -> dict[str, Any]:
+    """The figure as strict JSON (`clean`), with the demo note when it shows demo values (`demo`)."""
     narrow = dict(narrow or {})
     if demo:
         # First, so that the phone layout can swap in the short text by index.
@@ -222,7 +185,7 @@ def _figure(
 
 
 def _narrow_note(text: Mapping[str, str]) -> dict[str, Any]:
-    return {"annotations.0.text": "◆ " + _t(text, "demo_short"), "annotations.0.font.size": 11}
+    return {"annotations.0.text": "◆ " + word(text, "demo_short"), "annotations.0.font.size": 11}
 
 
 def status_label(status: str, labels: Mapping[str, str]) -> str:
@@ -276,7 +239,7 @@ def status_stack(
             }
         )
     if compact:
-        layout = _layout(
+        layout = base_layout(
             text,
             height=64 + (16 if demo else 0),
             barmode="stack",
@@ -285,14 +248,14 @@ def status_stack(
             xaxis={"visible": False, "fixedrange": True, "range": [0, max(totals, default=0) or 1]},
             yaxis={"visible": False, "fixedrange": True},
         )
-        return _figure(data, layout, text=text, demo=demo, short_note=True)
-    layout = _layout(
+        return finish(data, layout, text=text, demo=demo, short_note=True)
+    layout = base_layout(
         text,
         height=120 + 44 * len(groups),
         barmode="stack",
         margin={"l": 10, "r": 10, "t": 60, "b": 50, "pad": 2},
         xaxis={
-            "title": {"text": _t(text, "targets_count"), "standoff": 8},
+            "title": {"text": word(text, "targets_count"), "standoff": 8},
             "gridcolor": GRID,
             "fixedrange": True,
             "tickformat": "d",
@@ -302,7 +265,7 @@ def status_stack(
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "traceorder": "normal"},
     )
     narrow = {"margin.t": 90, "font.size": 11}
-    return _figure(data, layout, text=text, demo=demo, narrow=narrow)
+    return finish(data, layout, text=text, demo=demo, narrow=narrow)
 
 
 # --- the pillar: bullet chart and heatmap ---------------------------------------------------------------------
@@ -356,7 +319,7 @@ def bullet(
                 ],
                 "marker": {"color": STATUS_COLOURS[status]},
                 "text": [
-                    f"{STATUS_ICONS[status]} {_percent(r.completion)}"
+                    f"{STATUS_ICONS[status]} {completion_label(r.completion, text)}"
                     if finite(r.completion) is not None
                     else f"{STATUS_ICONS[status]} {labels.get(status, status)}"
                     for r in mine
@@ -373,12 +336,12 @@ def bullet(
             {
                 "type": "scatter",
                 "mode": "markers",
-                "name": _t(text, "expected_now"),
+                "name": word(text, "expected_now"),
                 "y": [r.key for r in expected],
                 "x": [_clip(r.expected, low, high) for r in expected],
                 "marker": {"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": INK}, "color": INK},
                 "customdata": [_percent(r.expected) for r in expected],
-                "hovertemplate": _t(text, "expected_now") + ": %{customdata}<extra></extra>",
+                "hovertemplate": word(text, "expected_now") + ": %{customdata}<extra></extra>",
             }
         )
     full = [tick_label(r.label, r.suffix, label_limit) for r in rows]
@@ -394,7 +357,7 @@ def bullet(
         "automargin": True,
         "fixedrange": True,
     }
-    layout = _layout(
+    layout = base_layout(
         text,
         height=0,  # set below, from the rows and the legend
         barmode="overlay",
@@ -402,12 +365,13 @@ def bullet(
         xaxis={
             "range": [low, high],
             "tickmode": "array",
-            "tickvals": [0, 0.25, 0.5, 0.75, 1, 1.25],
-            "ticktext": ["0%", "25%", "50%", "75%", "100% " + _t(text, "target_100"), "125%"],
+            # No tick beyond 100 %: a bar past it reads "vượt mục tiêu", never "125 %".
+            "tickvals": [0, 0.25, 0.5, 0.75, 1],
+            "ticktext": ["0%", "25%", "50%", "75%", "100% " + word(text, "target_100")],
             "gridcolor": GRID,
             "zeroline": True,
             "zerolinecolor": MUTED,
-            "title": {"text": _t(text, "completion_axis")},
+            "title": {"text": word(text, "completion_axis")},
             "fixedrange": True,
         },
         yaxis=yaxis,
@@ -442,12 +406,23 @@ def bullet(
         "xaxis.ticktext": ["0%", "50%", "100%"],
         "xaxis.title.text": "",
     }
-    return _figure(data, layout, text=text, demo=demo, narrow=narrow)
+    return finish(data, layout, text=text, demo=demo, narrow=narrow)
 
 
 def _clip(value: float | None, low: float, high: float) -> float | None:
     f = finite(value)
     return None if f is None else min(high, max(low, f))
+
+
+def completion_label(value: float | None, text: Mapping[str, str]) -> str:
+    """A completion for chart text, always within 0–100 %: beyond the target "vượt mục tiêu", behind
+    the baseline "lùi so với gốc" (the hover and the page's tables give the figure)."""
+    f = finite(value)
+    if f is not None and f > 1:
+        return word(text, "beyond_target")
+    if f is not None and f < 0:
+        return word(text, "behind_baseline")
+    return _percent(f)
 
 
 def _percent(value: float | None) -> str:
@@ -499,7 +474,7 @@ def status_heatmap(
             "hovertemplate": "%{customdata}<extra></extra>",
         }
     ]
-    layout = _layout(
+    layout = base_layout(
         text,
         height=90 + 36 * max(1, len(row_keys)),
         xaxis={"type": "category", "side": "top", "fixedrange": True, "tickangle": 0},
@@ -532,420 +507,4 @@ def status_heatmap(
         layout["annotations"] = [note]
         layout["margin"]["b"] = 34
         return clean({"data": data, "layout": layout, "narrow": {**narrow, **_narrow_note(text)}})
-    return _figure(data, layout, text=text, demo=False, narrow=narrow)
-
-
-# --- one series over time ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Point:
-    """A reported value: kind is 'approved', 'published', 'demo' (all approved) or 'submitted'."""
-
-    time: float
-    value: float
-    period: str
-    kind: str
-    hover: str = ""
-
-
-@dataclass(frozen=True)
-class TargetMark:
-    """A target with what the series chart draws for it: the marker at the deadline, and while it is
-    still ahead (`open`), the straight line from the baseline and the projection (dashed)."""
-
-    year: int
-    due: float
-    value: float
-    label: str
-    baseline: tuple[float, float] | None = None
-    projection: tuple[float, float, float, float] | None = None  # (t0, v0, t1, v1)
-    open: bool = True
-
-
-@dataclass(frozen=True)
-class Event:
-    time: float
-    label: str
-
-
-POINT_STYLE: dict[str, dict[str, Any]] = {
-    "approved": {"symbol": "circle", "size": 9, "color": "#0072B2"},
-    "published": {"symbol": "square", "size": 10, "color": "#000000"},
-    "demo": {"symbol": "diamond", "size": 9, "color": DEMO_COLOUR},
-    "submitted": {"symbol": "circle-open", "size": 10, "color": "#0072B2", "line": {"width": 2}},
-}
-
-
-def series_chart(
-    *,
-    points: Sequence[Point],
-    targets: Sequence[TargetMark],
-    events: Sequence[Event],
-    as_of: float,
-    text: Mapping[str, str],
-    y_title: str = "",
-    rank: bool = False,
-    percent: bool = False,
-) -> dict[str, Any]:
-    """One series: the approved values joined by a line, each kind of value with its own marker
-    (approved solid, submitted hollow, published square, demo diamond), the targets as stars, the
-    straight line from the baseline to each open target, the projection to its deadline (dashed), the
-    as-of line and the events (the 2025 reform)."""
-    data: list[dict] = []
-    approved = sorted((p for p in points if p.kind != "submitted"), key=lambda p: p.time)
-    if approved:
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": _t(text, "actual_line"),
-                "x": [time_to_date(p.time) for p in approved],
-                "y": [p.value for p in approved],
-                "line": {"color": "#0072B2", "width": 2},
-                "hoverinfo": "skip",
-            }
-        )
-    for kind in ("approved", "published", "demo", "submitted"):
-        mine = [p for p in points if p.kind == kind]
-        if not mine:
-            continue
-        style = POINT_STYLE[kind]
-        marker = {"symbol": style["symbol"], "size": style["size"], "color": style["color"]}
-        if "line" in style:
-            marker["line"] = {**style["line"], "color": style["color"]}
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": _t(text, f"kind_{kind}"),
-                "x": [time_to_date(p.time) for p in mine],
-                "y": [p.value for p in mine],
-                "marker": marker,
-                "customdata": [[p.period, p.hover] for p in mine],
-                "hovertemplate": "%{customdata[0]}: %{y}<br>%{customdata[1]}<extra></extra>",
-            }
-        )
-    for i, target in enumerate(sorted(targets, key=lambda t: t.due)):
-        colour = SERIES_COLOURS[(i + 2) % len(SERIES_COLOURS)]
-        if target.open and target.baseline is not None:
-            (t0, v0) = target.baseline
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": _t(text, "straight_line", year=target.year),
-                    "x": [time_to_date(t0), time_to_date(target.due)],
-                    "y": [v0, target.value],
-                    "line": {"color": colour, "width": 1.5, "dash": "dot"},
-                    "hovertemplate": _t(text, "straight_line", year=target.year) + ": %{y}<extra></extra>",
-                }
-            )
-        if target.open and target.projection is not None:
-            t0, v0, t1, v1 = target.projection
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": _t(text, "projection", year=target.year),
-                    "x": [time_to_date(t0), time_to_date(t1)],
-                    "y": [v0, v1],
-                    "line": {"color": colour, "width": 2, "dash": "dash"},
-                    "hovertemplate": _t(text, "projection", year=target.year) + ": %{y}<extra></extra>",
-                }
-            )
-    if targets:
-        ordered = sorted(targets, key=lambda t: t.due)
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers+text",
-                "name": _t(text, "targets"),
-                "x": [time_to_date(t.due) for t in ordered],
-                "y": [t.value for t in ordered],
-                "text": [str(t.year) for t in ordered],
-                "textposition": "top center",
-                "marker": {
-                    "symbol": "star",
-                    "size": 15,
-                    "color": "#E69F00",
-                    "line": {"width": 1, "color": INK},
-                },
-                "customdata": [t.label for t in ordered],
-                "hovertemplate": "%{customdata}<extra></extra>",
-            }
-        )
-    shapes, annotations = _time_marks(events, as_of, text)
-    yaxis: dict[str, Any] = {
-        "title": {"text": y_title},
-        "gridcolor": GRID,
-        "zeroline": False,
-        "automargin": True,
-    }
-    if rank:
-        yaxis["autorange"] = "reversed"
-    if percent:
-        yaxis["ticksuffix"] = "%"
-    times = [p.time for p in points] + [t.due for t in targets] + [e.time for e in events] + [as_of]
-    times += [t.baseline[0] for t in targets if t.baseline]
-    layout = _layout(
-        text,
-        height=430,
-        xaxis=_time_axis(times),
-        yaxis=yaxis,
-        shapes=shapes,
-        annotations=annotations,
-        margin={"l": 10, "r": 20, "t": 40, "b": 20, "pad": 2},
-        legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
-    )
-    demo = any(p.kind == "demo" for p in points)
-    narrow = {"height": 520, "font.size": 11, "legend.font.size": 10, "xaxis.dtick": "M24"}
-    return _figure(data, layout, text=text, demo=demo, narrow=narrow)
-
-
-def _time_axis(times: Sequence[float]) -> dict[str, Any]:
-    """A date axis over the given decimal times, a little wider than them; an explicit range, because
-    Plotly widens an automatic one for marker text (a phone screen would show fifteen empty years)."""
-    known = [t for t in (finite(t) for t in times) if t is not None]
-    low, high = (min(known), max(known)) if known else (2021.0, 2031.0)
-    return {
-        "type": "date",
-        "range": [time_to_date(low - 0.25), time_to_date(high + 0.5)],
-        "tickformat": "%Y",
-        "dtick": "M12",
-        # Each year's label sits in the middle of its year: a figure for 2022 (plotted at its end,
-        # 31/12/2022) reads as 2022's, not as next year's.
-        "ticklabelmode": "period",
-        "gridcolor": GRID,
-        "automargin": True,
-    }
-
-
-def _time_marks(events: Sequence[Event], as_of: float, text: Mapping[str, str]) -> tuple[list, list]:
-    """Vertical lines with a label: each event, and the as-of time."""
-    shapes, annotations = [], []
-    marks = [(e.time, e.label, MUTED) for e in events] + [(as_of, _t(text, "as_of_mark"), INK)]
-    for i, (time, label, colour) in enumerate(marks):
-        x = time_to_date(time)
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": x,
-                "x1": x,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": colour, "width": 1, "dash": "dot"},
-            }
-        )
-        annotations.append(
-            {
-                "text": label,
-                "xref": "x",
-                "yref": "paper",
-                "x": x,
-                "y": 1 - 0.07 * i,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-                "font": {"size": 11, "color": colour},
-                "bgcolor": "rgba(255,255,255,0.85)",
-            }
-        )
-    return shapes, annotations
-
-
-# --- one indicator across cities ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CityLine:
-    """One city's (and level's) approved values and its targets on the comparison chart."""
-
-    name: str
-    times: Sequence[float]
-    values: Sequence[float]
-    periods: Sequence[str]
-    demo: Sequence[bool]
-    targets: Sequence[tuple[float, float, str]] = field(default_factory=tuple)  # (due, value, label)
-
-
-def comparison_chart(
-    lines: Sequence[CityLine],
-    *,
-    as_of: float,
-    text: Mapping[str, str],
-    y_title: str = "",
-    rank: bool = False,
-    percent: bool = False,
-) -> dict[str, Any]:
-    """One line per city with its targets as stars of the same colour, on one axis, so cities can be
-    compared on the same concept; demo values are diamonds."""
-    data: list[dict] = []
-    for i, line in enumerate(lines):
-        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": line.name,
-                "legendgroup": line.name,
-                "x": [time_to_date(t) for t in line.times],
-                "y": list(line.values),
-                "line": {"color": colour, "width": 2},
-                "marker": {
-                    "color": colour,
-                    "size": 8,
-                    "symbol": ["diamond" if d else "circle" for d in line.demo],
-                },
-                "customdata": [
-                    [p, _t(text, "kind_demo") if d else ""]
-                    for p, d in zip(line.periods, line.demo, strict=True)
-                ],
-                "hovertemplate": line.name + " · %{customdata[0]}: %{y} %{customdata[1]}<extra></extra>",
-            }
-        )
-        if line.targets:
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "markers",
-                    "name": _t(text, "targets_of", name=line.name),
-                    "legendgroup": line.name,
-                    "showlegend": False,
-                    "x": [time_to_date(due) for due, _, _ in line.targets],
-                    "y": [value for _, value, _ in line.targets],
-                    "marker": {
-                        "symbol": "star",
-                        "size": 14,
-                        "color": colour,
-                        "line": {"width": 1, "color": INK},
-                    },
-                    "customdata": [label for _, _, label in line.targets],
-                    "hovertemplate": line.name + " · %{customdata}<extra></extra>",
-                }
-            )
-    shapes, annotations = _time_marks([Event(REFORM_TIME, _t(text, "reform"))], as_of, text)
-    yaxis: dict[str, Any] = {"title": {"text": y_title}, "gridcolor": GRID, "automargin": True}
-    if rank:
-        yaxis["autorange"] = "reversed"
-    if percent:
-        yaxis["ticksuffix"] = "%"
-    times = [t for line in lines for t in line.times] + [d for line in lines for d, _, _ in line.targets]
-    layout = _layout(
-        text,
-        height=440,
-        xaxis=_time_axis([*times, as_of, REFORM_TIME]),
-        yaxis=yaxis,
-        shapes=shapes,
-        annotations=annotations,
-        margin={"l": 10, "r": 20, "t": 40, "b": 20, "pad": 2},
-        legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
-    )
-    demo = any(any(line.demo) for line in lines)
-    narrow = {"height": 500, "font.size": 11, "xaxis.dtick": "M24"}
-    return _figure(data, layout, text=text, demo=demo, narrow=narrow)
-
-
-# --- the DTI rank history --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RankPoint:
-    year: int
-    rank: float
-    among: int | None
-    demo: bool = False
-    source: str = ""
-
-
-def rank_history(
-    series: Mapping[str, Sequence[RankPoint]], *, text: Mapping[str, str], top: int | None = None
-) -> dict[str, Any]:
-    """Each city's DTI rank by year, the rank axis inverted (1st at the top), every point labelled with
-    how many units were ranked ('3/34': 63 provinces until 2023, 34 after the 2025 mergers)."""
-    data = []
-    for i, (name, points) in enumerate(series.items()):
-        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
-        pts = sorted(points, key=lambda p: p.year)
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers+text",
-                "name": name,
-                "x": [p.year for p in pts],
-                "y": [p.rank for p in pts],
-                "text": [f"{_rank(p.rank)}/{p.among}" if p.among else _rank(p.rank) for p in pts],
-                "textposition": "top center",
-                "textfont": {"size": 11, "color": colour},
-                "line": {"color": colour, "width": 2},
-                "marker": {
-                    "color": colour,
-                    "size": 10,
-                    "symbol": ["diamond-open" if p.demo else "circle" for p in pts],
-                    "line": {"width": 2, "color": colour},
-                },
-                "customdata": [
-                    [
-                        _t(text, "rank_of", rank=_rank(p.rank), among=p.among or "?"),
-                        _t(text, "kind_demo") if p.demo else (p.source or ""),
-                    ]
-                    for p in pts
-                ],
-                "hovertemplate": name + " · %{x}: %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
-            }
-        )
-    years = sorted({p.year for pts in series.values() for p in pts})
-    worst = max((p.rank for pts in series.values() for p in pts), default=10)
-    bottom = worst + max(2, worst * 0.12)
-    layout = _layout(
-        text,
-        height=380,
-        xaxis={
-            "title": {"text": _t(text, "ranking_year")},
-            "tickmode": "array",
-            "tickvals": years,
-            "ticktext": [str(y) for y in years],
-            "gridcolor": GRID,
-            "fixedrange": True,
-        },
-        yaxis={
-            "title": {"text": _t(text, "rank_axis")},
-            "autorange": False,
-            "range": [bottom, 0.2],  # inverted: 1st at the top
-            "tickmode": "array",
-            "tickvals": [v for v in RANK_TICKS if v <= bottom],
-            "gridcolor": GRID,
-            "zeroline": False,
-            "fixedrange": True,
-            "automargin": True,
-        },
-        margin={"l": 10, "r": 20, "t": 40, "b": 20, "pad": 2},
-        legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
-    )
-    if top:
-        layout["shapes"] = [
-            {
-                "type": "rect",
-                "xref": "paper",
-                "yref": "y",
-                "x0": 0,
-                "x1": 1,
-                "y0": 0.5,
-                "y1": top + 0.5,
-                "fillcolor": "#009E73",
-                "opacity": 0.08,
-                "line": {"width": 0},
-            }
-        ]
-    demo = any(p.demo for pts in series.values() for p in pts)
-    narrow = {"font.size": 11, "xaxis.title.text": "", "legend.y": -0.1}
-    return _figure(data, layout, text=text, demo=demo, narrow=narrow)
-
-
-RANK_TICKS = (1, 3, 5, 10, 15, 20, 30, 40, 50, 63)
-
-
-def _rank(value: float) -> str:
-    return str(round(value)) if float(value).is_integer() else f"{value:g}"
+    return finish(data, layout, text=text, demo=False, narrow=narrow)

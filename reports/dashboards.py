@@ -1,256 +1,49 @@
-"""What each dashboard shows: the selectors' frames (engine results) turned into rows, cards and figures.
+"""What each dashboard page shows: the engine's frames turned into rows, cards and figures.
 
-No query here: views fetch with `reports.selectors` (a fixed number of queries) and pass the frames in.
-Every figure on a page is read from `ProgressInputs.at(as_of)`, the path `/open-data/progress.*` takes,
-so a page and the open data agree for the same data and as-of quarter (the heatmap's earlier quarters
-come from `ProgressInputs.statuses`: the same engine on the same inputs, at each quarter's end).
+No query and no engine run here: the page models (`reports.pages`) fetch with `reports.selectors`, assess
+with the engine and pass the frames in. Every figure on a page is read from `reports.pages.assess`, the
+path `/open-data/progress.*` takes, so a page and the open data agree for the same data and as-of quarter
+(the heatmap's earlier quarters come from `reports.pages.statuses_at`: the same engine on the same inputs,
+at each quarter's end). Counts and shares are the engine's roll-up (`progress.rollup`), never recounted.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from targets import progress
-from targets.models import Level, Origin, Status, Unit
-from targets.periods import last_closed_quarter
-from targets.templatetags.dti import num, target_text, with_unit
+from targets.models import Origin, Status, Unit
+from targets.templatetags.dti import num
 
-from . import charts, labels
+from . import charts, labels, status, timecharts
+from .display import (
+    AsOf,
+    known_text,
+    level_label,
+    localized,
+    share_text,
+    status_chips,
+    status_segments,
+    target_rows,
+    value_text,
+    vi_sort_key,
+)
 from .selectors import ProgressInputs
 
 OUTCOME_YEAR = 2025  # the deadline has passed: achieved or missed
 HORIZON_YEAR = 2030  # the road ahead
 HEATMAP_QUARTERS = 8
-FIRST_QUARTER_YEAR = 2021  # the as-of picker starts with the first quarter of demo and reported data
 
 
-@dataclass(frozen=True)
-class AsOf:
-    """The `?as_of=` of a page: the period code, its decimal time, and whether the user chose it."""
-
-    code: str
-    time: float
-    explicit: bool = False
-
-    @property
-    def query(self) -> str:
-        """The query string that keeps the chosen as-of on links between dashboards."""
-        return f"?as_of={self.code}" if self.explicit else ""
-
-
-def as_of_choices(as_of: AsOf, today: Any) -> list[str]:
-    """Quarter codes for the as-of picker, newest first: the last closed quarter back to 2021-Q1,
-    plus the current choice when it is not among them (a year, a future quarter)."""
-    year, quarter = last_closed_quarter(today)
-    codes = []
-    while (year, quarter) >= (FIRST_QUARTER_YEAR, 1):
-        codes.append(f"{year}-Q{quarter}")
-        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
-    if as_of.code not in codes:
-        codes.insert(0, as_of.code)
-    return codes
-
-
-# --- small formatting helpers ----------------------------------------------------------------------------------
-
-
-def localized(row: Mapping[str, Any], key: str) -> str:
-    """`name` or, in English, `name_en` when there is one (also `locality_name` / `locality_name_en`)."""
-    if (get_language() or "vi").startswith("en") and row.get(f"{key}_en"):
-        return str(row[f"{key}_en"])
-    return str(row.get(key) or "")
-
-
-def vi_sort_key(name: str) -> str:
-    """Vietnamese alphabetical order (Đà Nẵng before Hà Nội, Đ after D): tones and marks set aside."""
-    plain = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
-    return plain.lower().replace("đ", "d~")
-
-
-def _f(value: Any) -> float | None:
-    return charts.finite(value)
-
-
-def _round(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
-
-
-def value_text(value: Any, unit: str) -> str:
-    """A figure in its unit ('53,2%', 'hạng 3', 'đã hoàn thành'), rounded to two decimals."""
-    f = _f(value)
-    if f is None:
-        return "—"
-    if unit == Unit.RANK:
-        f = round(f, 1)
-    return with_unit(_round(f), unit)
-
-
-def delta_text(value: Any, unit: str, *, signed: bool = False) -> str:
-    """A difference in the unit's terms: percentage points, rank places ('2 bậc'), counts."""
-    f = _f(value)
-    if f is None or unit == Unit.MILESTONE:
-        return "—"
-    rounded = _round(f)
-    sign = ("+" if rounded > 0 else "−" if rounded < 0 else "") if signed else ""
-    text = sign + num(abs(rounded) if signed else rounded)
-    if unit in (Unit.PERCENT, Unit.GROWTH_RATE):
-        return _("%(x)s điểm %%") % {"x": text}
-    if unit == Unit.RANK:
-        return _("%(x)s bậc") % {"x": text}
-    if unit == Unit.PER_1000:
-        return _("%(x)s/1.000 dân") % {"x": text}
-    return text
-
-
-def share_text(value: Any) -> str:
-    """A share as a percentage: 0.613 → '61%'."""
-    f = _f(value)
-    return "—" if f is None else f"{num(round(f * 100))}%"
-
-
-def gap_text(gap: Any, unit: str) -> str:
-    f = _f(gap)
-    if f is None:
-        return "—"
-    if f <= 0:
-        return (
-            _("đã đạt") if f == 0 or unit == Unit.MILESTONE else _("vượt %(x)s") % {"x": delta_text(-f, unit)}
-        )
-    return delta_text(f, unit)
-
-
-def pace_text(value: Any, unit: str) -> str:
-    f = _f(value)
-    if f is None or unit == Unit.MILESTONE:
-        return "—"
-    return _("%(x)s/năm") % {"x": delta_text(f, unit, signed=True)}
-
-
-def status_chips(counts: Mapping[str, int]) -> list[dict[str, Any]]:
-    """Non-zero status counts as chips (icon, label, count, colour class): the text beside each chart."""
-    names = labels.status_labels()
-    return [
-        {
-            "status": s,
-            "icon": charts.STATUS_ICONS[s],
-            "label": names[s],
-            "count": int(counts.get(s, 0) or 0),
-        }
-        for s in charts.STATUS_ORDER
-        if int(counts.get(s, 0) or 0)
-    ]
-
-
-def status_segments(counts: Mapping[str, int]) -> list[dict[str, Any]]:
-    """The same counts as widths (%) of a CSS stacked bar."""
-    total = sum(int(counts.get(s, 0) or 0) for s in charts.STATUS_ORDER)
-    return [
-        {**chip, "width": round(100 * chip["count"] / total, 2)} for chip in status_chips(counts) if total
-    ]
-
-
-def _target_ns(row: Mapping[str, Any]) -> SimpleNamespace:
-    return SimpleNamespace(
-        unit=row["unit"], comparator=row["comparator"], value=row["value"], value_max=row["value_max"]
-    )
-
-
-def plotted_target(row: Mapping[str, Any]) -> float | None:
-    """The value a target is drawn at: a range's near bound, as the engine measures against it."""
-    if row["comparator"] == "range" and _f(row.get("value_max")) is not None:
-        return _f(row["value"]) if row["higher_is_better"] else _f(row["value_max"])
-    return _f(row["value"])
-
-
-def level_label(level: str) -> str:
-    return str(Level(level).label) if level in Level.values else level
-
-
-def target_rows(assessed: pd.DataFrame, *, as_of: AsOf) -> list[dict[str, Any]]:
-    """One display row per target of a labelled assessment (`ProgressInputs.at`), in catalogue order."""
-    if assessed.empty:
-        return []
-    status_names, sdg_names = labels.status_labels(), labels.opensdg_labels()
-    order = {s: i for i, s in enumerate(charts.STATUS_ORDER)}
-    frame = assessed.sort_values(["pillar_order", "indicator_order", "indicator_code", "level", "year"])
-    rows = []
-    for target_id, r in zip(frame.index, frame.to_dict(orient="records"), strict=True):
-        unit = r["unit"]
-        level = r["level"] or ""
-        latest_period = r["latest_period"] if isinstance(r["latest_period"], str) else None
-        origin = r["latest_origin"] if isinstance(r["latest_origin"], str) else None
-        indicator_name = localized(r, "indicator_name")
-        rows.append(
-            {
-                "id": int(target_id),
-                "locality": r["locality"],
-                "locality_name": localized(r, "locality_name"),
-                "pillar": r["pillar"],
-                "pillar_order": int(r["pillar_order"]),
-                "indicator_code": r["indicator_code"],
-                "indicator_name": indicator_name,
-                "label": indicator_name + (f" · {level_label(level)}" if level else "") + f" · {r['year']}",
-                "year": int(r["year"]),
-                "level": level,
-                "level_label": level_label(level) if level else "",
-                "unit": unit,
-                "higher_is_better": bool(r["higher_is_better"]),
-                "comparator": r["comparator"],
-                "value": r["value"],
-                "value_max": r["value_max"],
-                "target_text": target_text(_target_ns(r)),
-                "target_plot": plotted_target(r),
-                "due": float(r["target_time"]),
-                "baseline_time": _f(r["baseline_time"]),
-                "baseline_value": _f(r["baseline_value"]),
-                "status": r["status"],
-                "status_label": status_names.get(r["status"], r["status"]),
-                "status_icon": charts.STATUS_ICONS.get(r["status"], ""),
-                "status_rank": order.get(r["status"], 99),
-                "latest": _f(r["latest"]),
-                "latest_time": _f(r["latest_time"]),
-                "latest_text": value_text(r["latest"], unit),
-                "latest_period": latest_period,
-                "latest_origin": origin,
-                "demo": origin == Origin.DEMO,
-                "gap": _f(r["gap"]),
-                "gap_text": gap_text(r["gap"], unit),
-                "completion": _f(r["completion"]),
-                "completion_text": share_text(r["completion"]),
-                "expected_completion": _f(r["expected_completion"]),
-                "expected_text": share_text(r["expected_completion"]),
-                "projected": _f(r["projected"]),
-                "projected_text": value_text(r["projected"], unit),
-                "projected_completion": _f(r["projected_completion"]),
-                "projected_completion_text": share_text(r["projected_completion"]),
-                "pace": _f(r["required_pace_per_year"]),
-                "pace_text": pace_text(r["required_pace_per_year"], unit),
-                "slope": _f(r["slope"]),
-                "slope_text": pace_text(r["slope"], unit),
-                "opensdg_status": r["opensdg_status"],
-                "opensdg_label": sdg_names.get(r["opensdg_status"], r["opensdg_status"]),
-                "opensdg_icon": charts.OPENSDG_ICONS.get(r["opensdg_status"], ""),
-                "opensdg_value": _f(r["opensdg_value"]),
-                "opensdg_value_text": num(_round(_f(r["opensdg_value"]))),
-                "series_url": reverse("reports:series", args=[r["indicator_code"], r["locality"]])
-                + as_of.query,
-                "target_url": reverse("targets:target_detail", args=[int(target_id)]),
-            }
-        )
-    return rows
-
-
-def _counts(frame: pd.DataFrame) -> dict[str, int]:
-    return {s: int(c) for s, c in frame["status"].value_counts().items()} if not frame.empty else {}
+def _counts(frame: pd.DataFrame) -> dict[str, Any]:
+    """The engine's roll-up of `frame` as one row: the count of each status, `total`, `share_on_track`."""
+    if frame.empty:
+        return {}
+    return progress.rollup(frame, by=[]).iloc[0].to_dict()
 
 
 def _has_demo(frame: pd.DataFrame) -> bool:
@@ -293,7 +86,7 @@ def overview(
                     "pillar": pillar["slug"],
                     "pillar_name": localized(pillar, "name"),
                     "total": int(counts.get("total", 0)),
-                    "share": _f(counts.get("share_on_track")),
+                    "share": charts.finite(counts.get("share_on_track")),
                     "share_text": share_text(counts.get("share_on_track")),
                     "chips": status_chips(counts),
                     "segments": status_segments(counts),
@@ -314,13 +107,13 @@ def overview(
                 "url": reverse("reports:city", args=[loc["slug"]]) + as_of.query,
             }
         )
-    rank_series: dict[str, list[charts.RankPoint]] = {}
+    rank_series: dict[str, list[timecharts.RankPoint]] = {}
     rank_rows = []
     for r in sorted(ranks, key=lambda r: (vi_sort_key(localized(r, "locality__name")), r["time"])):
         name = localized(r, "locality__name")
         demo = r["origin"] == Origin.DEMO
         rank_series.setdefault(name, []).append(
-            charts.RankPoint(
+            timecharts.RankPoint(
                 year=int(r["period__year"]),
                 rank=float(r["value"]),
                 among=r["ranked_among"],
@@ -338,9 +131,10 @@ def overview(
                 "source": r["source"],
                 "note": r["note"],
                 "get_origin_display": Origin(r["origin"]).label,
+                "known_text": known_text(r["origin"], r["known_on"], r["known_basis"]),
             }
         )
-    rank_figure = charts.rank_history(rank_series, text=labels.chart_text()) if rank_series else None
+    rank_figure = timecharts.rank_history(rank_series, text=labels.chart_text()) if rank_series else None
     return {
         "matrix": matrix,
         "pillars": [{"slug": p["slug"], "name": localized(p, "name")} for p in pillars],
@@ -355,7 +149,7 @@ def overview(
 
 def city(*, pillars: list[dict], assessed: pd.DataFrame, as_of: AsOf, locality: dict) -> dict[str, Any]:
     """One card per pillar, the 2025 outcome and the road to 2030."""
-    text, names = labels.chart_text(), labels.status_labels()
+    text, names = labels.chart_text(), status.labels()
     rows = target_rows(assessed, as_of=as_of)
     by_id = {r["id"]: r for r in rows}
     # The targets most behind among those still ahead: the missed ones are in the 2025 outcome below.
@@ -367,7 +161,6 @@ def city(*, pillars: list[dict], assessed: pd.DataFrame, as_of: AsOf, locality: 
         if mine.empty:
             continue
         counts = _counts(mine)
-        rollup = progress.rollup(mine, by=[])
         worst = (
             [by_id[int(i)] for i in behind.index[behind["pillar"] == pillar["slug"]]]
             if not behind.empty
@@ -378,7 +171,7 @@ def city(*, pillars: list[dict], assessed: pd.DataFrame, as_of: AsOf, locality: 
                 "slug": pillar["slug"],
                 "name": localized(pillar, "name"),
                 "total": len(mine),
-                "share_text": share_text(rollup["share_on_track"].iloc[0]),
+                "share_text": share_text(counts["share_on_track"]),
                 "chips": status_chips(counts),
                 "figure": charts.status_stack(
                     [localized(pillar, "name")],
@@ -404,6 +197,7 @@ def city(*, pillars: list[dict], assessed: pd.DataFrame, as_of: AsOf, locality: 
 
 _WORRY = (
     progress.MISSED,
+    progress.AWAITING_FINAL,
     progress.REGRESSING,
     progress.OFF_TRACK,
     progress.NEEDS_ACCELERATION,
@@ -432,12 +226,14 @@ def _year_block(
             groups.append(localized(pillar, "name"))
             counts.append(_counts(part))
     listed = [r for r in rows if r["year"] == year]
+    overall = _counts(mine)
     return {
         "year": year,
-        "total": len(mine),
-        "chips": status_chips(_counts(mine)),
-        "achieved": int((mine["status"] == progress.ACHIEVED).sum()),
-        "missed": int((mine["status"] == progress.MISSED).sum()),
+        "total": int(overall["total"]),
+        "chips": status_chips(overall),
+        "achieved": int(overall[progress.ACHIEVED]),
+        "missed": int(overall[progress.MISSED]),
+        "awaiting": int(overall[progress.AWAITING_FINAL]),
         "figure": charts.status_stack(groups, counts, labels=names, text=text, demo=_has_demo(mine)),
         "rows": listed,
         # What it would take: the targets not yet achieved, most worrying first.
@@ -451,10 +247,12 @@ def _year_block(
 # --- /dashboard/<locality>/<pillar>/ -------------------------------------------------------------------------
 
 
-def pillar(*, inputs: ProgressInputs, as_of: AsOf) -> dict[str, Any]:
-    """Bullet chart per target, the status-by-quarter heatmap of the last eight quarters, the table rows."""
-    text, names = labels.chart_text(), labels.status_labels()
-    assessed = inputs.at(as_of.time)
+def pillar(
+    *, inputs: ProgressInputs, assessed: pd.DataFrame, history: dict[float, pd.Series], as_of: AsOf
+) -> dict[str, Any]:
+    """Bullet chart per target, the status-by-quarter heatmap of the last eight quarters (`history`: each
+    target's status at each quarter's end, oldest first), the table rows."""
+    text, names = labels.chart_text(), status.labels()
     rows = target_rows(assessed, as_of=as_of)
     bullet = charts.bullet(
         [
@@ -473,7 +271,7 @@ def pillar(*, inputs: ProgressInputs, as_of: AsOf) -> dict[str, Any]:
         text=text,
         demo=any(r["demo"] for r in rows),
     )
-    heatmap, heat_rows, quarters = _heatmap(inputs, rows, as_of=as_of, text=text, names=names)
+    heatmap, heat_rows, quarters = _heatmap(inputs, rows, history, text=text, names=names)
     return {
         "rows": rows,
         "bullet_figure": bullet if rows else None,
@@ -493,20 +291,33 @@ def _bullet_hover(r: dict[str, Any]) -> str:
             _("Mục tiêu: %(t)s · mới nhất: %(v)s (%(p)s)")
             % {"t": r["target_text"], "v": r["latest_text"], "p": r["latest_period"] or "—"},
             _("Hoàn thành: %(c)s · cần đạt đến nay: %(e)s")
-            % {"c": r["completion_text"], "e": r["expected_text"]},
+            % {
+                "c": r["completion_text"]
+                + (
+                    f" ({r['completion_title']})"
+                    if r["completion_text"] != share_text(r["completion"])
+                    else ""
+                ),
+                "e": r["expected_text"],
+            },
         ]
+        + ([r["after_text"]] if r["after_text"] else [])
         + ([_("Minh hoạ (demo)")] if r["demo"] else [])
     )
 
 
 def _heatmap(
-    inputs: ProgressInputs, rows: list[dict], *, as_of: AsOf, text: dict[str, str], names: dict[str, str]
+    inputs: ProgressInputs,
+    rows: list[dict],
+    history: dict[float, pd.Series],
+    *,
+    text: dict[str, str],
+    names: dict[str, str],
 ) -> tuple[dict | None, list[dict], list[str]]:
     """Status per series (indicator × level) and quarter: at each quarter, the status of the target in
     force then (the first whose deadline had not passed; after the last deadline, the last target)."""
-    times = charts.last_quarters(as_of.time, HEATMAP_QUARTERS)
+    times = list(history)
     quarters = [charts.quarter_code(t) for t in times]
-    statuses_at = inputs.statuses(times)
     series: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
         series.setdefault((r["indicator_code"], r["level"]), []).append(r)
@@ -518,18 +329,18 @@ def _heatmap(
         cells, cell_hovers, cell_table = [], [], []
         for t, quarter in zip(times, quarters, strict=True):
             in_force = next((r for r in targets if r["due"] >= t - 1e-9), targets[-1])
-            status = statuses_at[t].get(in_force["id"])
-            cells.append(status)
+            cell_status = history[t].get(in_force["id"])
+            cells.append(cell_status)
             cell_hovers.append(
                 f"{quarter} · {charts.shorten(label, 60)}<br>"
                 + _("Mục tiêu %(y)s: %(s)s")
-                % {"y": in_force["year"], "s": charts.status_label(status, names)}
+                % {"y": in_force["year"], "s": charts.status_label(cell_status, names)}
             )
             cell_table.append(
                 {
-                    "status": status,
-                    "icon": charts.STATUS_ICONS.get(status, ""),
-                    "label": names.get(status, ""),
+                    "status": cell_status,
+                    "icon": status.ICONS.get(cell_status, ""),
+                    "label": names.get(cell_status, ""),
                     "year": in_force["year"],
                 }
             )
@@ -561,15 +372,13 @@ def _heatmap(
 
 
 def indicator(
-    *, indicator: dict, localities: list[dict], inputs: ProgressInputs, as_of: AsOf
+    *, indicator: dict, localities: list[dict], inputs: ProgressInputs, assessed: pd.DataFrame, as_of: AsOf
 ) -> dict[str, Any]:
     """One line per city (and level) with its targets, on the same axis."""
     text = labels.chart_text()
-    assessed = inputs.at(as_of.time)
     rows = target_rows(assessed, as_of=as_of)
     by_id = {loc["id"]: loc for loc in localities}
-    obs = inputs.observations
-    obs = obs[obs["obs_time"] <= as_of.time + 1e-9].sort_values(["locality_id", "level", "obs_time"])
+    obs = inputs.known_at(as_of.time).sort_values(["locality_id", "level", "obs_time"])
     lines = []
     keys = sorted(
         {(int(i), lv) for i, lv in zip(obs["locality_id"], obs["level"], strict=True)}
@@ -595,7 +404,7 @@ def indicator(
         name = localized(loc, "name") + (f" · {level_label(level)}" if level else "")
         mine = targets_of.get((loc["slug"], level), [])
         lines.append(
-            charts.CityLine(
+            timecharts.CityLine(
                 name=name,
                 times=part["obs_time"].tolist(),
                 values=part["obs_value"].tolist(),
@@ -615,13 +424,11 @@ def indicator(
         )
     unit = indicator["unit"]
     figure = (
-        charts.comparison_chart(
+        timecharts.comparison_chart(
             lines,
             as_of=as_of.time,
             text=text,
-            y_title=_unit_title(unit),
-            rank=unit == Unit.RANK,
-            percent=unit in (Unit.PERCENT, Unit.GROWTH_RATE),
+            axis=_value_axis(unit),
         )
         if lines
         else None
@@ -633,21 +440,26 @@ def indicator(
     }
 
 
-def _unit_title(unit: str) -> str:
-    return str(Unit(unit).label) if unit in Unit.values else unit
+def _value_axis(unit: str) -> timecharts.ValueAxis:
+    """The value axis of a chart of `unit`: its name, a rank's inverted, a percentage's ticks with "%"."""
+    return timecharts.ValueAxis(
+        title=str(Unit(unit).label) if unit in Unit.values else unit,
+        rank=unit == Unit.RANK,
+        percent=unit in (Unit.PERCENT, Unit.GROWTH_RATE),
+    )
 
 
 # --- /indicators/<code>/<locality>/ -------------------------------------------------------------------------------
 
 
-def series(*, indicator: dict, inputs: ProgressInputs, actuals: list[dict], as_of: AsOf) -> dict[str, Any]:
+def series(
+    *, indicator: dict, inputs: ProgressInputs, assessed: pd.DataFrame, actuals: list[dict], as_of: AsOf
+) -> dict[str, Any]:
     """One chart per level of the series, both progress measures per target, and the values table."""
     text = labels.chart_text()
-    assessed = inputs.at(as_of.time)
     rows = target_rows(assessed, as_of=as_of)
     unit = indicator["unit"]
-    obs = inputs.observations
-    obs = obs[obs["obs_time"] <= as_of.time + 1e-9]
+    obs = inputs.known_at(as_of.time)
     levels = sorted({r["level"] for r in rows} | {a["level"] for a in actuals})
     sections = []
     for level in levels:
@@ -665,10 +477,13 @@ def series(*, indicator: dict, inputs: ProgressInputs, actuals: list[dict], as_o
             )
             projection = None
             if None not in (r["projected"], r["slope"], r["latest_time"]) and r["due"] > r["latest_time"]:
-                v0 = r["projected"] - r["slope"] * (r["due"] - r["latest_time"])
+                # Both ends inside the indicator's domain, as the forecast itself (method v2, rule 3).
+                v0 = _clip(
+                    r["projected"] - r["slope"] * (r["due"] - r["latest_time"]), r["lower"], r["upper"]
+                )
                 projection = (r["latest_time"], v0, r["due"], r["projected"])
             marks.append(
-                charts.TargetMark(
+                timecharts.TargetMark(
                     year=r["year"],
                     due=r["due"],
                     value=r["target_plot"],
@@ -680,7 +495,7 @@ def series(*, indicator: dict, inputs: ProgressInputs, actuals: list[dict], as_o
                 )
             )
         points = [
-            charts.Point(
+            timecharts.Point(
                 time=a["time"],
                 value=a["value"],
                 period=a["period__code"],
@@ -690,15 +505,13 @@ def series(*, indicator: dict, inputs: ProgressInputs, actuals: list[dict], as_o
             for a in values
         ]
         figure = (
-            charts.series_chart(
+            timecharts.series_chart(
                 points=points,
                 targets=marks,
-                events=[charts.Event(charts.REFORM_TIME, text["reform"])],
+                events=[timecharts.Event(charts.REFORM_TIME, text["reform"])],
                 as_of=as_of.time,
                 text=text,
-                y_title=_unit_title(unit),
-                rank=unit == Unit.RANK,
-                percent=unit in (Unit.PERCENT, Unit.GROWTH_RATE),
+                axis=_value_axis(unit),
             )
             if points or marks
             else None
@@ -718,6 +531,14 @@ def series(*, indicator: dict, inputs: ProgressInputs, actuals: list[dict], as_o
         "sections": sections,
         "has_demo": any(s["has_demo"] for s in sections),
     }
+
+
+def _clip(value: float, lower: float | None, upper: float | None) -> float:
+    if lower is not None and value < lower:
+        return lower
+    if upper is not None and value > upper:
+        return upper
+    return value
 
 
 def _earliest(obs: pd.DataFrame) -> tuple[float, float] | None:
@@ -758,4 +579,5 @@ def _value_row(actual: dict, unit: str) -> dict[str, Any]:
         "get_origin_display": str(Origin(actual["origin"]).label),
         "source": actual["source"],
         "note": actual["note"] if actual["origin"] == Origin.PUBLISHED else "",
+        "known_text": known_text(actual["origin"], actual["known_on"], actual["known_basis"]),
     }

@@ -1,38 +1,12 @@
-"""Words the dashboards show for statuses and in charts, translated per request (Vietnamese first)."""
+"""Words the dashboards' charts show (titles, legends, notes), translated per request (Vietnamese first).
+
+Status labels are in the one status vocabulary, `reports.status`."""
 
 from __future__ import annotations
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-STATUS_LABELS = {
-    "achieved": _("Đã đạt"),
-    "on_track": _("Đúng tiến độ"),
-    "needs_acceleration": _("Cần tăng tốc"),
-    "off_track": _("Nguy cơ không đạt"),
-    "regressing": _("Đang đi lùi"),
-    "missed": _("Không đạt (đã quá hạn)"),
-    "insufficient_data": _("Chưa đủ dữ liệu"),
-    "not_applicable": _("Không còn áp dụng"),
-}
-STATUS_HELP = {
-    "achieved": _("Giá trị mới nhất đã đạt mục tiêu."),
-    "on_track": _("Theo xu hướng hiện tại, đến hạn sẽ đạt ít nhất 95% quãng đường đến mục tiêu."),
-    "needs_acceleration": _("Theo xu hướng hiện tại, đến hạn chỉ đạt 60–95% quãng đường: cần tăng tốc."),
-    "off_track": _("Theo xu hướng hiện tại, đến hạn đạt dưới 60% quãng đường đến mục tiêu."),
-    "regressing": _("Số liệu đang đi ngược hướng mục tiêu."),
-    "missed": _("Đã quá hạn mà chưa đạt mục tiêu."),
-    "insufficient_data": _("Chưa đủ hai số liệu để đánh giá xu hướng."),
-    "not_applicable": _("Mục tiêu không còn áp dụng (ví dụ cấp huyện sau 30/6/2025)."),
-}
-OPENSDG_LABELS = {
-    "target_achieved": _("Đã đạt mục tiêu"),
-    "substantial_progress": _("Tiến bộ rõ rệt"),
-    "moderate_progress": _("Tiến bộ vừa phải"),
-    "limited_progress": _("Tiến bộ hạn chế"),
-    "deterioration": _("Đi xuống"),
-    "not_available": _("Không tính được"),
-}
 _CHART_TEXT = {
     "demo_note": _("Có dữ liệu minh hoạ (demo), không phải số liệu thật"),
     "demo_short": _("minh hoạ (demo)"),
@@ -54,15 +28,10 @@ _CHART_TEXT = {
     "ranking_year": _("Năm xếp hạng"),
     "rank_axis": _("Thứ hạng (1 = dẫn đầu)"),
     "rank_of": _("hạng %(rank)s/%(among)s"),
+    "beyond_target": _("vượt mục tiêu"),
+    "behind_baseline": _("lùi so với gốc"),
+    "provisional": _("tạm tính"),
 }
-
-
-def status_labels() -> dict[str, str]:
-    return {k: str(v) for k, v in STATUS_LABELS.items()}
-
-
-def opensdg_labels() -> dict[str, str]:
-    return {k: str(v) for k, v in OPENSDG_LABELS.items()}
 
 
 def chart_text() -> dict[str, str]:

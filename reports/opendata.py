@@ -1,4 +1,4 @@
-"""Open-data files — pure Python, no Django: rows in, CSV (UTF-8 with BOM, for Excel) or JSON bytes out."""
+"""Open-data files — pure Python, no database: rows in, CSV (UTF-8 with BOM, for Excel) or JSON bytes out."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import csv
 import datetime as dt
 import io
 import json
-import math
 from decimal import Decimal
 from typing import Any
+
+from .charts import finite
 
 TARGET_COLUMNS = (
     "locality",
@@ -28,15 +29,23 @@ TARGET_COLUMNS = (
 )
 
 
-ACTUAL_COLUMNS = ("locality", "indicator_code", "level", "period", "value", "origin", "source")
-
-
-def number(value: Decimal | float | None) -> int | float | None:
-    """A figure as a JSON number: 12.5000 → 12.5, 100.0000 → 100."""
-    return _number(value)
+# `period`: what the figure is for; `known_on`: the day it became known (published, approved, or the end of
+# its period where no date is known — `known_basis` says which).
+ACTUAL_COLUMNS = (
+    "locality",
+    "indicator_code",
+    "level",
+    "period",
+    "value",
+    "origin",
+    "source",
+    "known_on",
+    "known_basis",
+)
 
 
 def _number(value: Decimal | float | None) -> int | float | None:
+    """A figure as a JSON number: 12.5000 → 12.5, 100.0000 → 100."""
     if value is None:
         return None
     d = Decimal(str(value)).normalize()
@@ -69,12 +78,54 @@ def target_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def actual_rows(frame: Any) -> list[dict[str, Any]]:
+    """The open-data actual rows (`ACTUAL_COLUMNS`) of a frame of figures with the day each became known
+    (`reports.selectors.known_actuals`): a published figure's source, no other's."""
+    return [
+        {
+            "locality": loc,
+            "indicator_code": code,
+            "level": level or "",
+            "period": period,
+            "value": _number(value),
+            "origin": origin,
+            "source": source if origin == "published" else "",
+            "known_on": known_on,
+            "known_basis": basis,
+        }
+        for loc, code, level, period, value, origin, source, known_on, basis in zip(
+            *(
+                frame[c].tolist()
+                for c in (
+                    "locality",
+                    "indicator_code",
+                    "level",
+                    "obs_period",
+                    "obs_value",
+                    "origin",
+                    "source",
+                    "known_on",
+                    "known_basis",
+                )
+            ),
+            strict=True,
+        )
+    ]
+
+
 PROGRESS_COLUMNS = (
     *TARGET_COLUMNS,
     "as_of",
+    # true for the current quarter, still being entered ("tạm tính")
+    "provisional",
     "status",
+    # awaiting_final only: the verdict the last figure before the deadline gives
+    "provisional_status",
+    # past the deadline: the deadline figure (the one judged), its period and the day it became known
     "latest",
     "latest_period",
+    "latest_known_on",
+    "latest_known_basis",
     "gap",
     "completion",
     "expected_completion",
@@ -84,45 +135,60 @@ PROGRESS_COLUMNS = (
     # Where the latest value comes from (entered, imported, published, demo): demo values are never
     # presented as real figures.
     "latest_origin",
+    # information only: the newest figure after the deadline (it never changes the verdict)
+    "latest_after_deadline",
+    "latest_after_deadline_period",
 )
 
 
 def _figure(value: Any, digits: int = 4) -> float | None:
     """A computed figure for publication: NaN/None stays empty (never a made-up number), else rounded."""
-    if value is None:
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    if math.isnan(f) or math.isinf(f):
-        return None
-    return round(f, digits)
+    f = finite(value)
+    return None if f is None else round(f, digits)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+# The progress columns: figures rounded for publication, and texts, empty when absent (open-data column ←
+# the assessment's column).
+_PROGRESS_FIGURES = (
+    "latest",
+    "latest_after_deadline",
+    "gap",
+    "completion",
+    "expected_completion",
+    "projected",
+    "required_pace_per_year",
+)
+_PROGRESS_TEXTS = {
+    "provisional_status": "provisional_status",
+    "latest_period": "latest_period",
+    "latest_known_on": "latest_known_on",
+    "latest_known_basis": "latest_known_basis",
+    "latest_after_deadline_period": "after_period",
+    "latest_origin": "latest_origin",
+}
 
 
 def progress_rows(
-    targets: list[tuple[int, dict[str, Any]]], table: Any, *, as_of_code: str
+    targets: list[tuple[int, dict[str, Any]]], table: Any, *, as_of_code: str, provisional: bool = False
 ) -> list[dict[str, Any]]:
     """Join each open-data target row with its assessment (`table`, indexed by target id)."""
     records = table.to_dict(orient="index")
     rows = []
     for target_id, row in targets:
         a = records.get(target_id, {})
-        latest_period = a.get("latest_period")
         rows.append(
             {
                 **row,
                 "as_of": as_of_code,
+                "provisional": provisional,
                 "status": a.get("status"),
-                "latest": _figure(a.get("latest")),
-                "latest_period": latest_period if isinstance(latest_period, str) else None,
-                "gap": _figure(a.get("gap")),
-                "completion": _figure(a.get("completion")),
-                "expected_completion": _figure(a.get("expected_completion")),
-                "projected": _figure(a.get("projected")),
-                "required_pace_per_year": _figure(a.get("required_pace_per_year")),
                 "opensdg_status": a.get("opensdg_status"),
-                "latest_origin": a.get("latest_origin") if isinstance(a.get("latest_origin"), str) else None,
+                **{column: _figure(a.get(column)) for column in _PROGRESS_FIGURES},
+                **{column: _text(a.get(name)) for column, name in _PROGRESS_TEXTS.items()},
             }
         )
     return rows

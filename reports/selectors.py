@@ -1,36 +1,33 @@
-"""Reads for dashboards, reports and open data: database rows → plain frames → the progress engine.
+"""Reads for dashboards, reports and open data: database rows → plain frames, and the pages' lookups.
 
-One code path for every consumer (pages, Excel, open data): `progress_inputs` makes two queries (targets,
-approved observations) whatever the number of localities, indicators and quarters, and
-`ProgressInputs.at(as_of)` hands plain data to the pure engine. `progress_table` is that path for all
-targets; the dashboards call the same path narrowed to a locality, a pillar or an indicator, so a target
-has the same figures on a page as in `/open-data/progress.*` for the same data and as-of quarter.
+Frames: `progress_inputs` makes three queries (targets, approved figures, the history of entered ones)
+whatever the number of localities, indicators and quarters, narrowed in SQL to what a page shows; the page
+models (`reports.pages`, the only caller of the progress engine) assess them. Lookups: the localities of a
+user's scope, the pillars, an indicator, a series' figures, the DTI rank history, the figures known at a
+quarter. Each makes a fixed number of queries; none imports what consumes it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.db import connections
 from django.db.models import FloatField, QuerySet
 from django.db.models.functions import Cast
 
-from targets import progress
-from targets import selectors as target_selectors
-from targets.models import Actual, Indicator, Locality, Pillar, Status, Target, Unit
-
-from . import excel, opendata
+from targets import known
+from targets.models import Actual, Indicator, Locality, Origin, Pillar, Status, Target, Unit
 
 _TARGET_FIELDS = (
     "id",
     "indicator_id",
     "locality_id",
-    "level",
     "year",
+    "level",
     "comparator",
     "value",
     "value_max",
@@ -40,7 +37,6 @@ _TARGET_FIELDS = (
     "applies_until",
     "indicator__higher_is_better",
 )
-_SERIES = ("indicator_id", "locality_id", "level")  # a series: what observations are reported against
 _DECIMAL_FIELDS = ("value", "value_max", "baseline_value")
 # What pages show beside the figures; fetched in the same query (joins), renamed as below.
 _LABEL_FIELDS = {
@@ -67,11 +63,6 @@ LABEL_COLUMNS: tuple[str, ...] = (
     "baseline_year",
     "baseline_value",
 )
-
-
-def open_data_targets() -> list[dict]:
-    """The open-data target rows: one query."""
-    return opendata.target_rows(target_selectors.targets_for_open_data())
 
 
 def _narrow(
@@ -107,38 +98,65 @@ def _date_times(column: pd.Series) -> np.ndarray:
     return years.to_numpy(dtype=float, na_value=np.nan)
 
 
-def observations_frame(
-    *, locality_ids: list[int] | None = None, pillar: str | None = None, indicator_code: str | None = None
-) -> pd.DataFrame:
-    """Approved actuals (entered, imported, published, demo) as (series, time, value, period code, origin).
+_FIGURE_FIELDS = {
+    "indicator_id": "indicator_id",
+    "locality_id": "locality_id",
+    "level": "level",
+    "value_float": "obs_value",
+    "period__code": "obs_period",
+    "period__year": "year",
+    "period__quarter": "quarter",
+    "period__ends_on": "period_end",
+    "origin": "origin",
+    "status": "status",
+    "ranked_among": "ranked_among",
+    "reviewed_at": "reviewed_at",
+}
 
-    One query (`values()` into pandas, no model instances); the time is the decimal year at the end of
-    the period.
-    """
-    qs = _narrow(
-        Actual.objects.filter(status=Status.APPROVED),
-        locality_ids=locality_ids,
-        pillar=pillar,
-        indicator_code=indicator_code,
-    )
-    # The value cast to a float in SQL: no Decimal object per row (most of the cost at national scale).
-    fields = ["indicator_id", "locality_id", "level", "value_float", "period__code", "period__year"]
-    fields += ["period__quarter", "origin"]
-    frame = _frame(qs.annotate(value_float=Cast("value", FloatField())).values_list(*fields), fields)
-    frame.columns = [
-        "indicator_id",
-        "locality_id",
-        "level",
-        "obs_value",
-        "obs_period",
-        "year",
-        "quarter",
-        "origin",
-    ]
+
+def _figures(qs: QuerySet, extra: dict[str, str]) -> pd.DataFrame:
+    """Figure rows of `qs` (actuals or their history records) with `_FIGURE_FIELDS` and `extra`, the
+    value cast to a float in SQL (no Decimal object per row: most of the cost at national scale) and the
+    time at the end of the period as decimal years."""
+    fields = {**_FIGURE_FIELDS, **extra}
+    frame = _frame(qs.annotate(value_float=Cast("value", FloatField())).values_list(*fields), list(fields))
+    frame.columns = list(fields.values())
     quarter = frame["quarter"].astype(float)
     frame["obs_time"] = np.where(quarter.notna(), frame["year"] + quarter.fillna(0) / 4, frame["year"] + 1.0)
     frame["obs_value"] = frame["obs_value"].astype(float)
     return frame.drop(columns=["year", "quarter"])
+
+
+def observations_frame(
+    *,
+    locality_ids: list[int] | None = None,
+    pillar: str | None = None,
+    indicator_code: str | None = None,
+    statuses: tuple[str, ...] = (Status.APPROVED,),
+) -> pd.DataFrame:
+    """Every version of the figures (approved ones; `statuses` to add those awaiting review) with the time
+    each became known and stopped being current (`targets.known`): `known.known_at(frame, as_of)` is what
+    was known at the end of a quarter.
+
+    Two queries (`values()` into pandas, no model instances): the figures as they are now, and the
+    history records of the entered and imported ones (their approvals and corrections).
+    """
+    narrow = {"locality_ids": locality_ids, "pillar": pillar, "indicator_code": indicator_code}
+    current = _figures(
+        _narrow(Actual.objects.filter(status__in=statuses), **narrow),
+        {"id": "actual_id", "published_on": "published_on"},
+    )
+    # Entered and imported figures only: published and demo ones count from their own dates.
+    history = _figures(
+        _narrow(Actual.history.filter(origin__in=[Origin.ENTERED, Origin.IMPORTED]), **narrow),
+        {
+            "id": "actual_id",
+            "history_id": "history_id",
+            "history_date": "history_date",
+            "history_type": "history_type",
+        },
+    )
+    return known.known_versions(current, history, tz=settings.TIME_ZONE, statuses=statuses)
 
 
 def _engine_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -156,28 +174,12 @@ def _engine_columns(frame: pd.DataFrame) -> pd.DataFrame:
             "higher_is_better": frame["indicator__higher_is_better"].astype(bool),
             "applies_until": _date_times(frame["applies_until"]),
             "milestone": frame["unit"] == Unit.MILESTONE,
+            "unit": frame["unit"],
             # A baseline "of year Y" stands at the end of that year, like an annual figure.
             "baseline_time": frame["baseline_year"].astype(float) + 1.0,
             "baseline_value": frame["baseline_value"].astype(float),
         }
     )
-
-
-_ENGINE_TARGET_COLUMNS = (
-    "target_id",
-    "indicator_id",
-    "locality_id",
-    "level",
-    "comparator",
-    "target_value",
-    "target_value_max",
-    "target_time",
-    "higher_is_better",
-    "applies_until",
-    "milestone",
-    "baseline_time",
-    "baseline_value",
-)
 
 
 def _targets_frame(
@@ -206,65 +208,17 @@ def _targets_frame(
     return out
 
 
-def targets_frame(
-    *, locality_ids: list[int] | None = None, pillar: str | None = None, indicator_code: str | None = None
-) -> pd.DataFrame:
-    """Targets as the engine's target columns. One query."""
-    return _targets_frame(
-        locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code, labels=False
-    )
-
-
 @dataclass(frozen=True)
 class ProgressInputs:
-    """The targets and their approved observations, fetched once; `at(as_of)` assesses them at any time."""
+    """The targets (the engine's target columns, and labels when asked) and every version of their
+    figures, fetched once; `reports.pages.assess` assesses them at any time with what was known then."""
 
     targets: pd.DataFrame
-    observations: pd.DataFrame
+    observations: pd.DataFrame  # `known.VERSION_COLUMNS`: every version with when it was known
 
-    def at(self, as_of: float) -> pd.DataFrame:
-        """Every target's assessment at `as_of`, indexed by target_id, with `latest_period`, `latest_origin`
-        (and the label columns when the inputs carry them). No query: pure pandas and the engine."""
-        labelled = "locality" in self.targets.columns
-        if self.targets.empty:
-            return pd.DataFrame(
-                columns=[
-                    *progress.RESULT_COLUMNS,
-                    "latest_period",
-                    "latest_origin",
-                    *(c for c in self.targets.columns if labelled and c != "target_id"),
-                ]
-            )
-        obs = self.observations[self.observations["obs_time"] <= as_of + 1e-9]
-        long = self.targets[list(_ENGINE_TARGET_COLUMNS)].merge(
-            obs[[*_SERIES, "obs_time", "obs_value"]], on=list(_SERIES), how="left"
-        )
-        assessed = progress.assess_frame(long[list(progress.FRAME_COLUMNS)], as_of=as_of)
-        # Where the latest value comes from: the series' newest observation (a quarter wins over the year
-        # ending with it). Found per series, not per target: every target of a series shares its values.
-        newest = (
-            obs.assign(is_quarter=obs["obs_period"].str.contains("-Q", regex=False))
-            .sort_values([*_SERIES, "obs_time", "is_quarter"])
-            .groupby(list(_SERIES))
-            .tail(1)[[*_SERIES, "obs_period", "origin"]]
-        )
-        latest = self.targets[["target_id", *_SERIES]].merge(newest, on=list(_SERIES), how="left")
-        latest = latest.set_index("target_id").reindex(assessed.index)
-        assessed["latest_period"] = latest["obs_period"].where(latest["obs_period"].notna(), np.nan)
-        assessed["latest_origin"] = latest["origin"].where(latest["origin"].notna(), np.nan)
-        if labelled:
-            assessed = assessed.join(self.targets.set_index("target_id"))
-        return assessed
-
-    def statuses(self, times: list[float]) -> dict[float, pd.Series]:
-        """Each target's status at each of `times` (the heatmap's quarters): the engine run once per time on
-        one long frame, since it ignores the observations after its as-of. No query."""
-        if self.targets.empty:
-            return {t: pd.Series(dtype=object) for t in times}
-        long = self.targets[list(_ENGINE_TARGET_COLUMNS)].merge(
-            self.observations[[*_SERIES, "obs_time", "obs_value"]], on=list(_SERIES), how="left"
-        )[list(progress.FRAME_COLUMNS)]
-        return {t: progress.assess_frame(long, as_of=t)["status"] for t in times}
+    def known_at(self, as_of: float) -> pd.DataFrame:
+        """The figures known at the end of the period ending at `as_of` (one version per figure)."""
+        return known.known_at(self.observations, as_of)
 
 
 def progress_inputs(
@@ -277,59 +231,20 @@ def progress_inputs(
     """Targets (with their labels when asked, joined in the same query; "slugs": only the locality and
     pillar slugs) and approved observations.
 
-    Two queries, whatever the data size: `values()` rows straight into pandas frames, narrowed in SQL to
-    the localities, pillar or indicator a page shows (every series is assessed on its own, so narrowing
-    changes no figure).
+    Three queries, whatever the data size (targets, figures, the history of entered figures): `values()`
+    rows straight into pandas frames, narrowed in SQL to the localities, pillar or indicator a page shows
+    (every series is assessed on its own, so narrowing changes no figure).
     """
     targets = _targets_frame(
         locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code, labels=labels
     )
     if targets.empty:
-        observations = pd.DataFrame(
-            columns=["indicator_id", "locality_id", "level", "obs_value", "obs_period", "origin", "obs_time"]
-        )
+        observations = pd.DataFrame(columns=list(known.VERSION_COLUMNS))
     else:
         observations = observations_frame(
             locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code
         )
     return ProgressInputs(targets=targets, observations=observations)
-
-
-def progress_table(*, as_of: float, locality_ids: list[int] | None = None) -> pd.DataFrame:
-    """Every target's assessment at `as_of`, indexed by target_id, with `latest_period` and `latest_origin`.
-
-    Two queries. Observations after `as_of` are ignored (time travel: the page as it stood then).
-    """
-    return progress_inputs(locality_ids=locality_ids).at(as_of)
-
-
-def open_data_progress(*, as_of_code: str, as_of: float) -> list[dict]:
-    """Open-data target rows with the progress columns for `as_of`: three queries."""
-    rows = open_data_targets_with_ids()
-    table = progress_table(as_of=as_of)
-    return opendata.progress_rows(rows, table, as_of_code=as_of_code)
-
-
-def open_data_targets_with_ids() -> list[tuple[int, dict]]:
-    values = target_selectors.targets_for_open_data(with_id=True)
-    ids = [v.pop("id") for v in values]
-    return list(zip(ids, opendata.target_rows(values), strict=True))
-
-
-def progress_with_groups(*, as_of: float, locality_ids: list[int] | None = None) -> pd.DataFrame:
-    """`progress_table` with the label columns (locality and pillar slugs, indicator code, year, level…),
-    ready for `progress.rollup`. Two queries: the labels come joined with the targets."""
-    return progress_inputs(locality_ids=locality_ids, labels=True).at(as_of)
-
-
-def progress_rollups(*, as_of: float, locality_ids: list[int] | None = None) -> dict[str, pd.DataFrame]:
-    """Per locality × pillar and per locality: status counts, share on track, the targets most behind."""
-    assessed = progress_with_groups(as_of=as_of, locality_ids=locality_ids)
-    return {
-        "by_pillar": progress.rollup(assessed, by=["locality", "pillar"]),
-        "by_locality": progress.rollup(assessed, by=["locality"]),
-        "most_behind": progress.most_behind(assessed, n=3, by=["locality", "pillar"]),
-    }
 
 
 # --- dashboards --------------------------------------------------------------------------------------------
@@ -371,335 +286,97 @@ def indicator_detail(code: str) -> dict | None:
     )
 
 
+def _details(ids: list[int], fields: tuple[str, ...]) -> dict[int, dict]:
+    """Text beside a few figures (source, note, names) by actual id: one query."""
+    rows = Actual.objects.filter(pk__in=ids).values("id", *fields)
+    return {row.pop("id"): row for row in rows}
+
+
+def _period_parts(code: str) -> tuple[int, int | None]:
+    year, _, quarter = code.partition("-Q")
+    return int(year), int(quarter) if quarter else None
+
+
 def dti_rank_history(*, locality_ids: list[int], as_of: float) -> list[dict]:
-    """Approved DTI ranks (published with their source, or demo) of the localities up to `as_of`.
+    """The DTI ranks of the localities known at `as_of` (published with their source and publication
+    date, or demo), oldest first.
 
-    One query: `values()` with locality and period joined, ordered for plotting.
+    Four queries: the rank figures' versions (`observations_frame`), then their source and names.
     """
-    rows = (
-        Actual.objects.filter(
-            indicator__code="dti_rank", status=Status.APPROVED, locality_id__in=locality_ids, level=""
-        )
-        .order_by("locality__name", "period__year", "period__quarter")
-        .values(
-            "locality__slug",
-            "locality__name",
-            "locality__name_en",
-            "period__code",
-            "period__year",
-            "period__quarter",
-            "value",
-            "ranked_among",
-            "origin",
-            "source",
-            "note",
-        )
-    )
+    versions = observations_frame(locality_ids=locality_ids, indicator_code="dti_rank")
+    shown = known.known_at(versions, as_of)
+    shown = shown[shown["level"] == ""].sort_values(["locality_id", "obs_time"])
+    fields = ("locality__slug", "locality__name", "locality__name_en", "source", "note")
+    details = _details(shown["actual_id"].astype(int).tolist(), fields)
     out = []
-    for row in rows:
-        quarter = row["period__quarter"]
-        time = row["period__year"] + quarter / 4 if quarter else row["period__year"] + 1.0
-        if time <= as_of + 1e-9:
-            out.append({**row, "time": time})
+    for row in shown.to_dict(orient="records"):
+        year, quarter = _period_parts(row["obs_period"])
+        out.append(
+            {
+                **details[int(row["actual_id"])],
+                "period__code": row["obs_period"],
+                "period__year": year,
+                "period__quarter": quarter,
+                "value": row["obs_value"],
+                "ranked_among": None if pd.isna(row["ranked_among"]) else int(row["ranked_among"]),
+                "origin": row["origin"],
+                "time": row["obs_time"],
+                "known_on": row["known_on"],
+                "known_basis": row["known_basis"],
+            }
+        )
+    return sorted(out, key=lambda r: (r["locality__name"], r["time"]))
+
+
+def series_actuals(*, indicator_code: str, locality_id: int, as_of: float) -> list[dict]:
+    """A series' values known at `as_of` — approved ones, and those awaiting review then (shown hollow:
+    the engine only counts approved ones) — oldest first, with period, origin, source and when each
+    became known.
+
+    Four queries: the versions of the figures (`observations_frame`), then their source and note.
+    """
+    versions = observations_frame(
+        locality_ids=[locality_id],
+        indicator_code=indicator_code,
+        statuses=(Status.APPROVED, Status.SUBMITTED),
+    )
+    shown = known.known_at(versions, as_of).sort_values(["level", "obs_time", "obs_period"])
+    details = _details(shown["actual_id"].astype(int).tolist(), ("source", "note"))
+    out = []
+    for row in shown.to_dict(orient="records"):
+        year, quarter = _period_parts(row["obs_period"])
+        out.append(
+            {
+                **details[int(row["actual_id"])],
+                "level": row["level"],
+                "period__code": row["obs_period"],
+                "period__year": year,
+                "period__quarter": quarter,
+                "value": float(row["obs_value"]),
+                "status": row["status"],
+                "origin": row["origin"],
+                "ranked_among": None if pd.isna(row["ranked_among"]) else int(row["ranked_among"]),
+                "time": row["obs_time"],
+                "known_on": row["known_on"],
+                "known_basis": row["known_basis"],
+            }
+        )
     return out
 
 
-def series_actuals(*, indicator_id: int, locality_id: int, as_of: float) -> list[dict]:
-    """A series' approved and submitted values up to `as_of`, oldest first, with period, origin and source.
-
-    One query (`values()` with the period joined). Submitted values are shown, hollow, but the engine only
-    counts approved ones.
-    """
-    rows = (
-        Actual.objects.filter(
-            indicator_id=indicator_id,
-            locality_id=locality_id,
-            status__in=[Status.APPROVED, Status.SUBMITTED],
-        )
-        .order_by("level", "period__year", "period__quarter")
-        .values(
-            "level",
-            "period__code",
-            "period__year",
-            "period__quarter",
-            "value",
-            "status",
-            "origin",
-            "source",
-            "note",
-            "ranked_among",
-        )
+def known_actuals(*, as_of: float | None = None) -> pd.DataFrame:
+    """Approved and published figures only (never drafts or submissions awaiting review), each with the
+    day it became known and its locality slug, indicator code and source, in open-data order; with
+    `as_of`, the versions known at the end of that quarter (else the current ones). Four queries: the
+    versions (`observations_frame`), and the slugs, codes and sources."""
+    versions = observations_frame()
+    shown = (
+        known.known_at(versions, as_of) if as_of is not None else versions[np.isinf(versions["until_time"])]
     )
-    out = []
-    for row in rows:
-        quarter = row["period__quarter"]
-        time = row["period__year"] + quarter / 4 if quarter else row["period__year"] + 1.0
-        if time <= as_of + 1e-9:
-            out.append({**row, "time": time, "value": float(row["value"])})
-    return out
-
-
-# --------------------------------------------------------------------------- the Excel report
-
-
-def report_data(
-    *, locality_ids: list[int], as_of_code: str, as_of: float, pillar_slugs: list[str] | None, today
-) -> excel.ReportData:
-    """Everything the Excel report shows, from the same progress path as the dashboards and open data.
-
-    A fixed number of queries (ten, and the data-entry worklist's when the as-of quarter exists) whatever
-    the number of localities, targets, actuals and plan tasks.
-    The targets and the actuals come as one-pass iterators (the report's rows are never all in memory at
-    once): the targets from a database cursor read in chunks, the actuals from the observations frame the
-    engine has already fetched.
-    """
-    from django.utils import timezone
-
-    from targets import selectors as ts
-    from targets.models import (
-        Department,
-        Document,
-        Level,
-        Locality,
-        Pillar,
-        ReportingPeriod,
-        TaskState,
+    fields = ["id", "locality__slug", "indicator__code", "source"]
+    details = _frame(Actual.objects.values_list(*fields), fields).rename(
+        columns={"locality__slug": "locality", "indicator__code": "indicator_code"}
     )
-
-    from .labels import status_labels
-
-    localities = {loc.pk: loc for loc in Locality.objects.filter(pk__in=locality_ids).order_by("name")}
-    pillars = [
-        (p.slug, p.name)
-        for p in Pillar.objects.order_by("order")
-        if not pillar_slugs or p.slug in pillar_slugs
-    ]
-    inputs = progress_inputs(locality_ids=locality_ids)
-    assessed = inputs.at(as_of)
-    level_labels = {code: str(label) for code, label in Level.choices}
-
-    # Data-entry progress for the as-of quarter (an annual as-of uses that year's figures).
-    period = ReportingPeriod.objects.filter(code=as_of_code).first()
-    departments: list[excel.DepartmentLine] = []
-    if period is not None:
-        depts = list(
-            Department.objects.filter(locality_id__in=locality_ids)
-            .select_related("locality")
-            .order_by("locality__name", "name")
-        )
-        for line in ts.worklist(depts, [period]):
-            if not line.assigned:
-                continue
-            departments.append(
-                excel.DepartmentLine(
-                    locality=line.department.locality.name,
-                    department=line.department.name,
-                    assigned=line.assigned,
-                    entered=line.entered,
-                    submitted=line.submitted,
-                    approved=line.approved,
-                    late=today > line.state.deadline and line.submitted < line.assigned,
-                )
-            )
-    documents = [
-        excel.DocumentLine(
-            number=doc.number or doc.code,
-            title=f"{doc.title} — {doc.issuer}",
-            issued_on=doc.issued_on,
-            source=doc.source_url or doc.source_file,
-        )
-        for doc in Document.objects.filter(locality_id__in=locality_ids).order_by("locality__name", "code")
-    ]
-    tasks = [
-        excel.TaskLine(
-            locality=t.plan.locality.name,
-            plan=f"{t.plan.document.number or t.plan.document.code} ({t.plan.year})",
-            pillar=t.pillar.name,
-            component=str(t.get_component_display()),
-            section=t.section,
-            text=t.text,
-            lead=t.lead.name,
-            deadline=t.deadline,
-            state=t.state,
-            state_label=str(t.state_label),
-            note=t.progress_note,
-        )
-        for t in ts.latest_plan_tasks(locality_ids, up_to_year=int(as_of_code[:4]), today=today)
-    ]
-    obs = inputs.observations
-    obs = obs[obs["obs_time"] <= as_of + 1e-9].sort_values(
-        ["locality_id", "indicator_id", "level", "obs_time"]
+    return shown.merge(details, left_on="actual_id", right_on="id", how="inner").sort_values(
+        ["locality", "indicator_code", "level", "obs_period"]
     )
-    return excel.ReportData(
-        localities=[loc.name for loc in localities.values()],
-        as_of=as_of_code,
-        generated_at=timezone.localtime(),
-        pillars=pillars,
-        status_labels=status_labels(),
-        targets=_report_targets(locality_ids, [p[0] for p in pillars], assessed, level_labels),
-        departments=departments,
-        progress_period=as_of_code,
-        actuals=_report_actuals(obs, localities, locality_ids, level_labels),
-        actual_count=len(obs),
-        documents=documents,
-        tasks=tasks,
-        task_state_labels={k: str(v) for k, v in TaskState.choices},
-    )
-
-
-def _report_targets(
-    locality_ids: list[int], pillar_slugs: list[str], assessed: pd.DataFrame, level_labels: dict[str, str]
-) -> Iterator[excel.TargetLine]:
-    """The report's target lines with their assessment, in the order of the pillar sheets: one query, read
-    in chunks as the report is written."""
-    from types import SimpleNamespace
-
-    from targets.models import Origin
-    from targets.templatetags.dti import target_text
-
-    position = {target_id: i for i, target_id in enumerate(assessed.index.tolist())}
-    assessments = list(
-        zip(
-            *(
-                assessed[name].tolist()
-                for name in (
-                    "latest",
-                    "latest_period",
-                    "latest_origin",
-                    "gap",
-                    "completion",
-                    "status",
-                    "projected",
-                    "required_pace_per_year",
-                )
-            ),
-            strict=True,
-        )
-    )
-    unassessed = (None,) * 8
-    rows = (
-        Target.objects.filter(locality_id__in=locality_ids, indicator__pillar__slug__in=pillar_slugs)
-        .order_by("locality__name", "indicator__pillar__order", "indicator__order", "level", "year")
-        .values_list(
-            "id",
-            "unit",
-            "comparator",
-            "value",
-            "value_max",
-            "year",
-            "level",
-            "baseline_value",
-            "quote",
-            "locality__name",
-            "indicator__name",
-            "indicator__pillar__slug",
-            "document__number",
-            "document__code",
-        )
-        .iterator(chunk_size=2000)
-    )
-    texts: dict[tuple, str] = {}  # the target as stated, by (unit, comparator, value, max): few distinct
-
-    def number(value):
-        return None if value is None or value != value else float(value)
-
-    for tid, unit, comparator, value, value_max, year, level, baseline, quote, *names in rows:
-        locality, indicator, pillar, document_number, document_code = names
-        key = (unit, comparator, value, value_max)
-        text = texts.get(key)
-        if text is None:
-            text = texts[key] = str(
-                target_text(
-                    SimpleNamespace(unit=unit, comparator=comparator, value=value, value_max=value_max)
-                )
-            )
-        i = position.get(tid)
-        latest, latest_period, latest_origin, gap, completion, status, projected, pace = (
-            assessments[i] if i is not None else unassessed
-        )
-        yield excel.TargetLine(
-            locality=locality,
-            pillar=pillar,
-            indicator=indicator,
-            level=level_labels.get(level, "") if level else "",
-            unit=unit,
-            target=text,
-            target_value=float(value),
-            year=year,
-            baseline=number(baseline),
-            latest=number(latest),
-            latest_period=latest_period if isinstance(latest_period, str) else "",
-            gap=number(gap),
-            completion=number(completion),
-            status=status or "insufficient_data",
-            projected=number(projected),
-            pace=number(pace),
-            latest_is_demo=latest_origin == Origin.DEMO,
-            document=document_number or document_code,
-            quote=" ".join(quote.split()),
-        )
-
-
-def _report_actuals(
-    obs: pd.DataFrame, localities: dict, locality_ids: list[int], level_labels: dict[str, str]
-) -> Iterator[excel.ActualLine]:
-    """Approved and published values in long form from the engine's observations frame; the published
-    figures' sources in one query."""
-    from targets.models import Origin
-
-    indicators = {
-        pk: (code, name)
-        for pk, code, name in Indicator.objects.filter(pk__in=set(obs["indicator_id"].tolist())).values_list(
-            "pk", "code", "name"
-        )
-    }
-    sources = {
-        (ind, loc, code): src
-        for ind, loc, code, src in Actual.objects.filter(
-            locality_id__in=locality_ids, origin=Origin.PUBLISHED
-        ).values_list("indicator_id", "locality_id", "period__code", "source")
-    }
-    names = {pk: loc.name for pk, loc in localities.items()}
-    columns = ("locality_id", "indicator_id", "level", "obs_period", "obs_value", "origin")
-    for locality_id, indicator_id, level, period, value, origin in zip(
-        *(obs[c].tolist() for c in columns), strict=True
-    ):
-        code, name = indicators[indicator_id]
-        yield excel.ActualLine(
-            locality=names[locality_id],
-            indicator_code=code,
-            indicator=name,
-            level=level_labels.get(level, "") if level else "",
-            period=period,
-            value=float(value),
-            status="approved",
-            origin=origin,
-            source=sources.get((indicator_id, locality_id, period), ""),
-            is_demo=origin == Origin.DEMO,
-            is_published=origin == Origin.PUBLISHED,
-        )
-
-
-def open_data_actuals() -> list[dict]:
-    """Approved and published actuals only (never drafts or submissions awaiting review): one query."""
-    from targets.models import Origin
-
-    rows = (
-        Actual.objects.filter(status=Status.APPROVED)
-        .order_by("locality__slug", "indicator__code", "level", "period__year", "period__quarter")
-        .values_list(
-            "locality__slug", "indicator__code", "level", "period__code", "value", "origin", "source"
-        )
-    )
-    return [
-        {
-            "locality": loc,
-            "indicator_code": code,
-            "level": level or "",
-            "period": period,
-            "value": opendata.number(value),
-            "origin": origin,
-            "source": source if origin == Origin.PUBLISHED else "",
-        }
-        for loc, code, level, period, value, origin, source in rows
-    ]

@@ -53,16 +53,27 @@ class PillarTargetTable(tables.Table):
             )
         elif record["latest_origin"] == "published":
             badge = format_html(' <span class="badge published">{}</span>', _("công bố"))
+            if record["publication_date_unknown"]:
+                badge = format_html('{} <small class="muted">{}</small>', badge, _("(chưa rõ ngày công bố)"))
         else:
             badge = ""
-        return format_html("{}{}{}", value, period, badge)
+        # Past the deadline the figure shown is the deadline figure; a later one is information only.
+        after = (
+            format_html('<br><small class="after-deadline">{}</small>', record["after_text"])
+            if record["after_text"]
+            else ""
+        )
+        return format_html(
+            '<span title="{}">{}</span>{}{}{}', record["latest_known_text"], value, period, badge, after
+        )
 
     def render_status(self, value: str, record: dict[str, Any]) -> SafeString:
+        # The title gives the whole verdict: "Không đạt — hạng 14 (2022); sau hạn: hạng 3 (2024)".
         return format_html(
             '<span class="status status-{}" title="{}"><span class="swatch" aria-hidden="true"></span>'
             '<span class="icon" aria-hidden="true">{}</span> {}</span>',
             record["status"],
-            value,
+            record["verdict_text"],
             record["status_icon"],
             value,
         )

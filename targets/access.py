@@ -87,6 +87,11 @@ def report_localities(user: AnyUser) -> QuerySet[Locality]:
     return Locality.objects.filter(pk__in=s.reviewer_localities | s.viewer_localities)
 
 
+def can_export_all(user: AnyUser) -> bool:
+    """Whether the user may export one report of every locality at once ("all"): superusers only."""
+    return scope(user).superuser
+
+
 def can_read_locality(user: AnyUser, locality: Locality) -> bool:
     s = scope(user)
     return s.superuser or locality.pk in s.member_localities

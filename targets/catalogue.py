@@ -324,13 +324,30 @@ class PublishedFigure:
     note: str
     source: str
     where: str
+    # `former`: the pre-merger unit in a year ranked for the merged ones; `merged`: the merged unit; "".
+    unit_scope: str = ""
+    published_on: dt.date | None = None  # the day it was first made public; None where unknown
 
 
-PUBLISHED_COLUMNS = ("locality", "indicator", "year", "value", "ranked_among", "note", "source")
+PUBLISHED_COLUMNS = (
+    "locality",
+    "indicator",
+    "year",
+    "value",
+    "ranked_among",
+    "unit_scope",
+    "published_on",
+    "note",
+    "source",
+)
+UNIT_SCOPES = ("", "former", "merged")
 
 
 def read_published(path: Path, *, localities: set[str], indicators: set[str]) -> list[PublishedFigure]:
-    """Parse the published-figures CSV; every row must name a known locality and indicator and its source."""
+    """Parse the published-figures CSV; every row must name a known locality and indicator and its source,
+    and give `published_on` as an ISO date (or nothing, where it is unknown). A key (locality, indicator,
+    year) appears once per `unit_scope`: a `former` and a `merged` row may share it (the loader keeps
+    the merged one)."""
     errors: list[str] = []
     rows: list[PublishedFigure] = []
     try:
@@ -338,7 +355,7 @@ def read_published(path: Path, *, localities: set[str], indicators: set[str]) ->
             reader = csv.DictReader(fh)
             if tuple(reader.fieldnames or ()) != PUBLISHED_COLUMNS:
                 raise CatalogueError([f"{path.name}: columns must be {', '.join(PUBLISHED_COLUMNS)}"])
-            seen: set[tuple[str, str, int]] = set()
+            seen: set[tuple[str, str, int, str]] = set()
             for line, row in enumerate(reader, start=2):
                 where = f"{path.name}: line {line}"
                 try:
@@ -354,10 +371,19 @@ def read_published(path: Path, *, localities: set[str], indicators: set[str]) ->
                     errors.append(f"{where}: unknown indicator '{row['indicator']}'")
                 if not (row["source"] or "").strip():
                     errors.append(f"{where}: a published figure needs its source")
+                scope = (row.get("unit_scope") or "").strip()
+                if scope not in UNIT_SCOPES:
+                    errors.append(f"{where}: unit_scope must be empty, 'former' or 'merged', not '{scope}'")
+                published_on = None
+                if (row.get("published_on") or "").strip():
+                    try:
+                        published_on = dt.date.fromisoformat(row["published_on"].strip())
+                    except ValueError:
+                        errors.append(f"{where}: published_on must be a date (YYYY-MM-DD) or empty")
                 key = (row["locality"], row["indicator"], year)
-                if key in seen:
+                if (*key, scope) in seen:
                     errors.append(f"{where}: duplicate figure for {key}")
-                seen.add(key)
+                seen.add((*key, scope))
                 rows.append(
                     PublishedFigure(
                         locality=row["locality"],
@@ -368,6 +394,8 @@ def read_published(path: Path, *, localities: set[str], indicators: set[str]) ->
                         note=row["note"] or "",
                         source=row["source"].strip(),
                         where=where,
+                        unit_scope=scope,
+                        published_on=published_on,
                     )
                 )
     except FileNotFoundError:

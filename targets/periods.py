@@ -57,9 +57,36 @@ def date_to_time(day: dt.date) -> float:
     return day.year + (day.month - 1) / 12 + day.day / days_in_month / 12
 
 
+class FutureAsOfError(ValueError):
+    """An as-of after the current quarter: nothing is known about the future (method v2, rule 5)."""
+
+    def __init__(self, code: str, current: str) -> None:
+        self.code, self.current = code, current
+        super().__init__(
+            f"Thời điểm {code} chưa đến: chỉ xem được số liệu đến hết quý hiện tại ({current}, tạm tính)."
+        )
+
+
+def current_quarter(today: dt.date) -> str:
+    """The quarter `today` is in, as a code: 2026-11-29 → 2026-Q4."""
+    year, quarter = quarter_of(today)
+    return f"{year}-Q{quarter}"
+
+
 def resolve_as_of(code: str | None, *, today: dt.date) -> tuple[str, float]:
-    """`?as_of=` → (code, decimal time). Empty means the last closed quarter. Raises ValueError (Vietnamese)."""
+    """`?as_of=` → (code, decimal time). Empty means the last closed quarter. An as-of after the current
+    quarter raises FutureAsOfError; a bad code ValueError (both with a Vietnamese message)."""
     if not code:
         year, quarter = last_closed_quarter(today)
         code = f"{year}-Q{quarter}"
-    return code, period_end_time(code)
+    time = period_end_time(code)
+    if time > period_end_time(current_quarter(today)) + 1e-9:
+        raise FutureAsOfError(code, current_quarter(today))
+    return code, time
+
+
+def is_provisional(time: float, *, today: dt.date) -> bool:
+    """Whether an as-of period has not ended yet (the current quarter, or the current year): its figures
+    are still being entered, so what it shows is provisional ("tạm tính")."""
+    year, quarter = last_closed_quarter(today)
+    return time > year + quarter / 4 + 1e-9

@@ -7,16 +7,20 @@ Time is in decimal years at the *end* of a period: 2026-Q3 → 2026.75, 2026-Q4 
 (an annual figure) → 2025.0, and a target "by 2025" is due at 2026.0 (see `period_end_time`,
 `target_due_time`, `date_to_time`).
 
-The default method (a linear trajectory with a time-weighted projection) is written down in
-`assess`; `opensdg_measure` is Open SDG's published progress measure, shown beside it as a second opinion.
-`assess_frame` computes both for every series at once and agrees with `assess` row by row.
+The default method, v2 (a linear trajectory with a time-weighted projection; after the deadline, the
+deadline figure decides; forecasts kept inside the indicator's domain) is written down in `assess_frame` and
+in docs/progress-method.md, with Open SDG's published progress measure beside it as a second opinion.
+`assess_frame` computes both for every series at once; `meets` is its verdict of a value against a target,
+for anything else judged against one (the DTI rank goals). A scalar implementation of the same rules, one
+target at a time, is the tests' oracle (tests/unit/progress_oracle.py): the two agree row by row.
+
+What was *known* at a time (a figure counts from its publication or approval) is decided before the
+engine, by the selector (`targets.known`): the engine sees the figures known at `as_of`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,6 +34,7 @@ NEEDS_ACCELERATION = "needs_acceleration"
 OFF_TRACK = "off_track"
 REGRESSING = "regressing"
 MISSED = "missed"
+AWAITING_FINAL = "awaiting_final"
 INSUFFICIENT_DATA = "insufficient_data"
 NOT_APPLICABLE = "not_applicable"
 STATUSES: tuple[str, ...] = (
@@ -39,6 +44,7 @@ STATUSES: tuple[str, ...] = (
     OFF_TRACK,
     REGRESSING,
     MISSED,
+    AWAITING_FINAL,
     INSUFFICIENT_DATA,
     NOT_APPLICABLE,
 )
@@ -64,11 +70,14 @@ COMPARATORS: tuple[str, ...] = (">=", ">", "=", "~", "<=", "<", "range")
 APPROX_TOLERANCE = 0.05  # `~`: within 5 % of the value
 ON_TRACK_AT = 0.95  # projected completion at or above which a target is on track
 NEEDS_ACCELERATION_AT = 0.6  # … and at or above which it needs acceleration (below: off track)
+# How long after its deadline a target whose deadline-period figure is not in yet stays `awaiting_final`
+# (annual figures such as the DTI rank are published months later); afterwards it is judged on the last
+# figure at or before the deadline.
+AWAITING_FINAL_GRACE_YEARS = 1.0
+_SAME_TIME = 1e-9  # period ends are exact quarters; a tolerance all the same
 
 # Open SDG defaults (sdg-build ProgressMeasure): with a target, then without one.
 OPENSDG_TARGET_THRESHOLDS = (0.95, 0.6, 0.0)
-OPENSDG_GROWTH_THRESHOLDS = (0.015, 0.005, 0.0)
-OPENSDG_LIMIT_EXPONENT = 4.44
 OPENSDG_ZERO_REPLACEMENT = 0.001
 
 FRAME_COLUMNS: tuple[str, ...] = (
@@ -85,6 +94,8 @@ FRAME_COLUMNS: tuple[str, ...] = (
     "obs_time",
     "obs_value",
 )
+# Optional columns of `assess_frame`: the indicator's domain (NaN: unbounded on that side).
+BOUND_COLUMNS: tuple[str, ...] = ("lower", "upper")
 RESULT_COLUMNS: tuple[str, ...] = (
     "status",
     "latest",
@@ -98,25 +109,10 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "slope",
     "opensdg_value",
     "opensdg_status",
+    "latest_after_deadline",
+    "latest_after_deadline_time",
+    "provisional_status",
 )
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """Where one target stands as of a time. A figure that cannot be computed is None, never a guess."""
-
-    status: str
-    latest: float | None
-    gap: float | None
-    completion: float | None
-    expected_completion: float | None
-    projected: float | None
-    projected_completion: float | None
-    required_pace_per_year: float | None
-    latest_time: float | None = None
-    slope: float | None = None
-    opensdg_value: float | None = None
-    opensdg_status: str = NOT_AVAILABLE
 
 
 # --- time -------------------------------------------------------------------------------------------------
@@ -127,292 +123,79 @@ def target_due_time(year: int) -> float:
     return float(year + 1)
 
 
-# --- the default method, one target -------------------------------------------------------------------------
+# --- the indicator's domain ----------------------------------------------------------------------------------
+
+RANKED_UNITS_BEFORE_2024 = 63  # provincial units ranked until the 2024 ranking (34 since)
+# unit → (lower, upper); None: unbounded. A rank's upper bound is the number ranked (see `domain_bounds`).
+UNIT_BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "percent": (0.0, 100.0),
+    "rank": (1.0, None),
+    "count": (0.0, None),
+    "per_1000": (0.0, None),
+    "money": (0.0, None),
+    "score": (0.0, 1.0),
+    "milestone": (0.0, 1.0),
+    "growth_rate": (-100.0, None),  # a quantity cannot shrink by more than all of it
+}
 
 
-def _check_comparator(comparator: str) -> None:
-    if comparator not in COMPARATORS:
-        raise ValueError(f"unknown comparator {comparator!r}; expected one of {COMPARATORS}")
+def domain_bounds(unit: str, *, ranked_among: float | None = None) -> tuple[float | None, float | None]:
+    """The values a figure of `unit` can take: percent 0–100; rank 1 to the number ranked (`ranked_among`,
+    else 63); counts, rates per 1,000 and money ≥ 0; score and milestone 0–1; growth rate ≥ −100 %.
+    An unknown unit is unbounded."""
+    lower, upper = UNIT_BOUNDS.get(unit, (None, None))
+    if unit == "rank":
+        among = ranked_among if ranked_among is not None and math.isfinite(ranked_among) else None
+        upper = float(among) if among and among >= 1 else float(RANKED_UNITS_BEFORE_2024)
+    return lower, upper
 
 
-def _effective_target(
-    comparator: str, value: float, value_max: float | None, higher_is_better: bool
-) -> float:
-    """The single value gap, completion and pace are measured against.
+# --- the comparators ---------------------------------------------------------------------------------------
 
-    A range is reached from the side the series comes from: its lower bound when higher is better,
-    its upper bound otherwise.
-    """
-    if comparator == "range":
-        if value_max is None or not math.isfinite(value_max):
-            raise ValueError("a range target needs target_value_max")
-        return value if higher_is_better else value_max
-    return value
+_COMPARATOR_CODE = {c: i for i, c in enumerate(COMPARATORS)}
 
 
-def _is_achieved(comparator: str, latest: float, target: float, higher_is_better: bool) -> bool:
-    """Whether a value satisfies the comparator; `target` is the effective target."""
-    d = 1.0 if higher_is_better else -1.0
-    if comparator == ">=":
-        return latest >= target
-    if comparator == ">":
-        return latest > target
-    if comparator == "<=":
-        return latest <= target
-    if comparator == "<":
-        return latest < target
-    if comparator == "~":
-        return d * (latest - target) >= -APPROX_TOLERANCE * abs(target)
-    # `=` and `range` mean reaching the value from the good side.
-    return d * (latest - target) >= 0
+def effective_target(comparator, value, value_max, higher_is_better) -> np.ndarray:
+    """Per target, the single value gap, completion and pace are measured against (array-likes in, an
+    array out): the target value, except that a range is reached from the side the series comes from —
+    its lower bound when higher is better, its upper bound otherwise."""
+    is_range = np.asarray(comparator, dtype=object) == "range"
+    higher = np.asarray(higher_is_better, dtype=bool)
+    return np.where(is_range & ~higher, np.asarray(value_max, dtype=float), np.asarray(value, dtype=float))
 
 
-def _collapse(points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Sort points by time; several values at one time (an annual figure and the Q4 figure of the same
-    year both end at year + 1) become one point, their mean, so the answer does not depend on input order."""
-    by_time: dict[float, list[float]] = {}
-    for t, v in points:
-        by_time.setdefault(t, []).append(v)
-    # Summing the tied values in sorted order makes the mean exactly the same whatever the input order.
-    return [(t, sum(sorted(vs)) / len(vs)) for t, vs in sorted(by_time.items())]
-
-
-def _weighted_line(points: list[tuple[float, float]]) -> tuple[float, float, float]:
-    """Weighted least squares with weights 1..n oldest → newest: (slope, weighted mean time, mean value)."""
-    sw = swt = swv = 0.0
-    for i, (t, v) in enumerate(points, start=1):
-        sw += i
-        swt += i * t
-        swv += i * v
-    t_bar, v_bar = swt / sw, swv / sw
-    sxx = sxy = 0.0
-    for i, (t, v) in enumerate(points, start=1):
-        sxx += i * (t - t_bar) * (t - t_bar)
-        sxy += i * (t - t_bar) * (v - v_bar)
-    return sxy / sxx, t_bar, v_bar
-
-
-def assess(
-    *,
-    comparator: str,
-    target_value: float,
-    target_time: float,
-    observations: list[tuple[float, float]],
-    as_of: float,
-    higher_is_better: bool,
-    baseline: tuple[float, float] | None = None,
-    target_value_max: float | None = None,
-    applies_until: float | None = None,
-    milestone: bool = False,
-) -> Assessment:
-    """Assess one target as of `as_of` with the default method (linear trajectory, time-weighted projection).
-
-    `target_time` is when the target is due (a target "by 2025" is due at 2026.0); `observations` are
-    (time, value) pairs in any order; those after `as_of` or not finite are ignored. The baseline is the
-    document's `baseline` when given, else the earliest observation. Let d = +1 when higher is better,
-    −1 otherwise, and T the target value (a range's lower bound, or its upper bound when lower is better):
-
-    - gap = d·(T − latest); completion = (latest − baseline)/(T − baseline);
-      expected_completion = (as_of − baseline time)/(target_time − baseline time), clipped to [0, 1];
-    - projected = the value at target_time of the least-squares line through the points (the baseline,
-      then the observations) weighted 1, 2, …, n oldest → newest; projected_completion as completion;
-    - required_pace_per_year = (T − latest)/(target_time − as_of), while time is left.
-
-    Status, first rule that applies: not_applicable (applies_until < as_of), achieved (the latest
-    observation satisfies the comparator), missed (as_of ≥ target_time), insufficient_data (fewer than
-    two points at distinct times, counting the baseline), regressing (d·slope < 0), on_track
-    (projected_completion ≥ 0.95), needs_acceleration (≥ 0.6), off_track. When the baseline already met
-    T there is no distance to measure shares of: the completions are None and the status is on_track if
-    the projection meets T, else off_track. A milestone is achieved, missed, or else in progress
-    (needs_acceleration) once reported, insufficient_data before; it is never projected.
-    """
-    _check_comparator(comparator)
-    target = _effective_target(comparator, target_value, target_value_max, higher_is_better)
-    d = 1.0 if higher_is_better else -1.0
-
-    obs = _collapse((t, v) for t, v in observations if math.isfinite(t) and math.isfinite(v) and t <= as_of)
-    if baseline is not None and not (math.isfinite(baseline[0]) and math.isfinite(baseline[1])):
-        baseline = None
-    latest_time, latest = obs[-1] if obs else (None, None)
-    base_time, base_value = baseline or (obs[0] if obs else (None, None))
-
-    gap = completion = expected = projected = projected_completion = pace = slope = None
-    distance = None if base_value is None else target - base_value
-    # A share of the distance only means something while the baseline had not met the target yet.
-    measurable = distance is not None and d * distance > 0
-    if latest is not None:
-        gap = d * (target - latest)
-        if measurable:
-            completion = (latest - base_value) / distance
-        if target_time > as_of:
-            pace = (target - latest) / (target_time - as_of)
-    if base_time is not None and target_time > base_time:
-        expected = min(1.0, max(0.0, (as_of - base_time) / (target_time - base_time)))
-
-    points = _collapse([*([baseline] if baseline else []), *obs])
-    if len(points) >= 2 and not milestone:
-        slope, t_bar, v_bar = _weighted_line(points)
-        projected = v_bar + slope * (target_time - t_bar)
-        if measurable:
-            projected_completion = (projected - base_value) / distance
-
-    if applies_until is not None and math.isfinite(applies_until) and applies_until < as_of:
-        status = NOT_APPLICABLE
-    elif latest is not None and _is_achieved(comparator, latest, target, higher_is_better):
-        status = ACHIEVED
-    elif as_of >= target_time:
-        status = MISSED
-    elif milestone:
-        status = NEEDS_ACCELERATION if latest is not None else INSUFFICIENT_DATA
-    elif slope is None or projected is None:
-        status = INSUFFICIENT_DATA
-    elif d * slope < 0:
-        status = REGRESSING
-    elif projected_completion is None:
-        status = ON_TRACK if d * (projected - target) >= 0 else OFF_TRACK
-    elif projected_completion >= ON_TRACK_AT:
-        status = ON_TRACK
-    elif projected_completion >= NEEDS_ACCELERATION_AT:
-        status = NEEDS_ACCELERATION
-    else:
-        status = OFF_TRACK
-
-    if latest is None or base_value is None or base_time is None:
-        sdg_value, sdg_status = None, NOT_AVAILABLE
-    elif milestone:
-        sdg_value = None
-        sdg_status = TARGET_ACHIEVED if _opensdg_met(latest, target, d) else NOT_AVAILABLE
-    else:
-        sdg_value, sdg_status = opensdg_measure(
-            base=(base_time, base_value),
-            current=(latest_time, latest),
-            target=target,
-            target_year=target_time,
-            direction="positive" if higher_is_better else "negative",
+def meets(comparator, value, target, higher_is_better) -> np.ndarray:
+    """Whether each value satisfies its comparator against its effective target (`effective_target`):
+    `>=`, `>`, `<=`, `<` as written; `~` within APPROX_TOLERANCE of the target from the good side,
+    d·(value − target) ≥ −5 %·|target| with d = +1 when higher is better, −1 otherwise; `=` and `range`
+    reaching the target from the good side, d·(value − target) ≥ 0. A missing value (NaN) meets nothing.
+    The engine's verdict on every target, and the one for anything else judged against a target."""
+    code = pd.Categorical(np.asarray(comparator, dtype=object), categories=COMPARATORS).codes
+    value = np.asarray(value, dtype=float)
+    target = np.asarray(target, dtype=float)
+    d = np.where(np.asarray(higher_is_better, dtype=bool), 1.0, -1.0)
+    with np.errstate(invalid="ignore"):
+        return np.select(
+            [
+                code == _COMPARATOR_CODE[">="],
+                code == _COMPARATOR_CODE[">"],
+                code == _COMPARATOR_CODE["<="],
+                code == _COMPARATOR_CODE["<"],
+                code == _COMPARATOR_CODE["~"],
+            ],
+            [
+                value >= target,
+                value > target,
+                value <= target,
+                value < target,
+                d * (value - target) >= -APPROX_TOLERANCE * np.abs(target),
+            ],
+            default=d * (value - target) >= 0,
         )
-
-    return Assessment(
-        status=status,
-        latest=latest,
-        gap=gap,
-        completion=completion,
-        expected_completion=expected,
-        projected=projected,
-        projected_completion=projected_completion,
-        required_pace_per_year=pace,
-        latest_time=latest_time,
-        slope=slope,
-        opensdg_value=sdg_value,
-        opensdg_status=sdg_status,
-    )
-
-
-# --- the Open SDG measure, one series ----------------------------------------------------------------------
-
-
-def _cagr(v1: float, v0: float, t1: float, t0: float) -> float | None:
-    """Compound annual growth rate, or None where it is not a real number."""
-    if t1 == t0 or v0 == 0:
-        return None
-    ratio = v1 / v0
-    if ratio < 0 or (ratio == 0 and t1 < t0):
-        return None
-    try:
-        return ratio ** (1 / (t1 - t0)) - 1
-    except OverflowError:
-        return None
-
-
-def _opensdg_met(current: float, target: float, d: float) -> bool:
-    target = target if target != 0 else OPENSDG_ZERO_REPLACEMENT
-    return current >= target if d > 0 else current <= target
-
-
-def _opensdg_status(value: float | None, thresholds: tuple[float, float, float], achieved: bool) -> str:
-    if achieved:
-        return TARGET_ACHIEVED
-    if value is None:
-        return NOT_AVAILABLE
-    high, medium, low = thresholds
-    if value >= high:
-        return SUBSTANTIAL_PROGRESS
-    if value >= medium:
-        return MODERATE_PROGRESS
-    if value >= low:
-        return LIMITED_PROGRESS
-    return DETERIORATION
-
-
-def _limit_coefficient(base: float, limit: float) -> float:
-    """Open SDG's threshold reduction near a limit l: 1 − (b/l)^4.44, 1 − ((2l − b)/l)^4.44, or 1."""
-    b, lim = abs(base), abs(limit)
-    if b >= 2 * lim:  # first, so that b = l = 0 gives 1
-        return 1.0
-    if b <= lim:
-        return 1 - (b / lim) ** OPENSDG_LIMIT_EXPONENT
-    return 1 - ((2 * lim - b) / lim) ** OPENSDG_LIMIT_EXPONENT
-
-
-def opensdg_measure(
-    *,
-    base: tuple[float, float],
-    current: tuple[float, float],
-    target: float | None,
-    target_year: float = 2030,
-    direction: str = "positive",
-    limit: float | None = None,
-) -> tuple[float | None, str]:
-    """Open SDG's progress measure (sdg-build `ProgressMeasure`): (progress value, Open SDG status).
-
-    `base` and `current` are (year, value). With d = +1 for a "positive" direction, −1 for "negative",
-    sign = −1 when the base value is negative, CAGR(v1, v0, t1, t0) = (v1/v0)^(1/(t1 − t0)) − 1:
-
-    - with a target: R = sign·d·CAGR(current, base)/|CAGR(target, base, target_year, base_year)|,
-      thresholds 0.95 / 0.6 / 0 (substantial / moderate / limited progress, below: deterioration);
-    - without: v = sign·d·CAGR(current, base), thresholds 0.015 / 0.005 / 0, each multiplied by
-      C = 1 − (b/l)^4.44 (b ≤ l), 1 − ((2l − b)/l)^4.44 (l < b < 2l), 1 (b ≥ 2l) when a limit l is given.
-
-    A zero target or base becomes 0.001. No value (None) when base and current have opposite signs, are
-    less than a year apart, or a growth rate is not a real number (e.g. the target's sign differs from
-    the base's, or the target equals the base). A current value that meets the target gives
-    `target_achieved` whatever the value.
-    """
-    if direction not in ("positive", "negative"):
-        raise ValueError(f"direction must be 'positive' or 'negative', not {direction!r}")
-    d = 1.0 if direction == "positive" else -1.0
-    (base_year, base_value), (current_year, current_value) = base, current
-    if target == 0:
-        target = OPENSDG_ZERO_REPLACEMENT
-    sign = -1.0 if base_value < 0 else 1.0
-    achieved = target is not None and _opensdg_met(current_value, target, d)
-
-    if target is None:
-        high, medium, low = OPENSDG_GROWTH_THRESHOLDS
-        if limit is not None:
-            c = _limit_coefficient(base_value, limit)
-            high, medium, low = high * c, medium * c, low * c
-        thresholds = (high, medium, low)
-    else:
-        thresholds = OPENSDG_TARGET_THRESHOLDS  # Open SDG ignores a limit once there is a target
-
-    if base_value == 0:
-        base_value = OPENSDG_ZERO_REPLACEMENT
-    value: float | None = None
-    opposite = (base_value > 0 > current_value) or (base_value < 0 < current_value)
-    if not opposite and current_year - base_year >= 1:
-        observed = _cagr(current_value, base_value, current_year, base_year)
-        if observed is not None and target is None:
-            value = sign * d * observed
-        elif observed is not None:
-            required = _cagr(target, base_value, target_year, base_year)
-            if required is not None and required != 0:
-                value = sign * d * observed / abs(required)
-    return value, _opensdg_status(value, thresholds, achieved)
 
 
 # --- every series at once ------------------------------------------------------------------------------------
 
-_COMPARATOR_CODE = {c: i for i, c in enumerate(COMPARATORS)}
 _STATUS_ARRAY = np.array(STATUSES, dtype=object)
 _OPENSDG_ARRAY = np.array(OPENSDG_STATUSES, dtype=object)
 
@@ -426,14 +209,14 @@ def _segments(codes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 def _collapse_arrays(
     codes: np.ndarray, t: np.ndarray, v: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Points sorted by (group, time), values at one time within a group averaged (see `_collapse`)."""
+    """Points sorted by (group, time), values at one time within a group averaged."""
     order = np.lexsort((t, codes))
     codes, t, v = codes[order], t[order], v[order]
     same = (codes[1:] == codes[:-1]) & (t[1:] == t[:-1])
     if not same.any():
         return codes, t, v
-    # Tied values are summed in ascending order, as `_collapse` does, so the mean is exactly the same
-    # whatever the row order; only the few tied rows are re-sorted.
+    # Tied values are summed in ascending order (as the tests' scalar oracle does), so the mean is exactly
+    # the same whatever the row order; only the few tied rows are re-sorted.
     tied = np.zeros(len(codes), dtype=bool)
     tied[1:] |= same
     tied[:-1] |= same
@@ -467,7 +250,14 @@ def _opensdg_arrays(
     d: np.ndarray,
     milestone: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """`opensdg_measure` with a target, for arrays of series; milestones get no value (see `assess`)."""
+    """Open SDG's measure with a target, for arrays of series; milestones get no value.
+
+    With d = +1 when higher is better, −1 otherwise, sign = −1 when the base value is negative and
+    CAGR(v1, v0, t1, t0) = (v1/v0)^(1/(t1 − t0)) − 1: R = sign·d·CAGR(current, base) /
+    |CAGR(target, base, target_year, base_year)|, thresholds 0.95 / 0.6 / 0 (substantial / moderate /
+    limited progress, below: deterioration). A zero target or base becomes 0.001; no value when base and
+    current have opposite signs, are less than a year apart, or a growth rate is not a real number; a
+    current value that meets the target gives `target_achieved` whatever the value."""
     has = np.isfinite(cur_v) & np.isfinite(base_v) & np.isfinite(base_t) & np.isfinite(cur_t)
     tgt = np.where(target == 0, OPENSDG_ZERO_REPLACEMENT, target)
     achieved = has & np.where(d > 0, cur_v >= tgt, cur_v <= tgt)
@@ -494,14 +284,42 @@ def _opensdg_arrays(
 
 
 def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
-    """`assess` for every series at once, vectorised; one row per `target_id` (the index, sorted).
+    """Assess every target at `as_of` with the default method, v2 (docs/progress-method.md), vectorised; one
+    row per `target_id` (the index, sorted).
+
+    `target_time` is when a target is due (a target "by 2025" is due at 2026.0); the observations are the
+    figures known at `as_of`; those after `as_of` or not finite are ignored, and several at one time in a
+    series count as one, their mean. Which figures judge a target: before the deadline, all of them; once
+    `as_of` reaches the deadline, only those whose period ends at or before it (the *judged* figures) — a
+    later figure never changes anything and is given as `latest_after_deadline` (with its time). The
+    baseline is the document's when given, else the earliest judged figure. Let d = +1 when higher is
+    better, −1 otherwise, and T the effective target (`effective_target`):
+
+    - latest = the newest judged figure; gap = d·(T − latest); completion = (latest − baseline)/(T − baseline);
+      expected_completion = (as_of − baseline time)/(target_time − baseline time), clipped to [0, 1];
+    - projected = the value at target_time of the least-squares line through the points (the baseline,
+      then the judged figures) weighted 1, 2, …, n oldest → newest, clipped to [lower, upper];
+      projected_completion as completion, from the clipped projection;
+    - required_pace_per_year = (T − latest)/(target_time − as_of), while time is left.
+
+    Status, first rule that applies: not_applicable (applies_until < as_of). Before the deadline:
+    achieved (the latest figure `meets` the target), then for a milestone needs_acceleration once
+    reported (it is never projected), insufficient_data (fewer than two points at distinct times,
+    counting the baseline), regressing (d·slope < 0), on_track (projected_completion ≥ 0.95),
+    needs_acceleration (≥ 0.6), off_track; when the baseline already met T there is no distance to
+    measure shares of: the completions are NaN and the status is on_track if the projection meets T,
+    else off_track. From the deadline on: insufficient_data (no figure at or before the deadline);
+    awaiting_final while the deadline period's own figure (one whose period ends at the deadline) is not
+    in and as_of < deadline + AWAITING_FINAL_GRACE_YEARS, with `provisional_status` the verdict the last
+    figure before the deadline gives; otherwise achieved or missed on the latest judged figure.
 
     `frame` is long, one row per observation, with the columns in `FRAME_COLUMNS`: the target's columns
     repeated on each of its rows, NaN for what is absent (no baseline, no range maximum, no end of
     applicability); a target without observations has one row with NaN `obs_time`/`obs_value`.
-    The result has the columns in `RESULT_COLUMNS`, NaN where `assess` gives None, and agrees with
-    `assess` row by row (Open SDG's measure is taken with base = the baseline, current = the latest
-    observation, target = the target value, target_year = its due time).
+    Optional columns `lower` and `upper` (`BOUND_COLUMNS`) give the indicator's domain, NaN for
+    unbounded. The result has the columns in `RESULT_COLUMNS`, NaN for a figure that cannot be computed
+    (never a guess). Open SDG's measure (`_opensdg_arrays`) is taken with base = the baseline, current =
+    the latest judged observation, target = T, target_year = the due time.
     """
     missing = [c for c in FRAME_COLUMNS if c not in frame.columns]
     if missing:
@@ -524,19 +342,30 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
     milestone = _as_bool(head["milestone"], default=False)
     baseline_t = _as_float(head["baseline_time"])
     baseline_v = _as_float(head["baseline_value"])
+    lower = _as_float(head["lower"]) if "lower" in head.columns else np.full(k, np.nan)
+    upper = _as_float(head["upper"]) if "upper" in head.columns else np.full(k, np.nan)
     d = np.where(higher, 1.0, -1.0)
+    past_due = as_of >= due
 
     is_range = comp == _COMPARATOR_CODE["range"]
     if (is_range & ~np.isfinite(value_max)).any():
         raise ValueError(
             f"range target(s) without target_value_max: {list(ids[is_range & ~np.isfinite(value_max)])}"
         )
-    target = np.where(is_range & ~higher, value_max, value)
+    target = effective_target(head["comparator"], value, value_max, higher)
 
-    # Observations up to as_of, collapsed to one point per (series, time).
+    # Observations up to as_of, collapsed to one point per (series, time); past its deadline a target is
+    # judged only on those at or before the deadline, and the newest later one is kept apart.
     obs_t_all = _as_float(frame["obs_time"])
     obs_v_all = _as_float(frame["obs_value"])
-    keep = np.isfinite(obs_t_all) & np.isfinite(obs_v_all) & (obs_t_all <= as_of)
+    known = np.isfinite(obs_t_all) & np.isfinite(obs_v_all) & (obs_t_all <= as_of)
+    late = past_due[codes] & (obs_t_all > due[codes] + _SAME_TIME)
+    keep = known & ~late
+    ac, at_, av = _collapse_arrays(codes[known & late], obs_t_all[known & late], obs_v_all[known & late])
+    a_start, a_end = _segments(ac, k)
+    has_after = a_end > a_start
+    a_last = np.where(has_after, a_end - 1, len(at_))
+    after_t, after_v = np.append(at_, np.nan)[a_last], np.append(av, np.nan)[a_last]
     oc, ot, ov = _collapse_arrays(codes[keep], obs_t_all[keep], obs_v_all[keep])
     start, end = _segments(oc, k)
     has_obs = end > start
@@ -579,31 +408,22 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
         fitted = (n_points >= 2) & ~milestone
         slope = np.where(fitted, sxy / sxx, np.nan)
         projected = np.where(fitted, v_bar + slope * (due - t_bar), np.nan)
+        projected = np.where(np.isfinite(lower) & (projected < lower), lower, projected)
+        projected = np.where(np.isfinite(upper) & (projected > upper), upper, projected)
         projected_completion = np.where(fitted & measurable, (projected - base_v) / distance, np.nan)
 
-    achieved = has_obs & np.select(
-        [
-            comp == _COMPARATOR_CODE[">="],
-            comp == _COMPARATOR_CODE[">"],
-            comp == _COMPARATOR_CODE["<="],
-            comp == _COMPARATOR_CODE["<"],
-            comp == _COMPARATOR_CODE["~"],
-        ],
-        [
-            latest >= target,
-            latest > target,
-            latest <= target,
-            latest < target,
-            d * (latest - target) >= -APPROX_TOLERANCE * np.abs(target),
-        ],
-        default=d * (latest - target) >= 0,
-    )
+    achieved = has_obs & meets(head["comparator"], latest, target, higher)
     s = {status: i for i, status in enumerate(STATUSES)}
+    final_in = has_obs & (np.abs(latest_t - due) <= _SAME_TIME)
+    judged = final_in | (as_of >= due + AWAITING_FINAL_GRACE_YEARS)
     status_code = np.select(
         [
             np.isfinite(until) & (until < as_of),
+            past_due & ~has_obs,
+            past_due & judged & achieved,
+            past_due & judged,
+            past_due,
             achieved,
-            as_of >= due,
             milestone & has_obs,
             milestone | ~fitted,
             d * slope < 0,
@@ -614,8 +434,11 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
         ],
         [
             s[NOT_APPLICABLE],
+            s[INSUFFICIENT_DATA],
             s[ACHIEVED],
             s[MISSED],
+            s[AWAITING_FINAL],
+            s[ACHIEVED],
             s[NEEDS_ACCELERATION],
             s[INSUFFICIENT_DATA],
             s[REGRESSING],
@@ -626,6 +449,9 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
         ],
         default=s[OFF_TRACK],
     )
+    awaiting = status_code == s[AWAITING_FINAL]
+    provisional = np.full(k, np.nan, dtype=object)
+    provisional[awaiting] = np.where(achieved[awaiting], ACHIEVED, MISSED)
 
     sdg_value, sdg_status = _opensdg_arrays(base_t, base_v, latest_t, latest, target, due, d, milestone)
 
@@ -643,6 +469,9 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
             "slope": slope,
             "opensdg_value": sdg_value,
             "opensdg_status": sdg_status,
+            "latest_after_deadline": after_v,
+            "latest_after_deadline_time": after_t,
+            "provisional_status": provisional,
         },
         index=pd.Index(ids, name="target_id"),
     )
@@ -656,8 +485,10 @@ def rollup(assessed: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     `STATUSES` (zero when absent), plus `total` and `share_on_track`.
 
     share_on_track = (achieved + on_track) / the group's assessable targets, i.e. excluding
-    not_applicable (the target no longer counts) and insufficient_data (nothing to judge it on), so a
-    city is neither flattered nor penalised for targets without data. NaN when none is assessable.
+    not_applicable (the target no longer counts), insufficient_data (nothing to judge it on) and
+    awaiting_final (its final figure is not in yet), so a city is neither flattered nor penalised for
+    targets without data. NaN when none is assessable. Every page, file and report takes its counts
+    and shares from here: nothing recounts statuses by hand.
     With `by` empty, one row for all targets, labelled "all".
     """
     keys = list(by) if by else [pd.Series("all", index=assessed.index, name="group")]
@@ -670,7 +501,7 @@ def rollup(assessed: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     )
     counts.columns.name = None
     counts["total"] = assessed.groupby(keys, dropna=False, observed=True, sort=True).size()
-    assessable = counts["total"] - counts[NOT_APPLICABLE] - counts[INSUFFICIENT_DATA]
+    assessable = counts["total"] - counts[NOT_APPLICABLE] - counts[INSUFFICIENT_DATA] - counts[AWAITING_FINAL]
     counts["share_on_track"] = (counts[ACHIEVED] + counts[ON_TRACK]) / assessable.where(assessable > 0)
     return counts
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 
+from . import progress
 from .models import (
     Actual,
     Assignment,
@@ -566,23 +567,22 @@ class RankYear:
 
     @property
     def verdict(self) -> str:
-        """achieved / missed once the rank is published against a goal; pending before; "" without goal."""
+        """achieved / missed once the rank is published against a goal (every goal of the year met, by the
+        engine's comparators: `~` and ranges included); pending before; "" without goal."""
         if not self.goals:
             return ""
         if self.rank is None:
             return "pending"
-        return "achieved" if all(_meets(self.rank.value, g) for g in self.goals) else "missed"
-
-
-def _meets(value, target) -> bool:
-    ops = {
-        "<=": value <= target.value,
-        "<": value < target.value,
-        "=": value == target.value,
-        ">=": value >= target.value,
-        ">": value > target.value,
-    }
-    return ops.get(target.comparator, False)
+        comparators = [g.comparator for g in self.goals]
+        higher = [g.indicator.higher_is_better for g in self.goals]
+        target = progress.effective_target(
+            comparators,
+            [float(g.value) for g in self.goals],
+            [float("nan") if g.value_max is None else float(g.value_max) for g in self.goals],
+            higher,
+        )
+        met = progress.meets(comparators, [float(self.rank.value)] * len(self.goals), target, higher)
+        return "achieved" if met.all() else "missed"
 
 
 def dti_rank_years(locality_id: int) -> list[RankYear]:
@@ -593,7 +593,7 @@ def dti_rank_years(locality_id: int) -> list[RankYear]:
     years: dict[int, RankYear] = {}
     for t in (
         Target.objects.filter(locality_id=locality_id, indicator__code="dti_rank", level="")
-        .select_related("document")
+        .select_related("document", "indicator")
         .order_by("year", "document__issued_on")
     ):
         years.setdefault(t.year, RankYear(year=t.year)).goals.append(t)

@@ -21,6 +21,7 @@ from django.db.models import F
 
 from .cache import data_changed  # called after every write that changes what pages and reports show
 from .catalogue import CatalogueError, read_catalogue, read_published
+from .limits import CHANGE_REASON_MAX_CHARS, URL_MAX_CHARS, shorten
 from .models import (
     Actual,
     Department,
@@ -37,6 +38,8 @@ from .models import (
     Status,
     Target,
     Unit,
+    comment_length,
+    note_length,
 )
 from .periods import last_closed_quarter, parse_period_code, quarter_bounds
 
@@ -220,22 +223,34 @@ class PublishedReport:
     created: int
     updated: int
     unchanged: int
+    skipped: tuple[str, ...] = ()  # one line per row not loaded, with the reason
 
 
 def published_figures_load(*, path: Path | None = None) -> PublishedReport:
-    """Load the published figures as approved actuals of origin `published`, each with its source.
+    """Load the published figures as approved actuals of origin `published`, each with its source and the
+    day it was made public (`published_on`, from which time travel counts it).
 
     Idempotent. A published figure replaces a demo value for the same period (real figures win), but never
-    an entered or imported one: those are reported as a conflict instead of being overwritten.
+    an entered or imported one: those are reported as a conflict instead of being overwritten. Where a
+    `merged` row (the merged unit, e.g. Đà Nẵng with Quảng Nam in the 2024 ranking of 34) and a `former`
+    row (the pre-merger unit) share a key, the merged one is loaded and the former one skipped (reported).
     """
     path = path or Path(settings.CATALOGUE_DIR) / "published_figures.csv"
     localities = {loc.slug: loc for loc in Locality.objects.all()}
     indicators = {ind.code: ind for ind in Indicator.objects.all()}
     rows = read_published(path, localities=set(localities), indicators=set(indicators))
+    merged_keys = {(r.locality, r.indicator, r.year) for r in rows if r.unit_scope == "merged"}
+    skipped: list[str] = []
     created = updated = unchanged = 0
     errors: list[str] = []
     with transaction.atomic():
         for row in rows:
+            if row.unit_scope == "former" and (row.locality, row.indicator, row.year) in merged_keys:
+                skipped.append(
+                    f"{row.where}: {row.locality} {row.indicator} {row.year} skipped — figure of the former "
+                    "(pre-merger) unit; the merged unit's figure for the same year is loaded instead"
+                )
+                continue
             period = period_get_or_create(code=str(row.year))
             ind = indicators[row.indicator]
             loc = localities[row.locality]
@@ -253,6 +268,7 @@ def published_figures_load(*, path: Path | None = None) -> PublishedReport:
                 "source": row.source,
                 "note": row.note,
                 "ranked_among": row.ranked_among,
+                "published_on": row.published_on,
             }
             if actual is None:
                 actual = Actual(indicator=ind, locality=loc, level=Level.NONE, period=period, **fields)
@@ -273,7 +289,7 @@ def published_figures_load(*, path: Path | None = None) -> PublishedReport:
             transaction.set_rollback(True)
             raise CatalogueError(errors)
     data_changed()
-    return PublishedReport(created=created, updated=updated, unchanged=unchanged)
+    return PublishedReport(created=created, updated=updated, unchanged=unchanged, skipped=tuple(skipped))
 
 
 # --------------------------------------------------------------------------- demo data
@@ -603,6 +619,28 @@ EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def _length_errors(validator, text: str) -> list[str]:
+    """The model's length validator's messages for `text` (targets/limits.py), empty when it fits."""
+    try:
+        validator(text)
+    except ValidationError as exc:
+        return [str(m) for m in exc.messages]
+    return []
+
+
+def _url_too_long(url: str) -> str | None:
+    from django.utils.translation import gettext
+
+    if len(url) <= URL_MAX_CHARS:
+        return None
+    return gettext("Đường dẫn minh chứng quá dài (tối đa %(n)d ký tự).") % {"n": URL_MAX_CHARS}
+
+
+def _change_reason(text: str) -> str:
+    """An audit label fits simple-history's varchar(100) column; the full text is in the row's own field."""
+    return shorten(text, CHANGE_REASON_MAX_CHARS)
+
+
 def _locality_period(locality: Locality, period: ReportingPeriod, *, for_update: bool = False):
     from .models import LocalityPeriod
 
@@ -647,7 +685,7 @@ def actuals_save(
     from django.utils.translation import gettext
 
     from . import access
-    from .evidence import check_evidence
+    from .evidence import check_evidence, stored_name
     from .models import Assignment, validate_value_for_unit
     from .numbers import NumberError, parse_number
     from .outliers import outlier_warning
@@ -694,6 +732,11 @@ def actuals_save(
         # Control characters (pasted from other software) are dropped: they break exports and help nobody.
         row.note = _CONTROL_CHARS.sub("", row.note or "")
         row.evidence_url = _CONTROL_CHARS.sub("", row.evidence_url or "")
+        # Length limits first (targets/limits.py): an over-long text is refused, never stored or cut.
+        for message in _length_errors(note_length, row.note.strip()):
+            err(row, "note", message)
+        if message := _url_too_long(row.evidence_url.strip()):
+            err(row, "evidence_url", message)
         ind = row.indicator
         current = existing.get((ind.pk, row.level))
         if (ind.pk, row.level) not in assigned:
@@ -787,7 +830,7 @@ def actuals_save(
             else:
                 data = row.evidence_file.read()
                 row.evidence_file.seek(0)
-                kind, message = check_evidence(data)
+                kind, message = check_evidence(data, gettext=gettext)
                 if message:
                     err(row, "evidence_file", message)
         changed_value = current is None or value != current.value
@@ -821,7 +864,7 @@ def actuals_save(
     try:
         with transaction.atomic():
             _refuse_if_locked(locality, period, for_update=True)
-            for row, current, value, _kind, touched in plan:
+            for row, current, value, kind, touched in plan:
                 new_note = row.note.strip()
                 changes = (
                     current is None
@@ -863,8 +906,10 @@ def actuals_save(
                 if row.evidence_url.strip():
                     actual.evidence_url = row.evidence_url.strip()
                 if row.evidence_file is not None:
-                    actual.evidence_file.save(row.evidence_file.name, row.evidence_file, save=False)
-                    actual.evidence_name = row.evidence_file.name[:255]
+                    # Stored and offered under the type found by parsing it, never the uploader's extension.
+                    name = stored_name(row.evidence_file.name, kind)
+                    actual.evidence_file.save(name, row.evidence_file, save=False)
+                    actual.evidence_name = name[:255]
                 actual.outlier_confirmed = row.confirm_outlier
                 actual.department = department
                 actual.updated_by = user
@@ -947,6 +992,8 @@ def actuals_review(*, user, seen: dict[int, int], approve: bool, comment: str = 
     comment = (comment or "").strip()
     if not approve and not comment:
         raise ReviewError("Vui lòng ghi ý kiến khi trả lại số liệu.")
+    if not approve and (too_long := _length_errors(comment_length, comment)):
+        raise ReviewError(" ".join(too_long))
     with transaction.atomic():
         actuals = list(
             Actual.objects.select_for_update()
@@ -994,7 +1041,7 @@ def actuals_review(*, user, seen: dict[int, int], approve: bool, comment: str = 
             a.reviewed_at = now
             a.reviewed_by = user
             a.version += 1
-            a._change_reason = "Duyệt" if approve else f"Trả lại: {comment}"
+            a._change_reason = "Duyệt" if approve else _change_reason(f"Trả lại: {comment}")
             a._history_user = user
             a.save()
     data_changed()
@@ -1010,6 +1057,8 @@ def actual_reopen(*, user, actual_id: int, reason: str) -> Actual:
     reason = (reason or "").strip()
     if not reason:
         raise ReviewError("Vui lòng ghi lý do mở lại số liệu đã duyệt.")
+    if too_long := _length_errors(comment_length, reason):
+        raise ReviewError(" ".join(too_long))
     with transaction.atomic():
         a = (
             Actual.objects.select_for_update()
@@ -1030,7 +1079,7 @@ def actual_reopen(*, user, actual_id: int, reason: str) -> Actual:
         a.reviewed_at = timezone.now()
         a.reviewed_by = user
         a.version += 1
-        a._change_reason = f"Mở lại: {reason}"
+        a._change_reason = _change_reason(f"Mở lại: {reason}")
         a._history_user = user
         a.save()
     data_changed()
@@ -1721,7 +1770,7 @@ def plan_task_update(
     from django.utils.translation import gettext
 
     from . import access
-    from .evidence import MAX_EVIDENCE_BYTES, check_evidence
+    from .evidence import MAX_EVIDENCE_BYTES, check_evidence, stored_name
     from .models import PlanTask, TaskStatus
 
     task = PlanTask.objects.select_related("plan").filter(pk=task_id).first()
@@ -1749,6 +1798,8 @@ def plan_task_update(
         errors.setdefault("status", []).append(gettext("Vui lòng chọn một trạng thái hợp lệ."))
     if not note:
         errors.setdefault("note", []).append(gettext("Vui lòng ghi tiến độ, kết quả thực hiện."))
+    for message in _length_errors(note_length, note):
+        errors.setdefault("note", []).append(message)
     if url:
         try:
             URLValidator(schemes=["http", "https"])(url)
@@ -1756,17 +1807,16 @@ def plan_task_update(
             errors.setdefault("evidence_url", []).append(
                 gettext("Đường dẫn minh chứng phải là một địa chỉ http(s) hợp lệ.")
             )
-        if len(url) > PlanTask._meta.get_field("evidence_url").max_length:
-            errors.setdefault("evidence_url", []).append(
-                gettext("Đường dẫn minh chứng quá dài (tối đa 500 ký tự).")
-            )
+        if message := _url_too_long(url):
+            errors.setdefault("evidence_url", []).append(message)
+    kind = None
     if evidence_file is not None:
         if (getattr(evidence_file, "size", 0) or 0) > MAX_EVIDENCE_BYTES:
             errors.setdefault("evidence_file", []).append(gettext("Tệp minh chứng vượt quá 10 MB."))
         else:
             data = evidence_file.read()
             evidence_file.seek(0)
-            _kind, message = check_evidence(data)
+            kind, message = check_evidence(data, gettext=gettext)
             if message:
                 errors.setdefault("evidence_file", []).append(message)
     if status == TaskStatus.DONE and not (task.has_evidence or url or evidence_file is not None):
@@ -1793,8 +1843,10 @@ def plan_task_update(
         if url:
             current.evidence_url = url
         if evidence_file is not None:
-            current.evidence_file.save(evidence_file.name, evidence_file, save=False)
-            current.evidence_name = evidence_file.name[:255]
+            # Stored and offered under the type found by parsing it, never the uploader's extension.
+            name = stored_name(evidence_file.name, kind)
+            current.evidence_file.save(name, evidence_file, save=False)
+            current.evidence_name = name[:255]
         current.version += 1
         current.updated_by = user
         reason = "Cập nhật tiến độ"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from decimal import Decimal
 
@@ -436,6 +437,9 @@ def actual_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+_ASCII_ID = re.compile(r"[0-9]{1,18}")
+
+
 @login_required
 def assignments(request: HttpRequest) -> HttpResponse:
     """The reviewer gives each indicator (at a level) of the locality to one department."""
@@ -446,16 +450,28 @@ def assignments(request: HttpRequest) -> HttpResponse:
     departments = list(Department.objects.filter(locality=locality).order_by("name"))
     if request.method == "POST":
         by_id = {d.pk: d for d in departments}
-        changed = 0
+        back = redirect(f"{reverse('targets:assignments')}?locality={locality.slug}")
+        # Every choice is read and checked before any is saved: a bad one changes nothing.
+        wanted = []
         for s in series:
             raw = request.POST.get(f"dept-{s.key}")
             if raw is None:
                 continue
-            dept = by_id.get(int(raw)) if raw.isdigit() else None
+            if raw and not _ASCII_ID.fullmatch(raw):  # "²" or "٣" pass str.isdigit() but are no id
+                messages.error(
+                    request,
+                    _(
+                        "Lựa chọn đơn vị cho chỉ tiêu “%(indicator)s” không hợp lệ: chưa thay đổi phân công nào."
+                    )
+                    % {"indicator": s.indicator.name},
+                )
+                return back
+            dept = by_id.get(int(raw)) if raw else None
             if raw and dept is None:
-                raise Http404
-            if (dept.pk if dept else None) == s.department_id:
-                continue
+                raise Http404  # a department of another locality: outside the reviewer's scope
+            if (dept.pk if dept else None) != s.department_id:
+                wanted.append((s, dept))
+        for s, dept in wanted:
             try:
                 services.assignment_set(
                     user=request.user,
@@ -467,10 +483,9 @@ def assignments(request: HttpRequest) -> HttpResponse:
             except services.ReviewError as exc:
                 messages.error(request, str(exc))
                 break
-            changed += 1
         else:
-            messages.success(request, _("Đã cập nhật %(n)d phân công.") % {"n": changed})
-        return redirect(f"{reverse('targets:assignments')}?locality={locality.slug}")
+            messages.success(request, _("Đã cập nhật %(n)d phân công.") % {"n": len(wanted)})
+        return back
     return render(
         request,
         "targets/assignments.html",
@@ -590,7 +605,7 @@ def entry_import(request: HttpRequest, period: str) -> HttpResponse:
                 upload.read(), meta=_template_meta(department, period_obj), secret=settings.SECRET_KEY
             )
         except workbook.UploadError as exc:
-            context["error"] = str(exc)
+            context["error"] = _(exc.message) % exc.params if exc.params else _(exc.message)
             return render(request, "targets/entry_import.html", context, status=400)
         rows, general = services.actuals_import_preview(
             user=request.user, department=department, period=period_obj, upload_rows=upload_rows, today=today

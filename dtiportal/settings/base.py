@@ -109,6 +109,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024  # a 10 MB evidence file plus the form
+# A refused request loses what the user typed, so the largest form the portal shows must fit: an entry form
+# with every indicator × level of a locality (5 fields a row), every text at its limit (targets/limits.py),
+# weighs under 2 MB and has about 1,200 fields (tests/integration/test_hostile_input.py checks it).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 ROOT_URLCONF = "dtiportal.urls"
@@ -223,6 +227,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Files served at the site's root by whitenoise: /favicon.ico, which browsers and tools ask for without a link.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 

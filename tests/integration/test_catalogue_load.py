@@ -47,7 +47,8 @@ def test_loading_twice_changes_nothing(db):
     again = services.catalogue_load()
     published = services.published_figures_load()
     assert (again.targets, again.targets_removed) == (136, 0)
-    assert (published.created, published.updated, published.unchanged) == (0, 0, 27)
+    assert (published.created, published.updated, published.unchanged) == (0, 0, 29)
+    assert len(published.skipped) == 2  # the former Đà Nẵng's 2024 rank and score, every time
     assert (_snapshot(), Actual.objects.count()) == before
 
 
@@ -123,8 +124,36 @@ def test_published_figures_are_approved_actuals_with_their_source(catalogue):
         Status.APPROVED,
     )
     assert rank.source.startswith("https://dantri.com.vn/")
-    assert Actual.objects.filter(origin=Origin.PUBLISHED).count() == 27
+    assert rank.published_on == dt.date(2025, 10, 21)
+    # 31 rows, less the former (pre-merger) Đà Nẵng's 2024 rank and score: the merged unit's are loaded.
+    assert Actual.objects.filter(origin=Origin.PUBLISHED).count() == 29
     assert not Actual.objects.filter(origin=Origin.PUBLISHED, source="").exists()
+
+
+def test_where_a_merged_and_a_former_figure_share_a_year_the_merged_one_is_loaded_and_the_former_skipped(
+    catalogue,
+):
+    # Đà Nẵng 2024: the former city ranked 2/63 (score 0.8335), the merged one (with Quảng Nam) 17/34.
+    rank = Actual.objects.get(indicator__code="dti_rank", locality__slug="da-nang", period__code="2024")
+    score = Actual.objects.get(indicator__code="dti_score", locality__slug="da-nang", period__code="2024")
+    assert (rank.value, rank.ranked_among, score.value) == (Decimal("17"), 34, Decimal("0.7069"))
+    report = services.published_figures_load()
+    assert len(report.skipped) == 2
+    assert all("da-nang" in line and "former" in line and "skipped" in line for line in report.skipped)
+    assert {line.split(": ")[2].split(" ")[1] for line in report.skipped} == {"dti_rank", "dti_score"}
+
+
+def test_a_published_figure_keeps_its_publication_date_or_none_where_it_is_unknown(catalogue):
+    ranks = Actual.objects.filter(indicator__code="dti_rank", locality__slug="ha-noi")
+    assert dict(ranks.values_list("period__code", "published_on")) == {
+        "2020": dt.date(2021, 10, 19),
+        "2021": dt.date(2022, 8, 8),
+        "2022": dt.date(2023, 7, 12),
+        "2023": dt.date(2025, 2, 6),
+        "2024": dt.date(2025, 10, 21),
+    }
+    unknown = Actual.objects.get(indicator__code="documents_sent_online_share", locality__slug="hai-phong")
+    assert unknown.published_on is None
 
 
 def test_demo_data_is_labelled_demo_and_never_replaces_a_published_figure(catalogue):
@@ -135,11 +164,13 @@ def test_demo_data_is_labelled_demo_and_never_replaces_a_published_figure(catalo
     assert demo.count() == report.created
     assert not demo.exclude(note__icontains="demo").exists()
     assert dict(Actual.objects.filter(origin=Origin.PUBLISHED).values_list("pk", "value")) == published
-    # Hải Phòng's DTI rank is published for 2020, 2022 and 2024: a series with real figures gets no demo values.
+    # Hải Phòng's DTI rank is published for 2020, 2022, 2023 and 2024: a series with real figures gets no
+    # demo values.
     hp_rank = Actual.objects.filter(indicator__code="dti_rank", locality__slug="hai-phong")
     assert dict(hp_rank.values_list("period__code", "origin")) == {
         "2020": "published",
         "2022": "published",
+        "2023": "published",
         "2024": "published",
     }
     # Quarterly series run from 2021-Q1 to the last closed quarter; nothing at district level after 2025-Q2.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports import selectors
+from reports import pages, selectors
 from targets import progress, services
 from targets.models import Locality
 
@@ -20,7 +20,8 @@ def test_each_cell_counts_the_statuses_the_engine_gives(client, superuser, demo)
     client.force_login(superuser)
     response = client.get("/dashboard/", {"as_of": "2026-Q3"})
     assert response.status_code == 200
-    expected = selectors.progress_rollups(as_of=2026.75)["by_pillar"]
+    assessed = pages.assess(selectors.progress_inputs(labels="slugs"), 2026.75)
+    expected = progress.rollup(assessed, by=["locality", "pillar"])
     matrix = {row["slug"]: row for row in response.context["matrix"]}
     for (locality, pillar), counts in expected.iterrows():
         cell = next(c for c in matrix[locality]["cells"] if c["pillar"] == pillar)
@@ -45,6 +46,7 @@ def test_the_rank_history_shows_published_ranks_with_how_many_were_ranked_and_th
     ha_noi = next(t for t in figure["data"] if t["name"] == "Hà Nội")
     assert list(zip(ha_noi["x"], ha_noi["y"], ha_noi["text"], strict=True)) == [
         (2020, 43.0, "43/63"),
+        (2021, 40.0, "40/63"),
         (2022, 24.0, "24/63"),
         (2023, 6.0, "6/63"),
         (2024, 1.0, "1/34"),
@@ -71,9 +73,9 @@ def test_the_rank_chart_shows_only_published_ranks_while_demo_values_are_labelle
     assert "◆ Có dữ liệu minh hoạ (demo), không phải số liệu thật" not in str(response.context["rank_figure"])
 
 
-def test_as_of_turns_back_the_matrix_and_the_ranks(client, ha_noi_viewer):
-    # Hà Nội e-payment accounts: "trên 50%" by 2025.
-    for code, value in [("2024-Q4", "30"), ("2025-Q4", "45"), ("2026-Q3", "55")]:
+def test_as_of_turns_back_the_matrix_and_a_rank_counts_from_its_publication_date(client, ha_noi_viewer):
+    # Hà Nội e-payment accounts: "trên 50%" by 2025 — met at the deadline (55), lost afterwards (45).
+    for code, value in [("2024-Q4", "30"), ("2025-Q4", "55"), ("2026-Q3", "45")]:
         approve("epayment_accounts", "ha-noi", code, value)
     client.force_login(ha_noi_viewer)
 
@@ -81,26 +83,34 @@ def test_as_of_turns_back_the_matrix_and_the_ranks(client, ha_noi_viewer):
         row = client.get("/dashboard/", {"as_of": as_of}).context["matrix"][0]
         return next(c for c in row["cells"] if c["pillar"] == "xa-hoi-so")
 
-    then, now = society("2025-Q4"), society("2026-Q3")
+    then, now = society("2025-Q3"), society("2026-Q3")
+    # Judged on its deadline figure (2025-Q4: 55): the later 45 does not undo it.
     assert {c["status"]: c["count"] for c in now["chips"]}["achieved"] == 1
     assert "achieved" not in {c["status"] for c in then["chips"]}
-    # An annual figure counts from the end of its year, like in the engine: the 2023 rank from 2023-Q4.
+    # A published rank counts from the day it was published: the 2022 rank from 12/7/2023 (2023-Q3), the
+    # 2023 rank only from 6/2/2025 (2025-Q1) — not from the end of its year.
+    years = [r["year"] for r in client.get("/dashboard/", {"as_of": "2023-Q2"}).context["rank_rows"]]
+    assert years == [2020, 2021]
     years = [r["year"] for r in client.get("/dashboard/", {"as_of": "2023-Q3"}).context["rank_rows"]]
-    assert years == [2020, 2022]
-    years = [r["year"] for r in client.get("/dashboard/", {"as_of": "2023-Q4"}).context["rank_rows"]]
-    assert years == [2020, 2022, 2023]
+    assert years == [2020, 2021, 2022]
+    years = [r["year"] for r in client.get("/dashboard/", {"as_of": "2024-Q4"}).context["rank_rows"]]
+    assert years == [2020, 2021, 2022]
+    years = [r["year"] for r in client.get("/dashboard/", {"as_of": "2025-Q1"}).context["rank_rows"]]
+    assert years == [2020, 2021, 2022, 2023]
 
 
 def test_the_overview_makes_the_same_number_of_queries_at_ten_times_the_data(
     client, superuser, demo, django_assert_max_num_queries
 ):
     client.force_login(superuser)
-    with django_assert_max_num_queries(8):
+    # Session, user, memberships…, the localities, the pillars, the targets, the figures and their
+    # history, the ranks (their versions, their history, their sources).
+    with django_assert_max_num_queries(11):
         small, response = count_queries(client, "/dashboard/", as_of="2026-Q3")
     localities = len(response.context["matrix"])
     multiply(10)
     assert Locality.objects.count() == 50
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         large, response = count_queries(client, "/dashboard/", as_of="2026-Q3")
     assert len(response.context["matrix"]) > 9 * localities
     assert large == small

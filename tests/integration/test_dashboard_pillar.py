@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports import selectors
+from reports import pages
 from targets import services
 from targets.models import Target
 
@@ -35,7 +35,7 @@ def test_every_target_of_the_pillar_has_the_engines_figures(client, hai_phong_re
         ).values_list("pk", flat=True)
     )
     assert {r["id"] for r in rows} == expected_ids
-    engine = selectors.progress_table(as_of=2026.75)  # the open-data path, all localities
+    engine = pages.progress_table(as_of=2026.75)  # the open-data path, all localities
     public = _open_data(client, "2026-Q3")
     for row in rows:
         figures = engine.loc[row["id"]]
@@ -88,7 +88,7 @@ def test_the_heatmap_shows_eight_quarters_of_statuses(client, hai_phong_reviewer
     statuses = [c["status"] for c in district["cells"]]
     assert statuses[3:] == ["not_applicable"] * 5
     # The last column is today's status of the target in force (here the 2030 one of each series).
-    engine = selectors.progress_table(as_of=2026.75)
+    engine = pages.progress_table(as_of=2026.75)
     city = next(r for r in context["heatmap_rows"] if r["label"].endswith("cấp tỉnh/thành phố"))
     target_2030 = Target.objects.get(
         locality__slug="hai-phong", indicator__code="work_dossiers_online", level="city", year=2030
@@ -110,7 +110,9 @@ def test_the_table_sorts_by_the_figures_not_their_text(client, hai_phong_reviewe
     assert by_status == sorted(by_status)
 
 
-def test_as_of_shows_the_pillar_as_it_stood_then(client, hai_phong_reviewer):
+def test_as_of_shows_the_pillar_as_it_stood_then_and_a_later_figure_never_changes_a_past_deadline_verdict(
+    client, hai_phong_reviewer
+):
     # Hải Phòng, work dossiers online at commune level: 2025 target 60 %, 2030 target 70 %.
     for code, value in [("2024-Q4", "50"), ("2025-Q4", "58"), ("2026-Q3", "66")]:
         approve("work_dossiers_online", "hai-phong", code, value, level="commune")
@@ -125,7 +127,12 @@ def test_as_of_shows_the_pillar_as_it_stood_then(client, hai_phong_reviewer):
     then_row = next(r for r in then if r["id"] == key)
     now_row = next(r for r in now if r["id"] == key)
     assert (then_row["latest"], then_row["latest_period"], then_row["status"]) == (58.0, "2025-Q4", "missed")
-    assert (now_row["latest"], now_row["latest_period"], now_row["status"]) == (66.0, "2026-Q3", "achieved")
+    assert then_row["after"] is None
+    # Method v2: the 2025 target is judged on its deadline figure (2025-Q4: 58 < 60) — 2026's 66 is shown
+    # after the deadline, as information.
+    assert (now_row["latest"], now_row["latest_period"], now_row["status"]) == (58.0, "2025-Q4", "missed")
+    assert (now_row["after"], now_row["after_period"]) == (66.0, "2026-Q3")
+    assert now_row["after_text"] == "sau hạn: 66% (2026-Q3)"
 
 
 def test_the_pillar_page_makes_the_same_number_of_queries_at_ten_times_the_data(

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from targets import services
 from targets.models import Actual, Department, Indicator, LocalityPeriod, ReportingPeriod, Status
+from tests.hostile_files import real_pdf
 
 URL = "/entry/2026-Q4/"
 
@@ -251,7 +252,7 @@ def test_evidence_is_checked_by_content_and_stored_under_a_random_name(editor_cl
     assert "phải là PDF, ảnh" in response.content.decode()
     assert "vui lòng chọn lại" in response.content.decode()
     assert _actual("epayment_accounts") is None
-    pdf = SimpleUploadedFile("bao-cao quy 4.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
+    pdf = SimpleUploadedFile("bao-cao quy 4.pdf", real_pdf(), content_type="application/pdf")
     assert (
         editor_client.post(
             URL, _form(finance_assignments, {"epayment_accounts": "60"}, **{f"file-{key}": pdf})

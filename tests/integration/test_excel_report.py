@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from targets import services
 from targets.models import Target
+from targets.progress import STATUSES
 
 SHEETS = [
     "Tổng hợp",
@@ -99,13 +100,18 @@ def test_cells_hold_numbers_with_formats_and_status_colours(reviewer_client):
     assert isinstance(latest.value, (int, float)) and latest.number_format == "#,##0.##"
     assert ws.cell(row=2, column=header.index("Mức hoàn thành") + 1).number_format in ("0%", "General")
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
-    assert len(rules) == 8 and {r.formula[0] for r in rules} >= {'"Đã đạt"', '"Không đạt (đã quá hạn)"'}
+    # One colour per status, awaiting_final included.
+    assert len(rules) == len(STATUSES) and {r.formula[0] for r in rules} >= {
+        '"Đã đạt"',
+        '"Không đạt (đã quá hạn)"',
+        '"Chờ số liệu cuối kỳ"',
+    }
 
 
-def test_the_data_sheet_is_an_excel_table_of_approved_and_published_values(reviewer_client):
+def test_the_data_sheet_filters_every_approved_and_published_value_under_a_frozen_header(reviewer_client):
     wb = _report(reviewer_client)
     ws = wb["Số liệu"]
-    assert list(ws.tables) == ["SoLieu"]
+    assert ws.auto_filter.ref == f"A1:I{ws.max_row}" and ws.freeze_panes == "A2"
     origins = {row[7] for row in ws.iter_rows(min_row=2, values_only=True)}
     assert origins == {"demo", "published"}
     published = [row for row in ws.iter_rows(min_row=2, values_only=True) if row[7] == "published"]
@@ -131,6 +137,19 @@ def test_a_viewer_of_another_city_cannot_download_hai_phong(client, ha_noi_viewe
     client.force_login(ha_noi_viewer)
     assert client.get("/reports/download/", {"locality": "hai-phong", "as_of": "2026-Q3"}).status_code == 404
     assert client.get("/reports/download/", {"locality": "ha-noi", "as_of": "2026-Q3"}).status_code == 200
+
+
+def test_only_a_superuser_may_export_every_locality_at_once(client, superuser, reviewer_client):
+    # The reviewer of Hải Phòng neither sees the "all" choice nor gets the report of every locality.
+    assert not reviewer_client.get("/reports/").context["can_choose_all"]
+    assert (
+        reviewer_client.get("/reports/download/", {"locality": "all", "as_of": "2026-Q3"}).status_code == 404
+    )
+    client.force_login(superuser)
+    assert client.get("/reports/").context["can_choose_all"]
+    wb = _report(client, locality="all")
+    # Every current locality with targets, in the database's order of names ("Đ" after "H").
+    assert wb["Tổng hợp"]["B2"].value == "Hà Nội, Hải Phòng, Đà Nẵng"
 
 
 def test_a_bad_quarter_gets_a_message(reviewer_client):
@@ -161,7 +180,7 @@ def test_a_failed_export_leaves_the_last_report_in_place(catalogue, tmp_path, mo
             f.write(b"PK half a workbook")
         raise OSError("disk full")
 
-    monkeypatch.setattr("reports.excel.write_report", fail_half_way)
+    monkeypatch.setattr("reports.excel.writer.write_report", fail_half_way)
     with pytest.raises(OSError, match="disk full"):
         call_command("export_report", "--locality", "hai-phong", "--period", "2026-Q3", "--out", str(out))
     assert out.read_bytes() == good
@@ -184,9 +203,19 @@ def test_actuals_open_data_lists_approved_and_published_values_only(
     response = client.get("/open-data/actuals.csv")
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert list(rows[0]) == ["locality", "indicator_code", "level", "period", "value", "origin", "source"]
-    assert len(rows) == 27 and {r["origin"] for r in rows} == {
+    assert list(rows[0]) == [
+        "locality",
+        "indicator_code",
+        "level",
+        "period",
+        "value",
+        "origin",
+        "source",
+        "known_on",
+        "known_basis",
+    ]
+    assert len(rows) == 29 and {r["origin"] for r in rows} == {
         "published"
     }  # the submitted value is not public
     body = client.get("/open-data/actuals.json").json()
-    assert body["meta"]["count"] == 27
+    assert body["meta"]["count"] == 29

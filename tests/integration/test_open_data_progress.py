@@ -11,6 +11,7 @@ import pytest
 
 from targets import progress, services
 from targets.models import Actual, Indicator, Locality, Origin, Status, Target
+from tests.unit import progress_oracle as oracle
 
 
 def _rows(response):
@@ -52,9 +53,13 @@ def test_progress_csv_lists_every_target_with_its_assessment(client, catalogue):
     ]
     assert list(rows[0])[14:] == [
         "as_of",
+        "provisional",
         "status",
+        "provisional_status",
         "latest",
         "latest_period",
+        "latest_known_on",
+        "latest_known_basis",
         "gap",
         "completion",
         "expected_completion",
@@ -62,12 +67,15 @@ def test_progress_csv_lists_every_target_with_its_assessment(client, catalogue):
         "required_pace_per_year",
         "opensdg_status",
         "latest_origin",
+        "latest_after_deadline",
+        "latest_after_deadline_period",
     ]
     assert {r["as_of"] for r in rows} == {"2026-Q3"}
+    assert {r["provisional"] for r in rows} == {"false"}  # 2026-Q3 has ended
     assert {r["status"] for r in rows} <= set(progress.STATUSES)
 
 
-def test_progress_figures_equal_the_engines_for_the_same_data(client, catalogue):
+def test_progress_figures_equal_the_engines_and_the_2025_target_awaits_its_final_figure(client, catalogue):
     # Hà Nội e-payment accounts, "trên 50%" by 2025 and "trên 80%" by 2030; approved quarterly values.
     for code, value in [("2025-Q1", "40"), ("2025-Q3", "44"), ("2026-Q1", "49"), ("2026-Q3", "53")]:
         _approve("epayment_accounts", "ha-noi", code, value)
@@ -77,7 +85,7 @@ def test_progress_figures_equal_the_engines_for_the_same_data(client, catalogue)
         for r in rows
         if (r["locality"], r["indicator_code"], r["year"]) == ("ha-noi", "epayment_accounts", "2030")
     )
-    expected = progress.assess(
+    expected = oracle.assess(
         comparator=">",
         target_value=80,
         target_time=2031.0,
@@ -91,16 +99,25 @@ def test_progress_figures_equal_the_engines_for_the_same_data(client, catalogue)
     assert float(row["gap"]) == pytest.approx(expected.gap, abs=1e-4)
     assert float(row["projected"]) == pytest.approx(expected.projected, abs=1e-4)
     assert float(row["required_pace_per_year"]) == pytest.approx(expected.required_pace_per_year, abs=1e-4)
-    # The 2025 target "trên 50%": the latest value (53, 2026-Q3) satisfies it, so it counts as achieved.
+    # The 2025 target "trên 50%" (due at the end of 2025): its 2025-Q4 figure is not in, and 2026-Q3 is
+    # within a year of the deadline — awaiting the final figure, provisionally missed on 2025-Q3's 44.
+    # 2026-Q3's 53 would meet it, but it comes after the deadline: information only.
     row_2025 = next(
         r
         for r in rows
         if (r["locality"], r["indicator_code"], r["year"]) == ("ha-noi", "epayment_accounts", "2025")
     )
-    assert (row_2025["status"], row_2025["latest"]) == ("achieved", "53.0")
+    assert (row_2025["status"], row_2025["provisional_status"]) == ("awaiting_final", "missed")
+    assert (row_2025["latest"], row_2025["latest_period"]) == ("44.0", "2025-Q3")
+    assert (row_2025["latest_after_deadline"], row_2025["latest_after_deadline_period"]) == (
+        "53.0",
+        "2026-Q3",
+    )
 
 
-def test_as_of_travels_back_in_time(client, catalogue):
+def test_as_of_travels_back_in_time_and_a_figure_after_the_deadline_never_changes_the_verdict(
+    client, catalogue
+):
     for code, value in [("2024-Q4", "30"), ("2025-Q4", "45"), ("2026-Q3", "55")]:
         _approve("epayment_accounts", "ha-noi", code, value)
     then = _rows(client.get("/open-data/progress.csv", {"as_of": "2025-Q4"}))
@@ -113,7 +130,10 @@ def test_as_of_travels_back_in_time(client, catalogue):
         "2025-Q4",
         "missed",
     )
-    assert (now_row["latest"], now_row["latest_period"], now_row["status"]) == ("55.0", "2026-Q3", "achieved")
+    assert then_row["latest_after_deadline"] == ""
+    # Judged on its deadline figure (2025-Q4: 45 < 50) whatever came after: 2026-Q3's 55 is information.
+    assert (now_row["latest"], now_row["latest_period"], now_row["status"]) == ("45.0", "2025-Q4", "missed")
+    assert (now_row["latest_after_deadline"], now_row["latest_after_deadline_period"]) == ("55.0", "2026-Q3")
 
 
 def test_district_targets_are_not_applicable_after_june_2025(client, catalogue):
@@ -133,17 +153,23 @@ def test_a_target_without_data_has_no_made_up_figures(client, catalogue):
     assert (row["latest"], row["projected"], row["completion"], row["latest_period"]) == ("", "", "", "")
 
 
-def test_published_ranks_feed_the_rank_targets(client, catalogue):
+def test_published_ranks_feed_the_rank_targets_which_await_the_2025_ranking(client, catalogue):
     rows = _rows(client.get("/open-data/progress.csv", {"as_of": "2026-Q3"}))
     row = next(
         r for r in rows if (r["locality"], r["indicator_code"], r["year"]) == ("ha-noi", "dti_rank", "2025")
     )
-    # Hà Nội ranked 1st of 34 in the 2024 ranking (published): "nhóm 5 dẫn đầu" is achieved.
-    assert (row["status"], row["latest"], row["latest_period"], row["latest_origin"]) == (
+    # Hà Nội ranked 1st of 34 in the 2024 ranking (published 21/10/2025); the 2025 ranking, which decides
+    # "nhóm 5 dẫn đầu" by 2025, is not out: awaiting it, provisionally achieved.
+    assert (row["status"], row["provisional_status"], row["latest"], row["latest_period"]) == (
+        "awaiting_final",
         "achieved",
         "1.0",
         "2024",
+    )
+    assert (row["latest_origin"], row["latest_known_on"], row["latest_known_basis"]) == (
         "published",
+        "2025-10-21",
+        "published_on",
     )
 
 
@@ -161,22 +187,23 @@ def test_a_bad_as_of_gets_a_clear_message(client, catalogue, bad):
     assert "không hợp lệ" in response.content.decode() or "nằm ngoài" in response.content.decode()
 
 
-def test_progress_open_data_makes_three_queries_whatever_the_data_size(
+def test_progress_open_data_makes_four_queries_whatever_the_data_size(
     client, catalogue, django_assert_num_queries
 ):
-    with django_assert_num_queries(3):
+    # The target rows, the targets, the figures and the history of the entered ones (what was known when).
+    with django_assert_num_queries(4):
         client.get("/open-data/progress.json")
     services.demo_data_generate(today=dt.date(2026, 11, 22))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get("/open-data/progress.json")
 
 
 def test_rollups_count_statuses_per_locality_and_pillar(catalogue):
-    from reports.selectors import progress_rollups
+    from reports import pages, selectors
 
     services.demo_data_generate(today=dt.date(2026, 11, 22))
-    rollups = progress_rollups(as_of=2026.75)
-    by_pillar = rollups["by_pillar"].reset_index()
+    assessed = pages.assess(selectors.progress_inputs(labels=True), 2026.75)
+    by_pillar = progress.rollup(assessed, by=["locality", "pillar"]).reset_index()
     hp_gov = by_pillar[
         (by_pillar["locality"] == "hai-phong") & (by_pillar["pillar"] == "chinh-quyen-so")
     ].iloc[0]
@@ -186,8 +213,8 @@ def test_rollups_count_statuses_per_locality_and_pillar(catalogue):
     assert hp_gov["total"] == expected_total
     assert sum(hp_gov[s] for s in progress.STATUSES) == expected_total
     assert hp_gov["not_applicable"] == 3  # the district-level dossier targets of 2023, 2025 and 2030
-    by_locality = rollups["by_locality"]
+    by_locality = progress.rollup(assessed, by=["locality"])
     assert by_locality["total"].sum() == Target.objects.count()
-    behind = rollups["most_behind"].reset_index()
+    behind = progress.most_behind(assessed, n=3, by=["locality", "pillar"]).reset_index()
     assert (behind.groupby(["locality", "pillar"]).size() <= 3).all()
     assert not behind["status"].isin(["achieved", "not_applicable"]).any()

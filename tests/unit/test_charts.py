@@ -5,15 +5,21 @@ from __future__ import annotations
 import ast
 import json
 import math
-import re
 from pathlib import Path
 
 import pytest
 
-from reports import charts
+from reports import charts, status, timecharts
 
-TEXT = {"demo_note": "DEMO NOTE", "demo_short": "demo", "straight_line": "line %(year)s", "reform": "reform"}
-LABELS = {s: s.upper() for s in charts.STATUS_ORDER}
+TEXT = {
+    "demo_note": "DEMO NOTE",
+    "demo_short": "demo",
+    "straight_line": "line %(year)s",
+    "reform": "reform",
+    "beyond_target": "BEYOND",
+    "behind_baseline": "BEHIND",
+}
+LABELS = {s: s.upper() for s in status.ORDER}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -26,7 +32,7 @@ def _notes(figure: dict) -> list[str]:
     return [a["text"] for a in figure["layout"].get("annotations", [])]
 
 
-def test_charts_module_imports_no_django():
+def test_charts_module_imports_no_django_and_of_this_project_only_the_status_vocabulary():
     tree = ast.parse((ROOT / "reports" / "charts.py").read_text(encoding="utf-8"))
     imported = {
         (node.module or "") if isinstance(node, ast.ImportFrom) else alias.name
@@ -35,18 +41,7 @@ def test_charts_module_imports_no_django():
         for alias in node.names
     }
     assert not any(name.startswith(("django", "plotly", "targets")) for name in imported)
-
-
-def test_every_status_has_a_colour_an_icon_and_the_css_uses_the_same_colours():
-    from targets import progress
-
-    # charts.py keeps its own copy (it imports nothing of the apps); it must stay the engine's list.
-    assert charts.STATUS_ORDER == progress.STATUSES
-    assert set(charts.STATUS_COLOURS) == set(charts.STATUS_ICONS) == set(charts.STATUS_ORDER)
-    assert len(set(charts.STATUS_ICONS.values())) == len(charts.STATUS_ORDER)  # icons tell statuses apart
-    css = (ROOT / "static" / "css" / "dashboards.css").read_text(encoding="utf-8")
-    for status, colour in charts.STATUS_COLOURS.items():
-        assert re.search(rf"\.status-{status} \{{ --st: {colour}; \}}", css), status
+    assert {name for name in imported if name.startswith(("reports", "status"))} == {"status"}  # `.status`
 
 
 @pytest.mark.parametrize(
@@ -101,7 +96,7 @@ def test_status_stack_has_one_segment_per_status_present_with_icon_and_label():
     names = [trace["name"] for trace in figure["data"]]
     assert names == ["✓ ACHIEVED", "↗ ON_TRACK", "⊘ MISSED"]  # the dashboards' order, absent ones left out
     achieved = figure["data"][0]
-    assert achieved["x"] == [3, 1] and achieved["marker"]["color"] == charts.STATUS_COLOURS["achieved"]
+    assert achieved["x"] == [3, 1] and achieved["marker"]["color"] == status.COLOURS["achieved"]
     assert achieved["text"] == ["✓ 3", "✓ 1"]
     assert "DEMO NOTE" not in " ".join(_notes(figure))
 
@@ -116,7 +111,7 @@ def test_a_chart_with_demo_values_says_so_and_a_phone_gets_the_short_note():
     assert _notes(compact)[0] == "◆ demo" and compact["layout"]["showlegend"] is False
 
 
-def test_bullet_bars_show_completion_by_status_with_a_tick_where_the_target_should_be():
+def test_bullet_bars_show_completion_by_status_and_never_a_percentage_beyond_the_target():
     rows = [
         charts.BulletRow("t1", "Dịch vụ công", "on_track", 0.8, 0.55, suffix="2030"),
         charts.BulletRow("t2", "Hồ sơ", "missed", 3.5, 1.0, suffix="2025"),
@@ -125,8 +120,10 @@ def test_bullet_bars_show_completion_by_status_with_a_tick_where_the_target_shou
     figure = _json(charts.bullet(rows, labels=LABELS, text=TEXT))
     bars = {t["name"]: t for t in figure["data"] if t["type"] == "bar"}
     assert bars["↗ ON_TRACK"]["x"] == [0.8] and bars["↗ ON_TRACK"]["text"] == ["↗ 80%"]
-    # Beyond the axis the bar stops at its end, and its text keeps the real figure.
-    assert bars["⊘ MISSED"]["x"] == [charts.BULLET_RANGE[1]] and bars["⊘ MISSED"]["text"] == ["⊘ 350%"]
+    # Beyond the axis the bar stops at its end, and its text says "beyond the target", never "350%".
+    assert bars["⊘ MISSED"]["x"] == [charts.BULLET_RANGE[1]] and bars["⊘ MISSED"]["text"] == ["⊘ BEYOND"]
+    assert all(int(t.rstrip("%")) <= 100 for t in figure["layout"]["xaxis"]["ticktext"][:4])
+    assert not any("125" in t for t in figure["layout"]["xaxis"]["ticktext"])
     assert bars["? INSUFFICIENT_DATA"]["text"] == ["? INSUFFICIENT_DATA"]  # no figure: the label instead
     ticks = next(t for t in figure["data"] if t["type"] == "scatter")
     assert ticks["y"] == ["t1", "t2"] and ticks["x"] == [0.55, 1.0]
@@ -149,34 +146,34 @@ def test_heatmap_codes_each_cell_by_status_and_marks_it_with_the_icon():
         )
     )
     heat = figure["data"][0]
-    order = list(charts.STATUS_ORDER)
+    order = list(status.ORDER)
     assert heat["z"] == [[order.index("on_track"), order.index("achieved")], [None, order.index("missed")]]
     assert heat["text"] == [["↗", "✓"], ["", "⊘"]]
     # Band i of the discrete colour scale is status i's colour.
     scale = heat["colorscale"]
-    assert scale[2 * order.index("missed")][1] == charts.STATUS_COLOURS["missed"]
+    assert scale[2 * order.index("missed")][1] == status.COLOURS["missed"]
     assert _notes(figure) == ["◆ DEMO NOTE"]
 
 
 def test_series_chart_draws_each_kind_of_value_the_targets_the_line_and_the_projection():
     figure = _json(
-        charts.series_chart(
+        timecharts.series_chart(
             points=[
-                charts.Point(2025.25, 40, "2025-Q1", "approved"),
-                charts.Point(2025.75, 44, "2025-Q3", "demo"),
-                charts.Point(2026.0, 45, "2025", "published", "nguồn: https://example.vn"),
-                charts.Point(2026.75, 53, "2026-Q3", "submitted"),
+                timecharts.Point(2025.25, 40, "2025-Q1", "approved"),
+                timecharts.Point(2025.75, 44, "2025-Q3", "demo"),
+                timecharts.Point(2026.0, 45, "2025", "published", "nguồn: https://example.vn"),
+                timecharts.Point(2026.75, 53, "2026-Q3", "submitted"),
             ],
             targets=[
-                charts.TargetMark(2025, 2026.0, 50, "2025", baseline=(2025.25, 40), open=False),
-                charts.TargetMark(
+                timecharts.TargetMark(2025, 2026.0, 50, "2025", baseline=(2025.25, 40), open=False),
+                timecharts.TargetMark(
                     2030, 2031.0, 80, "2030", baseline=(2025.25, 40), projection=(2026.0, 45, 2031.0, 70)
                 ),
             ],
-            events=[charts.Event(charts.REFORM_TIME, "reform")],
+            events=[timecharts.Event(charts.REFORM_TIME, "reform")],
             as_of=2026.75,
             text=TEXT,
-            percent=True,
+            axis=timecharts.ValueAxis(percent=True),
         )
     )
     by_name = {t["name"]: t for t in figure["data"]}
@@ -196,10 +193,16 @@ def test_series_chart_draws_each_kind_of_value_the_targets_the_line_and_the_proj
 
 def test_rank_history_inverts_the_axis_and_labels_each_rank_with_how_many_were_ranked():
     figure = _json(
-        charts.rank_history(
+        timecharts.rank_history(
             {
-                "Hà Nội": [charts.RankPoint(2023, 6, 63, source="https://a"), charts.RankPoint(2024, 1, 34)],
-                "Hải Phòng": [charts.RankPoint(2024, 3, 34), charts.RankPoint(2025, 2, None, demo=True)],
+                "Hà Nội": [
+                    timecharts.RankPoint(2023, 6, 63, source="https://a"),
+                    timecharts.RankPoint(2024, 1, 34),
+                ],
+                "Hải Phòng": [
+                    timecharts.RankPoint(2024, 3, 34),
+                    timecharts.RankPoint(2025, 2, None, demo=True),
+                ],
             },
             text=TEXT,
         )
@@ -211,16 +214,18 @@ def test_rank_history_inverts_the_axis_and_labels_each_rank_with_how_many_were_r
     assert hai_phong["marker"]["symbol"] == ["circle", "diamond-open"]
     assert _notes(figure)[0] == "◆ DEMO NOTE"
     assert "DEMO NOTE" not in " ".join(
-        _notes(charts.rank_history({"Hà Nội": [charts.RankPoint(2024, 1, 34)]}, text=TEXT))
+        _notes(timecharts.rank_history({"Hà Nội": [timecharts.RankPoint(2024, 1, 34)]}, text=TEXT))
     )
 
 
 def test_comparison_chart_gives_each_city_a_line_and_its_targets_in_its_colour():
     figure = _json(
-        charts.comparison_chart(
+        timecharts.comparison_chart(
             [
-                charts.CityLine("Hà Nội", [2025.0, 2026.0], [17.1, 20.0], ["2024", "2025"], [False, True]),
-                charts.CityLine(
+                timecharts.CityLine(
+                    "Hà Nội", [2025.0, 2026.0], [17.1, 20.0], ["2024", "2025"], [False, True]
+                ),
+                timecharts.CityLine(
                     "Đà Nẵng", [2026.0], [19.8], ["2025"], [False], targets=[(2031.0, 30.0, "≥ 30%")]
                 ),
             ],

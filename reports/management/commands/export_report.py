@@ -4,9 +4,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reports import excel, selectors
+from reports import pages
+from reports.display import AsOf
+from reports.excel import writer
 from targets.models import Locality
-from targets.periods import resolve_as_of
+from targets.periods import is_provisional, resolve_as_of
 
 
 class Command(BaseCommand):
@@ -29,14 +31,16 @@ class Command(BaseCommand):
             localities = list(Locality.objects.filter(slug=locality))
         if not localities:
             raise CommandError(f"Unknown locality {locality!r}.")
+        today = timezone.localdate()
         try:
-            code, as_of = resolve_as_of(period, today=timezone.localdate())
+            # A quarter that has not begun is refused (nothing is known about it); the current one is
+            # provisional ("tạm tính") and the report says so.
+            code, as_of = resolve_as_of(period, today=today)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        data = selectors.report_data(
+        data = pages.report(
             locality_ids=[loc.pk for loc in localities],
-            as_of_code=code,
-            as_of=as_of,
+            as_of=AsOf(code, as_of, provisional=is_provisional(as_of, today=today)),
             pillar_slugs=list(pillar) or None,
             today=timezone.localdate(),
         )
@@ -45,10 +49,11 @@ class Command(BaseCommand):
         # workbook where the last good report was.
         partial = path.with_name(f".{path.name}.partial")
         try:
-            excel.write_report(data, str(partial))
+            writer.write_report(data, str(partial))
             os.replace(partial, path)
         finally:
             partial.unlink(missing_ok=True)
         self.stdout.write(
-            f"Wrote {path} ({path.stat().st_size:,} bytes): {', '.join(data.localities)} as of {code}."
+            f"Wrote {path} ({path.stat().st_size:,} bytes): {', '.join(data.localities)} as of {code}"
+            + (" (provisional: the current quarter)." if data.provisional else ".")
         )

@@ -38,5 +38,8 @@ class Command(BaseCommand):
         if with_published:
             pub = services.published_figures_load(path=root / "published_figures.csv" if root else None)
             self.stdout.write(
-                f"Published figures: {pub.created} created, {pub.updated} updated, {pub.unchanged} unchanged."
+                f"Published figures: {pub.created} created, {pub.updated} updated, {pub.unchanged} unchanged, "
+                f"{len(pub.skipped)} skipped."
             )
+            for line in pub.skipped:
+                self.stdout.write(f"  {line}")

@@ -1,51 +1,43 @@
-"""The Sở's progress report as an Excel workbook — xlsxwriter in constant-memory mode, no Django.
+"""The Sở's progress report as an Excel workbook — xlsxwriter in constant-memory mode, no database.
 
-Plain data in (`ReportData`, built by `reports.selectors.report_data` from the same selector and progress
+Plain data in (`ReportData`, built by `reports.excel.data.report_data` from the same page model and progress
 engine as the dashboards and the open data), an .xlsx out. Real numbers in cells, Vietnamese-friendly
 number and date formats, frozen headers, fitted widths, A4 landscape print set-up with repeated header
-rows, status cells coloured by conditional formatting, a native Excel chart on the summary sheet.
+rows, status cells coloured by conditional formatting (the fills of `reports.status`), a native Excel chart
+on the summary sheet. Only xlsxwriter's public API: the data sheet gets filters over its rows and a frozen
+header (an Excel table is refused in constant-memory mode).
 
 Constant memory: the targets and the actuals arrive as iterators and go through once. Each row goes to
 its sheet as it comes (xlsxwriter flushes a sheet's rows to a temporary file as they are written, every
 sheet on its own), so a national report never holds its rows in memory. The summary sheet is first in the
-workbook but filled last, once the counts per pillar are known.
+workbook but filled last. Its counts and shares are the progress engine's roll-up (`progress.rollup`, handed
+in as `ReportData.summary`), never recounted here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_range
 from xlsxwriter.worksheet import Worksheet
 
-from reports.charts import STATUS_COLOURS  # the chart's bars: the dashboards' palette
-from targets.progress import STATUSES
+from reports.status import COLOURS, FILLS, ORDER
 
-# Colour-blind-safe fills (Okabe–Ito family, lightened); the label text carries the meaning too.
-STATUS_FILLS = {
-    "achieved": "CCE5FF",
-    "on_track": "D5EFE3",
-    "needs_acceleration": "FFF1C2",
-    "off_track": "FAD9C1",
-    "regressing": "F3C7DC",
-    "missed": "E6C6C6",
-    "insufficient_data": "E8E8E8",
-    "not_applicable": "F4F4F4",
-}
 NUMBER = "#,##0.##"
 PERCENT_SHARE = "0%"
+# A completion is shown within 0–100 %: beyond the target it reads "vượt mục tiêu", behind the baseline
+# "lùi so với gốc"; the cell keeps the figure itself (shown in the formula bar).
+COMPLETION = '[>1]"vượt mục tiêu";[<0]"lùi so với gốc";0%'
+PROVISIONAL = "tạm tính"
 DATE = "dd/mm/yyyy"
 HEADER_FILL = "#DCE6F1"
 TITLE = "BÁO CÁO TIẾN ĐỘ THỰC HIỆN CÁC CHỈ TIÊU CHUYỂN ĐỔI SỐ"
-DATA_TABLE = "SoLieu"
 
 
 @dataclass(slots=True)
@@ -67,6 +59,10 @@ class TargetLine:
     projected: float | None
     pace: float | None
     latest_is_demo: bool = False
+    # Past the deadline: the newest figure after it, as information (the verdict rests on `latest`).
+    after_deadline: float | None = None
+    after_deadline_period: str = ""
+    provisional_label: str = ""  # awaiting_final: the provisional verdict's label
     document: str = ""  # the source document's number, for the quote on the "Nguồn" sheet
     quote: str = ""  # the target as the document words it, verbatim
 
@@ -129,8 +125,7 @@ OVERDUE_FILL = "FAD9C1"
 @dataclass
 class ReportData:
     """What the report shows. `targets` and `actuals` may be one-pass iterators (they are, at national
-    scale): the writer reads each once, in order. `actual_count` is the number of `actuals` — the Excel
-    table on "Số liệu" is declared before its rows are written."""
+    scale): the writer reads each once, in order."""
 
     localities: list[str]
     as_of: str
@@ -141,11 +136,14 @@ class ReportData:
     departments: list[DepartmentLine] = field(default_factory=list)
     progress_period: str = ""
     actuals: Iterable[ActualLine] = ()
-    actual_count: int = 0
     documents: list[DocumentLine] = field(default_factory=list)
     contains_demo: bool = False
     tasks: list[TaskLine] = field(default_factory=list)
     task_state_labels: dict[str, str] = field(default_factory=dict)
+    # Per pillar slug, the engine's roll-up (`progress.rollup`): each status's count, `total`,
+    # `share_on_track`. The summary sheet shows it as it is.
+    summary: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    provisional: bool = False  # the as-of quarter is the current one, still being entered
 
 
 class _Sheet:
@@ -190,6 +188,7 @@ class _Formats:
         self.bold = add({"bold": True})
         self.number = add({"num_format": NUMBER})
         self.share = add({"num_format": PERCENT_SHARE})
+        self.completion = add({"num_format": COMPLETION})
         self.date = add({"num_format": DATE})
         self.datetime = add({"num_format": DATE + " hh:mm"})
         self.wrap = add({"text_wrap": True, "valign": "top"})
@@ -197,7 +196,7 @@ class _Formats:
         self.overdue_wrap = add({**overdue, "text_wrap": True, "valign": "top"})
         self.overdue_date = add({**overdue, "num_format": DATE})
         self.overdue_bold = add({**overdue, "bold": True})
-        self.status = {s: add({"bg_color": "#" + colour}) for s, colour in STATUS_FILLS.items()}
+        self.status = {s: add({"bg_color": "#" + colour}) for s, colour in FILLS.items()}
         self.late = add(overdue)
 
 
@@ -215,7 +214,7 @@ def _setup(ws: Worksheet, widths: list[float], *, header_row: int) -> None:
 def _status_formatting(ws: Worksheet, fmts: _Formats, col: int, first: int, last: int, labels) -> None:
     if last < first:
         return
-    for status in STATUS_FILLS:
+    for status in ORDER:
         ws.conditional_format(
             first,
             col,
@@ -235,12 +234,6 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def build_report(data: ReportData) -> bytes:
-    buffer = io.BytesIO()
-    write_report(data, buffer)
-    return buffer.getvalue()
-
-
 def write_report(data: ReportData, out: str | IO[bytes]) -> None:
     """Write the report to `out` (a path or a binary file object)."""
     wb = xlsxwriter.Workbook(
@@ -253,7 +246,7 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
             "strings_to_urls": False,  # a source URL is shown as written
         },
     )
-    wb.set_properties({"title": TITLE, "comments": f"Tính đến kỳ {data.as_of}"})
+    wb.set_properties({"title": TITLE, "comments": f"Tính đến kỳ {_as_of_text(data)}"})
     fmts = _Formats(wb)
     used: set[str] = set()
     # Sheets are created in the order they appear; the summary is filled last (see the module's docstring).
@@ -264,7 +257,6 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
     actuals = _Sheet(wb.add_worksheet(_sheet_title("Số liệu", used)))
     sources = _sources_sheet(wb, fmts, data, used)
 
-    counts = {slug: Counter() for slug, _ in data.pillars}
     contains_demo = data.contains_demo
     demo_note = "minh hoạ (demo)"
     labels = data.status_labels
@@ -280,18 +272,24 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
         fmts.number,
         None,
         fmts.number,
-        fmts.share,
+        fmts.completion,
         None,
         fmts.number,
         fmts.number,
+        None,
         None,
     ]
     for t in data.targets:
         sheet = pillar_sheets.get(t.pillar)
         if sheet is None:
             continue
-        counts[t.pillar][t.status] += 1
         contains_demo |= t.latest_is_demo
+        after = (
+            f"{_with_unit(t.after_deadline, t.unit)} ({t.after_deadline_period})"
+            if t.after_deadline is not None
+            else ""
+        )
+        notes = [note for note in (demo_note if t.latest_is_demo else "", t.provisional_label) if note]
         sheet.append(
             (
                 *((t.locality,) if multi else ()),
@@ -308,7 +306,8 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
                 labels.get(t.status, t.status),
                 t.projected,
                 t.pace,
-                demo_note if t.latest_is_demo else "",
+                after,
+                "; ".join(notes),
             ),
             formats,
         )
@@ -328,26 +327,37 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
         )
     _tasks(tasks, fmts, data)
     _departments(departments, fmts, data)
-    _summary(wb, summary, fmts, data, counts, contains_demo)
+    _summary(wb, summary, fmts, data, contains_demo)
     wb.close()
 
 
+def _as_of_text(data: ReportData) -> str:
+    return f"{data.as_of} ({PROVISIONAL})" if data.provisional else data.as_of
+
+
+def _figure(value: float) -> str:
+    """A figure as text in the Vietnamese format: 3 → '3', 12.5 → '12,5'."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _with_unit(value: float, unit: str) -> str:
+    """'hạng 3', '58,9%', '1.200' — a figure written in a text cell."""
+    if unit == "rank":
+        return f"hạng {_figure(value)}"
+    return _figure(value) + ("%" if unit in ("percent", "growth_rate") else "")
+
+
 def _summary(
-    wb: xlsxwriter.Workbook,
-    ws: Worksheet,
-    fmts: _Formats,
-    data: ReportData,
-    counts: dict[str, Counter],
-    contains_demo: bool,
+    wb: xlsxwriter.Workbook, ws: Worksheet, fmts: _Formats, data: ReportData, contains_demo: bool
 ) -> None:
     sheet = _Sheet(ws)
     labels = data.status_labels
-    columns = ["Trụ cột", *[labels[s] for s in STATUSES], "Tổng số", "Tỷ lệ đạt hoặc đúng tiến độ"]
+    columns = ["Trụ cột", *[labels[s] for s in ORDER], "Tổng số", "Tỷ lệ đạt hoặc đúng tiến độ"]
     header_row = 6
-    _setup(ws, [28, *[13] * len(STATUSES), 10, 16], header_row=header_row)
+    _setup(ws, [28, *[13] * len(ORDER), 10, 16], header_row=header_row)
     sheet.append([TITLE], [fmts.bold])
     sheet.append(["Địa phương:", ", ".join(data.localities)])
-    sheet.append(["Tính đến kỳ:", data.as_of])
+    sheet.append(["Tính đến kỳ:", _as_of_text(data)])
     sheet.append(["Ngày xuất:", data.generated_at.replace(tzinfo=None)], [None, fmts.datetime])
     demo_note = (
         "Lưu ý: báo cáo có DỮ LIỆU MINH HOẠ (demo), không phải số liệu thật."
@@ -358,13 +368,11 @@ def _summary(
     sheet.skip()
     sheet.append(columns, [fmts.header] * len(columns))
     for slug, name in data.pillars:
-        count = counts[slug]
-        total = sum(count.values())
-        assessable = total - count["not_applicable"] - count["insufficient_data"]
-        good = count["achieved"] + count["on_track"]
-        share = good / assessable if assessable else None
+        row = data.summary.get(slug, {})
+        share = row.get("share_on_track")
         sheet.append(
-            [name, *[count[s] for s in STATUSES], total, share], [None] * (len(STATUSES) + 2) + [fmts.share]
+            [name, *[int(row.get(s, 0)) for s in ORDER], int(row.get("total", 0)), share],
+            [None] * (len(ORDER) + 2) + [fmts.share],
         )
     rows = len(data.pillars)
     if not rows:
@@ -372,13 +380,13 @@ def _summary(
     title = ws.get_name().replace("'", "''")
     first, last = header_row + 1, header_row + rows
     chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-    for i, status in enumerate(STATUSES, start=1):
+    for i, status in enumerate(ORDER, start=1):
         chart.add_series(
             {
                 "name": [title, header_row, i],
                 "categories": [title, first, 0, last, 0],
                 "values": [title, first, i, last, i],
-                "fill": {"color": STATUS_COLOURS[status]},
+                "fill": {"color": COLOURS[status]},
                 "border": {"color": "#FFFFFF"},
                 "gap": 60,
                 "overlap": 100,
@@ -405,6 +413,7 @@ PILLAR_COLUMNS = (
     "Trạng thái",
     "Dự báo đến hạn",
     "Tốc độ cần/năm",
+    "Số liệu sau hạn",
     "Ghi chú",
 )
 
@@ -418,7 +427,7 @@ def _pillar_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, data: ReportData, nam
     ws = wb.add_worksheet(_sheet_title(name, used))
     columns = _pillar_columns(data)
     widths = [*([14] if len(columns) > len(PILLAR_COLUMNS) else []), 52, 12, 16, 7, 12, 11, 12, 9, 12, 12]
-    _setup(ws, [*widths, 22, 13, 13, 18], header_row=0)
+    _setup(ws, [*widths, 22, 13, 13, 16, 24], header_row=0)
     sheet = _Sheet(ws)
     sheet.append(columns, [fmts.header] * len(columns))
     return sheet
@@ -529,7 +538,7 @@ def _departments(sheet: _Sheet, fmts: _Formats, data: ReportData) -> None:
 
 
 def _actuals(sheet: _Sheet, fmts: _Formats, data: ReportData, published: list[ActualLine]) -> bool:
-    """Every approved and published value in long form, as an Excel table; returns whether any is demo.
+    """Every approved and published value in long form, with filters; returns whether any is demo.
     The published ones are kept in `published` for the "Nguồn" sheet (a few per locality)."""
     ws = sheet.ws
     columns = [
@@ -544,8 +553,7 @@ def _actuals(sheet: _Sheet, fmts: _Formats, data: ReportData, published: list[Ac
         "Nguồn",
     ]
     _setup(ws, [14, 30, 50, 10, 9, 12, 11, 16, 40], header_row=0)
-    _declare_table(ws, fmts, columns, rows=data.actual_count)
-    sheet.skip()  # the header row, written with the table
+    sheet.append(columns, [fmts.header] * len(columns))
     formats = [None, None, None, None, None, fmts.number]
     demo = False
     for a in data.actuals:
@@ -566,43 +574,10 @@ def _actuals(sheet: _Sheet, fmts: _Formats, data: ReportData, published: list[Ac
             ),
             formats,
         )
-    if sheet.row - 1 != data.actual_count:
-        raise ValueError(f"{sheet.row - 1} actuals written, {data.actual_count} announced")
+    # Filters over the header and every row written (the header is frozen by `_setup`): what an Excel
+    # table would give the reader, with public API only — xlsxwriter refuses tables in constant memory.
+    ws.autofilter(0, 0, sheet.row - 1, len(columns) - 1)
     return demo
-
-
-def _declare_table(ws: Worksheet, fmts: _Formats, columns: list[str], *, rows: int) -> None:
-    """An Excel table (with its filters) over the header and the `rows` rows still to be written.
-
-    xlsxwriter refuses `add_table()` in constant-memory mode, because a table's header cells may already
-    have been flushed to disk, and it keeps a record of every cell of a table's range (about 100 bytes
-    each: 86 MiB for the national data sheet) to refuse overlapping tables. Here the table is declared
-    before any row of its sheet is written, over its header and one row, with the mode lifted for the
-    declaration only; its range is then set to the rows to come (the sheet gets no other table or merged
-    range to overlap), and the header cells it stored as shared strings are written again as the inline
-    strings the mode writes — their text is the table's column names, as Excel requires.
-    `tests/unit/test_excel_writer.py` checks the table's range, columns and header on every run.
-    """
-    ws.constant_memory = False
-    try:
-        ws.add_table(
-            0,
-            0,
-            1,
-            len(columns) - 1,
-            {
-                "name": DATA_TABLE,
-                "style": "Table Style Medium 2",
-                "columns": [{"header": name, "header_format": fmts.header} for name in columns],
-            },
-        )
-    finally:
-        ws.constant_memory = True
-    table = ws.tables[-1]
-    full = xl_range(0, 0, max(rows, 1), len(columns) - 1)  # an Excel table needs at least one data row
-    table["range"] = table["a_range"] = table["autofilter"] = full
-    for col, name in enumerate(columns):
-        ws.write_string(0, col, name, fmts.header)
 
 
 def _sources_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, data: ReportData, used) -> _Sheet:

@@ -1,0 +1,266 @@
+"""The Excel report's rows: what `reports.excel.writer` writes, from the page model's assessment.
+
+`reports.pages.report` assesses the targets (the same engine path as the dashboards and open data) and
+hands the results here; this module reads the rest (the targets' text and documents, the data-entry
+progress, the improvement-plan tasks, the published figures' sources) in a fixed number of queries and
+shapes every line. The targets and the actuals come as one-pass iterators (the report's rows are never all
+in memory at once): the targets from a database cursor read in chunks, the actuals from the observations
+frame the engine has already used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from types import SimpleNamespace
+from typing import Any
+
+import pandas as pd
+from django.utils import timezone
+
+from reports.status import labels as status_labels
+from targets import selectors as ts
+from targets.models import (
+    Actual,
+    Department,
+    Document,
+    Indicator,
+    Level,
+    Locality,
+    Origin,
+    Pillar,
+    ReportingPeriod,
+    Target,
+    TaskState,
+)
+from targets.templatetags.dti import target_text
+
+from .writer import ActualLine, DepartmentLine, DocumentLine, ReportData, TargetLine, TaskLine
+
+
+def report_data(
+    *,
+    locality_ids: list[int],
+    as_of_code: str,
+    pillar_slugs: list[str] | None,
+    today: dt.date,
+    provisional: bool,
+    assessed: pd.DataFrame,
+    summary: Mapping[str, Mapping[str, Any]],
+    observations: pd.DataFrame,
+) -> ReportData:
+    """Everything the Excel report shows. `assessed` is the page model's assessment of the localities'
+    targets at the as-of quarter, `summary` the engine's roll-up per pillar, `observations` the figures
+    known then (in the order the "Số liệu" sheet lists them).
+
+    A fixed number of queries (with the page model's three, ten; and the data-entry worklist's when the
+    as-of quarter exists) whatever the number of localities, targets, actuals and plan tasks.
+    """
+    localities = {loc.pk: loc for loc in Locality.objects.filter(pk__in=locality_ids).order_by("name")}
+    pillars = [
+        (p.slug, p.name)
+        for p in Pillar.objects.order_by("order")
+        if not pillar_slugs or p.slug in pillar_slugs
+    ]
+    level_labels = {code: str(label) for code, label in Level.choices}
+
+    # Data-entry progress for the as-of quarter (an annual as-of uses that year's figures).
+    period = ReportingPeriod.objects.filter(code=as_of_code).first()
+    departments: list[DepartmentLine] = []
+    if period is not None:
+        depts = list(
+            Department.objects.filter(locality_id__in=locality_ids)
+            .select_related("locality")
+            .order_by("locality__name", "name")
+        )
+        for line in ts.worklist(depts, [period]):
+            if not line.assigned:
+                continue
+            departments.append(
+                DepartmentLine(
+                    locality=line.department.locality.name,
+                    department=line.department.name,
+                    assigned=line.assigned,
+                    entered=line.entered,
+                    submitted=line.submitted,
+                    approved=line.approved,
+                    late=today > line.state.deadline and line.submitted < line.assigned,
+                )
+            )
+    documents = [
+        DocumentLine(
+            number=doc.number or doc.code,
+            title=f"{doc.title} — {doc.issuer}",
+            issued_on=doc.issued_on,
+            source=doc.source_url or doc.source_file,
+        )
+        for doc in Document.objects.filter(locality_id__in=locality_ids).order_by("locality__name", "code")
+    ]
+    tasks = [
+        TaskLine(
+            locality=t.plan.locality.name,
+            plan=f"{t.plan.document.number or t.plan.document.code} ({t.plan.year})",
+            pillar=t.pillar.name,
+            component=str(t.get_component_display()),
+            section=t.section,
+            text=t.text,
+            lead=t.lead.name,
+            deadline=t.deadline,
+            state=t.state,
+            state_label=str(t.state_label),
+            note=t.progress_note,
+        )
+        for t in ts.latest_plan_tasks(locality_ids, up_to_year=int(as_of_code[:4]), today=today)
+    ]
+    return ReportData(
+        localities=[loc.name for loc in localities.values()],
+        as_of=as_of_code,
+        generated_at=timezone.localtime(),
+        pillars=pillars,
+        status_labels=status_labels(),
+        targets=_report_targets(locality_ids, [p[0] for p in pillars], assessed, level_labels),
+        departments=departments,
+        progress_period=as_of_code,
+        actuals=_report_actuals(observations, localities, locality_ids, level_labels),
+        documents=documents,
+        tasks=tasks,
+        task_state_labels={k: str(v) for k, v in TaskState.choices},
+        summary=summary,
+        provisional=provisional,
+    )
+
+
+def _report_targets(
+    locality_ids: list[int], pillar_slugs: list[str], assessed: pd.DataFrame, level_labels: dict[str, str]
+) -> Iterator[TargetLine]:
+    """The report's target lines with their assessment, in the order of the pillar sheets: one query, read
+    in chunks as the report is written."""
+    position = {target_id: i for i, target_id in enumerate(assessed.index.tolist())}
+    assessments = list(
+        zip(
+            *(
+                assessed[name].tolist()
+                for name in (
+                    "latest",
+                    "latest_period",
+                    "latest_origin",
+                    "gap",
+                    "completion",
+                    "status",
+                    "projected",
+                    "required_pace_per_year",
+                    "latest_after_deadline",
+                    "after_period",
+                    "provisional_status",
+                )
+            ),
+            strict=True,
+        )
+    )
+    unassessed = (None,) * 11
+    labels = status_labels()
+    rows = (
+        Target.objects.filter(locality_id__in=locality_ids, indicator__pillar__slug__in=pillar_slugs)
+        .order_by("locality__name", "indicator__pillar__order", "indicator__order", "level", "year")
+        .values_list(
+            "id",
+            "unit",
+            "comparator",
+            "value",
+            "value_max",
+            "year",
+            "level",
+            "baseline_value",
+            "quote",
+            "locality__name",
+            "indicator__name",
+            "indicator__pillar__slug",
+            "document__number",
+            "document__code",
+        )
+        .iterator(chunk_size=2000)
+    )
+    texts: dict[tuple, str] = {}  # the target as stated, by (unit, comparator, value, max): few distinct
+
+    def number(value):
+        return None if value is None or value != value else float(value)
+
+    for tid, unit, comparator, value, value_max, year, level, baseline, quote, *names in rows:
+        locality, indicator, pillar, document_number, document_code = names
+        key = (unit, comparator, value, value_max)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = str(
+                target_text(
+                    SimpleNamespace(unit=unit, comparator=comparator, value=value, value_max=value_max)
+                )
+            )
+        i = position.get(tid)
+        latest, latest_period, latest_origin, gap, completion, status, projected, pace, *rest = (
+            assessments[i] if i is not None else unassessed
+        )
+        after, after_period, provisional = rest
+        yield TargetLine(
+            locality=locality,
+            pillar=pillar,
+            indicator=indicator,
+            level=level_labels.get(level, "") if level else "",
+            unit=unit,
+            target=text,
+            target_value=float(value),
+            year=year,
+            baseline=number(baseline),
+            latest=number(latest),
+            latest_period=latest_period if isinstance(latest_period, str) else "",
+            gap=number(gap),
+            completion=number(completion),
+            status=status or "insufficient_data",
+            projected=number(projected),
+            pace=number(pace),
+            latest_is_demo=latest_origin == Origin.DEMO,
+            after_deadline=number(after),
+            after_deadline_period=after_period if isinstance(after_period, str) else "",
+            provisional_label=f"tạm tính: {labels[provisional].lower()}"
+            if isinstance(provisional, str)
+            else "",
+            document=document_number or document_code,
+            quote=" ".join(quote.split()),
+        )
+
+
+def _report_actuals(
+    obs: pd.DataFrame, localities: dict, locality_ids: list[int], level_labels: dict[str, str]
+) -> Iterator[ActualLine]:
+    """Approved and published values in long form from the engine's observations frame; the published
+    figures' sources in one query."""
+    indicators = {
+        pk: (code, name)
+        for pk, code, name in Indicator.objects.filter(pk__in=set(obs["indicator_id"].tolist())).values_list(
+            "pk", "code", "name"
+        )
+    }
+    sources = {
+        (ind, loc, code): src
+        for ind, loc, code, src in Actual.objects.filter(
+            locality_id__in=locality_ids, origin=Origin.PUBLISHED
+        ).values_list("indicator_id", "locality_id", "period__code", "source")
+    }
+    names = {pk: loc.name for pk, loc in localities.items()}
+    columns = ("locality_id", "indicator_id", "level", "obs_period", "obs_value", "origin")
+    for locality_id, indicator_id, level, period, value, origin in zip(
+        *(obs[c].tolist() for c in columns), strict=True
+    ):
+        code, name = indicators[indicator_id]
+        yield ActualLine(
+            locality=names[locality_id],
+            indicator_code=code,
+            indicator=name,
+            level=level_labels.get(level, "") if level else "",
+            period=period,
+            value=float(value),
+            status="approved",
+            origin=origin,
+            source=sources.get((indicator_id, locality_id, period), ""),
+            is_demo=origin == Origin.DEMO,
+            is_published=origin == Origin.PUBLISHED,
+        )

@@ -1,0 +1,224 @@
+"""One page model per page: what each dashboard, open-data file and the Excel report shows — and the only
+caller of the progress engine.
+
+Each page model fetches its frames with `reports.selectors` (a fixed number of queries), assesses them with
+the engine (`assess`: `targets.progress.assess_frame` on the figures known at `as_of`), and hands the
+results to what shapes them: `reports.dashboards` (rows, cards and figures), `reports.opendata` (the open
+files) or `reports.excel.data` (the report's rows). Views call these and nothing below them, so a target
+has the same figures on a page, in `/open-data/progress.*` and in the Excel report for the same data and
+as-of quarter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from targets import progress
+from targets import selectors as target_selectors
+from targets.models import Unit
+
+from . import charts, dashboards, opendata, selectors
+from .display import AsOf
+from .excel import data as excel_data
+from .excel.writer import ReportData
+from .selectors import ProgressInputs
+
+_SERIES = ("indicator_id", "locality_id", "level")  # a series: what observations are reported against
+# The engine's target columns (its frame without the observations) and the series they belong to.
+_ENGINE_TARGET_COLUMNS = (*_SERIES, *(c for c in progress.FRAME_COLUMNS if not c.startswith("obs_")))
+# Per target, what is shown beside the figures the engine chose: where they come from and when they
+# became known (`targets.known`).
+DESCRIBED = ("period", "origin", "known_on", "known_basis")
+
+
+# --- the engine ---------------------------------------------------------------------------------------------
+
+
+def _bounds(targets: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
+    """Each target's domain (`progress.domain_bounds`): a rank's upper bound is the number ranked in the
+    series' newest known ranking (63 when none is known)."""
+    lower = targets["unit"].map(lambda u: progress.domain_bounds(u)[0]).astype(float)
+    upper = targets["unit"].map(lambda u: progress.domain_bounds(u)[1]).astype(float)
+    is_rank = (targets["unit"] == Unit.RANK).to_numpy()
+    if is_rank.any():
+        ranked = obs.loc[obs["ranked_among"].notna(), [*_SERIES, "obs_time", "ranked_among"]]
+        newest = ranked.sort_values([*_SERIES, "obs_time"]).groupby(list(_SERIES)).tail(1)
+        among = targets[list(_SERIES)].merge(newest, on=list(_SERIES), how="left")["ranked_among"]
+        among = pd.to_numeric(among, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        among = np.where(np.isfinite(among) & (among >= 1), among, progress.RANKED_UNITS_BEFORE_2024)
+        upper = upper.where(~is_rank, among)
+    return pd.DataFrame({"lower": lower.to_numpy(), "upper": upper.to_numpy()}, index=targets.index)
+
+
+def _describe(
+    targets: pd.DataFrame, assessed: pd.DataFrame, obs: pd.DataFrame, time_column: str, prefix: str
+) -> None:
+    """Add `<prefix>_period`, `_origin`, `_known_on`, `_known_basis` to `assessed`: those of the figure at
+    `time_column` in the target's series (a quarter wins over the year ending with it). No query."""
+    at = (
+        obs.assign(is_quarter=obs["obs_period"].str.contains("-Q", regex=False))
+        .sort_values([*_SERIES, "obs_time", "is_quarter"])
+        .drop_duplicates([*_SERIES, "obs_time"], keep="last")
+        .rename(columns={"obs_period": "period"})[[*_SERIES, "obs_time", *DESCRIBED]]
+    )
+    wanted = targets[["target_id", *_SERIES]].set_index("target_id").reindex(assessed.index)
+    wanted["obs_time"] = assessed[time_column].to_numpy(dtype=float)
+    found = wanted.reset_index().merge(at, on=[*_SERIES, "obs_time"], how="left").set_index("target_id")
+    for column in DESCRIBED:
+        values = found[column].reindex(assessed.index)
+        assessed[f"{prefix}_{column}"] = values.where(values.notna(), np.nan)
+
+
+def _engine(inputs: ProgressInputs, obs: pd.DataFrame, as_of: float) -> pd.DataFrame:
+    """The engine's results with each target's domain (`lower`, `upper`) beside them."""
+    targets = inputs.targets
+    engine = targets[list(_ENGINE_TARGET_COLUMNS)].join(_bounds(targets, obs))
+    long = engine.merge(obs[[*_SERIES, "obs_time", "obs_value"]], on=list(_SERIES), how="left")
+    assessed = progress.assess_frame(long[[*progress.FRAME_COLUMNS, *progress.BOUND_COLUMNS]], as_of=as_of)
+    bounds = engine.set_index("target_id")[list(progress.BOUND_COLUMNS)]
+    return assessed.join(bounds)
+
+
+def assess(inputs: ProgressInputs, as_of: float) -> pd.DataFrame:
+    """Every target's assessment at `as_of` with what was known then, indexed by target_id, with
+    `latest_period`, `latest_origin`, `latest_known_on`, `latest_known_basis` (and the same `after_*` for
+    the figure after the deadline) and the label columns when the inputs carry them. No query: pure pandas
+    and the engine."""
+    labelled = "locality" in inputs.targets.columns
+    described = [f"{p}_{c}" for p in ("latest", "after") for c in DESCRIBED]
+    if inputs.targets.empty:
+        return pd.DataFrame(
+            columns=[
+                *progress.RESULT_COLUMNS,
+                *progress.BOUND_COLUMNS,
+                *described,
+                *(c for c in inputs.targets.columns if labelled and c != "target_id"),
+            ]
+        )
+    obs = inputs.known_at(as_of)
+    assessed = _engine(inputs, obs, as_of)
+    _describe(inputs.targets, assessed, obs, "latest_time", "latest")
+    _describe(inputs.targets, assessed, obs, "latest_after_deadline_time", "after")
+    if labelled:
+        assessed = assessed.join(inputs.targets.set_index("target_id"))
+    return assessed
+
+
+def statuses_at(inputs: ProgressInputs, times: list[float]) -> dict[float, pd.Series]:
+    """Each target's status at each of `times` (the heatmap's quarters), each with what was known then.
+    No query."""
+    if inputs.targets.empty:
+        return {t: pd.Series(dtype=object) for t in times}
+    return {t: _engine(inputs, inputs.known_at(t), t)["status"] for t in times}
+
+
+def progress_table(*, as_of: float, locality_ids: list[int] | None = None) -> pd.DataFrame:
+    """Every target's assessment at `as_of` (`assess`), all localities unless narrowed: the path of
+    `/open-data/progress.*`. Three queries."""
+    return assess(selectors.progress_inputs(locality_ids=locality_ids), as_of)
+
+
+# --- the dashboards ------------------------------------------------------------------------------------------
+
+
+def overview(*, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
+    """/dashboard/: the localities × pillars matrix and each city's DTI rank history."""
+    ids = [loc["id"] for loc in localities]
+    pillars = selectors.pillars()
+    assessed = assess(selectors.progress_inputs(locality_ids=ids, labels="slugs"), as_of.time)
+    ranks = selectors.dti_rank_history(locality_ids=ids, as_of=as_of.time)
+    return dashboards.overview(
+        localities=localities, pillars=pillars, assessed=assessed, ranks=ranks, as_of=as_of
+    )
+
+
+def city(*, locality: dict, as_of: AsOf) -> dict[str, Any]:
+    """/dashboard/<locality>/: a card per pillar, the 2025 outcome and the road to 2030."""
+    pillars = selectors.pillars()
+    assessed = assess(selectors.progress_inputs(locality_ids=[locality["id"]], labels=True), as_of.time)
+    return dashboards.city(pillars=pillars, assessed=assessed, as_of=as_of, locality=locality)
+
+
+def pillar(*, locality: dict, pillar: str, as_of: AsOf) -> dict[str, Any]:
+    """/dashboard/<locality>/<pillar>/: the bullet chart, the status-by-quarter heatmap, the table rows."""
+    inputs = selectors.progress_inputs(locality_ids=[locality["id"]], pillar=pillar, labels=True)
+    times = charts.last_quarters(as_of.time, dashboards.HEATMAP_QUARTERS)
+    return dashboards.pillar(
+        inputs=inputs, assessed=assess(inputs, as_of.time), history=statuses_at(inputs, times), as_of=as_of
+    )
+
+
+def indicator(*, indicator: dict, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
+    """/indicators/<code>/: one line per city in scope (and level) with its targets."""
+    inputs = selectors.progress_inputs(
+        locality_ids=[loc["id"] for loc in localities], indicator_code=indicator["code"], labels=True
+    )
+    return dashboards.indicator(
+        indicator=indicator,
+        localities=localities,
+        inputs=inputs,
+        assessed=assess(inputs, as_of.time),
+        as_of=as_of,
+    )
+
+
+def series(*, indicator: dict, locality: dict, as_of: AsOf) -> dict[str, Any]:
+    """/indicators/<code>/<locality>/: the series' values, targets, straight lines and projections."""
+    code = indicator["code"]
+    inputs = selectors.progress_inputs(locality_ids=[locality["id"]], indicator_code=code, labels=True)
+    actuals = selectors.series_actuals(indicator_code=code, locality_id=locality["id"], as_of=as_of.time)
+    return dashboards.series(
+        indicator=indicator, inputs=inputs, assessed=assess(inputs, as_of.time), actuals=actuals, as_of=as_of
+    )
+
+
+# --- open data and the Excel report --------------------------------------------------------------------------
+
+
+def open_data_targets() -> list[dict]:
+    """The open-data target rows: one query."""
+    return opendata.target_rows(target_selectors.targets_for_open_data())
+
+
+def open_data_progress(*, as_of: AsOf) -> list[dict]:
+    """Open-data target rows with the progress columns for `as_of`: four queries."""
+    values = target_selectors.targets_for_open_data(with_id=True)
+    ids = [v.pop("id") for v in values]
+    rows = list(zip(ids, opendata.target_rows(values), strict=True))
+    table = progress_table(as_of=as_of.time)
+    return opendata.progress_rows(rows, table, as_of_code=as_of.code, provisional=as_of.provisional)
+
+
+def open_data_actuals(*, as_of: AsOf | None) -> list[dict]:
+    """Approved and published figures with the day each became known; with `as_of`, those known at the end
+    of that quarter. Four queries."""
+    return opendata.actual_rows(selectors.known_actuals(as_of=as_of.time if as_of else None))
+
+
+def report(
+    *, locality_ids: list[int], as_of: AsOf, pillar_slugs: list[str] | None, today: dt.date
+) -> ReportData:
+    """What the Excel report shows: the localities' targets assessed at `as_of`, the engine's roll-up per
+    pillar for the summary sheet, the figures known then, and the report's other rows
+    (`reports.excel.data`). A fixed number of queries whatever the data size."""
+    inputs = selectors.progress_inputs(locality_ids=locality_ids, labels="slugs")
+    assessed = assess(inputs, as_of.time)
+    # The summary sheet: the engine's roll-up per pillar, as every page shows it.
+    by_pillar = progress.rollup(assessed, by=["pillar"]) if not assessed.empty else pd.DataFrame()
+    observations = inputs.known_at(as_of.time).sort_values(
+        ["locality_id", "indicator_id", "level", "obs_time"]
+    )
+    return excel_data.report_data(
+        locality_ids=locality_ids,
+        as_of_code=as_of.code,
+        pillar_slugs=pillar_slugs,
+        today=today,
+        provisional=as_of.provisional,
+        assessed=assessed,
+        summary=by_pillar.to_dict(orient="index"),
+        observations=observations,
+    )

@@ -1,0 +1,154 @@
+"""The one status vocabulary: every status of the progress engine with its label, help text, colour, icon and
+Excel fill, in the order the dashboards, the charts, the Excel report and open data list them.
+
+The statuses and their order are the engine's (`targets.progress.STATUSES`); this module says how each one
+reads and looks. Labels and help texts are translated per request (Vietnamese is the source language,
+English through gettext). Colours are Okabe–Ito's (colour-blind safe), and every status also carries an
+icon and a label, never colour alone. The stylesheet's `.status-<key>` classes (static/css/dashboards.css)
+use the same colours: `tests/unit/test_status.py` compares them.
+
+Also the words and icons of Open SDG's progress measure (`targets.progress.OPENSDG_STATUSES`), shown beside
+the default method. No database: the chart builders read their colours and icons from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from targets import progress
+
+
+@dataclass(frozen=True)
+class StatusTerm:
+    """How one status of the default method reads and looks."""
+
+    key: str
+    label: Promise  # short, on chips, badges, charts and in the Excel report
+    help: Promise  # what the status means, one sentence (a chip's tooltip)
+    colour: str  # charts, the Excel chart and the stylesheet, "#RRGGBB"
+    icon: str  # shown beside the label, so that status never rests on colour alone
+    fill: str  # the Excel report's status cells: the colour lightened, "RRGGBB"
+
+
+_TERMS = (
+    StatusTerm(
+        progress.ACHIEVED,
+        _("Đã đạt"),
+        _("Giá trị mới nhất (sau hạn: số liệu của kỳ hạn) đã đạt mục tiêu."),
+        "#009E73",  # bluish green
+        "✓",
+        "CCE5FF",
+    ),
+    StatusTerm(
+        progress.ON_TRACK,
+        _("Đúng tiến độ"),
+        _("Theo xu hướng hiện tại, đến hạn sẽ đạt ít nhất 95% quãng đường đến mục tiêu."),
+        "#56B4E9",  # sky blue
+        "↗",
+        "D5EFE3",
+    ),
+    StatusTerm(
+        progress.NEEDS_ACCELERATION,
+        _("Cần tăng tốc"),
+        _("Theo xu hướng hiện tại, đến hạn chỉ đạt 60–95% quãng đường: cần tăng tốc."),
+        "#E69F00",  # orange
+        "!",
+        "FFF1C2",
+    ),
+    StatusTerm(
+        progress.OFF_TRACK,
+        _("Nguy cơ không đạt"),
+        _("Theo xu hướng hiện tại, đến hạn đạt dưới 60% quãng đường đến mục tiêu."),
+        "#D55E00",  # vermillion
+        "✕",
+        "FAD9C1",
+    ),
+    StatusTerm(
+        progress.REGRESSING,
+        _("Đang đi lùi"),
+        _("Số liệu đang đi ngược hướng mục tiêu."),
+        "#CC79A7",  # reddish purple
+        "↓",
+        "F3C7DC",
+    ),
+    StatusTerm(
+        progress.MISSED,
+        _("Không đạt (đã quá hạn)"),
+        _("Đã quá hạn mà số liệu của kỳ hạn (hoặc gần nhất trước hạn) chưa đạt mục tiêu."),
+        "#882255",  # wine (Tol), darker than every other status
+        "⊘",
+        "E6C6C6",
+    ),
+    StatusTerm(
+        progress.AWAITING_FINAL,
+        _("Chờ số liệu cuối kỳ"),
+        _(
+            "Đã đến hạn nhưng chưa có số liệu của kỳ hạn; tạm đánh giá theo số liệu gần nhất trước hạn "
+            "(tối đa một năm sau hạn)."
+        ),
+        "#0072B2",  # blue: a verdict still to come
+        "◷",
+        "D6E4F2",
+    ),
+    StatusTerm(
+        progress.INSUFFICIENT_DATA,
+        _("Chưa đủ dữ liệu"),
+        _("Chưa đủ hai số liệu để đánh giá xu hướng."),
+        "#BBBBBB",
+        "?",
+        "E8E8E8",
+    ),
+    StatusTerm(
+        progress.NOT_APPLICABLE,
+        _("Không còn áp dụng"),
+        _("Mục tiêu không còn áp dụng (ví dụ cấp huyện sau 30/6/2025)."),
+        "#DDDDDD",
+        "–",
+        "F4F4F4",
+    ),
+)
+
+ORDER: tuple[str, ...] = progress.STATUSES  # the engine's order: how every page, chart and sheet lists them
+TERMS: dict[str, StatusTerm] = {term.key: term for term in _TERMS}  # in ORDER (a test checks)
+COLOURS: dict[str, str] = {key: term.colour for key, term in TERMS.items()}
+ICONS: dict[str, str] = {key: term.icon for key, term in TERMS.items()}
+FILLS: dict[str, str] = {key: term.fill for key, term in TERMS.items()}
+
+
+def labels() -> dict[str, str]:
+    """Each status's label in the active language, in `ORDER`."""
+    return {key: str(term.label) for key, term in TERMS.items()}
+
+
+def help_texts() -> dict[str, str]:
+    """What each status means, in the active language, in `ORDER`."""
+    return {key: str(term.help) for key, term in TERMS.items()}
+
+
+# --- Open SDG's progress measure ------------------------------------------------------------------------
+
+OPENSDG_ORDER: tuple[str, ...] = progress.OPENSDG_STATUSES
+OPENSDG_LABELS = {
+    progress.TARGET_ACHIEVED: _("Đã đạt mục tiêu"),
+    progress.SUBSTANTIAL_PROGRESS: _("Tiến bộ rõ rệt"),
+    progress.MODERATE_PROGRESS: _("Tiến bộ vừa phải"),
+    progress.LIMITED_PROGRESS: _("Tiến bộ hạn chế"),
+    progress.DETERIORATION: _("Đi xuống"),
+    progress.NOT_AVAILABLE: _("Không tính được"),
+}
+OPENSDG_ICONS: dict[str, str] = {
+    progress.TARGET_ACHIEVED: "✓",
+    progress.SUBSTANTIAL_PROGRESS: "↗",
+    progress.MODERATE_PROGRESS: "→",
+    progress.LIMITED_PROGRESS: "↘",
+    progress.DETERIORATION: "↓",
+    progress.NOT_AVAILABLE: "?",
+}
+
+
+def opensdg_labels() -> dict[str, str]:
+    """Each Open SDG status's label in the active language."""
+    return {key: str(OPENSDG_LABELS[key]) for key in OPENSDG_ORDER}
