@@ -33,6 +33,8 @@ RUN SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9)
     && mkdir -p /app/media && chown dti:dti /app/media
 USER dti
 EXPOSE 8000
+# Plain HTTP to the container itself (production settings exempt /healthz from the https redirect), with
+# the first ALLOWED_HOSTS name as Host so the host check lets it through.
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
-  CMD python -c "import urllib.request,os; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT','8000'), timeout=4)"
+  CMD python -c "import urllib.request as u,os; u.urlopen(u.Request('http://127.0.0.1:%s/healthz' % os.environ.get('PORT','8000'), headers={'Host': os.environ['ALLOWED_HOSTS'].split(',')[0].strip().lstrip('.*') or 'localhost'}), timeout=4)"
 CMD ["sh", "-c", "gunicorn dtiportal.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY} --timeout 60 --graceful-timeout 30 --max-requests 2000 --max-requests-jitter 200 --access-logfile -"]

@@ -6,13 +6,14 @@ Thin views: parse `?as_of=`, ask `targets.access` for the scope (outside it: 404
 
 from __future__ import annotations
 
+import copy
 import functools
 import tempfile
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -217,6 +218,27 @@ def dashboard_city(request: HttpRequest, locality: str, *, as_of: AsOf) -> HttpR
     return _render(request, "reports/dashboard_city.html", as_of, {**context, "locality": loc})
 
 
+# The table's sort values: an orderable column's name, ascending or descending (django-tables2's `sort`).
+_PILLAR_SORTS = frozenset(
+    f"{sign}{name}"
+    for name, column in PillarTargetTable.base_columns.items()
+    if column.orderable is not False  # None: the table's Meta.orderable (True)
+    for sign in ("", "-")
+)
+
+
+def _pillar_query(request: HttpRequest, as_of: AsOf) -> QueryDict:
+    """The query string as the pillar page reads it: the as-of and a valid sort, nothing else. It keys the
+    cached page and the page is rendered from it, so `?foo=1` (or `?sort=nonsense`) hits the same entry."""
+    query = QueryDict(mutable=True)
+    if as_of.explicit:
+        query["as_of"] = as_of.code
+    sort = request.GET.get("sort", "")
+    if sort in _PILLAR_SORTS:
+        query["sort"] = sort
+    return query
+
+
 @_dashboard
 def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of: AsOf) -> HttpResponse:
     """One pillar of a city: progress bars, the status-by-quarter heatmap and the sortable table."""
@@ -226,11 +248,14 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
         raise Http404
     current = {**current, "label": display.localized(current, "name")}
     today = timezone.localdate()
+    query = _pillar_query(request, as_of)
+    page_request = copy.copy(request)  # the table's sort links are built from the query the page reads
+    page_request.GET = query
 
     def build() -> dict[str, Any]:
         context = pages.pillar(locality=loc, pillar=pillar, as_of=as_of)
         table = PillarTargetTable(context["rows"])
-        RequestConfig(request, paginate=False).configure(table)
+        RequestConfig(page_request, paginate=False).configure(table)
         context = {
             **context,
             "locality": loc,
@@ -240,11 +265,10 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
             "as_of_choices": display.as_of_choices(as_of, today),
         }
         # The content is cached rendered: a national-scale pillar has hundreds of table rows to render.
-        content = render_to_string("reports/_pillar_content.html", context, request)
+        content = render_to_string("reports/_pillar_content.html", context, page_request)
         return {"content": content, "has_demo": context["has_demo"]}
 
-    # The whole query string: the table's sort and the links it renders keep it.
-    key = ("pillar", tuple(loc.items()), current["label"], as_of, sorted(request.GET.lists()), today)
+    key = ("pillar", tuple(loc.items()), current["label"], as_of, query.urlencode(), today)
     page = _cached(key, build)
     return _render(
         request,

@@ -12,13 +12,14 @@ Superusers administer everything.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Actual, Assignment, Department, Locality, Membership, Role
+from .models import Actual, Assignment, Department, Locality, Membership, Role, Status
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -157,6 +158,23 @@ def get_entry_department(
 def can_edit_for_department(user: AnyUser, department: Department) -> bool:
     s = scope(user)
     return s.superuser or department.pk in s.editor_departments
+
+
+def entry_period_open(period_code: str, today: dt.date) -> bool:
+    """A period takes new figures only when the worklist offers it: the current quarter, the four before
+    it and last year (annual figures). Older periods (back to 2015) and future ones are closed: a value
+    entered there would reach the series charts without any reviewer seeing it (issue #14)."""
+    from .selectors import entry_period_codes
+
+    return period_code in entry_period_codes(today)
+
+
+def value_accepts_entry(actual: Actual | None, *, period_open: bool) -> bool:
+    """In an open period: a new value, a draft or a returned one. In a closed period: only a value the
+    reviewer sent back (returned, or an approved value reopened), so that it can be corrected."""
+    if actual is not None and actual.status == Status.RETURNED:
+        return True
+    return period_open and (actual is None or actual.status == Status.DRAFT)
 
 
 # --------------------------------------------------------------------------- reviewing

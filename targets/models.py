@@ -10,17 +10,39 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from .limits import COMMENT_MAX_CHARS, NOTE_MAX_CHARS, URL_MAX_CHARS
 
 MIN_YEAR = 2020
 MAX_YEAR = 2035
 # The district level (cấp huyện) was abolished on 2025-07-01 (two-tier local government).
 DISTRICT_LEVEL_ENDS = dt.date(2025, 6, 30)
+
+
+def _max_chars(limit: int, message) -> MaxLengthValidator:
+    return MaxLengthValidator(limit, message=message)
+
+
+# The limits of targets/limits.py as validators (full_clean, the services) and database checks; evidence
+# links are URLFields whose max_length already validates.
+note_length = _max_chars(
+    NOTE_MAX_CHARS, _("Ghi chú dài tối đa %(limit_value)d ký tự (đang có %(show_value)d).")
+)
+comment_length = _max_chars(
+    COMMENT_MAX_CHARS, _("Ý kiến, lý do dài tối đa %(limit_value)d ký tự (đang có %(show_value)d).")
+)
+
+
+def _length_at_most(field: str, limit: int, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
 
 
 class Locality(models.Model):
@@ -502,12 +524,12 @@ class Actual(models.Model):
         ReportingPeriod, on_delete=models.PROTECT, related_name="actuals", verbose_name=_("kỳ báo cáo")
     )
     value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=4)
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = models.TextField(_("ghi chú"), blank=True, max_length=NOTE_MAX_CHARS, validators=[note_length])
     evidence_file = models.FileField(
         _("tệp minh chứng"), upload_to=evidence_upload_to, blank=True, max_length=200
     )
     evidence_name = models.CharField(_("tên tệp minh chứng"), max_length=255, blank=True)
-    evidence_url = models.URLField(_("đường dẫn minh chứng"), max_length=500, blank=True)
+    evidence_url = models.URLField(_("đường dẫn minh chứng"), max_length=URL_MAX_CHARS, blank=True)
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     origin = models.CharField(_("nguồn gốc"), max_length=16, choices=Origin.choices, default=Origin.ENTERED)
     source = models.CharField(_("nguồn công bố"), max_length=500, blank=True)
@@ -524,7 +546,9 @@ class Actual(models.Model):
         verbose_name=_("đơn vị nhập"),
     )
     outlier_confirmed = models.BooleanField(_("đã xác nhận giá trị bất thường"), default=False)
-    review_comment = models.TextField(_("ý kiến thẩm định"), blank=True)
+    review_comment = models.TextField(
+        _("ý kiến thẩm định"), blank=True, max_length=COMMENT_MAX_CHARS, validators=[comment_length]
+    )
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("thẩm định lúc"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
@@ -561,6 +585,10 @@ class Actual(models.Model):
             models.CheckConstraint(
                 condition=~Q(origin="published") | ~Q(source=""), name="actual_published_has_source"
             ),
+            # Free text stays within the limits of targets/limits.py, whoever writes the row.
+            _length_at_most("note", NOTE_MAX_CHARS, "actual_note_length"),
+            _length_at_most("review_comment", COMMENT_MAX_CHARS, "actual_review_comment_length"),
+            _length_at_most("evidence_url", URL_MAX_CHARS, "actual_evidence_url_length"),
         ]
         indexes = [
             # Progress selector: every actual of a locality (optionally by status), joined to its period.
@@ -683,12 +711,14 @@ class PlanTask(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
     )
-    progress_note = models.TextField(_("ghi chú tiến độ"), blank=True)
+    progress_note = models.TextField(
+        _("ghi chú tiến độ"), blank=True, max_length=NOTE_MAX_CHARS, validators=[note_length]
+    )
     evidence_file = models.FileField(
         _("tệp minh chứng"), upload_to=evidence_upload_to, blank=True, max_length=200
     )
     evidence_name = models.CharField(_("tên tệp minh chứng"), max_length=255, blank=True)
-    evidence_url = models.URLField(_("đường dẫn minh chứng"), max_length=500, blank=True)
+    evidence_url = models.URLField(_("đường dẫn minh chứng"), max_length=URL_MAX_CHARS, blank=True)
     indicators = models.ManyToManyField(
         Indicator, blank=True, related_name="plan_tasks", verbose_name=_("chỉ tiêu liên quan")
     )
@@ -728,6 +758,8 @@ class PlanTask(models.Model):
                 condition=~Q(status="done") | ~Q(evidence_file="") | ~Q(evidence_url=""),
                 name="plantask_done_has_evidence",
             ),
+            _length_at_most("progress_note", NOTE_MAX_CHARS, "plantask_progress_note_length"),
+            _length_at_most("evidence_url", URL_MAX_CHARS, "plantask_evidence_url_length"),
         ]
         indexes = [
             # "Tasks my agency leads" (board filter by agency, an editor's own tasks).

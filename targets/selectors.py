@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from . import progress
 from .models import (
@@ -19,7 +19,7 @@ from .models import (
     Status,
     Target,
 )
-from .periods import default_deadline, quarter_of
+from .periods import default_deadline, parse_period_code, quarter_of
 
 
 def targets_for_catalogue() -> QuerySet[Target]:
@@ -86,6 +86,49 @@ def entry_period_codes(today: dt.date) -> list[str]:
         year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
     codes.append(str(today.year - 1))
     return codes
+
+
+def _period_order(code: str) -> tuple[int, int]:
+    """Newest first: a year's quarters, then the year itself (its annual figures)."""
+    year, quarter = parse_period_code(code)
+    return (-year, -(quarter or 0))
+
+
+def returned_periods(departments: list[Department], open_codes: list[str]) -> list[ReportingPeriod]:
+    """Periods outside the worklist's window in which the departments' series have values sent back
+    (returned, or approved and reopened): those values stay open for correction. Two queries."""
+    series = set(
+        Assignment.objects.filter(department__in=departments).values_list(
+            "department__locality_id", "indicator_id", "level"
+        )
+    )
+    if not series:
+        return []
+    rows = (
+        Actual.objects.filter(
+            status=Status.RETURNED,
+            locality_id__in={s[0] for s in series},
+            indicator_id__in={s[1] for s in series},
+        )
+        .exclude(period__code__in=open_codes)
+        .values_list("locality_id", "indicator_id", "level", "period_id")
+    )
+    period_ids = {pid for loc, ind, level, pid in rows if (loc, ind, level) in series}
+    periods = list(ReportingPeriod.objects.filter(pk__in=period_ids))
+    return sorted(periods, key=lambda p: _period_order(p.code))
+
+
+def review_period_links(locality: Locality, today: dt.date) -> list[tuple[str, int]]:
+    """The periods the review page links to, newest first, each with its count of values waiting: those the
+    worklist offers, and every other period with submitted values, however old. One query."""
+    waiting = dict(
+        Actual.objects.filter(locality=locality, status=Status.SUBMITTED)
+        .values("period__code")
+        .annotate(n=Count("pk"))
+        .values_list("period__code", "n")
+    )
+    codes = set(entry_period_codes(today)) | set(waiting)
+    return [(code, waiting.get(code, 0)) for code in sorted(codes, key=_period_order)]
 
 
 def deadline_for(locality: Locality, period: ReportingPeriod, override: dt.date | None) -> dt.date:
@@ -205,6 +248,7 @@ class EntryLine:
     actual: Actual | None
     previous: list[tuple[str, float]] = field(default_factory=list)  # (period code, value), oldest first
     target: object | None = None  # the next target (Target) due for the series
+    period_open: bool = True  # the worklist offers the period (else only returned values take entry)
 
     @property
     def key(self) -> str:
@@ -212,10 +256,14 @@ class EntryLine:
 
     @property
     def editable(self) -> bool:
-        return self.actual is None or self.actual.status in (Status.DRAFT, Status.RETURNED)
+        from .access import value_accepts_entry
+
+        return value_accepts_entry(self.actual, period_open=self.period_open)
 
 
-def entry_lines(department: Department, period: ReportingPeriod) -> list[EntryLine]:
+def entry_lines(
+    department: Department, period: ReportingPeriod, *, period_open: bool = True
+) -> list[EntryLine]:
     """The entry form of a department for a period: four queries whatever the number of indicators."""
     assignments = [
         a
@@ -253,6 +301,7 @@ def entry_lines(department: Department, period: ReportingPeriod) -> list[EntryLi
             actual=current.get((a.indicator_id, a.level)),
             previous=previous.get((a.indicator_id, a.level), [])[-4:],
             target=targets.get((a.indicator_id, a.level)),
+            period_open=period_open,
         )
         for a in assignments
     ]

@@ -21,6 +21,7 @@ from django.db.models import F
 
 from .cache import data_changed  # called after every write that changes what pages and reports show
 from .catalogue import CatalogueError, read_catalogue, read_published
+from .limits import CHANGE_REASON_MAX_CHARS, URL_MAX_CHARS, shorten
 from .models import (
     Actual,
     Department,
@@ -37,6 +38,8 @@ from .models import (
     Status,
     Target,
     Unit,
+    comment_length,
+    note_length,
 )
 from .periods import last_closed_quarter, parse_period_code, quarter_bounds
 
@@ -551,6 +554,13 @@ class EntryRow:
     evidence_file: object | None = None  # an UploadedFile
     version: int = 0  # the version the editor saw; 0 = there was no value
     confirm_outlier: bool = False
+    # What the form showed for this row (`entry_fingerprint` of its value, note and link): a row sent back
+    # exactly as shown is one the editor did not change. None (the Excel import, commands): changed.
+    seen: str | None = None
+    # After a conflict the form shows both values and asks: "mine" keeps the editor's, "theirs" the stored
+    # one, decided against the stored version `theirs_version` the form showed beside the editor's.
+    choice: str = ""
+    theirs_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -559,6 +569,23 @@ class Conflict:
     yours: str
     by: str
     at: dt.datetime | None
+    version: int = 0  # the stored version, whose value is `theirs`
+    # True: the editor changed the row too, and must choose (keep mine / take theirs). False: the editor
+    # left the row as shown, it changed meanwhile; the form shows the current value in its place.
+    mine: bool = True
+
+
+def entry_fingerprint(value: str, note: str, evidence_url: str) -> str:
+    """A short digest of a form row's value, note and evidence link as displayed: the form carries it, so
+    the service can tell a row the editor changed from one sent back as shown (issue #14: a conflict on a
+    row the editor never touched must not make their save write the stale value back)."""
+    import hashlib
+
+    def clean(text: str) -> str:  # browsers send a textarea's line breaks as CRLF
+        return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    joined = "\x1f".join(clean(t) for t in (value, note, evidence_url))
+    return hashlib.sha256(joined.encode()).hexdigest()[:16]
 
 
 class EntryError(Exception):
@@ -584,10 +611,34 @@ class SaveReport:
     saved: int
     submitted: int
     unchanged: int
+    # Rows the editor left as shown that someone changed meanwhile: left as they are now, not written back.
+    refreshed: tuple[str, ...] = ()
 
 
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _length_errors(validator, text: str) -> list[str]:
+    """The model's length validator's messages for `text` (targets/limits.py), empty when it fits."""
+    try:
+        validator(text)
+    except ValidationError as exc:
+        return [str(m) for m in exc.messages]
+    return []
+
+
+def _url_too_long(url: str) -> str | None:
+    from django.utils.translation import gettext
+
+    if len(url) <= URL_MAX_CHARS:
+        return None
+    return gettext("Đường dẫn minh chứng quá dài (tối đa %(n)d ký tự).") % {"n": URL_MAX_CHARS}
+
+
+def _change_reason(text: str) -> str:
+    """An audit label fits simple-history's varchar(100) column; the full text is in the row's own field."""
+    return shorten(text, CHANGE_REASON_MAX_CHARS)
 
 
 def _locality_period(locality: Locality, period: ReportingPeriod, *, for_update: bool = False):
@@ -631,9 +682,10 @@ def actuals_save(
     showing both values — never a silent overwrite.
     """
     from django.utils import timezone
+    from django.utils.translation import gettext
 
     from . import access
-    from .evidence import check_evidence
+    from .evidence import check_evidence, stored_name
     from .models import Assignment, validate_value_for_unit
     from .numbers import NumberError, parse_number
     from .outliers import outlier_warning
@@ -644,6 +696,11 @@ def actuals_save(
     locality = department.locality
     _refuse_if_not_started(period, today)
     _refuse_if_locked(locality, period)
+    period_open = access.entry_period_open(period.code, today)
+    closed_message = gettext(
+        "Kỳ %(period)s không mở để nhập số liệu: chỉ các kỳ có trong danh sách việc cần làm, "
+        "và các giá trị được trả lại để sửa, mới nhận số liệu."
+    ) % {"period": period.code}
 
     assigned = set(Assignment.objects.filter(department=department).values_list("indicator_id", "level"))
     keys = [(r.indicator.pk, r.level) for r in rows]
@@ -658,15 +715,28 @@ def actuals_save(
     errors: dict[str, dict[str, list[str]]] = {}
     warnings: dict[str, str] = {}
     conflicts: dict[str, Conflict] = {}
-    plan: list[tuple[EntryRow, Actual | None, Decimal, str | None]] = []
+    general: list[str] = []
+    # row, stored, value, evidence kind, whether the editor changed the row
+    plan: list[tuple[EntryRow, Actual | None, Decimal, str | None, bool]] = []
 
     def err(row: EntryRow, name: str, message: str) -> None:
         errors.setdefault(row.key, {}).setdefault(name, []).append(message)
 
+    refreshed: list[str] = []
     for row in rows:
+        touched = (
+            row.seen is None
+            or row.evidence_file is not None
+            or entry_fingerprint(row.raw_value, row.note, row.evidence_url) != row.seen
+        )
         # Control characters (pasted from other software) are dropped: they break exports and help nobody.
         row.note = _CONTROL_CHARS.sub("", row.note or "")
         row.evidence_url = _CONTROL_CHARS.sub("", row.evidence_url or "")
+        # Length limits first (targets/limits.py): an over-long text is refused, never stored or cut.
+        for message in _length_errors(note_length, row.note.strip()):
+            err(row, "note", message)
+        if message := _url_too_long(row.evidence_url.strip()):
+            err(row, "evidence_url", message)
         ind = row.indicator
         current = existing.get((ind.pk, row.level))
         if (ind.pk, row.level) not in assigned:
@@ -681,7 +751,44 @@ def actuals_save(
         if row.level == Level.DISTRICT and period.starts_on > dt.date(2025, 6, 30):
             err(row, "value", "Cấp huyện đã chấm dứt hoạt động từ 01/7/2025: không còn báo cáo ở cấp này.")
             continue
+        current_version = current.version if current else 0
+
+        def conflict(mine: bool, row=row, current=current) -> None:
+            conflicts[row.key] = Conflict(
+                theirs=current.value if current else None,
+                yours=(row.raw_value or "").strip(),
+                by=str(current.updated_by) if current and current.updated_by else "",
+                at=current.updated_at if current else None,
+                version=current.version if current else 0,
+                mine=mine,
+            )
+
+        if row.choice in ("mine", "theirs") and row.theirs_version is not None:
+            if row.theirs_version != current_version:
+                conflict(mine=touched)  # changed again since the choice was offered: offer it again
+                continue
+            row.version = row.theirs_version  # the choice was made against this version
+            if row.choice == "theirs":  # the stored value stands, as if the editor had not touched it
+                touched = False
+                row.raw_value = _fmt(current.value) if current else ""
+                row.note = current.note if current else ""
+                row.evidence_url = ""
+        if not touched and row.version != current_version:
+            # Changed by someone else while this editor left it as shown. A draft save leaves it as it is
+            # now (never writes the stale value back); a submission would send a value the editor has not
+            # seen, so it is refused and the form shows the current value in place.
+            if submit and access.value_accepts_entry(current, period_open=period_open):
+                conflict(mine=False)
+            else:
+                refreshed.append(row.key)
+            continue
         raw = (row.raw_value or "").strip()
+        if (current is None or current.status in EDITABLE_STATUSES) and not access.value_accepts_entry(
+            current, period_open=period_open
+        ):
+            err(row, "value", closed_message)
+            general = [closed_message]
+            continue
         if current is not None and current.status not in EDITABLE_STATUSES:
             if raw and _same_number(raw, current.value, ind.unit):
                 continue  # a read-only value sent back unchanged
@@ -704,16 +811,8 @@ def actuals_save(
         except ValidationError as exc:
             err(row, "value", " ".join(exc.message_dict.get("value", exc.messages)))
             continue
-        seen_version = row.version
-        if (current is None and seen_version != 0) or (
-            current is not None and current.version != seen_version
-        ):
-            conflicts[row.key] = Conflict(
-                theirs=current.value if current else None,
-                yours=raw,
-                by=str(current.updated_by) if current and current.updated_by else "",
-                at=current.updated_at if current else None,
-            )
+        if row.version != current_version:
+            conflict(mine=True)  # both changed it: the editor chooses, keep mine or take theirs
             continue
         url = row.evidence_url.strip()
         if url:
@@ -731,7 +830,7 @@ def actuals_save(
             else:
                 data = row.evidence_file.read()
                 row.evidence_file.seek(0)
-                kind, message = check_evidence(data)
+                kind, message = check_evidence(data, gettext=gettext)
                 if message:
                     err(row, "evidence_file", message)
         changed_value = current is None or value != current.value
@@ -746,12 +845,16 @@ def actuals_save(
                     warnings[row.key] = warning
                 elif not row.note.strip():
                     err(row, "note", "Giá trị bất thường: vui lòng ghi chú lý do trước khi xác nhận.")
-        plan.append((row, current, value, kind))
+        plan.append((row, current, value, kind, touched))
 
-    if errors or warnings or conflicts:
-        raise EntryError(errors=errors, warnings=warnings, conflicts=conflicts)
+    if not period_open and not plan and not refreshed:
+        general = [closed_message]  # nothing to correct there: a closed period's save is refused outright
+    if errors or warnings or conflicts or general:
+        raise EntryError(errors=errors, warnings=warnings, conflicts=conflicts, general=general)
     if dry_run:  # the Excel preview: every check above, nothing written
-        return SaveReport(saved=len(plan), submitted=len(plan) if submit else 0, unchanged=0)
+        return SaveReport(
+            saved=len(plan), submitted=len(plan) if submit else 0, unchanged=0, refreshed=tuple(refreshed)
+        )
 
     saved = submitted = unchanged = 0
     now = timezone.now()
@@ -761,7 +864,7 @@ def actuals_save(
     try:
         with transaction.atomic():
             _refuse_if_locked(locality, period, for_update=True)
-            for row, current, value, _kind in plan:
+            for row, current, value, kind, touched in plan:
                 new_note = row.note.strip()
                 changes = (
                     current is None
@@ -789,6 +892,8 @@ def actuals_save(
                                     yours=row.raw_value,
                                     by=str(latest.updated_by or ""),
                                     at=latest.updated_at,
+                                    version=latest.version,
+                                    mine=touched,
                                 )
                             }
                         )
@@ -801,8 +906,10 @@ def actuals_save(
                 if row.evidence_url.strip():
                     actual.evidence_url = row.evidence_url.strip()
                 if row.evidence_file is not None:
-                    actual.evidence_file.save(row.evidence_file.name, row.evidence_file, save=False)
-                    actual.evidence_name = row.evidence_file.name[:255]
+                    # Stored and offered under the type found by parsing it, never the uploader's extension.
+                    name = stored_name(row.evidence_file.name, kind)
+                    actual.evidence_file.save(name, row.evidence_file, save=False)
+                    actual.evidence_name = name[:255]
                 actual.outlier_confirmed = row.confirm_outlier
                 actual.department = department
                 actual.updated_by = user
@@ -827,7 +934,7 @@ def actuals_save(
         ) from exc
     if submitted:  # the series pages show submitted values; drafts appear on no cached page
         data_changed()
-    return SaveReport(saved=saved, submitted=submitted, unchanged=unchanged)
+    return SaveReport(saved=saved, submitted=submitted, unchanged=unchanged, refreshed=tuple(refreshed))
 
 
 def _fmt(value: Decimal | None) -> str:
@@ -870,24 +977,53 @@ class ReviewError(Exception):
     """A review action refused; the message is for the reviewer. Nothing was written."""
 
 
-def actuals_review(*, user, actual_ids: list[int], approve: bool, comment: str = "") -> int:
-    """Approve submitted values, or return them with a required comment. All or nothing."""
+def actuals_review(*, user, seen: dict[int, int], approve: bool, comment: str = "") -> int:
+    """Approve submitted values, or return them with a required comment. All or nothing.
+
+    `seen` maps each value's id to the version the reviewer was shown. A value that changed since (returned
+    and resubmitted, edited, decided by another reviewer) is refused with its current figure: a reviewer
+    never approves or returns a value they have not seen.
+    """
     from django.utils import timezone
+    from django.utils.translation import gettext
 
     from . import access
 
     comment = (comment or "").strip()
     if not approve and not comment:
         raise ReviewError("Vui lòng ghi ý kiến khi trả lại số liệu.")
+    if not approve and (too_long := _length_errors(comment_length, comment)):
+        raise ReviewError(" ".join(too_long))
     with transaction.atomic():
         actuals = list(
-            Actual.objects.select_for_update().filter(pk__in=actual_ids).select_related("locality", "period")
+            Actual.objects.select_for_update()
+            .filter(pk__in=list(seen))
+            .select_related("locality", "period", "indicator")
+            .order_by("pk")
         )
-        if len(actuals) != len(set(actual_ids)) or not actuals:
+        if len(actuals) != len(seen) or not actuals:
             raise ReviewError("Không tìm thấy số liệu cần thẩm định.")
         for a in actuals:
             if not access.can_review(user, a.locality_id):
                 raise ReviewError("Bạn không có quyền thẩm định số liệu này.")
+        changed = [a for a in actuals if a.version != seen[a.pk]]
+        if changed:
+            raise ReviewError(
+                gettext("Chưa thẩm định gì: số liệu đã thay đổi từ khi bạn mở trang, vui lòng xem lại")
+                + " — "
+                + "; ".join(
+                    gettext("%(indicator)s (%(period)s): nay là %(value)s, trạng thái “%(status)s”")
+                    % {
+                        "indicator": a.indicator.name,
+                        "period": a.period.code,
+                        "value": _fmt(a.value),
+                        "status": Status(a.status).label,
+                    }
+                    for a in changed
+                )
+                + "."
+            )
+        for a in actuals:
             if a.status != Status.SUBMITTED:
                 raise ReviewError(
                     f"Chỉ số liệu “đã gửi” mới được thẩm định ({a.indicator_id}, {a.period.code})."
@@ -905,7 +1041,7 @@ def actuals_review(*, user, actual_ids: list[int], approve: bool, comment: str =
             a.reviewed_at = now
             a.reviewed_by = user
             a.version += 1
-            a._change_reason = "Duyệt" if approve else f"Trả lại: {comment}"
+            a._change_reason = "Duyệt" if approve else _change_reason(f"Trả lại: {comment}")
             a._history_user = user
             a.save()
     data_changed()
@@ -921,6 +1057,8 @@ def actual_reopen(*, user, actual_id: int, reason: str) -> Actual:
     reason = (reason or "").strip()
     if not reason:
         raise ReviewError("Vui lòng ghi lý do mở lại số liệu đã duyệt.")
+    if too_long := _length_errors(comment_length, reason):
+        raise ReviewError(" ".join(too_long))
     with transaction.atomic():
         a = (
             Actual.objects.select_for_update()
@@ -941,7 +1079,7 @@ def actual_reopen(*, user, actual_id: int, reason: str) -> Actual:
         a.reviewed_at = timezone.now()
         a.reviewed_by = user
         a.version += 1
-        a._change_reason = f"Mở lại: {reason}"
+        a._change_reason = _change_reason(f"Mở lại: {reason}")
         a._history_user = user
         a.save()
     data_changed()
@@ -1632,7 +1770,7 @@ def plan_task_update(
     from django.utils.translation import gettext
 
     from . import access
-    from .evidence import MAX_EVIDENCE_BYTES, check_evidence
+    from .evidence import MAX_EVIDENCE_BYTES, check_evidence, stored_name
     from .models import PlanTask, TaskStatus
 
     task = PlanTask.objects.select_related("plan").filter(pk=task_id).first()
@@ -1660,6 +1798,8 @@ def plan_task_update(
         errors.setdefault("status", []).append(gettext("Vui lòng chọn một trạng thái hợp lệ."))
     if not note:
         errors.setdefault("note", []).append(gettext("Vui lòng ghi tiến độ, kết quả thực hiện."))
+    for message in _length_errors(note_length, note):
+        errors.setdefault("note", []).append(message)
     if url:
         try:
             URLValidator(schemes=["http", "https"])(url)
@@ -1667,17 +1807,16 @@ def plan_task_update(
             errors.setdefault("evidence_url", []).append(
                 gettext("Đường dẫn minh chứng phải là một địa chỉ http(s) hợp lệ.")
             )
-        if len(url) > PlanTask._meta.get_field("evidence_url").max_length:
-            errors.setdefault("evidence_url", []).append(
-                gettext("Đường dẫn minh chứng quá dài (tối đa 500 ký tự).")
-            )
+        if message := _url_too_long(url):
+            errors.setdefault("evidence_url", []).append(message)
+    kind = None
     if evidence_file is not None:
         if (getattr(evidence_file, "size", 0) or 0) > MAX_EVIDENCE_BYTES:
             errors.setdefault("evidence_file", []).append(gettext("Tệp minh chứng vượt quá 10 MB."))
         else:
             data = evidence_file.read()
             evidence_file.seek(0)
-            _kind, message = check_evidence(data)
+            kind, message = check_evidence(data, gettext=gettext)
             if message:
                 errors.setdefault("evidence_file", []).append(message)
     if status == TaskStatus.DONE and not (task.has_evidence or url or evidence_file is not None):
@@ -1704,8 +1843,10 @@ def plan_task_update(
         if url:
             current.evidence_url = url
         if evidence_file is not None:
-            current.evidence_file.save(evidence_file.name, evidence_file, save=False)
-            current.evidence_name = evidence_file.name[:255]
+            # Stored and offered under the type found by parsing it, never the uploader's extension.
+            name = stored_name(evidence_file.name, kind)
+            current.evidence_file.save(name, evidence_file, save=False)
+            current.evidence_name = name[:255]
         current.version += 1
         current.updated_by = user
         reason = "Cập nhật tiến độ"

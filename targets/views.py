@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import secrets
 from decimal import Decimal
 
@@ -19,7 +21,7 @@ from django_tables2 import RequestConfig
 from . import access, selectors, services, workbook
 from .filters import TargetFilter
 from .models import Department, Locality, Origin, Plan, ReportingPeriod, Status, Target, TaskState, TaskStatus
-from .periods import last_closed_quarter, parse_period_code
+from .periods import last_closed_quarter, parse_period_code, quarter_bounds
 from .tables import TargetTable
 from .templatetags.dti import target_text
 
@@ -77,14 +79,49 @@ def _period_or_404(code: str) -> ReportingPeriod:
     return services.period_get_or_create(code=code)
 
 
+def _entry_period(code: str, today) -> tuple[ReportingPeriod | None, bool]:
+    """The period of an entry page and whether it is open (offered by the worklist). A closed period is
+    looked up, never created: it exists only if values were stored in it. 404 for a malformed code."""
+    try:
+        parse_period_code(code)
+    except ValueError as exc:
+        raise Http404 from exc
+    if access.entry_period_open(code, today):
+        period = services.period_get_or_create(code=code)
+        return (period, True) if period.starts_on <= today else (None, False)
+    return ReportingPeriod.objects.filter(code=code).first(), False
+
+
+def _entry_closed(request: HttpRequest, code: str, today) -> HttpResponse:
+    """A period that takes no entry and holds nothing to correct: a clear message, nothing stored."""
+    year, quarter = parse_period_code(code)
+    started = (quarter_bounds(year, quarter)[0] if quarter else dt.date(year, 1, 1)) <= today
+    message = (
+        _(
+            "Kỳ %(period)s không mở để nhập số liệu: chỉ các kỳ có trong danh sách việc cần làm, "
+            "và các giá trị được trả lại để sửa, mới nhận số liệu."
+        )
+        if started
+        else _("Kỳ báo cáo %(period)s chưa bắt đầu: chưa thể nhập số liệu.")
+    ) % {"period": code}
+    return render(
+        request,
+        "targets/entry_closed.html",
+        {"code": code, "message": message},
+        status=400 if request.method == "POST" else 404,
+    )
+
+
 @login_required
 def entry_worklist(request: HttpRequest) -> HttpResponse:
     departments = list(access.entry_departments(request.user))
     if not departments:
         raise Http404
     today = timezone.localdate()
-    periods = [services.period_get_or_create(code=c) for c in selectors.entry_period_codes(today)]
+    codes = selectors.entry_period_codes(today)
+    periods = [services.period_get_or_create(code=c) for c in codes]
     periods = [p for p in periods if p.starts_on <= today]
+    periods += selectors.returned_periods(departments, codes)  # values sent back in an older period
     lines = selectors.worklist(departments, periods)
     return render(request, "targets/entry_worklist.html", {"lines": lines, "today": today})
 
@@ -101,10 +138,6 @@ def _rows_from_post(request: HttpRequest, lines: list[selectors.EntryLine]) -> l
         upload = request.FILES.get(f"file-{k}")
         if not (raw.strip() or note.strip() or url.strip() or upload) and line.actual is None:
             continue
-        try:
-            version = int(request.POST.get(f"version-{k}", "0"))
-        except ValueError:
-            version = -1  # tampered: becomes a conflict, never a write
         rows.append(
             services.EntryRow(
                 key=k,
@@ -114,36 +147,100 @@ def _rows_from_post(request: HttpRequest, lines: list[selectors.EntryLine]) -> l
                 note=note,
                 evidence_url=url,
                 evidence_file=upload,
-                version=version,
+                version=_int_field(request.POST, f"version-{k}", default=0),
                 confirm_outlier=request.POST.get(f"confirm-{k}") == "1",
+                seen=request.POST.get(f"seen-{k}"),
+                choice=request.POST.get(f"choice-{k}", ""),
+                theirs_version=_int_field(request.POST, f"theirs-version-{k}", default=None),
             )
         )
     return rows
 
 
+def _int_field(data, name: str, *, default: int | None) -> int | None:
+    """A version field: missing gives `default`; tampered gives -1, which matches no version (a conflict,
+    never a write)."""
+    raw = data.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        return -1
+
+
 def _display_rows(
     lines: list[selectors.EntryLine], typed: dict[str, str], failure: services.EntryError | None
 ) -> list[dict]:
-    """What each row of the form shows: the typed text after a refused save (nothing is lost), else the stored."""
+    """What each row of the form shows, and the version it is based on — never a stale value with a fresh
+    version (issue #14). After a refused save, a row the editor changed shows what they typed, with the
+    version they typed it against; a row they left as shown shows the stored value and its version (the
+    current one, if someone changed it meanwhile). A row both changed shows both values and asks which to
+    keep. Else (a fresh form) every row shows the stored value."""
     rows = []
     for tabindex, line in enumerate(lines, start=1):
         k, a = line.key, line.actual
         stored_value = "" if a is None else _vn(a.value)
+        shown = {
+            "value": stored_value,
+            "note": a.note if a else "",
+            "url": a.evidence_url if a else "",
+            "version": a.version if a else 0,
+        }
+        conflict = failure.conflicts.get(k) if failure else None
+        choice = None  # the "keep mine / take theirs" question
+        refreshed = None  # the conflict of a row the editor left as shown: the current value replaces it
+        if failure and f"value-{k}" in typed:
+            mine = {
+                "value": typed.get(f"value-{k}", ""),
+                "note": typed.get(f"note-{k}", ""),
+                "url": typed.get(f"url-{k}", ""),
+                "version": _int_field(typed, f"version-{k}", default=0),
+            }
+            seen = typed.get(f"seen-{k}")
+            touched = (
+                seen is None
+                or bool(typed.get(f"had-file-{k}"))
+                or services.entry_fingerprint(mine["value"], mine["note"], mine["url"]) != seen
+            )
+            chosen = typed.get(f"choice-{k}", "")
+            theirs_version = _int_field(typed, f"theirs-version-{k}", default=None)
+            # The editor's own text keeps the fingerprint it was typed over ("" if none came: never matches).
+            if conflict is not None and conflict.mine:
+                shown = {**mine, "seen": seen or ""}
+                choice = {
+                    "theirs": conflict.theirs,
+                    "by": conflict.by,
+                    "version": conflict.version,
+                    "chosen": "",
+                }
+            elif conflict is not None:
+                refreshed = conflict
+            elif chosen == "mine" and theirs_version is not None:  # chosen; refused for another row
+                shown = {**mine, "seen": seen or ""}
+                choice = {
+                    "theirs": a.value if a else None,
+                    "by": "",
+                    "version": theirs_version,
+                    "chosen": "mine",
+                }
+            elif touched and chosen != "theirs":
+                shown = {**mine, "seen": seen or ""}
         rows.append(
             {
                 "line": line,
                 "key": k,
                 "tabindex": tabindex,
-                "value": typed.get(f"value-{k}", stored_value) if failure else stored_value,
-                "note": typed.get(f"note-{k}", a.note if a else "") if failure else (a.note if a else ""),
-                "url": typed.get(f"url-{k}", a.evidence_url if a else "")
-                if failure
-                else (a.evidence_url if a else ""),
-                "version": a.version if a else 0,
+                **shown,
+                "seen": shown["seen"]
+                if "seen" in shown
+                else services.entry_fingerprint(shown["value"], shown["note"], shown["url"]),
                 "confirmed": bool(failure and typed.get(f"confirm-{k}") == "1"),
                 "errors": failure.errors.get(k, {}) if failure else {},
                 "warning": failure.warnings.get(k) if failure else None,
-                "conflict": failure.conflicts.get(k) if failure else None,
+                "conflict": conflict,
+                "choice": choice,
+                "refreshed": refreshed,
                 "file_lost": bool(failure and typed.get(f"had-file-{k}")),
             }
         )
@@ -162,12 +259,12 @@ def entry_form(request: HttpRequest, period: str) -> HttpResponse:
     department = access.get_entry_department(
         request.user, request.GET.get("department"), departments=departments
     )
-    period_obj = _period_or_404(period)
     today = timezone.localdate()
-    if period_obj.starts_on > today:
-        raise Http404
+    period_obj, period_open = _entry_period(period, today)
+    if period_obj is None:
+        return _entry_closed(request, period, today)
     state = selectors.period_states(department.locality, [period_obj])[period_obj.pk]
-    lines = selectors.entry_lines(department, period_obj)
+    lines = selectors.entry_lines(department, period_obj, period_open=period_open)
     failure: services.EntryError | None = None
     typed: dict[str, str] = {}
     if request.method == "POST":
@@ -191,6 +288,15 @@ def entry_form(request: HttpRequest, period: str) -> HttpResponse:
                 messages.success(request, _("Đã gửi duyệt %(n)d giá trị.") % {"n": report.submitted})
             else:
                 messages.success(request, _("Đã lưu nháp %(n)d giá trị.") % {"n": report.saved})
+            if report.refreshed:
+                messages.info(
+                    request,
+                    _(
+                        "%(n)d giá trị bạn không sửa đã được người khác thay đổi trong lúc bạn nhập: "
+                        "bản lưu của bạn giữ nguyên các giá trị đó, biểu mẫu hiển thị giá trị mới nhất."
+                    )
+                    % {"n": len(report.refreshed)},
+                )
             return redirect(f"{request.path}?department={department.pk}")
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -205,6 +311,8 @@ def entry_form(request: HttpRequest, period: str) -> HttpResponse:
         "failure": failure,
         "typed": typed,
         "has_demo": any(line.actual and line.actual.origin == Origin.DEMO for line in lines),
+        "period_open": period_open,
+        "any_editable": any(line.editable for line in lines),
     }
     return render(request, "targets/entry_form.html", context, status=400 if failure else 200)
 
@@ -222,7 +330,7 @@ def review(request: HttpRequest, period: str) -> HttpResponse:
         "state": state,
         "departments": departments,
         "today": today,
-        "period_codes": selectors.entry_period_codes(today),
+        "period_links": selectors.review_period_links(locality, today),
     }
     return render(request, "targets/review.html", context)
 
@@ -248,9 +356,15 @@ def review_decide(request: HttpRequest, period: str) -> HttpResponse:
     if not ids or in_scope != set(ids):
         raise Http404
     approve = request.POST.get("decision") == "approve"
+    seen = {}
+    for pk in ids:
+        try:  # the version the page showed; missing or tampered: a value not seen, refused with its figure
+            seen[pk] = int(request.POST.get(f"version-{pk}", ""))
+        except ValueError:
+            seen[pk] = -1
     try:
         n = services.actuals_review(
-            user=request.user, actual_ids=ids, approve=approve, comment=request.POST.get("comment", "")
+            user=request.user, seen=seen, approve=approve, comment=request.POST.get("comment", "")
         )
     except services.ReviewError as exc:
         messages.error(request, str(exc))
@@ -323,6 +437,9 @@ def actual_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+_ASCII_ID = re.compile(r"[0-9]{1,18}")
+
+
 @login_required
 def assignments(request: HttpRequest) -> HttpResponse:
     """The reviewer gives each indicator (at a level) of the locality to one department."""
@@ -333,16 +450,28 @@ def assignments(request: HttpRequest) -> HttpResponse:
     departments = list(Department.objects.filter(locality=locality).order_by("name"))
     if request.method == "POST":
         by_id = {d.pk: d for d in departments}
-        changed = 0
+        back = redirect(f"{reverse('targets:assignments')}?locality={locality.slug}")
+        # Every choice is read and checked before any is saved: a bad one changes nothing.
+        wanted = []
         for s in series:
             raw = request.POST.get(f"dept-{s.key}")
             if raw is None:
                 continue
-            dept = by_id.get(int(raw)) if raw.isdigit() else None
+            if raw and not _ASCII_ID.fullmatch(raw):  # "²" or "٣" pass str.isdigit() but are no id
+                messages.error(
+                    request,
+                    _(
+                        "Lựa chọn đơn vị cho chỉ tiêu “%(indicator)s” không hợp lệ: chưa thay đổi phân công nào."
+                    )
+                    % {"indicator": s.indicator.name},
+                )
+                return back
+            dept = by_id.get(int(raw)) if raw else None
             if raw and dept is None:
-                raise Http404
-            if (dept.pk if dept else None) == s.department_id:
-                continue
+                raise Http404  # a department of another locality: outside the reviewer's scope
+            if (dept.pk if dept else None) != s.department_id:
+                wanted.append((s, dept))
+        for s, dept in wanted:
             try:
                 services.assignment_set(
                     user=request.user,
@@ -354,10 +483,9 @@ def assignments(request: HttpRequest) -> HttpResponse:
             except services.ReviewError as exc:
                 messages.error(request, str(exc))
                 break
-            changed += 1
         else:
-            messages.success(request, _("Đã cập nhật %(n)d phân công.") % {"n": changed})
-        return redirect(f"{reverse('targets:assignments')}?locality={locality.slug}")
+            messages.success(request, _("Đã cập nhật %(n)d phân công.") % {"n": len(wanted)})
+        return back
     return render(
         request,
         "targets/assignments.html",
@@ -378,11 +506,11 @@ def _template_meta(department: Department, period: ReportingPeriod) -> workbook.
 def entry_template(request: HttpRequest, period: str) -> HttpResponse:
     """The department's form as a workbook: hidden signed keys, current values, data validation per unit."""
     department = access.get_entry_department(request.user, request.GET.get("department"))
-    period_obj = _period_or_404(period)
-    if period_obj.starts_on > timezone.localdate():
+    period_obj, period_open = _entry_period(period, timezone.localdate())
+    if period_obj is None:
         raise Http404
     rows = []
-    for line in selectors.entry_lines(department, period_obj):
+    for line in selectors.entry_lines(department, period_obj, period_open=period_open):
         ind, a = line.assignment.indicator, line.actual
         rows.append(
             workbook.TemplateRow(
@@ -423,9 +551,9 @@ _SESSION_KEY = "dti-import"
 def entry_import(request: HttpRequest, period: str) -> HttpResponse:
     """Upload → preview (nothing written) → confirm (written through the same services, all or nothing)."""
     department = access.get_entry_department(request.user, request.GET.get("department"))
-    period_obj = _period_or_404(period)
     today = timezone.localdate()
-    if period_obj.starts_on > today:
+    period_obj, _open = _entry_period(period, today)  # a closed period: the service refuses its values
+    if period_obj is None:
         raise Http404
     context = {"department": department, "period": period_obj, "rows": None, "error": None, "general": []}
     back = f"{reverse('targets:entry_form', args=[period_obj.code])}?department={department.pk}"
@@ -477,7 +605,7 @@ def entry_import(request: HttpRequest, period: str) -> HttpResponse:
                 upload.read(), meta=_template_meta(department, period_obj), secret=settings.SECRET_KEY
             )
         except workbook.UploadError as exc:
-            context["error"] = str(exc)
+            context["error"] = _(exc.message) % exc.params if exc.params else _(exc.message)
             return render(request, "targets/entry_import.html", context, status=400)
         rows, general = services.actuals_import_preview(
             user=request.user, department=department, period=period_obj, upload_rows=upload_rows, today=today

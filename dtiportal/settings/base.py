@@ -109,6 +109,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024  # a 10 MB evidence file plus the form
+# A refused request loses what the user typed, so the largest form the portal shows must fit: an entry form
+# with every indicator × level of a locality (5 fields a row), every text at its limit (targets/limits.py),
+# weighs under 2 MB and has about 1,200 fields (tests/integration/test_hostile_input.py checks it).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 ROOT_URLCONF = "dtiportal.urls"
@@ -137,6 +141,19 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (the `make run` default) lets one writer in at a time. Simultaneous saves must wait their turn
+    # and then answer (saved, or the conflict message), never fail with "database is locked" (issue #14):
+    # - IMMEDIATE: a transaction takes the write lock when it begins, so two transactions that read and then
+    #   write cannot deadlock (SQLite answers that case with an immediate "locked", without waiting);
+    # - timeout: how long a connection waits for the lock (the busy timeout), in seconds;
+    # - WAL: readers never block the writer, nor the writer the readers.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+        "init_command": "PRAGMA journal_mode=WAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6 default, adopted now
 

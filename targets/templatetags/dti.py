@@ -102,3 +102,13 @@ def field_label(name: str) -> str:
         return str(Actual._meta.get_field(name).verbose_name)
     except Exception:
         return _FIELD_LABELS.get(name, name)
+
+
+@register.simple_tag
+def max_chars(kind: str) -> int:
+    """The `maxlength` of a free-text field (targets/limits.py): "note", "comment" or "url"."""
+    from .. import limits
+
+    return {"note": limits.NOTE_MAX_CHARS, "comment": limits.COMMENT_MAX_CHARS, "url": limits.URL_MAX_CHARS}[
+        kind
+    ]

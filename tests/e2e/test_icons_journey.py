@@ -13,6 +13,7 @@ from targets.models import Indicator
 from targets.periods import quarter_of
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
+from tests.hostile_files import real_pdf
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +30,9 @@ def test_the_review_page_draws_its_icons_from_the_sprite(
     year, quarter = quarter_of(today)
     code = f"{year}-Q{quarter}"
     epay = finance_assignments[0]
-    pdf = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
+    pdf = SimpleUploadedFile(
+        "bien-ban.pdf", real_pdf(), content_type="application/pdf"
+    )  # parsed whole: a real one
     services.actuals_save(
         user=hai_phong_finance_editor,
         department=epay.department,

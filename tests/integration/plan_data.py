@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from targets import services
 from targets.models import Department, Locality, Plan, PlanTask, Role
 from tests.conftest import _member
+from tests.hostile_files import real_pdf
 
-PDF = b"%PDF-1.4 bien ban nghiem thu"
+PDF = real_pdf("Bien ban nghiem thu")  # a real one: evidence is parsed, not sniffed
 
 
 def load_plan86() -> Plan:

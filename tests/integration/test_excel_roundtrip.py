@@ -224,14 +224,16 @@ def test_a_file_over_5_mb_is_refused(editor):
     _refused(editor, b"PK\x03\x04" + b"0" * (5 * 1024 * 1024 + 1), "lớn hơn 5 MB")
 
 
-def test_a_file_with_more_than_2000_rows_is_refused(editor):
+def test_a_file_with_a_cell_below_the_templates_2000_rows_is_refused(editor):
     wb = load_workbook(io.BytesIO(_template(editor)))
     ws = wb["Biểu nhập"]
     for r in range(HEADER_ROW + 4, HEADER_ROW + 2010):
         ws.cell(row=r, column=2, value="thêm")
     out = io.BytesIO()
     wb.save(out)
-    _refused(editor, out.getvalue(), "hơn 2000 dòng")
+    _refused(
+        editor, out.getvalue(), "Tệp có ô ở dòng 2.015, ngoài phạm vi biểu mẫu (tối đa 2.000 dòng số liệu"
+    )
 
 
 def test_a_zip_bomb_is_refused_before_it_is_inflated(editor):

@@ -16,6 +16,7 @@ from django.template import Context, Template, TemplateSyntaxError
 from targets import services
 from targets.models import Actual, Indicator, Locality, Pillar, PlanTask, Status, Target
 from targets.templatetags.icons import ICONS
+from tests.hostile_files import real_pdf
 from tests.integration.plan_data import load_plan86, tttt_editor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +51,9 @@ def world(hai_phong_finance_editor, finance_assignments, hai_phong_reviewer, ha_
     services.demo_data_generate(today=today)
     period = services.period_get_or_create(code=PERIOD)
     finance = finance_assignments[0].department
-    pdf = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
+    pdf = SimpleUploadedFile(
+        "bien-ban.pdf", real_pdf(), content_type="application/pdf"
+    )  # parsed whole: a real one
     rows = [
         services.EntryRow(
             key="a",
@@ -77,7 +80,7 @@ def world(hai_phong_finance_editor, finance_assignments, hai_phong_reviewer, ha_
     epay = Actual.objects.get(period=period, indicator__code="epayment_accounts")
     dossiers = Actual.objects.get(period=period, indicator__code="work_dossiers_online", level="city")
     services.actuals_review(
-        user=hai_phong_reviewer, actual_ids=[dossiers.pk], approve=False, comment="Thiếu biên bản"
+        user=hai_phong_reviewer, seen={dossiers.pk: dossiers.version}, approve=False, comment="Thiếu biên bản"
     )
     services.period_set_lock(
         user=hai_phong_reviewer,

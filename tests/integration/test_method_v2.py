@@ -153,14 +153,15 @@ def test_an_entered_figure_counts_from_its_approval_and_a_corrected_one_shows_th
         monkeypatch.setattr(tz, "now", lambda: moment)
 
     at("2026-05-20")
-    services.actuals_review(user=hai_phong_reviewer, actual_ids=[actual.pk], approve=True)
+    actual.refresh_from_db()
+    services.actuals_review(user=hai_phong_reviewer, seen={actual.pk: actual.version}, approve=True)
     at("2026-08-05")
     services.actual_reopen(user=hai_phong_reviewer, actual_id=actual.pk, reason="Sai số liệu")
     actual.refresh_from_db()
     actual.value, actual.status = 57, Status.SUBMITTED
     actual.save()
     at("2026-08-10")
-    services.actuals_review(user=hai_phong_reviewer, actual_ids=[actual.pk], approve=True)
+    services.actuals_review(user=hai_phong_reviewer, seen={actual.pk: actual.version}, approve=True)
     monkeypatch.undo()
 
     def figure(as_of: float):

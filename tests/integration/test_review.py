@@ -40,6 +40,11 @@ def submitted(hai_phong_finance_editor, finance_assignments, today):
     return {a.indicator.code: a for a in Actual.objects.filter(period=period).select_related("indicator")}
 
 
+def _seen(*actuals: Actual) -> dict[str, int]:
+    """The versions the review page showed, as its forms post them."""
+    return {f"version-{a.pk}": a.version for a in actuals}
+
+
 @pytest.fixture
 def reviewer_client(client, hai_phong_reviewer, fixed_today):
     client.force_login(hai_phong_reviewer)
@@ -66,7 +71,8 @@ def test_the_review_page_shows_each_department_with_its_submitted_values(reviewe
 def test_the_reviewer_approves_one_value(reviewer_client, submitted, hai_phong_reviewer):
     epay = submitted["epayment_accounts"]
     response = reviewer_client.post(
-        f"/review/{PERIOD}/decide/", {"locality": "hai-phong", "actual": epay.pk, "decision": "approve"}
+        f"/review/{PERIOD}/decide/",
+        {"locality": "hai-phong", "actual": epay.pk, "decision": "approve", **_seen(epay)},
     )
     assert response.status_code == 302
     epay.refresh_from_db()
@@ -83,7 +89,7 @@ def test_returning_needs_a_comment(reviewer_client, submitted):
     epay = submitted["epayment_accounts"]
     response = reviewer_client.post(
         f"/review/{PERIOD}/decide/",
-        {"locality": "hai-phong", "actual": epay.pk, "decision": "return"},
+        {"locality": "hai-phong", "actual": epay.pk, "decision": "return", **_seen(epay)},
         follow=True,
     )
     assert "Vui lòng ghi ý kiến khi trả lại số liệu." in response.content.decode()
@@ -102,6 +108,7 @@ def test_a_returned_value_goes_back_to_the_editor_with_the_comment(
             "actual": epay.pk,
             "decision": "return",
             "comment": "Số liệu lệch với báo cáo NHNN",
+            **_seen(epay),
         },
     )
     epay.refresh_from_db()
@@ -115,7 +122,8 @@ def test_a_returned_value_goes_back_to_the_editor_with_the_comment(
 def test_the_reviewer_approves_a_whole_department_at_once(reviewer_client, submitted):
     ids = [a.pk for a in submitted.values()]
     reviewer_client.post(
-        f"/review/{PERIOD}/decide/", {"locality": "hai-phong", "actual": ids, "decision": "approve"}
+        f"/review/{PERIOD}/decide/",
+        {"locality": "hai-phong", "actual": ids, "decision": "approve", **_seen(*submitted.values())},
     )
     assert set(Actual.objects.filter(pk__in=ids).values_list("status", flat=True)) == {Status.APPROVED}
 
@@ -123,12 +131,14 @@ def test_the_reviewer_approves_a_whole_department_at_once(reviewer_client, submi
 def test_a_decision_is_all_or_nothing(reviewer_client, submitted):
     epay = submitted["epayment_accounts"]
     reviewer_client.post(
-        f"/review/{PERIOD}/decide/", {"locality": "hai-phong", "actual": epay.pk, "decision": "approve"}
+        f"/review/{PERIOD}/decide/",
+        {"locality": "hai-phong", "actual": epay.pk, "decision": "approve", **_seen(epay)},
     )
+    epay.refresh_from_db()
     ids = [a.pk for a in submitted.values()]  # one is already approved: nothing changes
     response = reviewer_client.post(
         f"/review/{PERIOD}/decide/",
-        {"locality": "hai-phong", "actual": ids, "decision": "approve"},
+        {"locality": "hai-phong", "actual": ids, "decision": "approve", **_seen(*submitted.values())},
         follow=True,
     )
     assert "Chỉ số liệu “đã gửi” mới được thẩm định" in response.content.decode()
@@ -145,7 +155,7 @@ def test_locking_the_quarter_stops_approvals_and_edits_until_unlocked(
     epay = submitted["epayment_accounts"]
     response = reviewer_client.post(
         f"/review/{PERIOD}/decide/",
-        {"locality": "hai-phong", "actual": epay.pk, "decision": "approve"},
+        {"locality": "hai-phong", "actual": epay.pk, "decision": "approve", **_seen(epay)},
         follow=True,
     )
     assert "đã khoá" in response.content.decode()
@@ -160,7 +170,8 @@ def test_locking_the_quarter_stops_approvals_and_edits_until_unlocked(
 def test_reopening_an_approved_value_needs_a_reason_and_is_audited(reviewer_client, submitted):
     epay = submitted["epayment_accounts"]
     reviewer_client.post(
-        f"/review/{PERIOD}/decide/", {"locality": "hai-phong", "actual": epay.pk, "decision": "approve"}
+        f"/review/{PERIOD}/decide/",
+        {"locality": "hai-phong", "actual": epay.pk, "decision": "approve", **_seen(epay)},
     )
     response = reviewer_client.post(f"/actuals/{epay.pk}/reopen/", {"reason": ""}, follow=True)
     assert "Vui lòng ghi lý do" in response.content.decode()
@@ -179,7 +190,13 @@ def test_the_history_page_shows_who_changed_what(
     epay = submitted["epayment_accounts"]
     reviewer_client.post(
         f"/review/{PERIOD}/decide/",
-        {"locality": "hai-phong", "actual": epay.pk, "decision": "return", "comment": "Kiểm tra lại"},
+        {
+            "locality": "hai-phong",
+            "actual": epay.pk,
+            "decision": "return",
+            "comment": "Kiểm tra lại",
+            **_seen(epay),
+        },
     )
     epay.refresh_from_db()
     services.actuals_save(
@@ -252,3 +269,150 @@ def test_a_department_that_missed_the_deadline_is_shown_late(reviewer_client, fi
     finance = next(d for d in response.context["departments"] if d.department.code == "so-tai-chinh")
     assert (finance.assigned, finance.submitted, finance.late) == (3, 0, True)
     assert "trễ hạn" in response.content.decode()
+
+
+def _department_form(html: str) -> dict[str, list[str]]:
+    """The fields of the page's "approve the whole department" form, as the browser would post them."""
+    form = re.search(r'<form method="post" action="[^"]*" class="decide-all">(.*?)</form>', html, re.S).group(
+        1
+    )
+    fields: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form):
+        fields.setdefault(name, []).append(value)
+    return fields
+
+
+def _resubmitted(epay: Actual, reviewer, editor, today, value: str) -> None:
+    """Another reviewer returns the value, and the editor resubmits it with a new figure."""
+    services.actuals_review(user=reviewer, seen={epay.pk: epay.version}, approve=False, comment="Xem lại")
+    epay.refresh_from_db()
+    services.actuals_save(
+        user=editor,
+        department=epay.department,
+        period=epay.period,
+        rows=[
+            services.EntryRow(
+                key="a", indicator=epay.indicator, level="", raw_value=value, version=epay.version
+            )
+        ],
+        submit=True,
+        today=today,
+    )
+
+
+def test_a_reviewer_cannot_approve_a_value_changed_since_the_page_showed_it(
+    reviewer_client, submitted, hai_phong_reviewer, hai_phong_finance_editor, today
+):
+    """Issue #14, item 7: R1 loads the page showing 60; R2 returns it and the editor resubmits 95; R1's
+    approval from the old page used to approve 95, a value R1 never saw."""
+    epay = submitted["epayment_accounts"]
+    html = reviewer_client.get(f"/review/{PERIOD}/").content.decode()
+    row = re.search(rf'<tr id="actual-{epay.pk}">(.*?)</tr>', html, re.S).group(1)
+    shown_version = re.search(rf'name="version-{epay.pk}" value="(\d+)"', row).group(1)
+    assert shown_version == "1" and "60" in row
+    _resubmitted(epay, hai_phong_reviewer, hai_phong_finance_editor, today, "95")
+
+    response = reviewer_client.post(
+        f"/review/{PERIOD}/decide/",
+        {
+            "locality": "hai-phong",
+            "actual": epay.pk,
+            f"version-{epay.pk}": shown_version,
+            "decision": "approve",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "số liệu đã thay đổi từ khi bạn mở trang" in page
+    assert "nay là 95" in page  # the new figure, in the message and in the refreshed list
+    assert re.search(rf'name="version-{epay.pk}" value="3"', page)
+    epay.refresh_from_db()
+    assert (epay.status, epay.value, epay.version, epay.reviewed_by) == (
+        Status.SUBMITTED,
+        95,
+        3,
+        hai_phong_reviewer,  # from the return, not from this refused approval
+    )
+    assert [h.history_change_reason for h in epay.history.order_by("history_date")] == [
+        "Gửi duyệt",
+        "Trả lại: Xem lại",
+        "Gửi duyệt",
+    ]
+
+
+def test_approving_a_whole_department_is_refused_when_one_of_its_values_changed(
+    reviewer_client, submitted, hai_phong_reviewer, hai_phong_finance_editor, today
+):
+    epay, dossiers = submitted["epayment_accounts"], submitted["work_dossiers_online"]
+    form = _department_form(reviewer_client.get(f"/review/{PERIOD}/").content.decode())
+    assert sorted(form["actual"]) == sorted([str(epay.pk), str(dossiers.pk)])
+    assert form[f"version-{epay.pk}"] == ["1"] and form[f"version-{dossiers.pk}"] == ["1"]
+    _resubmitted(epay, hai_phong_reviewer, hai_phong_finance_editor, today, "95")
+
+    response = reviewer_client.post(f"/review/{PERIOD}/decide/", {**form, "decision": "approve"}, follow=True)
+    assert "nay là 95" in response.content.decode()
+    statuses = dict(Actual.objects.filter(pk__in=[epay.pk, dossiers.pk]).values_list("pk", "status"))
+    assert statuses == {epay.pk: Status.SUBMITTED, dossiers.pk: Status.SUBMITTED}  # all or nothing
+
+
+def test_returning_a_value_changed_since_the_page_showed_it_is_refused(
+    reviewer_client, submitted, hai_phong_reviewer
+):
+    epay = submitted["epayment_accounts"]
+    # Approved meanwhile from another tab (or by a colleague) while this page still shows it as submitted.
+    assert services.actuals_review(user=hai_phong_reviewer, seen={epay.pk: 1}, approve=True) == 1
+    response = reviewer_client.post(
+        f"/review/{PERIOD}/decide/",
+        {
+            "locality": "hai-phong",
+            "actual": epay.pk,
+            f"version-{epay.pk}": "1",
+            "decision": "return",
+            "comment": "Thiếu minh chứng",
+        },
+        follow=True,
+    )
+    assert "nay là 60, trạng thái “đã duyệt”" in response.content.decode()
+    epay.refresh_from_db()
+    assert (epay.status, epay.review_comment, epay.version) == (Status.APPROVED, "", 2)
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "-1", "99"])
+def test_a_decision_without_the_version_seen_is_refused(reviewer_client, submitted, version):
+    epay = submitted["epayment_accounts"]
+    data = {"locality": "hai-phong", "actual": epay.pk, "decision": "approve"}
+    if version is not None:
+        data[f"version-{epay.pk}"] = version
+    response = reviewer_client.post(f"/review/{PERIOD}/decide/", data, follow=True)
+    assert "số liệu đã thay đổi từ khi bạn mở trang" in response.content.decode()
+    epay.refresh_from_db()
+    assert (epay.status, epay.version) == (Status.SUBMITTED, 1)
+
+
+def test_the_review_page_links_every_quarter_that_has_values_waiting(reviewer_client, submitted):
+    """Issue #14, item 8: values submitted in 2024-Q2 (through the hole now closed) never reached a
+    reviewer, whose page linked only the quarters the worklist offers."""
+    epay = submitted["epayment_accounts"]
+    Actual.objects.create(
+        indicator=epay.indicator,
+        locality=epay.locality,
+        period=services.period_get_or_create(code="2024-Q2"),
+        value=61,
+        status=Status.SUBMITTED,
+        department=epay.department,
+    )
+    response = reviewer_client.get(f"/review/{PERIOD}/")
+    assert response.context["period_links"] == [
+        ("2026-Q4", 2),
+        ("2026-Q3", 0),
+        ("2026-Q2", 0),
+        ("2026-Q1", 0),
+        ("2025-Q4", 0),
+        ("2025", 0),
+        ("2024-Q2", 1),
+    ]
+    html = response.content.decode()
+    link = re.search(r'<a href="/review/2024-Q2/\?locality=hai-phong">(.*?)</a>', html, re.S).group(1)
+    assert "1 chờ duyệt" in link
+    waiting = reviewer_client.get("/review/2024-Q2/").content.decode()
+    assert f'id="actual-{Actual.objects.get(period__code="2024-Q2").pk}"' in waiting

@@ -158,3 +158,48 @@ def test_production_settings_pass_the_deploy_check():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """The rate limit counts in the cache every worker shares (a directory or a server in production)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pwreset"}
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_password_reset_sends_at_most_three_emails_an_hour_to_one_address(client, db, shared_cache):
+    """The attack: 11 requests sent 11 e-mails to one inbox."""
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    get_user_model().objects.create_user("lan.hp", email="lan@haiphong.gov.vn", password=PASSWORD)
+    answers = [
+        client.post("/accounts/password_reset/", {"email": "Lan@HaiPhong.gov.vn"}, REMOTE_ADDR=f"10.0.0.{i}")
+        for i in range(11)  # from eleven addresses: the limit is the inbox's, not only the sender's
+    ]
+    assert len(mail.outbox) == 3
+    assert [a.status_code for a in answers] == [302] * 3 + [429] * 8
+    assert "quá nhiều yêu cầu đặt lại mật khẩu" in answers[-1].content.decode()
+
+
+def test_password_reset_answers_at_most_ten_requests_an_hour_from_one_client(client, db, shared_cache):
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    for i in range(11):
+        get_user_model().objects.create_user(f"u{i}", email=f"u{i}@haiphong.gov.vn", password=PASSWORD)
+    answers = [
+        client.post("/accounts/password_reset/", {"email": f"u{i}@haiphong.gov.vn"}, REMOTE_ADDR="10.0.0.9")
+        for i in range(11)
+    ]
+    assert len(mail.outbox) == 10
+    assert answers[-1].status_code == 429
+    # An address nobody has is limited the same way: the answer tells nothing about who has an account.
+    unknown = client.post("/accounts/password_reset/", {"email": "ai@example.vn"}, REMOTE_ADDR="10.0.0.9")
+    assert unknown.status_code == 429 and len(mail.outbox) == 10

@@ -60,3 +60,27 @@ def test_a_boolean_setting_that_is_not_a_boolean_is_refused(value):
     result = _import_settings("dtiportal.settings.dev", DEBUG=value)
     assert result.returncode != 0
     assert "is not a boolean" in result.stderr
+
+
+def test_production_answers_the_health_check_over_plain_http_and_redirects_the_rest(tmp_path):
+    """Docker's HEALTHCHECK asks http://127.0.0.1/healthz: a 301 to https marked a healthy portal as down."""
+    code = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "c = Client(HTTP_HOST='dti.example.vn');"
+        "h = c.get('/healthz'); d = c.get('/dashboard/');"
+        "print(h.status_code, h.json()['database'], d.status_code, d['Location'])"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}}
+    clean.update(
+        DJANGO_SETTINGS_MODULE="dtiportal.settings.production",
+        SECRET_KEY="k" * 20 + "Zq9!" * 10,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        ALLOWED_HOSTS="dti.example.vn",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    # An empty database: the health check itself answers (503, migrations pending), it is not redirected.
+    assert result.stdout.split() == ["503", "ok", "301", "https://dti.example.vn/dashboard/"]
