@@ -43,15 +43,18 @@ def catalogue(db):
 
 @pytest.fixture
 def empty_database(db):
-    """A database with no catalogue, no figures, no plans: for the tests of loading itself.
+    """A database with no catalogue, no figures, no plans: for the tests of loading itself and of migrations.
 
-    Deletes every row of the portal's own tables inside the test's transaction (rolled back afterwards);
-    foreign keys are checked at commit, so the order of the deletes does not matter.
+    Deletes every row of the portal's own tables in one transaction (foreign keys are checked at its end, so
+    the order of the deletes does not matter): inside the test's own transaction, rolled back afterwards; in
+    a transactional test, committed, and the database is flushed after the test anyway.
     """
     from django.apps import apps
+    from django.db import transaction
 
-    for model in apps.get_app_config("targets").get_models(include_auto_created=True):
-        model._base_manager.all()._raw_delete(model._base_manager.db)
+    with transaction.atomic():
+        for model in apps.get_app_config("targets").get_models(include_auto_created=True):
+            model._base_manager.all()._raw_delete(model._base_manager.db)
     assert not Locality.objects.exists()
 
 
