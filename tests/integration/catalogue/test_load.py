@@ -14,7 +14,7 @@ from targets import services
 from targets.catalogue import CatalogueError
 from targets.models import Actual, Document, Indicator, Locality, Origin, Status, Target
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
 
 
 def _snapshot():

@@ -12,7 +12,7 @@ from targets import services
 from targets.models import Department, Plan, PlanTask, Target, TaskStatus
 from tests.integration import plan_data
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
 
 
 def _snapshot():

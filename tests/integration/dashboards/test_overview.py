@@ -7,8 +7,7 @@ import pytest
 
 from targets import services
 from targets.models import Locality
-
-from .dashboard_data import TODAY, approve, count_queries, ha_noi_figures, multiply
+from tests.integration.dashboard_data import TODAY, approve, count_queries, ha_noi_figures, multiply
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ import pytest
 
 from targets import services
 from targets.models import Target
-
-from .dashboard_data import TODAY, approve, count_queries, multiply, submit
+from tests.integration.dashboard_data import TODAY, approve, count_queries, multiply, submit
 
 SERIES = "/indicators/epayment_accounts/ha-noi/"
 

@@ -16,8 +16,7 @@ from targets import services
 from targets.cache import data_version
 from targets.models import Actual, Department, Locality, Membership, Origin, Role, Status
 from targets.periods import current_quarter
-
-from .dashboard_data import TODAY, approve, count_queries, multiply, submit
+from tests.integration.dashboard_data import TODAY, approve, count_queries, multiply, submit
 
 # What was known at the end of a quarter counts a figure from its approval (method v2): an approval made
 # now is seen in the current quarter (shown "tạm tính"), not in the quarters already over.

@@ -16,8 +16,7 @@ from openpyxl import load_workbook
 from reports import pages, selectors
 from targets import services
 from targets.models import Actual, Indicator, Locality, Pillar, Status
-
-from .dashboard_data import TODAY
+from tests.integration.dashboard_data import TODAY
 
 HP_TOP_10_2022 = ("hai-phong", "dti_rank", "2022")
 

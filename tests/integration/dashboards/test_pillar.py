@@ -9,8 +9,7 @@ import pytest
 
 from targets import services
 from targets.models import Target
-
-from .dashboard_data import TODAY, approve, count_queries, multiply
+from tests.integration.dashboard_data import TODAY, approve, count_queries, multiply
 
 URL = "/dashboard/hai-phong/chinh-quyen-so/"
 

@@ -7,8 +7,7 @@ from collections import Counter
 import pytest
 
 from targets import services
-
-from .dashboard_data import TODAY, approve, count_queries, ha_noi_figures, multiply
+from tests.integration.dashboard_data import TODAY, approve, count_queries, ha_noi_figures, multiply
 
 URL = "/dashboard/ha-noi/"
 
