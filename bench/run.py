@@ -86,6 +86,8 @@ def main() -> int:
     results: dict[str, Any] = {}
     print("== bench_progress.py (synthetic frame)", flush=True)
     results["progress"] = _run("bench_progress.py")
+    print("== bench_excel_memory.py (the report writer, rows built in code)", flush=True)
+    results["excel_memory"] = _run("bench_excel_memory.py")
     sqlite_env = {**os.environ, "DATABASE_URL": scale_db.SQLITE_URL}
     print("== bench_pages.py on SQLite", flush=True)
     results["sqlite"] = _run("bench_pages.py", *passed, env=sqlite_env)
@@ -98,6 +100,12 @@ def main() -> int:
         f"\nprogress engine, synthetic {progress['observations']} observations in {progress['series']} series:"
         f" assess_frame {progress['assess_frame_median_s'] * 1000:.0f} ms,"
         f" plain loop {progress['python_loop_median_s'] * 1000:.0f} ms"
+    )
+    memory = results["excel_memory"]
+    print(
+        f"Excel writer memory: {memory['small_rows']} rows {memory['small_peak_mib']:.2f} MiB,"
+        f" {memory['large_rows']} rows {memory['large_peak_mib']:.2f} MiB"
+        f" (growth {memory['growth_mib']:.3f} MiB; goal < 1 MiB: {'met' if memory['met'] else 'MISSED'})"
     )
     print_table("SQLite", results["sqlite"])
     if "postgresql" in results:

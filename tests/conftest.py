@@ -12,12 +12,50 @@ User = get_user_model()
 PASSWORD = "s3cret-pass-for-tests"
 
 
-@pytest.fixture
-def catalogue(db):
-    """The real catalogue from fixtures/ (136 targets of the five documents) and the published figures."""
+def _load_catalogue() -> None:
     catalogue_load()
     published_figures_load()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Each worker's test database, migrated, with the catalogue and the published figures loaded ONCE.
+
+    Every test runs in a transaction that is rolled back, so it starts from this state and cannot leave
+    anything behind. A test about loading itself asks for `empty_database` instead.
+    """
+    with django_db_blocker.unblock():
+        _load_catalogue()
+
+
+@pytest.fixture
+def catalogue(db):
+    """The real catalogue from fixtures/ (136 targets of the five documents) and the published figures.
+
+    Loaded once per test database (`django_db_setup`). A transactional test (browser tests, backup and
+    restore) ends with a flush that empties the database; the next test that needs the catalogue loads it
+    again, within its own transaction.
+    """
+    if not Locality.objects.exists():
+        _load_catalogue()
     return Locality.objects.in_bulk(field_name="slug")
+
+
+@pytest.fixture
+def empty_database(db):
+    """A database with no catalogue, no figures, no plans: for the tests of loading itself and of migrations.
+
+    Deletes every row of the portal's own tables in one transaction (foreign keys are checked at its end, so
+    the order of the deletes does not matter): inside the test's own transaction, rolled back afterwards; in
+    a transactional test, committed, and the database is flushed after the test anyway.
+    """
+    from django.apps import apps
+    from django.db import transaction
+
+    with transaction.atomic():
+        for model in apps.get_app_config("targets").get_models(include_auto_created=True):
+            model._base_manager.all()._raw_delete(model._base_manager.db)
+    assert not Locality.objects.exists()
 
 
 def _member(username: str, locality: Locality, dept_code: str, dept_name: str, role: str):

@@ -111,7 +111,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024  # a 10 MB evidence file plus the form
 # A refused request loses what the user typed, so the largest form the portal shows must fit: an entry form
 # with every indicator × level of a locality (5 fields a row), every text at its limit (targets/limits.py),
-# weighs under 2 MB and has about 1,200 fields (tests/integration/test_hostile_input.py checks it).
+# weighs under 2 MB and has about 1,200 fields (tests/integration/security/test_hostile_input.py checks it).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -15,7 +15,7 @@ from targets.devdata import demo_accounts_create, demo_data_generate
 from targets.models import Actual, Document, Indicator, Locality, Origin, Status, Target
 from targets.services.catalogue import catalogue_load, published_figures_load
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
 
 
 def _snapshot():
@@ -30,7 +30,7 @@ def _snapshot():
     )
 
 
-def test_loading_puts_every_target_in_the_database_with_its_quote_and_document(db):
+def test_loading_puts_every_target_in_the_database_with_its_quote_and_document(empty_database):
     report = catalogue_load()
     assert (report.targets, report.indicators, report.documents) == (136, 60, 5)
     assert Target.objects.count() == 136
@@ -41,7 +41,7 @@ def test_loading_puts_every_target_in_the_database_with_its_quote_and_document(d
     assert " ".join(t.quote.split()) in " ".join(t.document.text.split())
 
 
-def test_loading_twice_changes_nothing(db):
+def test_loading_twice_changes_nothing(empty_database):
     catalogue_load()
     published_figures_load()
     before = _snapshot(), Actual.objects.count()
@@ -53,7 +53,7 @@ def test_loading_twice_changes_nothing(db):
     assert (_snapshot(), Actual.objects.count()) == before
 
 
-def test_localities_record_the_2025_mergers(db):
+def test_localities_record_the_2025_mergers(empty_database):
     catalogue_load()
     hai_phong = Locality.objects.get(slug="hai-phong")
     da_nang = Locality.objects.get(slug="da-nang")
@@ -63,14 +63,14 @@ def test_localities_record_the_2025_mergers(db):
     assert Locality.objects.get(slug="ha-noi").predecessors.count() == 0
 
 
-def test_district_targets_are_marked_not_applicable_after_june_2025(db):
+def test_district_targets_are_marked_not_applicable_after_june_2025(empty_database):
     catalogue_load()
     district = Target.objects.filter(level="district")
     assert district.count() == 6
     assert set(district.values_list("applies_until", flat=True)) == {dt.date(2025, 6, 30)}
 
 
-def test_a_broken_fixture_loads_nothing_and_names_file_and_record(db, tmp_path):
+def test_a_broken_fixture_loads_nothing_and_names_file_and_record(empty_database, tmp_path):
     catalogue_load()
     before = _snapshot()
     root = tmp_path / "fixtures"
@@ -91,7 +91,7 @@ def test_a_broken_fixture_loads_nothing_and_names_file_and_record(db, tmp_path):
     assert _snapshot() == before
 
 
-def test_the_command_reports_a_broken_fixture_and_changes_nothing(db, tmp_path):
+def test_the_command_reports_a_broken_fixture_and_changes_nothing(empty_database, tmp_path):
     root = tmp_path / "fixtures"
     shutil.copytree(FIXTURES, root)
     (root / "catalogue/pillars.toml").write_text("[[pillar]]\nslug = 'x'\n", encoding="utf-8")
@@ -103,7 +103,7 @@ def test_the_command_reports_a_broken_fixture_and_changes_nothing(db, tmp_path):
     assert Target.objects.count() == 0 and Indicator.objects.count() == 0
 
 
-def test_a_target_removed_from_its_file_is_removed_on_reload(db, tmp_path):
+def test_a_target_removed_from_its_file_is_removed_on_reload(empty_database, tmp_path):
     catalogue_load()
     root = tmp_path / "fixtures"
     shutil.copytree(FIXTURES, root)

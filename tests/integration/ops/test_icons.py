@@ -22,7 +22,7 @@ from targets.templatetags.icons import ICONS
 from tests.hostile_files import real_pdf
 from tests.integration.plan_data import load_plan86, tttt_editor
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PERIOD, LOCKED = "2026-Q4", "2026-Q3"
 # What a browser draws from an emoji font: characters shown as emoji by default, anything outside the Basic
 # Multilingual Plane (no Vietnamese or English text needs it), the emoji variation selector, the zero-width

@@ -1,15 +1,15 @@
-"""The pillar dashboard: every target's figures from the engine, a heatmap of eight quarters, a sortable
+"""The pillar dashboard: every target's figures (worked out by hand), a heatmap of eight quarters, a sortable
 table, a fixed number of queries, and the page as it stood at `?as_of=`."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
-from reports import pages
 from targets.devdata import demo_data_generate
 from targets.models import Target
-
-from .dashboard_data import TODAY, approve, count_queries, multiply
+from tests.integration.dashboard_data import TODAY, approve, count_queries, multiply
 
 URL = "/dashboard/hai-phong/chinh-quyen-so/"
 
@@ -24,7 +24,56 @@ def _open_data(client, as_of: str) -> dict[tuple, dict]:
     return {(r["locality"], r["indicator_code"], r["level"], r["year"]): r for r in body["data"]}
 
 
-def test_every_target_of_the_pillar_has_the_engines_figures(client, hai_phong_reviewer, demo):
+@pytest.fixture
+def dossiers(catalogue):
+    """Hải Phòng's work dossiers handled online, approved on the web: at commune level 50 (2024-Q4), 58
+    (2025-Q4), 66 (2026-Q3); at city level 70 (2025-Q2), 75 (2026-Q2)."""
+    for code, value in [("2024-Q4", "50"), ("2025-Q4", "58"), ("2026-Q3", "66")]:
+        approve("work_dossiers_online", "hai-phong", code, value, level="commune")
+    for code, value in [("2025-Q2", "70"), ("2026-Q2", "75")]:
+        approve("work_dossiers_online", "hai-phong", code, value, level="city")
+
+
+# Hải Phòng's 28 targets of the pillar as of 2026-Q3 (2026.75), worked out by hand (docs/progress-method.md;
+# a quarter's figure stands at its quarter's end, a target "by Y" is due at Y + 1):
+#   dossiers commune 2030 (= 70): 50, 58, 66 at 2025.0, 2026.0, 2026.75, weights 1, 2, 3: mean time 2026 + 5/24,
+#     mean value 182/3, slope (68/3)/(233/96) ≈ 9.34 a year; projected ≈ 105.4, clipped to 100 (a percentage);
+#     (100 − 50)/(70 − 50) = 2.5 ≥ 0.95 → on_track; pace (70 − 66)/(2031 − 2026.75) = 4/4.25 a year;
+#     Open SDG: CAGR (66/50)^(1/1.75) − 1 ≈ 0.172 against (70/50)^(1/6) − 1 ≈ 0.058: ≈ 2.98 → substantial.
+#   dossiers commune 2025 (= 60): 50 and 58 by the deadline 2026.0, 58 its own (2025-Q4) → missed;
+#     the line through the two points at 2026.0 is 58; Open SDG: 0.16/0.2 = 0.8 → moderate progress.
+#   dossiers commune 2023 (= 40): no figure by 2024.0 (the first is 2024-Q4, at 2025.0) → insufficient_data.
+#   dossiers city 2030 (= 100): 70 → 75 a year later, slope 5; projected 75 + 5 × 4.5 = 97.5;
+#     (97.5 − 70)/(100 − 70) ≈ 0.92, within [0.6, 0.95) → needs_acceleration; pace (100 − 75)/4.25 a year;
+#     Open SDG: 75/70 − 1 ≈ 0.071 against (100/70)^(1/5.5) − 1 ≈ 0.067: ≈ 1.07 → substantial.
+#   dossiers city 2025 (= 90): 70 (2025-Q2) by the deadline, no 2025-Q4, within a year → awaiting_final;
+#     one point: no projection; Open SDG: base and current are the same figure → not available.
+#   dossiers city 2023 (= 70): no figure by 2024.0 → insufficient_data.
+#   the district level (2023, 2025, 2030) ended on 2025-06-30 → not_applicable ×3.
+#   the 19 other targets have no figure → insufficient_data.
+PILLAR_AT_2026_Q3 = {
+    # (indicator, level, year): (status, latest, projected, pace, Open SDG status)
+    ("work_dossiers_online", "commune", 2030): ("on_track", 66.0, 100.0, 4 / 4.25, "substantial_progress"),
+    ("work_dossiers_online", "commune", 2025): ("missed", 58.0, 58.0, None, "moderate_progress"),
+    ("work_dossiers_online", "commune", 2023): ("insufficient_data", None, None, None, "not_available"),
+    ("work_dossiers_online", "city", 2030): (
+        "needs_acceleration",
+        75.0,
+        97.5,
+        25 / 4.25,
+        "substantial_progress",
+    ),
+    ("work_dossiers_online", "city", 2025): ("awaiting_final", 70.0, None, None, "not_available"),
+    ("work_dossiers_online", "city", 2023): ("insufficient_data", None, None, None, "not_available"),
+    ("work_dossiers_online", "district", 2023): ("not_applicable", None, None, None, "not_available"),
+    ("work_dossiers_online", "district", 2025): ("not_applicable", None, None, None, "not_available"),
+    ("work_dossiers_online", "district", 2030): ("not_applicable", None, None, None, "not_available"),
+}
+
+
+def test_every_target_of_the_pillar_has_its_figures_and_the_open_data_says_the_same(
+    client, hai_phong_reviewer, dossiers
+):
     client.force_login(hai_phong_reviewer)
     response = client.get(URL, {"as_of": "2026-Q3"})
     assert response.status_code == 200
@@ -34,24 +83,32 @@ def test_every_target_of_the_pillar_has_the_engines_figures(client, hai_phong_re
             locality__slug="hai-phong", indicator__pillar__slug="chinh-quyen-so"
         ).values_list("pk", flat=True)
     )
-    assert {r["id"] for r in rows} == expected_ids
-    engine = pages.progress_table(as_of=2026.75)  # the open-data path, all localities
+    assert {r["id"] for r in rows} == expected_ids and len(rows) == 28
     public = _open_data(client, "2026-Q3")
     for row in rows:
-        figures = engine.loc[row["id"]]
-        assert row["status"] == figures["status"]
-        assert row["latest"] == pytest.approx(figures["latest"], nan_ok=True)
-        assert (
-            row["projected"] == pytest.approx(figures["projected"], nan_ok=True) or row["projected"] is None
+        key = (row["indicator_code"], row["level"], row["year"])
+        status, latest, projected, pace, sdg = PILLAR_AT_2026_Q3.get(
+            key, ("insufficient_data", None, None, None, "not_available")
         )
-        assert row["pace"] == pytest.approx(figures["required_pace_per_year"]) or row["pace"] is None
-        assert row["opensdg_status"] == figures["opensdg_status"]
-        same = public[("hai-phong", row["indicator_code"], row["level"], row["year"])]
+        assert row["status"] == status, key
+        assert row["latest"] == pytest.approx(latest), key
+        assert row["projected"] == pytest.approx(projected), key
+        assert row["pace"] == pytest.approx(pace), key
+        assert row["opensdg_status"] == sdg, key
+        same = public[("hai-phong", *key)]
         assert (row["status"], row["latest_period"], row["latest_origin"]) == (
             same["status"],
             same["latest_period"],
             same["latest_origin"],
         )
+    assert Counter(r["status"] for r in rows) == {
+        "insufficient_data": 21,
+        "not_applicable": 3,
+        "on_track": 1,
+        "needs_acceleration": 1,
+        "missed": 1,
+        "awaiting_final": 1,
+    }
     html = response.content.decode()
     assert all(r["latest_text"] in html and r["status_label"] in html for r in rows)
 
@@ -70,7 +127,7 @@ def test_the_bullet_chart_has_a_bar_per_target_at_its_completion(client, hai_pho
     assert "◆ Có dữ liệu minh hoạ (demo), không phải số liệu thật" in str(context["bullet_figure"]["layout"])
 
 
-def test_the_heatmap_shows_eight_quarters_of_statuses(client, hai_phong_reviewer, demo):
+def test_the_heatmap_shows_eight_quarters_of_statuses(client, hai_phong_reviewer, dossiers):
     client.force_login(hai_phong_reviewer)
     context = client.get(URL, {"as_of": "2026-Q3"}).context
     assert context["quarters"] == [
@@ -87,14 +144,10 @@ def test_the_heatmap_shows_eight_quarters_of_statuses(client, hai_phong_reviewer
     district = next(r for r in context["heatmap_rows"] if r["label"].endswith("cấp huyện"))
     statuses = [c["status"] for c in district["cells"]]
     assert statuses[3:] == ["not_applicable"] * 5
-    # The last column is today's status of the target in force (here the 2030 one of each series).
-    engine = pages.progress_table(as_of=2026.75)
+    # The last column is today's status of the target in force (here the 2030 one of each series): the
+    # city's 70 → 75 projects to 97.5 of 100, (97.5 − 70)/(100 − 70) ≈ 0.92 (see PILLAR_AT_2026_Q3).
     city = next(r for r in context["heatmap_rows"] if r["label"].endswith("cấp tỉnh/thành phố"))
-    target_2030 = Target.objects.get(
-        locality__slug="hai-phong", indicator__code="work_dossiers_online", level="city", year=2030
-    )
-    assert city["cells"][-1]["status"] == engine.loc[target_2030.pk, "status"]
-    assert city["cells"][-1]["year"] == 2030
+    assert (city["cells"][-1]["status"], city["cells"][-1]["year"]) == ("needs_acceleration", 2030)
 
 
 def test_the_table_sorts_by_the_figures_not_their_text(client, hai_phong_reviewer, demo):

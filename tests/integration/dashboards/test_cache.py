@@ -19,8 +19,7 @@ from targets.periods import current_quarter
 from targets.services.catalogue import catalogue_load, period_get_or_create, published_figures_load
 from targets.services.entry import EntryRow, actuals_import_confirm, actuals_save_draft, actuals_submit
 from targets.services.review import actual_reopen, actuals_approve, actuals_return
-
-from .dashboard_data import TODAY, approve, count_queries, multiply, submit
+from tests.integration.dashboard_data import TODAY, approve, count_queries, multiply, submit
 
 # What was known at the end of a quarter counts a figure from its approval (method v2): an approval made
 # now is seen in the current quarter (shown "tạm tính"), not in the quarters already over.

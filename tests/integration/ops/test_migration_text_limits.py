@@ -19,7 +19,7 @@ def _limits_migration(executor: MigrationExecutor) -> tuple[tuple[str, str], tup
 
 
 @pytest.mark.django_db(transaction=True)
-def test_existing_over_long_texts_are_cut_to_the_limit_so_the_checks_can_be_added():
+def test_existing_over_long_texts_are_cut_to_the_limit_so_the_checks_can_be_added(empty_database):
     executor = MigrationExecutor(connection)
     target, before = _limits_migration(executor)
     executor.migrate([before])

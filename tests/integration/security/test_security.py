@@ -16,7 +16,7 @@ from django.core.management import call_command
 
 from tests.conftest import PASSWORD
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _login(client, username: str, password: str):

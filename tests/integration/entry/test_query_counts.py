@@ -9,8 +9,7 @@ from django.contrib.auth import get_user_model
 
 from targets.devdata import scale_data_generate
 from targets.models import Actual, Department, Target
-
-from .dashboard_data import TODAY, count_queries
+from tests.integration.dashboard_data import TODAY, count_queries
 
 PERIOD = "2026-Q2"  # a closed quarter: values entered, submitted and approved
 

@@ -18,8 +18,7 @@ from targets.devdata import demo_data_generate
 from targets.models import Actual, Indicator, Locality, Pillar, Status
 from targets.services.catalogue import period_get_or_create
 from targets.services.review import actual_reopen, actuals_approve
-
-from .dashboard_data import TODAY
+from tests.integration.dashboard_data import TODAY
 
 HP_TOP_10_2022 = ("hai-phong", "dti_rank", "2022")
 

@@ -12,7 +12,7 @@ from targets.models import Department, Plan, PlanTask, Target, TaskStatus
 from targets.services.plans import plans_load
 from tests.integration import plan_data
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
 
 
 def _snapshot():
@@ -85,12 +85,12 @@ def test_reloading_never_touches_the_progress_agencies_reported(catalogue):
     )
 
 
-def test_the_command_loads_the_plans_with_the_catalogue(db):
+def test_the_command_loads_the_plans_with_the_catalogue(empty_database):
     call_command("load_catalogue")
     assert Plan.objects.get().tasks.count() == 48
 
 
-def test_a_broken_plan_file_loads_nothing_and_names_file_and_record(db, tmp_path):
+def test_a_broken_plan_file_loads_nothing_and_names_file_and_record(empty_database, tmp_path):
     root = tmp_path / "fixtures"
     shutil.copytree(FIXTURES, root)
     path = root / "catalogue/plans/hp-kh-86-2022.toml"
@@ -108,7 +108,7 @@ def test_a_broken_plan_file_loads_nothing_and_names_file_and_record(db, tmp_path
     assert Plan.objects.count() == 0 and PlanTask.objects.count() == 0 and Target.objects.count() == 0
 
 
-def test_a_plan_file_for_an_unloaded_document_is_refused(db, tmp_path):
+def test_a_plan_file_for_an_unloaded_document_is_refused(empty_database, tmp_path):
     with pytest.raises(Exception) as exc:
         plans_load()
     assert "'document' must name a loaded document" in str(exc.value)
