@@ -12,13 +12,13 @@ as-of quarter.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from targets import progress
-from targets import selectors as target_selectors
 from targets.models import Unit
 
 from . import charts, dashboards, opendata, selectors
@@ -180,23 +180,41 @@ def series(*, indicator: dict, locality: dict, as_of: AsOf) -> dict[str, Any]:
 
 
 def open_data_targets() -> list[dict]:
-    """The open-data target rows: one query."""
-    return opendata.target_rows(target_selectors.targets_for_open_data())
+    """The open-data target rows of the publishing localities: one query."""
+    return opendata.target_rows(selectors.open_targets())
 
 
 def open_data_progress(*, as_of: AsOf) -> list[dict]:
     """Open-data target rows with the progress columns for `as_of`: four queries."""
-    values = target_selectors.targets_for_open_data(with_id=True)
-    ids = [v.pop("id") for v in values]
-    rows = list(zip(ids, opendata.target_rows(values), strict=True))
+    rows = opendata.target_rows(selectors.open_targets())  # the publishing localities' targets only
     table = progress_table(as_of=as_of.time)
-    return opendata.progress_rows(rows, table, as_of_code=as_of.code, provisional=as_of.provisional)
+    pairs = [(row["target_id"], row) for row in rows]
+    return opendata.progress_rows(pairs, table, as_of_code=as_of.code, provisional=as_of.provisional)
 
 
-def open_data_actuals(*, as_of: AsOf | None) -> list[dict]:
-    """Approved and published figures with the day each became known; with `as_of`, those known at the end
-    of that quarter. Four queries."""
-    return opendata.actual_rows(selectors.known_actuals(as_of=as_of.time if as_of else None))
+def open_data_actuals(*, as_of: AsOf | None) -> Iterator[dict]:
+    """Approved and published figures of the publishing localities with the day each became known; with
+    `as_of`, those known at the end of that quarter. Rows made one at a time from the frames."""
+    return opendata.actual_rows(selectors.open_actuals(as_of=as_of.time if as_of else None))
+
+
+def open_data_rows(dataset: str, *, as_of: AsOf | None) -> Iterable[dict]:
+    """The rows of one open dataset (`reports.schema.DATASETS`), in its column order."""
+    if dataset == "targets":
+        return open_data_targets()
+    if dataset == "progress":
+        return open_data_progress(as_of=as_of)
+    if dataset == "actuals":
+        return open_data_actuals(as_of=as_of)
+    if dataset == "localities":
+        return opendata.locality_rows(selectors.publishing_localities())
+    if dataset == "indicators":
+        return opendata.indicator_rows(selectors.open_indicators())
+    if dataset == "documents":
+        return opendata.document_rows(selectors.open_documents())
+    if dataset == "plan_tasks":
+        return opendata.plan_task_rows(selectors.open_plan_tasks())
+    raise KeyError(dataset)
 
 
 def report(

@@ -380,3 +380,115 @@ def known_actuals(*, as_of: float | None = None) -> pd.DataFrame:
     return shown.merge(details, left_on="actual_id", right_on="id", how="inner").sort_values(
         ["locality", "indicator_code", "level", "obs_period"]
     )
+
+
+# --- open data (publishing localities only) -------------------------------------------------------------------
+
+
+def publishing_localities() -> list[dict]:
+    """The localities that publish their figures (`Locality.publishes`): one query."""
+    return list(
+        Locality.objects.filter(publishes=True)
+        .order_by("slug")
+        .values("id", "slug", "official_code", "name", "name_en", "valid_to", "is_demo")
+    )
+
+
+def open_indicators() -> list[dict]:
+    """Every indicator with its pillar slug, in catalogue order: one query."""
+    return list(
+        Indicator.objects.order_by("pillar__order", "order").values(
+            "code", "name", "name_en", "pillar__slug", "unit", "higher_is_better", "frequency", "definition"
+        )
+    )
+
+
+def open_documents() -> list[dict]:
+    """The documents of the publishing localities: one query."""
+    from targets.models import Document
+
+    return list(
+        Document.objects.filter(locality__publishes=True)
+        .order_by("locality__slug", "code")
+        .values("code", "locality__slug", "number", "title", "issuer", "issued_on", "source_url")
+    )
+
+
+def open_targets() -> list[dict]:
+    """The targets of the publishing localities as plain values, with id, province code and document code:
+    one query."""
+    return list(
+        Target.objects.filter(locality__publishes=True)
+        .order_by("locality__slug", "indicator__pillar__order", "indicator__order", "level", "year", "id")
+        .values(
+            "id",
+            "locality__slug",
+            "locality__official_code",
+            "indicator__pillar__slug",
+            "indicator__code",
+            "indicator__name",
+            "level",
+            "year",
+            "comparator",
+            "value",
+            "value_max",
+            "unit",
+            "indicator__higher_is_better",
+            "applies_until",
+            "document__code",
+            "document__number",
+            "document__title",
+            "quote",
+        )
+    )
+
+
+def open_plan_tasks() -> list[dict]:
+    """The plan tasks of the publishing localities: one query."""
+    from targets.models import PlanTask
+
+    return list(
+        PlanTask.objects.filter(plan__locality__publishes=True)
+        .order_by("plan__locality__slug", "plan__year", "order", "code")
+        .values(
+            "plan__locality__slug",
+            "plan__year",
+            "code",
+            "pillar__slug",
+            "section",
+            "text",
+            "lead__name",
+            "deadline",
+            "status",
+            "plan__document__code",
+            "updated_at",
+        )
+    )
+
+
+def open_actuals(*, as_of: float | None = None) -> pd.DataFrame:
+    """`known_actuals` of the publishing localities, with each figure's province code, pillar, indicator
+    name, unit and last change. Five queries."""
+    frame = known_actuals(as_of=as_of)
+    fields = [
+        "id",
+        "locality__official_code",
+        "locality__publishes",
+        "indicator__pillar__slug",
+        "indicator__name",
+        "indicator__unit",
+        "updated_at",
+    ]
+    extra = _frame(Actual.objects.filter(locality__publishes=True).values_list(*fields), fields)
+    extra = extra.rename(
+        columns={
+            "id": "actual_id",
+            "locality__official_code": "locality_code",
+            "indicator__pillar__slug": "pillar",
+            "indicator__name": "indicator_name",
+            "indicator__unit": "unit",
+            "updated_at": "last_changed",
+        }
+    ).drop(columns=["locality__publishes"])
+    frame = frame.drop(columns=["id"], errors="ignore")
+    return frame.merge(extra, on="actual_id", how="inner")

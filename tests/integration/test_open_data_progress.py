@@ -15,7 +15,7 @@ from tests.unit import progress_oracle as oracle
 
 
 def _rows(response):
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def _approve(indicator: str, locality: str, code: str, value: str, level: str = "") -> None:
@@ -35,8 +35,10 @@ def test_progress_csv_lists_every_target_with_its_assessment(client, catalogue):
     assert response.status_code == 200
     rows = _rows(response)
     assert len(rows) == Target.objects.count()
-    assert list(rows[0])[:14] == [
+    assert list(rows[0])[:17] == [
+        "target_id",
         "locality",
+        "locality_code",
         "pillar",
         "indicator_code",
         "indicator_name",
@@ -48,10 +50,11 @@ def test_progress_csv_lists_every_target_with_its_assessment(client, catalogue):
         "unit",
         "higher_is_better",
         "applies_until",
+        "document",
         "source_document",
         "source_quote",
     ]
-    assert list(rows[0])[14:] == [
+    assert list(rows[0])[17:] == [
         "as_of",
         "provisional",
         "status",
