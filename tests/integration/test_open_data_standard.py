@@ -112,7 +112,7 @@ def test_the_open_data_page_lists_every_dataset_with_dictionary_count_and_licenc
     for name in DATASETS:
         assert f'id="{name}"' in html and f"{name}.csv" in html and f"{name}.xlsx" in html
     assert f'data-count="targets">{Target.objects.count()}<' in html
-    assert f'data-count="localities">3<' in html  # the three cities publish; the merged units do not
+    assert 'data-count="localities">3<' in html  # the three cities publish; the merged units do not
     assert "<code>indicator_code</code>" in html and "/open-data/indicators/dti_rank.csv" in html
     assert client.get(reverse("reports:open_data"), HTTP_ACCEPT_LANGUAGE="en").status_code == 200
 
@@ -296,7 +296,9 @@ def test_per_indicator_csv_and_the_zip_of_everything(client, open_world):
 
 
 def test_etag_and_last_modified_answer_304_until_the_data_change(client, open_world, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "i19"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "i19"}
+    }
     first = client.get("/open-data/actuals.csv")
     etag, modified = first["ETag"], first["Last-Modified"]
     assert "max-age=300" in first["Cache-Control"] and "public" in first["Cache-Control"]
