@@ -166,14 +166,47 @@ def indicator(*, indicator: dict, localities: list[dict], as_of: AsOf) -> dict[s
     )
 
 
-def series(*, indicator: dict, locality: dict, as_of: AsOf) -> dict[str, Any]:
-    """/indicators/<code>/<locality>/: the series' values, targets, straight lines and projections."""
+def series(*, indicator: dict, locality: dict, as_of: AsOf, full: bool = True) -> dict[str, Any]:
+    """/indicators/<code>/<locality>/: the series' values, targets, straight lines and projections; in
+    `full` (members) with the figures awaiting review shown as such, else approved and published only."""
     code = indicator["code"]
     inputs = selectors.progress_inputs(locality_ids=[locality["id"]], indicator_code=code, labels=True)
-    actuals = selectors.series_actuals(indicator_code=code, locality_id=locality["id"], as_of=as_of.time)
+    actuals = selectors.series_actuals(
+        indicator_code=code, locality_id=locality["id"], as_of=as_of.time, awaiting_review=full
+    )
     return dashboards.series(
         indicator=indicator, inputs=inputs, assessed=assess(inputs, as_of.time), actuals=actuals, as_of=as_of
     )
+
+
+def reporting_status(*, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
+    """/reporting-status/ (Open SDG's reporting status): per city and pillar, how many targets have current
+    data — an approved or published figure known at `as_of` for a period ending in the year before it —
+    and each department's last report. Five queries."""
+    ids = [loc["id"] for loc in localities]
+    inputs = selectors.progress_inputs(locality_ids=ids, labels="slugs")
+    targets = inputs.targets
+    rows: list[dict[str, Any]] = []
+    if not targets.empty:
+        obs = inputs.known_at(as_of.time)
+        newest = obs.groupby(list(_SERIES))["obs_time"].max().rename("newest").reset_index()
+        joined = targets.merge(newest, on=list(_SERIES), how="left")
+        joined["current"] = joined["newest"].to_numpy(dtype=float, na_value=np.nan) > as_of.time - 1 - 1e-9
+        counts = joined.groupby(["locality", "pillar"]).agg(
+            total=("target_id", "size"), current=("current", "sum")
+        )
+        rows = [
+            {"locality": loc, "pillar": pil, "total": int(r["total"]), "current": int(r["current"])}
+            for (loc, pil), r in counts.iterrows()
+        ]
+    return {
+        "coverage": dashboards.reporting_coverage(
+            localities=localities, pillars=selectors.pillars(), rows=rows
+        ),
+        "departments": dashboards.reporting_departments(
+            localities=localities, departments=selectors.department_reporting(locality_ids=ids)
+        ),
+    }
 
 
 # --- open data and the Excel report --------------------------------------------------------------------------

@@ -328,7 +328,9 @@ def dti_rank_history(*, locality_ids: list[int], as_of: float) -> list[dict]:
     return sorted(out, key=lambda r: (r["locality__name"], r["time"]))
 
 
-def series_actuals(*, indicator_code: str, locality_id: int, as_of: float) -> list[dict]:
+def series_actuals(
+    *, indicator_code: str, locality_id: int, as_of: float, awaiting_review: bool = True
+) -> list[dict]:
     """A series' values known at `as_of` — approved ones, and those awaiting review then (shown hollow:
     the engine only counts approved ones) — oldest first, with period, origin, source and when each
     became known.
@@ -338,7 +340,7 @@ def series_actuals(*, indicator_code: str, locality_id: int, as_of: float) -> li
     versions = observations_frame(
         locality_ids=[locality_id],
         indicator_code=indicator_code,
-        statuses=(Status.APPROVED, Status.SUBMITTED),
+        statuses=(Status.APPROVED, Status.SUBMITTED) if awaiting_review else (Status.APPROVED,),
     )
     shown = known.known_at(versions, as_of).sort_values(["level", "obs_time", "obs_period"])
     details = _details(shown["actual_id"].astype(int).tolist(), ("source", "note"))
@@ -492,3 +494,28 @@ def open_actuals(*, as_of: float | None = None) -> pd.DataFrame:
     ).drop(columns=["locality__publishes"])
     frame = frame.drop(columns=["id"], errors="ignore")
     return frame.merge(extra, on="actual_id", how="inner")
+
+
+def department_reporting(*, locality_ids: list[int]) -> list[dict]:
+    """Each department of the localities with how many indicators it is assigned, how many figures it
+    has sent and when it last sent one (submitted or approved, whatever the outcome): two queries."""
+    from django.db.models import Count, Max
+
+    from targets.models import Department
+
+    departments = list(
+        Department.objects.filter(locality_id__in=locality_ids)
+        .annotate(assigned=Count("assignments"))
+        .order_by("locality__name", "name")
+        .values("id", "locality_id", "locality__slug", "name", "name_en", "assigned")
+    )
+    sent = {
+        row["department_id"]: row
+        for row in Actual.objects.filter(locality_id__in=locality_ids, department__isnull=False)
+        .values("department_id")
+        .annotate(last=Max("submitted_at"), figures=Count("id"))
+    }
+    return [
+        {**d, "last": sent.get(d["id"], {}).get("last"), "figures": sent.get(d["id"], {}).get("figures", 0)}
+        for d in departments
+    ]

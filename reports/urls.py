@@ -5,6 +5,9 @@ from . import views
 app_name = "reports"
 
 urlpatterns = [
+    # Before targets' own "" (targets:home, where a signed-in user lands): the public home page.
+    path("", views.home, name="home"),
+    path("reporting-status/", views.reporting_status, name="reporting_status"),
     path("open-data/", views.open_data_index, name="open_data"),
     path("open-data/datapackage.json", views.open_data_package, name="open_data_package"),
     path("open-data/catalog.jsonld", views.open_data_dcat, name="open_data_dcat"),

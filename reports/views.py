@@ -38,6 +38,7 @@ from django_tables2 import RequestConfig
 
 from targets import access
 from targets import selectors as target_selectors
+from targets import views as target_views
 from targets.cache import cached, data_version
 from targets.periods import (
     MAX_PERIOD_YEAR,
@@ -105,15 +106,18 @@ def _with_as_of(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 
 def _dashboard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A dashboard page: login required, GET only, `?as_of=` parsed (`_with_as_of`)."""
-    return login_required(require_GET(_with_as_of(view)))
+    """A dashboard page: public for the localities that publish (`targets.access.dashboard_localities`),
+    GET only, `?as_of=` parsed (`_with_as_of`)."""
+    return require_GET(_with_as_of(view))
 
 
 def _locality_or_404(request: HttpRequest, slug: str) -> dict:
-    locality = selectors.locality_in(access.localities_for(request.user), slug=slug)
+    """A locality the user may open, with whether they see it in full (`full`) or its public figures."""
+    locality = selectors.locality_in(access.dashboard_localities(request.user), slug=slug)
     if locality is None:
         raise Http404
-    return {**locality, "label": display.localized(locality, "name")}
+    full = access.sees_in_full(request.user, locality["id"])
+    return {**locality, "label": display.localized(locality, "name"), "full": full}
 
 
 def _indicator_or_404(code: str) -> dict:
@@ -143,10 +147,27 @@ def _render(request: HttpRequest, template: str, as_of: AsOf, context: dict[str,
 @_dashboard
 def dashboard_overview(request: HttpRequest, *, as_of: AsOf) -> HttpResponse:
     """Localities × pillars: status counts and share achieved or on track; each city's DTI rank history."""
-    localities = selectors.localities_in(access.localities_for(request.user))
+    return _render(request, "reports/dashboard_overview.html", as_of, _overview(request, as_of))
+
+
+def _overview(request: HttpRequest, as_of: AsOf) -> dict[str, Any]:
+    localities = selectors.localities_in(access.dashboard_localities(request.user))
     # Keyed by the localities themselves (names included): the user's scope and how they are shown.
     key = ("overview", tuple(tuple(loc.values()) for loc in localities), as_of)
-    context = _cached(key, functools.partial(pages.overview, localities=localities, as_of=as_of))
+    return _cached(key, functools.partial(pages.overview, localities=localities, as_of=as_of))
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """`/`: for the public, each publishing city's pillars at a glance and the DTI rank history with its
+    sources; a signed-in user lands where their work is (`targets.views.home`)."""
+    if request.user.is_authenticated:
+        return target_views.home(request)
+    try:
+        as_of = _parse_as_of(request.GET.get("as_of"))
+    except ValueError as exc:
+        return _as_of_refused(request, exc)
+    context = {**_overview(request, as_of), "public_home": True}
     return _render(request, "reports/dashboard_overview.html", as_of, context)
 
 
@@ -229,7 +250,7 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
 def indicator_comparison(request: HttpRequest, code: str, *, as_of: AsOf) -> HttpResponse:
     """One indicator across the cities in scope, with their targets."""
     indicator = _indicator_or_404(code)
-    localities = selectors.localities_in(access.localities_for(request.user))
+    localities = selectors.localities_in(access.dashboard_localities(request.user))
     key = ("indicator", code, tuple(tuple(loc.values()) for loc in localities), as_of)
     context = _cached(
         key, functools.partial(pages.indicator, indicator=indicator, localities=localities, as_of=as_of)
@@ -242,8 +263,8 @@ def indicator_series(request: HttpRequest, code: str, locality: str, *, as_of: A
     """One series: values, targets, the straight line, the projection, both progress measures."""
     loc = _locality_or_404(request, locality)
     indicator = _indicator_or_404(code)
-    build = functools.partial(pages.series, indicator=indicator, locality=loc, as_of=as_of)
-    context = _cached(("series", code, loc["id"], as_of), build)
+    build = functools.partial(pages.series, indicator=indicator, locality=loc, as_of=as_of, full=loc["full"])
+    context = _cached(("series", code, loc["id"], as_of, loc["full"]), build)
     return _render(
         request, "reports/series.html", as_of, {**context, "indicator": indicator, "locality": loc}
     )
@@ -637,3 +658,13 @@ def open_data_index(request: HttpRequest) -> HttpResponse:
         "indicators": selectors.open_indicators(),
     }
     return render(request, "reports/open_data.html", context)
+
+
+@_dashboard
+def reporting_status(request: HttpRequest, *, as_of: AsOf) -> HttpResponse:
+    """Per city, pillar and department: how many targets have current data, when each department last
+    reported (public for the publishing localities; a member also sees their own)."""
+    localities = selectors.localities_in(access.dashboard_localities(request.user))
+    key = ("reporting-status", tuple(tuple(loc.values()) for loc in localities), as_of)
+    context = _cached(key, functools.partial(pages.reporting_status, localities=localities, as_of=as_of))
+    return _render(request, "reports/reporting_status.html", as_of, context)
