@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 
@@ -46,7 +47,8 @@ def test_an_anonymous_visitor_goes_home_city_pillar_series_and_downloads(page, l
 
     with page.expect_download() as info:
         page.locator("a.download").click(modifiers=["Alt"])
-    rows = list(csv.DictReader(io.StringIO(open(info.value.path(), encoding="utf-8-sig").read())))
+    text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert rows and {(r["locality"], r["indicator_code"]) for r in rows} == {
         ("hai-phong", "epayment_accounts")
     }
