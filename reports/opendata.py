@@ -122,7 +122,7 @@ def actual_rows(frame: Any, chunk: int = 5000) -> Iterator[dict[str, Any]]:
                 "source": source if origin == "published" else "",
                 "known_on": known_on,
                 "known_basis": basis,
-                "last_changed": _iso_time(changed),
+                "last_changed": changed,
             }
 
 

@@ -225,20 +225,31 @@ def open_data_progress(*, as_of: AsOf) -> list[dict]:
     return opendata.progress_rows(pairs, table, as_of_code=as_of.code, provisional=as_of.provisional)
 
 
-def open_data_actuals(*, as_of: AsOf | None) -> Iterator[dict]:
+def open_data_actuals(*, as_of: AsOf | None, narrow: dict[str, str] | None = None) -> Iterator[dict]:
     """Approved and published figures of the publishing localities with the day each became known; with
-    `as_of`, those known at the end of that quarter. Rows made one at a time from the frames."""
-    return opendata.actual_rows(selectors.open_actuals(as_of=as_of.time if as_of else None))
+    `as_of`, those known at the end of that quarter; `narrow` (locality, indicator, pillar) read in SQL.
+    Rows made one at a time from the frames."""
+    narrow = narrow or {}
+    frame = selectors.open_actuals(
+        as_of=as_of.time if as_of else None,
+        locality=narrow.get("locality"),
+        indicator_code=narrow.get("indicator"),
+        pillar=narrow.get("pillar"),
+    )
+    return opendata.actual_rows(frame)
 
 
-def open_data_rows(dataset: str, *, as_of: AsOf | None) -> Iterable[dict]:
-    """The rows of one open dataset (`reports.schema.DATASETS`), in its column order."""
+def open_data_rows(
+    dataset: str, *, as_of: AsOf | None, narrow: dict[str, str] | None = None
+) -> Iterable[dict]:
+    """The rows of one open dataset (`reports.schema.DATASETS`), in its column order; `narrow`: filters a
+    dataset may apply in SQL (the view's filters are applied to every row after)."""
     if dataset == "targets":
         return open_data_targets()
     if dataset == "progress":
         return open_data_progress(as_of=as_of)
     if dataset == "actuals":
-        return open_data_actuals(as_of=as_of)
+        return open_data_actuals(as_of=as_of, narrow=narrow)
     if dataset == "localities":
         return opendata.locality_rows(selectors.publishing_localities())
     if dataset == "indicators":

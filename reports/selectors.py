@@ -366,24 +366,6 @@ def series_actuals(
     return out
 
 
-def known_actuals(*, as_of: float | None = None) -> pd.DataFrame:
-    """Approved and published figures only (never drafts or submissions awaiting review), each with the
-    day it became known and its locality slug, indicator code and source, in open-data order; with
-    `as_of`, the versions known at the end of that quarter (else the current ones). Four queries: the
-    versions (`observations_frame`), and the slugs, codes and sources."""
-    versions = observations_frame()
-    shown = (
-        known.known_at(versions, as_of) if as_of is not None else versions[np.isinf(versions["until_time"])]
-    )
-    fields = ["id", "locality__slug", "indicator__code", "source"]
-    details = _frame(Actual.objects.values_list(*fields), fields).rename(
-        columns={"locality__slug": "locality", "indicator__code": "indicator_code"}
-    )
-    return shown.merge(details, left_on="actual_id", right_on="id", how="inner").sort_values(
-        ["locality", "indicator_code", "level", "obs_period"]
-    )
-
-
 # --- open data (publishing localities only) -------------------------------------------------------------------
 
 
@@ -468,32 +450,58 @@ def open_plan_tasks() -> list[dict]:
     )
 
 
-def open_actuals(*, as_of: float | None = None) -> pd.DataFrame:
-    """`known_actuals` of the publishing localities, with each figure's province code, pillar, indicator
-    name, unit and last change. Five queries."""
-    frame = known_actuals(as_of=as_of)
+def open_actuals(
+    *,
+    as_of: float | None = None,
+    locality: str | None = None,
+    indicator_code: str | None = None,
+    pillar: str | None = None,
+) -> pd.DataFrame:
+    """Approved and published figures (never drafts or submissions awaiting review) of the publishing
+    localities, each with the day it became known (with `as_of`, the versions known at the end of that
+    quarter, else the current ones), narrowed in SQL to a locality, indicator or pillar when given, with each figure's province code, pillar, indicator name,
+    unit and last change (ISO UTC text), in open-data order. Three queries."""
+    ids = None
+    if locality is not None:
+        ids = list(Locality.objects.filter(slug=locality, publishes=True).values_list("id", flat=True))
+    versions = observations_frame(locality_ids=ids, indicator_code=indicator_code, pillar=pillar)
+    shown = (
+        known.known_at(versions, as_of) if as_of is not None else versions[np.isinf(versions["until_time"])]
+    )
     fields = [
         "id",
+        "locality__slug",
         "locality__official_code",
-        "locality__publishes",
+        "indicator__code",
         "indicator__pillar__slug",
         "indicator__name",
         "indicator__unit",
+        "source",
         "updated_at",
     ]
-    extra = _frame(Actual.objects.filter(locality__publishes=True).values_list(*fields), fields)
-    extra = extra.rename(
+    qs = _narrow(
+        # Every status: an approved version known at `as_of` may belong to a figure reopened since.
+        Actual.objects.filter(locality__publishes=True),
+        locality_ids=ids,
+        pillar=pillar,
+        indicator_code=indicator_code,
+    )
+    details = _frame(qs.values_list(*fields), fields).rename(
         columns={
             "id": "actual_id",
+            "locality__slug": "locality",
             "locality__official_code": "locality_code",
+            "indicator__code": "indicator_code",
             "indicator__pillar__slug": "pillar",
             "indicator__name": "indicator_name",
             "indicator__unit": "unit",
             "updated_at": "last_changed",
         }
-    ).drop(columns=["locality__publishes"])
-    frame = frame.drop(columns=["id"], errors="ignore")
-    return frame.merge(extra, on="actual_id", how="inner")
+    )
+    changed = pd.to_datetime(details["last_changed"], utc=True, format="ISO8601")
+    details["last_changed"] = changed.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    frame = shown.merge(details, on="actual_id", how="inner")
+    return frame.sort_values(["locality", "indicator_code", "level", "obs_period"])
 
 
 def department_reporting(*, locality_ids: list[int]) -> list[dict]:

@@ -482,7 +482,7 @@ def _as_of_for(request: HttpRequest, dataset: str) -> AsOf | None:
     return None
 
 
-def _rows(dataset: str, as_of: AsOf | None) -> Iterable[dict]:
+def _rows(dataset: str, as_of: AsOf | None, narrow: dict[str, Any] | None = None) -> Iterable[dict]:
     if dataset == "progress":
         # Cached until the data change (seconds to compute at national scale); the key holds whether the
         # quarter is still provisional: the label changes when the quarter ends.
@@ -490,7 +490,7 @@ def _rows(dataset: str, as_of: AsOf | None) -> Iterable[dict]:
             ("open-data-progress-rows", as_of.code, as_of.provisional),
             lambda: pages.open_data_rows("progress", as_of=as_of),
         )
-    return pages.open_data_rows(dataset, as_of=as_of)
+    return pages.open_data_rows(dataset, as_of=as_of, narrow=narrow)
 
 
 def _meta(dataset: schema.Dataset, as_of: AsOf | None, total: int, limit: int, offset: int) -> dict[str, Any]:
@@ -525,7 +525,8 @@ def open_data_file(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse
     except BadParameter as exc:
         return _bad(exc)
     name = f"{dataset}-{as_of.code}" if as_of and request.GET.get("as_of") else dataset
-    rows = opendata.select(_rows(dataset, as_of), spec, filters)
+    narrow = {k: v for k, v in filters.items() if k in ("locality", "indicator", "pillar")}
+    rows = opendata.select(_rows(dataset, as_of, narrow), spec, filters)
     if fmt == "csv":
         response = StreamingHttpResponse(
             opendata.csv_chunks(rows, spec.columns), content_type=_CONTENT_TYPES["csv"]
@@ -559,7 +560,8 @@ def open_data_indicator_csv(request: HttpRequest, code: str) -> HttpResponse:
     if selectors.indicator_detail(code) is None:
         raise Http404
     spec = schema.BY_NAME["actuals"]
-    rows = opendata.select(pages.open_data_rows("actuals", as_of=None), spec, {"indicator": code})
+    narrow = {"indicator": code}
+    rows = opendata.select(pages.open_data_rows("actuals", as_of=None, narrow=narrow), spec, narrow)
     response = StreamingHttpResponse(
         opendata.csv_chunks(rows, spec.columns), content_type=_CONTENT_TYPES["csv"]
     )
