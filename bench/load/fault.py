@@ -220,7 +220,10 @@ def _analyse(requests, acks, probes, marks) -> dict:
         "acknowledged_saves": len(acks),
         "acknowledged_saves_during_outage": sum(1 for a in acks if marks["pg_stop_issued"] <= a["t"] < back),
         "before_faults": _window(requests, load_start, kill),
-        "worker_kill_10s": _window(requests, kill, kill + 10),
+        "worker_kill_10s": {
+            **_window(requests, kill, kill + 10),
+            "healthz_non_200": sum(1 for t, status in probes if kill <= t < kill + 10 and status != 200),
+        },
         "outage": {
             "seconds": round(back - marks["pg_stop_issued"], 1),
             **_window(requests, marks["pg_stop_issued"], back),
@@ -420,7 +423,8 @@ def main() -> int:
     print(
         f"{result['requests']} requests, {result['acknowledged_saves']} saves acknowledged "
         f"({checked} values), LOST: {len(lost)}. Worker killed {'mid-request' if mid_request else 'idle'}: "
-        f"{result['worker_kill_10s']['failed']} failed requests in the next 10 s. Outage {result['outage']['seconds']} s: {result['outage']['failed']} of "
+        f"{result['worker_kill_10s']['failed']} failed requests and "
+        f"{result['worker_kill_10s']['healthz_non_200']} failed health checks in the next 10 s. Outage {result['outage']['seconds']} s: {result['outage']['failed']} of "
         f"{result['outage']['requests']} requests failed. After the restart: healthz 200 after "
         f"{after['first_healthz_200_s']} s, first save after {after['first_acknowledged_save_s']} s, last "
         f"failure at {after['last_failed_request_s']} s ({after['failed']} failed). Written to {args.out}"

@@ -226,13 +226,13 @@ def test_unknown_query_parameters_reuse_the_pillar_pages_cache_entry(
     from reports import views
 
     built = []
-    original = views.dashboards.pillar
+    original = views.pages.pillar
 
     def counting(**kwargs):
         built.append(1)
         return original(**kwargs)
 
-    monkeypatch.setattr(views.dashboards, "pillar", counting)
+    monkeypatch.setattr(views.pages, "pillar", counting)
     client.force_login(superuser)
     url = "/dashboard/ha-noi/xa-hoi-so/"
     first = client.get(url, {"as_of": "2026-Q3", "sort": "gap"})

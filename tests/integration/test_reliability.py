@@ -19,6 +19,7 @@ from django.db import connection, connections
 
 from targets import backup, services
 from targets.models import Actual, Indicator, Status
+from tests.hostile_files import real_pdf
 
 
 def _every_row() -> dict[str, list[tuple]]:
@@ -253,10 +254,10 @@ def _save(user, department, indicator, value: str, version: int, evidence: bytes
 def backed_up_then_changed(tmp_path, hai_phong_finance_editor, finance_assignments, fixed_today):
     """A backup with one value and its evidence file; then the portal moved on: a new figure, a new file."""
     department, indicator = finance_assignments[0].department, finance_assignments[0].indicator
-    _save(hai_phong_finance_editor, department, indicator, "60", 0, b"%PDF-1.4 minh chung quy 4")
+    _save(hai_phong_finance_editor, department, indicator, "60", 0, real_pdf("minh chung quy 4"))
     first = Actual.objects.get(period__code="2026-Q4").evidence_file.name
     folder = backup.backup(tmp_path / "backups")
-    _save(hai_phong_finance_editor, department, indicator, "61", 1, b"%PDF-1.4 minh chung bo sung")
+    _save(hai_phong_finance_editor, department, indicator, "61", 1, real_pdf("minh chung bo sung"))
     later = Actual.objects.get(period__code="2026-Q4").evidence_file.name
     return SimpleNamespace(folder=folder, first_file=first, later_file=later)
 
@@ -321,7 +322,7 @@ def test_a_damaged_backup_is_refused_and_the_portal_is_left_exactly_as_it_was(ba
     MEDIA_ROOT, then failed in tar: the current evidence was gone."""
     folder = backed_up_then_changed.folder
     rows, files = _every_row(), _media_files()
-    assert any(v == b"%PDF-1.4 minh chung bo sung" for v in files.values())  # the file made after the backup
+    assert any(v == real_pdf("minh chung bo sung") for v in files.values())  # the file made after the backup
     DAMAGES[damage](folder)
 
     with pytest.raises(backup.BackupError):
@@ -368,7 +369,7 @@ def test_a_good_backup_restores_its_rows_and_only_its_files(backed_up_then_chang
     assert counts == manifest["tables"]
     assert Actual.objects.get(period__code="2026-Q4").value == Decimal("60")
     files = _media_files()
-    assert files[backed_up_then_changed.first_file] == b"%PDF-1.4 minh chung quy 4"
+    assert files[backed_up_then_changed.first_file] == real_pdf("minh chung quy 4")
     assert backed_up_then_changed.later_file not in files  # made after the backup: not in it
     assert _leftovers() == []
 
