@@ -582,3 +582,52 @@ def _value_row(actual: dict, unit: str) -> dict[str, Any]:
         "note": actual["note"] if actual["origin"] == Origin.PUBLISHED else "",
         "known_text": known_text(actual["origin"], actual["known_on"], actual["known_basis"]),
     }
+
+
+def reporting_coverage(*, localities: list[dict], pillars: list[dict], rows: list[dict]) -> list[dict]:
+    """Per locality, per pillar: targets with current data out of all, and the share (for the status page)."""
+    by_key = {(r["locality"], r["pillar"]): r for r in rows}
+    out = []
+    for loc in localities:
+        cells = []
+        for p in pillars:
+            r = by_key.get((loc["slug"], p["slug"]), {"total": 0, "current": 0})
+            cells.append(
+                {
+                    "pillar": localized(p, "name"),
+                    "total": r["total"],
+                    "current": r["current"],
+                    "share_text": share_text(r["current"] / r["total"]) if r["total"] else "",
+                }
+            )
+        total = sum(c["total"] for c in cells)
+        current = sum(c["current"] for c in cells)
+        out.append(
+            {
+                "slug": loc["slug"],
+                "name": localized(loc, "name"),
+                "cells": cells,
+                "total": total,
+                "current": current,
+                "share_text": share_text(current / total) if total else "",
+            }
+        )
+    return [r for r in out if r["total"]]
+
+
+def reporting_departments(*, localities: list[dict], departments: list[dict]) -> list[dict]:
+    """Per locality, its departments with assigned indicators and when each last reported (newest first)."""
+    names = {loc["id"]: localized(loc, "name") for loc in localities}
+    out = []
+    for loc in localities:
+        mine = [d for d in departments if d["locality_id"] == loc["id"] and (d["assigned"] or d["figures"])]
+        if not mine:
+            continue
+        mine.sort(key=lambda d: (d["last"] is None, -(d["last"].timestamp() if d["last"] else 0), d["name"]))
+        out.append(
+            {
+                "name": names[loc["id"]],
+                "departments": [{**d, "label": localized(d, "name") or d["name"]} for d in mine],
+            }
+        )
+    return out

@@ -12,6 +12,7 @@ as-of quarter.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,6 @@ import pandas as pd
 
 from targets import progress
 from targets.models import Unit
-from targets.selectors.catalogue import targets_for_open_data
 
 from . import charts, dashboards, opendata, selectors
 from .display import AsOf
@@ -166,37 +166,99 @@ def indicator(*, indicator: dict, localities: list[dict], as_of: AsOf) -> dict[s
     )
 
 
-def series(*, indicator: dict, locality: dict, as_of: AsOf) -> dict[str, Any]:
-    """/indicators/<code>/<locality>/: the series' values, targets, straight lines and projections."""
+def series(*, indicator: dict, locality: dict, as_of: AsOf, full: bool = True) -> dict[str, Any]:
+    """/indicators/<code>/<locality>/: the series' values, targets, straight lines and projections; in
+    `full` (members) with the figures awaiting review shown as such, else approved and published only."""
     code = indicator["code"]
     inputs = selectors.progress_inputs(locality_ids=[locality["id"]], indicator_code=code, labels=True)
-    actuals = selectors.series_actuals(indicator_code=code, locality_id=locality["id"], as_of=as_of.time)
+    actuals = selectors.series_actuals(
+        indicator_code=code, locality_id=locality["id"], as_of=as_of.time, awaiting_review=full
+    )
     return dashboards.series(
         indicator=indicator, inputs=inputs, assessed=assess(inputs, as_of.time), actuals=actuals, as_of=as_of
     )
+
+
+def reporting_status(*, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
+    """/reporting-status/ (Open SDG's reporting status): per city and pillar, how many targets have current
+    data — an approved or published figure known at `as_of` for a period ending in the year before it —
+    and each department's last report. Five queries."""
+    ids = [loc["id"] for loc in localities]
+    inputs = selectors.progress_inputs(locality_ids=ids, labels="slugs")
+    targets = inputs.targets
+    rows: list[dict[str, Any]] = []
+    if not targets.empty:
+        obs = inputs.known_at(as_of.time)
+        newest = obs.groupby(list(_SERIES))["obs_time"].max().rename("newest").reset_index()
+        joined = targets.merge(newest, on=list(_SERIES), how="left")
+        joined["current"] = joined["newest"].to_numpy(dtype=float, na_value=np.nan) > as_of.time - 1 - 1e-9
+        counts = joined.groupby(["locality", "pillar"]).agg(
+            total=("target_id", "size"), current=("current", "sum")
+        )
+        rows = [
+            {"locality": loc, "pillar": pil, "total": int(r["total"]), "current": int(r["current"])}
+            for (loc, pil), r in counts.iterrows()
+        ]
+    return {
+        "coverage": dashboards.reporting_coverage(
+            localities=localities, pillars=selectors.pillars(), rows=rows
+        ),
+        "departments": dashboards.reporting_departments(
+            localities=localities, departments=selectors.department_reporting(locality_ids=ids)
+        ),
+    }
 
 
 # --- open data and the Excel report --------------------------------------------------------------------------
 
 
 def open_data_targets() -> list[dict]:
-    """The open-data target rows: one query."""
-    return opendata.target_rows(targets_for_open_data())
+    """The open-data target rows of the publishing localities: one query."""
+    return opendata.target_rows(selectors.open_targets())
 
 
 def open_data_progress(*, as_of: AsOf) -> list[dict]:
     """Open-data target rows with the progress columns for `as_of`: four queries."""
-    values = targets_for_open_data(with_id=True)
-    ids = [v.pop("id") for v in values]
-    rows = list(zip(ids, opendata.target_rows(values), strict=True))
+    rows = opendata.target_rows(selectors.open_targets())  # the publishing localities' targets only
     table = progress_table(as_of=as_of.time)
-    return opendata.progress_rows(rows, table, as_of_code=as_of.code, provisional=as_of.provisional)
+    pairs = [(row["target_id"], row) for row in rows]
+    return opendata.progress_rows(pairs, table, as_of_code=as_of.code, provisional=as_of.provisional)
 
 
-def open_data_actuals(*, as_of: AsOf | None) -> list[dict]:
-    """Approved and published figures with the day each became known; with `as_of`, those known at the end
-    of that quarter. Four queries."""
-    return opendata.actual_rows(selectors.known_actuals(as_of=as_of.time if as_of else None))
+def open_data_actuals(*, as_of: AsOf | None, narrow: dict[str, str] | None = None) -> Iterator[dict]:
+    """Approved and published figures of the publishing localities with the day each became known; with
+    `as_of`, those known at the end of that quarter; `narrow` (locality, indicator, pillar) read in SQL.
+    Rows made one at a time from the frames."""
+    narrow = narrow or {}
+    frame = selectors.open_actuals(
+        as_of=as_of.time if as_of else None,
+        locality=narrow.get("locality"),
+        indicator_code=narrow.get("indicator"),
+        pillar=narrow.get("pillar"),
+    )
+    return opendata.actual_rows(frame)
+
+
+def open_data_rows(
+    dataset: str, *, as_of: AsOf | None, narrow: dict[str, str] | None = None
+) -> Iterable[dict]:
+    """The rows of one open dataset (`reports.schema.DATASETS`), in its column order; `narrow`: filters a
+    dataset may apply in SQL (the view's filters are applied to every row after)."""
+    if dataset == "targets":
+        return open_data_targets()
+    if dataset == "progress":
+        return open_data_progress(as_of=as_of)
+    if dataset == "actuals":
+        return open_data_actuals(as_of=as_of, narrow=narrow)
+    if dataset == "localities":
+        return opendata.locality_rows(selectors.publishing_localities())
+    if dataset == "indicators":
+        return opendata.indicator_rows(selectors.open_indicators())
+    if dataset == "documents":
+        return opendata.document_rows(selectors.open_documents())
+    if dataset == "plan_tasks":
+        return opendata.plan_task_rows(selectors.open_plan_tasks())
+    raise KeyError(dataset)
 
 
 def report(

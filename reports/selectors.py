@@ -325,7 +325,9 @@ def dti_rank_history(*, locality_ids: list[int], as_of: float) -> list[dict]:
     return sorted(out, key=lambda r: (r["locality__name"], r["time"]))
 
 
-def series_actuals(*, indicator_code: str, locality_id: int, as_of: float) -> list[dict]:
+def series_actuals(
+    *, indicator_code: str, locality_id: int, as_of: float, awaiting_review: bool = True
+) -> list[dict]:
     """A series' values known at `as_of` — approved ones, and those awaiting review then (shown hollow:
     the engine only counts approved ones) — oldest first, with period, origin, source and when each
     became known.
@@ -335,7 +337,7 @@ def series_actuals(*, indicator_code: str, locality_id: int, as_of: float) -> li
     versions = observations_frame(
         locality_ids=[locality_id],
         indicator_code=indicator_code,
-        statuses=(Status.APPROVED, Status.SUBMITTED),
+        statuses=(Status.APPROVED, Status.SUBMITTED) if awaiting_review else (Status.APPROVED,),
     )
     shown = known.known_at(versions, as_of).sort_values(["level", "obs_time", "obs_period"])
     details = _details(shown["actual_id"].astype(int).tolist(), ("source", "note"))
@@ -361,19 +363,164 @@ def series_actuals(*, indicator_code: str, locality_id: int, as_of: float) -> li
     return out
 
 
-def known_actuals(*, as_of: float | None = None) -> pd.DataFrame:
-    """Approved and published figures only (never drafts or submissions awaiting review), each with the
-    day it became known and its locality slug, indicator code and source, in open-data order; with
-    `as_of`, the versions known at the end of that quarter (else the current ones). Four queries: the
-    versions (`observations_frame`), and the slugs, codes and sources."""
-    versions = observations_frame()
+# --- open data (publishing localities only) -------------------------------------------------------------------
+
+
+def publishing_localities() -> list[dict]:
+    """The localities that publish their figures (`Locality.publishes`): one query."""
+    return list(
+        Locality.objects.filter(publishes=True)
+        .order_by("slug")
+        .values("id", "slug", "official_code", "name", "name_en", "valid_to", "is_demo")
+    )
+
+
+def open_indicators() -> list[dict]:
+    """Every indicator with its pillar slug, in catalogue order: one query."""
+    return list(
+        Indicator.objects.order_by("pillar__order", "order").values(
+            "code", "name", "name_en", "pillar__slug", "unit", "higher_is_better", "frequency", "definition"
+        )
+    )
+
+
+def open_documents() -> list[dict]:
+    """The documents of the publishing localities: one query."""
+    from targets.models import Document
+
+    return list(
+        Document.objects.filter(locality__publishes=True)
+        .order_by("locality__slug", "code")
+        .values("code", "locality__slug", "number", "title", "issuer", "issued_on", "source_url")
+    )
+
+
+def open_targets() -> list[dict]:
+    """The targets of the publishing localities as plain values, with id, province code and document code:
+    one query."""
+    return list(
+        Target.objects.filter(locality__publishes=True)
+        .order_by("locality__slug", "indicator__pillar__order", "indicator__order", "level", "year", "id")
+        .values(
+            "id",
+            "locality__slug",
+            "locality__official_code",
+            "indicator__pillar__slug",
+            "indicator__code",
+            "indicator__name",
+            "level",
+            "year",
+            "comparator",
+            "value",
+            "value_max",
+            "unit",
+            "indicator__higher_is_better",
+            "applies_until",
+            "document__code",
+            "document__number",
+            "document__title",
+            "quote",
+        )
+    )
+
+
+def open_plan_tasks() -> list[dict]:
+    """The plan tasks of the publishing localities: one query."""
+    from targets.models import PlanTask
+
+    return list(
+        PlanTask.objects.filter(plan__locality__publishes=True)
+        .order_by("plan__locality__slug", "plan__year", "order", "code")
+        .values(
+            "plan__locality__slug",
+            "plan__year",
+            "code",
+            "pillar__slug",
+            "section",
+            "text",
+            "lead__name",
+            "deadline",
+            "status",
+            "plan__document__code",
+            "updated_at",
+        )
+    )
+
+
+def open_actuals(
+    *,
+    as_of: float | None = None,
+    locality: str | None = None,
+    indicator_code: str | None = None,
+    pillar: str | None = None,
+) -> pd.DataFrame:
+    """Approved and published figures (never drafts or submissions awaiting review) of the publishing
+    localities, each with the day it became known (with `as_of`, the versions known at the end of that
+    quarter, else the current ones), narrowed in SQL to a locality, indicator or pillar when given, with each figure's province code, pillar, indicator name,
+    unit and last change (ISO UTC text), in open-data order. Three queries."""
+    ids = None
+    if locality is not None:
+        ids = list(Locality.objects.filter(slug=locality, publishes=True).values_list("id", flat=True))
+    versions = observations_frame(locality_ids=ids, indicator_code=indicator_code, pillar=pillar)
     shown = (
         known.known_at(versions, as_of) if as_of is not None else versions[np.isinf(versions["until_time"])]
     )
-    fields = ["id", "locality__slug", "indicator__code", "source"]
-    details = _frame(Actual.objects.values_list(*fields), fields).rename(
-        columns={"locality__slug": "locality", "indicator__code": "indicator_code"}
+    fields = [
+        "id",
+        "locality__slug",
+        "locality__official_code",
+        "indicator__code",
+        "indicator__pillar__slug",
+        "indicator__name",
+        "indicator__unit",
+        "source",
+        "updated_at",
+    ]
+    qs = _narrow(
+        # Every status: an approved version known at `as_of` may belong to a figure reopened since.
+        Actual.objects.filter(locality__publishes=True),
+        locality_ids=ids,
+        pillar=pillar,
+        indicator_code=indicator_code,
     )
-    return shown.merge(details, left_on="actual_id", right_on="id", how="inner").sort_values(
-        ["locality", "indicator_code", "level", "obs_period"]
+    details = _frame(qs.values_list(*fields), fields).rename(
+        columns={
+            "id": "actual_id",
+            "locality__slug": "locality",
+            "locality__official_code": "locality_code",
+            "indicator__code": "indicator_code",
+            "indicator__pillar__slug": "pillar",
+            "indicator__name": "indicator_name",
+            "indicator__unit": "unit",
+            "updated_at": "last_changed",
+        }
     )
+    changed = pd.to_datetime(details["last_changed"], utc=True, format="ISO8601")
+    details["last_changed"] = changed.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    frame = shown.merge(details, on="actual_id", how="inner")
+    return frame.sort_values(["locality", "indicator_code", "level", "obs_period"])
+
+
+def department_reporting(*, locality_ids: list[int]) -> list[dict]:
+    """Each department of the localities with how many indicators it is assigned, how many figures it
+    has sent and when it last sent one (submitted or approved, whatever the outcome): two queries."""
+    from django.db.models import Count, Max
+
+    from targets.models import Department
+
+    departments = list(
+        Department.objects.filter(locality_id__in=locality_ids)
+        .annotate(assigned=Count("assignments"))
+        .order_by("locality__name", "name")
+        .values("id", "locality_id", "locality__slug", "name", "name_en", "assigned")
+    )
+    sent = {
+        row["department_id"]: row
+        for row in Actual.objects.filter(locality_id__in=locality_ids, department__isnull=False)
+        .values("department_id")
+        .annotate(last=Max("submitted_at"), figures=Count("id"))
+    }
+    return [
+        {**d, "last": sent.get(d["id"], {}).get("last"), "figures": sent.get(d["id"], {}).get("figures", 0)}
+        for d in departments
+    ]

@@ -7,65 +7,52 @@ Thin views: parse `?as_of=`, ask `targets.access` for the scope (outside it: 404
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import functools
+import hashlib
+import json
 import tempfile
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_GET
 from django_tables2 import RequestConfig
 
 from targets import access
-from targets.cache import cached
-from targets.periods import FutureAsOfError, entry_period_codes, is_provisional, resolve_as_of
+from targets.cache import cached, data_version
+from targets.periods import (
+    MAX_PERIOD_YEAR,
+    MIN_PERIOD_YEAR,
+    FutureAsOfError,
+    entry_period_codes,
+    is_provisional,
+    parse_period_code,
+    resolve_as_of,
+)
+from targets.views import catalogue as target_catalogue_views
 
-from . import display, opendata, pages, selectors
+from . import display, opendata, pages, schema, selectors
 from .display import AsOf
 from .excel import writer
 from .tables import PillarTargetTable
-
-_CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
-
-
-@require_GET
-def open_data_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/open_data.html")
-
-
-def _file_response(body: bytes, fmt: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=_CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'inline; filename="{filename}.{fmt}"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-@require_GET
-def open_data_targets(request: HttpRequest, fmt: str) -> HttpResponse:
-    if fmt not in _CONTENT_TYPES:
-        raise Http404
-    body = cached(("open-data-targets", fmt), lambda: _targets_file(fmt))  # cached until the data change
-    return _file_response(body, fmt, "targets")
-
-
-def _targets_file(fmt: str) -> bytes:
-    rows = pages.open_data_targets()
-    if fmt == "csv":
-        return opendata.to_csv(rows, opendata.TARGET_COLUMNS)
-    meta = {
-        "title": "DTI Portal — mục tiêu chuyển đổi số / digital-transformation targets",
-        "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "count": len(rows),
-        "licence": "Dữ liệu mở / open data",
-    }
-    return opendata.to_json(rows, opendata.TARGET_COLUMNS, meta)
 
 
 def _as_of_message(exc: ValueError) -> str:
@@ -100,49 +87,6 @@ def _parse_as_of(raw: str | None) -> AsOf:
     return AsOf(code=code, time=time, explicit=bool(raw), provisional=is_provisional(time, today=today))
 
 
-@require_GET
-def open_data_progress(request: HttpRequest, fmt: str) -> HttpResponse:
-    """Every target with where it stands at `?as_of=` (default: the last closed quarter)."""
-    if fmt not in _CONTENT_TYPES:
-        raise Http404
-    try:
-        as_of = _parse_as_of(request.GET.get("as_of"))
-    except ValueError as exc:
-        return _as_of_refused(request, exc)
-    # Cached until the data change (seconds to compute at national scale); `generated_at` is when it was.
-    # The key holds whether the quarter is still provisional: the label changes when the quarter ends.
-    body = cached(
-        ("open-data-progress", fmt, as_of.code, as_of.provisional), lambda: _progress_file(fmt, as_of)
-    )
-    return _file_response(body, fmt, f"progress-{as_of.code}")
-
-
-def _progress_file(fmt: str, as_of: AsOf) -> bytes:
-    rows = pages.open_data_progress(as_of=as_of)
-    if fmt == "csv":
-        return opendata.to_csv(rows, opendata.PROGRESS_COLUMNS)
-    meta = {
-        "title": "DTI Portal — tiến độ các mục tiêu / progress towards the targets",
-        "as_of": as_of.code,
-        "provisional": as_of.provisional,
-        "provisional_note": "tạm tính: quý hiện tại, số liệu còn đang được nhập / the current quarter, "
-        "still being entered"
-        if as_of.provisional
-        else "",
-        "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "count": len(rows),
-        "method": "docs/progress-method.md (v2): linear trajectory, weighted least-squares projection "
-        "clipped to the indicator's domain; after its deadline a target is judged on its deadline figure; "
-        "a figure counts from its publication or approval; Open SDG measure",
-        "contains_demo_values": any(_has_demo(r) for r in rows),
-    }
-    return opendata.to_json(rows, opendata.PROGRESS_COLUMNS, meta)
-
-
-def _has_demo(row: dict) -> bool:
-    return row.get("latest_origin") == "demo"
-
-
 # --- dashboards (login required; scope from targets.access) -------------------------------------------------
 
 
@@ -162,15 +106,18 @@ def _with_as_of(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 
 def _dashboard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A dashboard page: login required, GET only, `?as_of=` parsed (`_with_as_of`)."""
-    return login_required(require_GET(_with_as_of(view)))
+    """A dashboard page: public for the localities that publish (`targets.access.dashboard_localities`),
+    GET only, `?as_of=` parsed (`_with_as_of`)."""
+    return require_GET(_with_as_of(view))
 
 
 def _locality_or_404(request: HttpRequest, slug: str) -> dict:
-    locality = selectors.locality_in(access.localities_for(request.user), slug=slug)
+    """A locality the user may open, with whether they see it in full (`full`) or its public figures."""
+    locality = selectors.locality_in(access.dashboard_localities(request.user), slug=slug)
     if locality is None:
         raise Http404
-    return {**locality, "label": display.localized(locality, "name")}
+    full = access.sees_in_full(request.user, locality["id"])
+    return {**locality, "label": display.localized(locality, "name"), "full": full}
 
 
 def _indicator_or_404(code: str) -> dict:
@@ -200,10 +147,27 @@ def _render(request: HttpRequest, template: str, as_of: AsOf, context: dict[str,
 @_dashboard
 def dashboard_overview(request: HttpRequest, *, as_of: AsOf) -> HttpResponse:
     """Localities × pillars: status counts and share achieved or on track; each city's DTI rank history."""
-    localities = selectors.localities_in(access.localities_for(request.user))
+    return _render(request, "reports/dashboard_overview.html", as_of, _overview(request, as_of))
+
+
+def _overview(request: HttpRequest, as_of: AsOf) -> dict[str, Any]:
+    localities = selectors.localities_in(access.dashboard_localities(request.user))
     # Keyed by the localities themselves (names included): the user's scope and how they are shown.
     key = ("overview", tuple(tuple(loc.values()) for loc in localities), as_of)
-    context = _cached(key, functools.partial(pages.overview, localities=localities, as_of=as_of))
+    return _cached(key, functools.partial(pages.overview, localities=localities, as_of=as_of))
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """`/`: for the public, each publishing city's pillars at a glance and the DTI rank history with its
+    sources; a signed-in user lands where their work is (`targets.views.home`)."""
+    if request.user.is_authenticated:
+        return target_catalogue_views.home(request)
+    try:
+        as_of = _parse_as_of(request.GET.get("as_of"))
+    except ValueError as exc:
+        return _as_of_refused(request, exc)
+    context = {**_overview(request, as_of), "public_home": True}
     return _render(request, "reports/dashboard_overview.html", as_of, context)
 
 
@@ -286,7 +250,7 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
 def indicator_comparison(request: HttpRequest, code: str, *, as_of: AsOf) -> HttpResponse:
     """One indicator across the cities in scope, with their targets."""
     indicator = _indicator_or_404(code)
-    localities = selectors.localities_in(access.localities_for(request.user))
+    localities = selectors.localities_in(access.dashboard_localities(request.user))
     key = ("indicator", code, tuple(tuple(loc.values()) for loc in localities), as_of)
     context = _cached(
         key, functools.partial(pages.indicator, indicator=indicator, localities=localities, as_of=as_of)
@@ -299,8 +263,8 @@ def indicator_series(request: HttpRequest, code: str, locality: str, *, as_of: A
     """One series: values, targets, the straight line, the projection, both progress measures."""
     loc = _locality_or_404(request, locality)
     indicator = _indicator_or_404(code)
-    build = functools.partial(pages.series, indicator=indicator, locality=loc, as_of=as_of)
-    context = _cached(("series", code, loc["id"], as_of), build)
+    build = functools.partial(pages.series, indicator=indicator, locality=loc, as_of=as_of, full=loc["full"])
+    context = _cached(("series", code, loc["id"], as_of, loc["full"]), build)
     return _render(
         request, "reports/series.html", as_of, {**context, "indicator": indicator, "locality": loc}
     )
@@ -369,29 +333,340 @@ def report_download(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-def open_data_actuals(request: HttpRequest, fmt: str) -> HttpResponse:
-    """Approved and published actuals (public): locality, indicator, level, period, value, origin, source,
-    and the day each became known. With `?as_of=`: the figures known at the end of that quarter."""
-    if fmt not in _CONTENT_TYPES:
-        raise Http404
-    raw = request.GET.get("as_of", "").strip()
+# --- open data (public, no login): every dataset of `reports.schema`, filtered, cached, streamed ----------
+
+_CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+JSON_PAGE_LIMIT = 10000  # rows per JSON page at most (`?limit=`, `?offset=`; the total in X-Total-Count)
+CACHE_SECONDS = 300
+
+
+class BadParameter(ValueError):
+    def __init__(self, parameter: str, message: str) -> None:
+        self.parameter = parameter
+        super().__init__(message)
+
+
+def _bad(exc: BadParameter) -> HttpResponse:
+    body = json.dumps({"parameter": exc.parameter, "error": str(exc)}, ensure_ascii=False)
+    return HttpResponse(body, status=400, content_type="application/json; charset=utf-8")
+
+
+def _parse_since(raw: str) -> str:
+    """`?since=` (an ISO date or date-time; without a zone: Vietnam time) as UTC ISO text."""
     try:
-        as_of = _parse_as_of(raw) if raw else None
+        moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadParameter(
+            "since",
+            _(
+                "Tham số since: “%(value)s” không phải ngày giờ ISO 8601 (ví dụ 2026-07-01 hoặc 2026-07-01T08:00:00Z)."
+            )
+            % {"value": raw},
+        ) from None
+    if moment.tzinfo is None:
+        moment = timezone.make_aware(moment)
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _parse_filters(request: HttpRequest, dataset: schema.Dataset) -> dict[str, Any]:
+    """The dataset's filters from the query, each checked: a value that names nothing, or a filter the
+    dataset has no column for, raises BadParameter naming the parameter."""
+    filters: dict[str, Any] = {}
+    for name in schema.FILTERS:
+        raw = request.GET.get(name)
+        if raw is None:
+            continue
+        raw = raw.strip()
+        if name not in dataset.filters:
+            raise BadParameter(
+                name,
+                _("Tham số %(name)s không áp dụng cho bộ dữ liệu %(dataset)s.")
+                % {"name": name, "dataset": dataset.name},
+            )
+        if name == "locality":
+            if raw not in {loc["slug"] for loc in selectors.publishing_localities()}:
+                raise BadParameter(
+                    name,
+                    _("Tham số locality: “%(value)s” không phải địa phương công khai số liệu.")
+                    % {"value": raw},
+                )
+            filters[name] = raw
+        elif name == "indicator":
+            if selectors.indicator_detail(raw) is None:
+                raise BadParameter(
+                    name, _("Tham số indicator: không có chỉ tiêu mã “%(value)s”.") % {"value": raw}
+                )
+            filters[name] = raw
+        elif name == "pillar":
+            if raw not in {p["slug"] for p in selectors.pillars()}:
+                raise BadParameter(name, _("Tham số pillar: không có trụ cột “%(value)s”.") % {"value": raw})
+            filters[name] = raw
+        elif name == "year":
+            if not raw.isdigit() or not MIN_PERIOD_YEAR <= int(raw) <= MAX_PERIOD_YEAR:
+                raise BadParameter(
+                    name,
+                    _("Tham số year: “%(value)s” không phải năm từ %(low)s đến %(high)s.")
+                    % {"value": raw, "low": MIN_PERIOD_YEAR, "high": MAX_PERIOD_YEAR},
+                )
+            filters[name] = int(raw)
+        elif name == "period":
+            try:
+                parse_period_code(raw)
+            except ValueError:
+                raise BadParameter(
+                    name,
+                    _("Tham số period: “%(value)s” không phải kỳ báo cáo (ví dụ 2026-Q3 hoặc 2024).")
+                    % {"value": raw},
+                ) from None
+            filters[name] = raw
+        else:
+            filters[name] = _parse_since(raw)
+    return filters
+
+
+def _paging(request: HttpRequest) -> tuple[int, int]:
+    values = {}
+    for name, default in (("limit", JSON_PAGE_LIMIT), ("offset", 0)):
+        raw = request.GET.get(name, "").strip()
+        if not raw:
+            values[name] = default
+            continue
+        if not raw.isdigit() or (name == "limit" and not 1 <= int(raw) <= JSON_PAGE_LIMIT):
+            raise BadParameter(
+                name,
+                _("Tham số %(name)s: “%(value)s” không phải số nguyên hợp lệ (limit từ 1 đến %(max)s).")
+                % {"name": name, "value": raw, "max": JSON_PAGE_LIMIT},
+            )
+        values[name] = int(raw)
+    return values["limit"], values["offset"]
+
+
+def data_modified() -> dt.datetime:
+    """When the data last changed, as this process first saw the current data version (never earlier than
+    the change): the Last-Modified of every open file."""
+    return cached(("data-modified",), lambda: timezone.now().replace(microsecond=0))
+
+
+def _etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    """The data version with everything else a file depends on: path, query, language and day (the default
+    as-of follows the calendar)."""
+    parts = (data_version(), request.path, request.GET.urlencode(), get_language(), str(timezone.localdate()))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> dt.datetime:
+    return data_modified()
+
+
+def _open_file(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A public open-data file: GET only, ETag and Last-Modified from the data version (304 to a conditional
+    GET), a short public Cache-Control, readable from any origin."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code in (200, 304):
+            patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return require_GET(condition(etag_func=_etag, last_modified_func=_last_modified)(wrapped))
+
+
+def _as_of_for(request: HttpRequest, dataset: str) -> AsOf | None:
+    """Progress: `?as_of=` or the last closed quarter; actuals: the figures known then if given; else none."""
+    raw = request.GET.get("as_of", "").strip()
+    if dataset == "progress" or (dataset == "actuals" and raw):
+        return _parse_as_of(raw)
+    return None
+
+
+def _rows(dataset: str, as_of: AsOf | None, narrow: dict[str, Any] | None = None) -> Iterable[dict]:
+    if dataset == "progress":
+        # Cached until the data change (seconds to compute at national scale); the key holds whether the
+        # quarter is still provisional: the label changes when the quarter ends.
+        return cached(
+            ("open-data-progress-rows", as_of.code, as_of.provisional),
+            lambda: pages.open_data_rows("progress", as_of=as_of),
+        )
+    return pages.open_data_rows(dataset, as_of=as_of, narrow=narrow)
+
+
+def _meta(dataset: schema.Dataset, as_of: AsOf | None, total: int, limit: int, offset: int) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "title": f"DTI Portal — {dataset.title_vi} / {dataset.title_en}",
+        "description": f"{dataset.description_vi} / {dataset.description_en}",
+        "licence": schema.LICENCE["path"],
+        "schema": "datapackage.json",
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "count": total,
+        "limit": limit,
+        "offset": offset,
+    }
+    if as_of is not None:
+        meta.update(as_of=as_of.code, provisional=as_of.provisional)
+    return meta
+
+
+@_open_file
+def open_data_file(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
+    """One dataset as CSV (streamed), JSON (paged) or .xlsx, filtered by the query (`reports.schema`)."""
+    spec = schema.BY_NAME.get(dataset)
+    if spec is None or fmt not in (*_CONTENT_TYPES, "xlsx"):
+        raise Http404
+    try:
+        as_of = _as_of_for(request, dataset)
     except ValueError as exc:
         return _as_of_refused(request, exc)
-    rows = pages.open_data_actuals(as_of=as_of)
+    try:
+        filters = _parse_filters(request, spec)
+        limit, offset = _paging(request) if fmt == "json" else (None, 0)
+    except BadParameter as exc:
+        return _bad(exc)
+    name = f"{dataset}-{as_of.code}" if as_of and request.GET.get("as_of") else dataset
+    narrow = {k: v for k, v in filters.items() if k in ("locality", "indicator", "pillar")}
+    rows = opendata.select(_rows(dataset, as_of, narrow), spec, filters)
     if fmt == "csv":
-        body = opendata.to_csv(rows, opendata.ACTUAL_COLUMNS)
+        response = StreamingHttpResponse(
+            opendata.csv_chunks(rows, spec.columns), content_type=_CONTENT_TYPES["csv"]
+        )
+    elif fmt == "json":
+        if dataset == "progress":  # demo values are never presented as real figures
+            rows = list(rows)
+            demo = any(row["latest_origin"] == "demo" for row in rows)
+        kept, total = opendata.page(rows, limit=limit, offset=offset)
+        meta = _meta(spec, as_of, total, limit, offset)
+        if dataset == "progress":
+            meta["contains_demo_values"] = demo
+        body = {"meta": meta, "columns": list(spec.columns), "data": kept}
+        response = HttpResponse(
+            json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8"),
+            content_type=_CONTENT_TYPES["json"],
+        )
+        response["X-Total-Count"] = str(total)
     else:
-        meta = {
-            "title": "DTI Portal — số liệu thực hiện đã duyệt và công bố / approved and published actuals",
-            "as_of": as_of.code if as_of else None,
-            "provisional": bool(as_of and as_of.provisional),
-            "generated_at": timezone.now().isoformat(timespec="seconds"),
-            "count": len(rows),
-            "note": "origin 'demo' marks demonstration values that are not real figures; known_on is the day "
-            "a figure became known (known_basis: published_on, approval, or period_end where no date is known)",
+        out = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it once sent
+        opendata.write_xlsx(rows, spec, out, lang=get_language() or "vi")
+        out.seek(0)
+        response = FileResponse(out, content_type=_XLSX)
+    response["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
+    return response
+
+
+@_open_file
+def open_data_indicator_csv(request: HttpRequest, code: str) -> HttpResponse:
+    """One indicator's figures across the publishing localities (Open SDG's per-indicator CSV)."""
+    if selectors.indicator_detail(code) is None:
+        raise Http404
+    spec = schema.BY_NAME["actuals"]
+    narrow = {"indicator": code}
+    rows = opendata.select(pages.open_data_rows("actuals", as_of=None, narrow=narrow), spec, narrow)
+    response = StreamingHttpResponse(
+        opendata.csv_chunks(rows, spec.columns), content_type=_CONTENT_TYPES["csv"]
+    )
+    response["Content-Disposition"] = f'inline; filename="{code}.csv"'
+    return response
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@_open_file
+def open_data_package(request: HttpRequest) -> HttpResponse:
+    """The Frictionless tabular data package describing every dataset."""
+    body = schema.datapackage(
+        base_url=_base_url(request), version=data_version(), modified=data_modified().isoformat()
+    )
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+@_open_file
+def open_data_dcat(request: HttpRequest) -> HttpResponse:
+    """The DCAT catalogue record (JSON-LD)."""
+    body = schema.dcat(base_url=_base_url(request), modified=data_modified().isoformat())
+    return JsonResponse(
+        body, content_type="application/ld+json", json_dumps_params={"ensure_ascii": False, "indent": 1}
+    )
+
+
+@_open_file
+def open_data_zip(request: HttpRequest) -> HttpResponse:
+    """Every dataset as CSV with `datapackage.json`, in one zip (written to a temporary file)."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115 — FileResponse closes it once sent
+    as_of = _parse_as_of(None)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        package = schema.datapackage(
+            base_url=_base_url(request), version=data_version(), modified=data_modified().isoformat()
+        )
+        archive.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=1))
+        for spec in schema.DATASETS:
+            with archive.open(f"{spec.name}.csv", "w") as member:
+                for chunk in opendata.csv_chunks(_rows(spec.name, as_of), spec.columns):
+                    member.write(chunk)
+    out.seek(0)
+    return FileResponse(
+        out, as_attachment=True, filename="dti-portal-open-data.zip", content_type="application/zip"
+    )
+
+
+@require_GET
+def open_data_index(request: HttpRequest) -> HttpResponse:
+    """Every dataset with its dictionary, row count and last update (from `reports.schema`)."""
+    lang = get_language() or "vi"
+
+    def build() -> list[dict[str, Any]]:
+        as_of = _parse_as_of(None)
+        out = []
+        for spec in schema.DATASETS:
+            rows = _rows(spec.name, as_of)
+            count, last = 0, None
+            since = spec.filters.get("since")
+            for row in rows:
+                count += 1
+                if since and row[since] and (last is None or str(row[since]) > last):
+                    last = str(row[since])
+            out.append({"name": spec.name, "count": count, "last": last})
+        return out
+
+    counts = {d["name"]: d for d in cached(("open-data-index",), build)}
+    datasets = [
+        {
+            "name": spec.name,
+            "title": spec.title(lang),
+            "description": spec.description(lang),
+            "fields": [
+                {
+                    "name": f.name,
+                    "type": f.type,
+                    "unit": f.unit,
+                    "description": f.en if lang == "en" else f.vi,
+                }
+                for f in spec.fields
+            ],
+            "primary_key": ", ".join(spec.primary_key),
+            "foreign_keys": [f"{', '.join(fk.fields)} → {fk.resource}" for fk in spec.foreign_keys],
+            "filters": list(spec.filters),
+            "count": counts[spec.name]["count"],
+            "last": counts[spec.name]["last"],
         }
-        body = opendata.to_json(rows, opendata.ACTUAL_COLUMNS, meta)
-    return _file_response(body, fmt, f"actuals-{as_of.code}" if as_of else "actuals")
+        for spec in schema.DATASETS
+    ]
+    context = {
+        "datasets": datasets,
+        "licence": schema.LICENCE,
+        "modified": data_modified(),
+        "indicators": selectors.open_indicators(),
+    }
+    return render(request, "reports/open_data.html", context)
+
+
+@_dashboard
+def reporting_status(request: HttpRequest, *, as_of: AsOf) -> HttpResponse:
+    """Per city, pillar and department: how many targets have current data, when each department last
+    reported (public for the publishing localities; a member also sees their own)."""
+    localities = selectors.localities_in(access.dashboard_localities(request.user))
+    key = ("reporting-status", tuple(tuple(loc.values()) for loc in localities), as_of)
+    context = _cached(key, functools.partial(pages.reporting_status, localities=localities, as_of=as_of))
+    return _render(request, "reports/reporting_status.html", as_of, context)

@@ -78,6 +78,20 @@ def localities_for(user: AnyUser) -> QuerySet[Locality]:
     return Locality.objects.filter(pk__in=s.member_localities)
 
 
+def dashboard_localities(user: AnyUser) -> QuerySet[Locality]:
+    """Localities whose dashboards the user may open (issue #19): every locality that publishes its figures
+    (public: approved and published figures only), and for a signed-in user their own as well, so that a
+    leader compares their city with the others. The public sees the publishing localities only."""
+    return localities_for(user) | Locality.objects.filter(publishes=True)
+
+
+def sees_in_full(user: AnyUser, locality_id: int) -> bool:
+    """Whether the user sees a locality's dashboards in full (figures awaiting review included, shown as
+    such): superusers, and members of the locality. Everyone else sees its public figures only."""
+    s = scope(user)
+    return s.superuser or locality_id in s.member_localities
+
+
 def report_localities(user: AnyUser) -> QuerySet[Locality]:
     """Localities whose Excel report the user may export: reviewers and viewers of it; superusers all."""
     s = scope(user)

@@ -60,7 +60,15 @@ _SCHEMAS: dict[str, _Schema] = {
     "pillar": _Schema({"slug": str, "name": str, "name_en": str, "order": int}, {}),
     "locality": _Schema(
         {"slug": str, "name": str},
-        {"name_en": str, "valid_from": dt.date, "valid_to": dt.date, "predecessors": list, "is_demo": bool},
+        {
+            "name_en": str,
+            "valid_from": dt.date,
+            "valid_to": dt.date,
+            "predecessors": list,
+            "is_demo": bool,
+            "publishes": bool,
+            "official_code": str,
+        },
     ),
     "indicator": _Schema(
         {"code": str, "pillar": str, "name": str, "name_en": str, "unit": str, "frequency": str},

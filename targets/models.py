@@ -59,6 +59,10 @@ class Locality(models.Model):
         "self", symmetrical=False, related_name="successors", blank=True, verbose_name=_("đơn vị tiền thân")
     )
     is_demo = models.BooleanField(_("dữ liệu minh hoạ"), default=False)
+    # Whether its approved and published figures are shown on the public pages (issue #19): off for a new one.
+    publishes = models.BooleanField(_("công khai số liệu"), default=False)
+    # The official two-digit province code (Decision 124/2004/QĐ-TTg and its 2025 update), a stable identifier.
+    official_code = models.CharField(_("mã đơn vị hành chính"), max_length=2, blank=True)
     quarterly_deadline_day = models.PositiveSmallIntegerField(
         _("ngày hạn báo cáo quý"),
         default=6,

@@ -22,33 +22,6 @@ def target_detail(pk: int) -> Target:
     return targets_for_catalogue().get(pk=pk)
 
 
-def targets_for_open_data(*, with_id: bool = False) -> list[dict]:
-    """Every target as plain values for the open-data files: one query (`values()`, no model instances)."""
-    return list(
-        Target.objects.order_by(
-            "locality__slug", "indicator__pillar__order", "indicator__order", "level", "year"
-        ).values(
-            *(("id",) if with_id else ()),
-            "locality__slug",
-            "indicator__pillar__slug",
-            "indicator__code",
-            "indicator__name",
-            "level",
-            "year",
-            "comparator",
-            "value",
-            "value_max",
-            "unit",
-            "indicator__higher_is_better",
-            "applies_until",
-            "document__code",
-            "document__number",
-            "document__title",
-            "quote",
-        )
-    )
-
-
 def actuals_for_series(*, indicator_id: int, locality_id: int, level: str) -> list:
     """A series' approved values (published and demo included), newest first, with periods: one query."""
     return list(

@@ -66,6 +66,8 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
             obj.valid_from = rec.get("valid_from")
             obj.valid_to = rec.get("valid_to")
             obj.is_demo = rec.get("is_demo", False)
+            obj.publishes = rec.get("publishes", False)  # public pages and open data (issue #19)
+            obj.official_code = rec.get("official_code", "")
             clean_or_collect(obj, rec["_where"], errors, exclude=["slug"], db_checks=False)
             obj.save()
             localities[obj.slug] = obj

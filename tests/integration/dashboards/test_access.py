@@ -1,8 +1,11 @@
-"""Who may open which dashboard: login required, a member sees own locality (404 elsewhere), a superuser all."""
+"""Who may open which dashboard (issue #19): anyone the localities that publish (their public figures), a member
+also their own locality in full (404 on one that neither publishes nor is theirs), a superuser all."""
 
 from __future__ import annotations
 
 import pytest
+
+from targets.models import Locality
 
 HA_NOI_PAGES = [
     "/dashboard/",
@@ -21,10 +24,14 @@ HAI_PHONG_PAGES = [
 
 
 @pytest.mark.parametrize("url", HA_NOI_PAGES + HAI_PHONG_PAGES)
-def test_anonymous_visitors_are_sent_to_the_login_page(client, catalogue, url):
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"] == f"/accounts/login/?next={url}"
+def test_anonymous_visitors_open_the_dashboards_of_publishing_cities(client, catalogue, url):
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", HAI_PHONG_PAGES)
+def test_anonymous_visitors_get_404_on_a_city_that_does_not_publish(client, catalogue, url):
+    Locality.objects.filter(slug="hai-phong").update(publishes=False)
+    assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("url", HA_NOI_PAGES)
@@ -36,17 +43,21 @@ def test_the_ha_noi_viewer_opens_every_ha_noi_dashboard(client, ha_noi_viewer, u
 
 
 @pytest.mark.parametrize("url", HAI_PHONG_PAGES)
-def test_the_ha_noi_viewer_gets_404_on_hai_phong_pages(client, ha_noi_viewer, url):
+def test_the_ha_noi_viewer_compares_with_hai_phong_while_it_publishes(client, ha_noi_viewer, url):
     client.force_login(ha_noi_viewer)
+    assert client.get(url).status_code == 200
+    Locality.objects.filter(slug="hai-phong").update(publishes=False)
     assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("url", HAI_PHONG_PAGES)
-def test_an_editor_of_hai_phong_reads_hai_phong_dashboards_but_not_ha_noi(
+def test_an_editor_of_hai_phong_reads_hai_phong_dashboards_even_when_it_does_not_publish(
     client, hai_phong_finance_editor, url
 ):
+    Locality.objects.filter(slug="hai-phong").update(publishes=False)
     client.force_login(hai_phong_finance_editor)
     assert client.get(url).status_code == 200
+    Locality.objects.filter(slug="ha-noi").update(publishes=False)
     assert client.get("/dashboard/ha-noi/").status_code == 404
 
 
@@ -56,22 +67,25 @@ def test_a_superuser_opens_every_city(client, catalogue, superuser, url):
     assert client.get(url).status_code == 200
 
 
-def test_the_overview_lists_only_the_localities_in_scope(client, ha_noi_viewer, superuser):
+def test_the_overview_lists_the_publishing_localities_and_the_users_own(client, ha_noi_viewer, superuser):
+    Locality.objects.filter(slug__in=["ha-noi", "da-nang"]).update(publishes=False)
     client.force_login(ha_noi_viewer)
     rows = client.get("/dashboard/").context["matrix"]
-    assert [r["slug"] for r in rows] == ["ha-noi"]
+    assert sorted(r["slug"] for r in rows) == ["ha-noi", "hai-phong"]
+    Locality.objects.filter(slug="da-nang").update(publishes=True)
     client.force_login(superuser)
     rows = client.get("/dashboard/").context["matrix"]
     # The merged provinces have no targets of their own and are no longer current: not listed.
     assert sorted(r["slug"] for r in rows) == ["da-nang", "ha-noi", "hai-phong"]
 
 
-def test_the_indicator_page_compares_only_the_cities_in_scope(client, ha_noi_viewer):
+def test_the_indicator_page_compares_own_city_with_the_publishing_ones(client, ha_noi_viewer):
+    Locality.objects.filter(slug="da-nang").update(publishes=False)
     client.force_login(ha_noi_viewer)
     response = client.get("/indicators/dti_rank/")
-    assert {r["locality"] for r in response.context["rows"]} == {"ha-noi"}
+    assert {r["locality"] for r in response.context["rows"]} == {"ha-noi", "hai-phong"}
     traces = [t["name"] for t in response.context["figure"]["data"]]
-    assert "Hà Nội" in traces and "Hải Phòng" not in traces and "Đà Nẵng" not in traces
+    assert "Hà Nội" in traces and "Hải Phòng" in traces and "Đà Nẵng" not in traces
 
 
 @pytest.mark.parametrize(

@@ -75,7 +75,7 @@ def _society(client) -> dict[str, int]:
 
 def _page(client, url: str) -> str:
     """The page as shown, less its per-request CSRF tokens."""
-    html = client.get(url, {"as_of": CURRENT}).content.decode()
+    html = client.get(url, {"as_of": CURRENT}).getvalue().decode()
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
 
@@ -113,7 +113,7 @@ def test_every_cached_page_shows_the_approved_value_right_after_the_approval(
 ):
     client.force_login(ha_noi_reviewer)
     pages = {url: _page(client, url) for url in PAGES}
-    progress = client.get("/open-data/progress.csv", {"as_of": CURRENT}).content.decode()
+    progress = client.get("/open-data/progress.csv", {"as_of": CURRENT}).getvalue().decode()
 
     actuals_approve(
         user=ha_noi_reviewer,
@@ -122,7 +122,7 @@ def test_every_cached_page_shows_the_approved_value_right_after_the_approval(
 
     for url, html in pages.items():
         assert _page(client, url) != html, url
-    assert client.get("/open-data/progress.csv", {"as_of": CURRENT}).content.decode() != progress
+    assert client.get("/open-data/progress.csv", {"as_of": CURRENT}).getvalue().decode() != progress
 
 
 def test_a_return_and_a_reopen_take_the_value_back_out_of_the_cached_figures(

@@ -25,7 +25,7 @@ HP_TOP_10_2022 = ("hai-phong", "dti_rank", "2022")
 
 def _csv(response) -> list[dict]:
     assert response.status_code == 200, response.content[:300]
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def _row(rows: list[dict], key: tuple[str, str, str]) -> dict:

@@ -10,8 +10,11 @@ from django.urls import reverse
 
 from targets.models import Target
 
+# The identifiers (target_id, the official province code, the document code) beside the documented columns.
 COLUMNS = [
+    "target_id",
     "locality",
+    "locality_code",
     "pillar",
     "indicator_code",
     "indicator_name",
@@ -23,13 +26,14 @@ COLUMNS = [
     "unit",
     "higher_is_better",
     "applies_until",
+    "document",
     "source_document",
     "source_quote",
 ]
 
 
 def _csv_rows(response):
-    body = response.content
+    body = response.getvalue()
     assert body.startswith(b"\xef\xbb\xbf"), "CSV must start with a UTF-8 BOM for Excel"
     reader = csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
     return reader.fieldnames, list(reader)

@@ -17,7 +17,7 @@ from targets.services.catalogue import period_get_or_create
 
 
 def _rows(response):
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def _approve(indicator: str, locality: str, code: str, value: str, level: str = "") -> None:
@@ -37,8 +37,10 @@ def test_progress_csv_lists_every_target_with_its_assessment(client, catalogue):
     assert response.status_code == 200
     rows = _rows(response)
     assert len(rows) == Target.objects.count()
-    assert list(rows[0])[:14] == [
+    assert list(rows[0])[:17] == [
+        "target_id",
         "locality",
+        "locality_code",
         "pillar",
         "indicator_code",
         "indicator_name",
@@ -50,10 +52,11 @@ def test_progress_csv_lists_every_target_with_its_assessment(client, catalogue):
         "unit",
         "higher_is_better",
         "applies_until",
+        "document",
         "source_document",
         "source_quote",
     ]
-    assert list(rows[0])[14:] == [
+    assert list(rows[0])[17:] == [
         "as_of",
         "provisional",
         "status",

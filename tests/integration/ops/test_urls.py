@@ -17,6 +17,7 @@ SAMPLE_KWARGS = {
     "code": "dti_rank",
     "id": 1,
     "year": 2022,
+    "dataset": "localities",
 }
 
 

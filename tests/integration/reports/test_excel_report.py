@@ -66,7 +66,7 @@ def test_the_figures_equal_the_open_data_for_the_same_as_of(reviewer_client, cli
     rows = list(
         csv.DictReader(
             io.StringIO(
-                client.get("/open-data/progress.csv", {"as_of": "2026-Q3"}).content.decode("utf-8-sig")
+                client.get("/open-data/progress.csv", {"as_of": "2026-Q3"}).getvalue().decode("utf-8-sig")
             )
         )
     )
@@ -201,17 +201,24 @@ def test_actuals_open_data_lists_approved_and_published_values_only(
     )
     response = client.get("/open-data/actuals.csv")
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert list(rows[0]) == [
         "locality",
+        "locality_code",
+        "pillar",
         "indicator_code",
+        "indicator_name",
+        "unit",
         "level",
         "period",
+        "period_type",
+        "year",
         "value",
         "origin",
         "source",
         "known_on",
         "known_basis",
+        "last_changed",
     ]
     assert len(rows) == 29 and {r["origin"] for r in rows} == {
         "published"
