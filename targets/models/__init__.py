@@ -1,0 +1,67 @@
+"""The domain of DTI Portal: where targets come from, what they are, and the figures reported against them.
+
+Model methods use only the row's own fields; anything across relations lives in selectors or services.
+The models live in four modules (base, catalogue, reporting, plans); Django and every caller import them
+from here, the app's models module.
+"""
+
+from .base import MAX_YEAR, MIN_YEAR, comment_length, note_length
+from .catalogue import (
+    Comparator,
+    Document,
+    Frequency,
+    Indicator,
+    Level,
+    Locality,
+    Pillar,
+    Target,
+    Unit,
+    validate_value_for_unit,
+)
+from .plans import Component, Plan, PlanTask, TaskState, TaskStatus
+from .reporting import (
+    Actual,
+    Assignment,
+    Department,
+    LocalityPeriod,
+    Membership,
+    Origin,
+    PeriodKind,
+    ReportingPeriod,
+    Role,
+    Status,
+    evidence_upload_to,
+)
+
+__all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "Actual",
+    "Assignment",
+    "Comparator",
+    "Component",
+    "Department",
+    "Document",
+    "Frequency",
+    "Indicator",
+    "Level",
+    "Locality",
+    "LocalityPeriod",
+    "Membership",
+    "Origin",
+    "PeriodKind",
+    "Pillar",
+    "Plan",
+    "PlanTask",
+    "ReportingPeriod",
+    "Role",
+    "Status",
+    "Target",
+    "TaskState",
+    "TaskStatus",
+    "Unit",
+    "comment_length",
+    "evidence_upload_to",
+    "note_length",
+    "validate_value_for_unit",
+]

@@ -1,0 +1,32 @@
+"""What every model module shares: the years a target may have and the text limits as validators and checks."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
+
+from ..limits import COMMENT_MAX_CHARS, NOTE_MAX_CHARS
+
+MIN_YEAR = 2020
+MAX_YEAR = 2035
+
+
+def _max_chars(limit: int, message) -> MaxLengthValidator:
+    return MaxLengthValidator(limit, message=message)
+
+
+# The limits of targets/limits.py as validators (full_clean, the services) and database checks; evidence
+# links are URLFields whose max_length already validates.
+note_length = _max_chars(
+    NOTE_MAX_CHARS, _("Ghi chú dài tối đa %(limit_value)d ký tự (đang có %(show_value)d).")
+)
+comment_length = _max_chars(
+    COMMENT_MAX_CHARS, _("Ý kiến, lý do dài tối đa %(limit_value)d ký tự (đang có %(show_value)d).")
+)
+
+
+def _length_at_most(field: str, limit: int, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
