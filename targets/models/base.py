@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Length
@@ -30,3 +31,22 @@ comment_length = _max_chars(
 
 def _length_at_most(field: str, limit: int, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
+
+
+class Versioned(models.Model):
+    """A row people edit in forms: its version (optimistic locking: a save claims the version it was shown)
+    and who changed it last, when."""
+
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cập nhật bởi"),
+    )
+
+    class Meta:
+        abstract = True

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ..limits import NOTE_MAX_CHARS, URL_MAX_CHARS
-from .base import MAX_YEAR, MIN_YEAR, _length_at_most, note_length
+from .base import MAX_YEAR, MIN_YEAR, Versioned, _length_at_most, note_length
 from .catalogue import (
     Document,
     Indicator,
@@ -112,7 +112,7 @@ class Plan(models.Model):
         return f"{self.title} ({self.year})"
 
 
-class PlanTask(models.Model):
+class PlanTask(Versioned):
     """One task (nhiệm vụ, giải pháp) of a plan, quoted verbatim, with its agencies and reported progress."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("kế hoạch"))
@@ -156,16 +156,6 @@ class PlanTask(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("chuyển tiếp từ nhiệm vụ"),
-    )
-    version = models.PositiveIntegerField(_("phiên bản"), default=1)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("cập nhật bởi"),
     )
     history = HistoricalRecords()
 

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from ..limits import COMMENT_MAX_CHARS, NOTE_MAX_CHARS, URL_MAX_CHARS
 from ..periods import end_time, parse_period_code, quarter_bounds
-from .base import MAX_YEAR, MIN_YEAR, _length_at_most, comment_length, note_length
+from .base import MAX_YEAR, MIN_YEAR, Versioned, _length_at_most, comment_length, note_length
 from .catalogue import (
     Indicator,
     Level,
@@ -214,7 +214,7 @@ def evidence_upload_to(instance: Actual, filename: str) -> str:
     return f"evidence/{uuid.uuid4().hex}{suffix}"
 
 
-class Actual(models.Model):
+class Actual(Versioned):
     """A reported figure: indicator × locality × level × period."""
 
     indicator = models.ForeignKey(
@@ -262,16 +262,6 @@ class Actual(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("thẩm định bởi"),
-    )
-    version = models.PositiveIntegerField(_("phiên bản"), default=1)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("cập nhật bởi"),
     )
     history = HistoricalRecords()
 
