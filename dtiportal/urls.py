@@ -1,3 +1,5 @@
+"""The project's URL map: each app's URLs under its prefix, the admin, login and password reset, /healthz."""
+
 from django.contrib import admin
 from django.urls import include, path
 

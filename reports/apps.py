@@ -1,3 +1,5 @@
+"""The reports app: dashboards, the Excel report, the public pages and open data."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""URLs of the reports app: dashboards, reports, the public pages and open data."""
+
 from django.urls import path
 
 from . import views

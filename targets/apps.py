@@ -1,3 +1,5 @@
+"""The targets app: the catalogue, data entry, review and plans."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

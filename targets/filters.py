@@ -1,3 +1,5 @@
+"""GET filters of the catalogue page (city, pillar, year, level, text search)."""
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 

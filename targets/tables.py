@@ -1,3 +1,5 @@
+"""The catalogue page's table (django-tables2)."""
+
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,5 @@
+"""URLs of the targets app: catalogue, entry, review, history, assignments and plans."""
+
 from django.urls import path
 
 from .views import catalogue, entry, plans, review

@@ -1,3 +1,5 @@
+"""`manage.py export_report`: the Sở's Excel report for a locality (or all) and a quarter, written to a file."""
+
 import os
 from pathlib import Path
 

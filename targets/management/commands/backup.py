@@ -1,3 +1,5 @@
+"""`manage.py backup --out DIR`: the database and the evidence files, with a verified manifest."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

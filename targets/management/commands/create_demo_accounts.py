@@ -1,3 +1,5 @@
+"""`manage.py create_demo_accounts`: the demo users of `make run` (development only)."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from targets.devdata import demo_accounts_create

@@ -1,3 +1,5 @@
+"""`manage.py generate_demo_data`: labelled demo figures for the series without published ones."""
+
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError

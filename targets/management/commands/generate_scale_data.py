@@ -1,3 +1,5 @@
+"""`manage.py generate_scale_data`: national-scale synthetic data for the benchmarks."""
+
 import datetime as dt
 import time
 

@@ -1,3 +1,5 @@
+"""`manage.py load_catalogue [--with-published]`: the catalogue from fixtures/, all or nothing."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,3 +1,5 @@
+"""`manage.py restore DIR [--verify-only]`: a backup verified whole, then restored, or nothing changed."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

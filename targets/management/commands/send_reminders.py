@@ -1,3 +1,5 @@
+"""`manage.py send_reminders`: e-mail the departments whose quarter is due or late."""
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
