@@ -2,7 +2,8 @@
 
 Model methods use only the row's own fields; anything across relations lives in selectors or services.
 The models live in four modules (base, catalogue, reporting, plans); Django and every caller import them
-from here, the app's models module.
+from here, the app's models module, with the audit-trail models django-simple-history creates beside
+Actual and PlanTask (HistoricalActual, HistoricalPlanTask).
 """
 
 from .base import MAX_YEAR, MIN_YEAR, comment_length, note_length
@@ -18,11 +19,19 @@ from .catalogue import (
     Unit,
     validate_value_for_unit,
 )
-from .plans import Component, Plan, PlanTask, TaskState, TaskStatus
+from .plans import (
+    Component,
+    HistoricalPlanTask,
+    Plan,
+    PlanTask,
+    TaskState,
+    TaskStatus,
+)
 from .reporting import (
     Actual,
     Assignment,
     Department,
+    HistoricalActual,
     LocalityPeriod,
     Membership,
     Origin,
@@ -43,6 +52,8 @@ __all__ = [
     "Department",
     "Document",
     "Frequency",
+    "HistoricalActual",
+    "HistoricalPlanTask",
     "Indicator",
     "Level",
     "Locality",
