@@ -8,7 +8,10 @@ is rolled back: the database is left as it was). Anonymous requests through Djan
 - each public page cold (the cache emptied before each request: the time after a data change) and warm;
 - actuals.csv and progress.csv consumed chunk by chunk as a client reads a stream: time, bytes, rows and
   the peak of Python memory (tracemalloc) while serving, against the size of the file — a file built in
-  memory would need at least its own size.
+  memory would need at least its own size;
+- flatness: the peak of the same files made from whole frames (the path before the files were made a few
+  localities at a time) and in chunks (`reports.pages.OPEN_DATA_CHUNK` localities), with half the
+  localities publishing and with all of them: flat = the chunked peak is about the same for both.
 """
 
 from __future__ import annotations
@@ -108,12 +111,61 @@ def bench_stream(client: Any, url: str, log) -> dict[str, Any]:
     return result
 
 
+def _peak(make_rows, dataset: str) -> tuple[float, int]:
+    """(peak MiB of Python memory while the CSV is made from `make_rows()` and consumed, rows)."""
+    from reports import opendata, schema
+
+    tracemalloc.start()
+    rows = 0
+    for chunk in opendata.csv_chunks(make_rows(), schema.BY_NAME[dataset].columns):
+        rows += chunk.count(b"\r\n")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return round(peak / 2**20, 1), rows - 1
+
+
+def bench_flat(log) -> dict[str, Any]:
+    """The national files' peak memory, whole frames vs. chunks, for half and for all the localities."""
+    from reports import pages
+    from reports.display import AsOf
+    from targets.cache import data_changed
+    from targets.models import Locality
+
+    as_of = AsOf(code=scale_db.AS_OF, time=2026.75)
+    slugs = list(Locality.objects.order_by("slug").values_list("slug", flat=True))
+    makers = {
+        "actuals_whole": ("actuals", lambda: pages.open_data_actuals(as_of=None, chunk=None)),
+        "actuals_chunked": ("actuals", lambda: pages.open_data_actuals(as_of=None)),
+        "progress_whole": ("progress", lambda: pages.open_data_progress(as_of=as_of)),
+        "progress_chunked": ("progress", lambda: pages.open_data_progress_chunked(as_of=as_of)),
+    }
+    out: dict[str, Any] = {"chunk_localities": pages.OPEN_DATA_CHUNK}
+    for label, count in (("half", len(slugs) // 2), ("all", len(slugs))):
+        Locality.objects.update(publishes=False)
+        Locality.objects.filter(slug__in=slugs[:count]).update(publishes=True)
+        data_changed()
+        out[label] = {"localities": count}
+        for name, (dataset, make) in makers.items():
+            peak, rows = _peak(make, dataset)
+            out[label][name] = {"peak_mib": peak, "rows": rows}
+        log(
+            f"  {label:4} ({count:3d} localities): "
+            + "   ".join(
+                f"{n} {out[label][n]['peak_mib']:6.1f} MiB ({out[label][n]['rows']} rows)" for n in makers
+            )
+        )
+    Locality.objects.update(publishes=True)
+    data_changed()
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--out")
+    parser.add_argument("--streams-only", action="store_true", help="skip the pages")
     args = parser.parse_args()
     log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     scale_db.ensure(args.database_url, log=log)
@@ -135,12 +187,15 @@ def main() -> int:
         }
         log(f"public portal at national scale: {results['size']}")
         client = Client()
-        results["pages"] = bench_pages(client, args.runs, args.cold_runs, log)
+        if not args.streams_only:
+            results["pages"] = bench_pages(client, args.runs, args.cold_runs, log)
         results["streams"] = {
             "actuals_csv": bench_stream(client, "/open-data/actuals.csv", log),
             "progress_csv": bench_stream(client, f"/open-data/progress.csv?as_of={scale_db.AS_OF}", log),
             "actuals_csv_one_city": bench_stream(client, f"/open-data/actuals.csv?locality={CITY}", log),
         }
+        log("national files, peak memory: whole frames (before) vs. chunks (after), half vs. all localities")
+        results["flat"] = bench_flat(log)
         transaction.set_rollback(True)
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=1))

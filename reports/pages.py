@@ -217,37 +217,70 @@ def open_data_targets() -> list[dict]:
     return opendata.target_rows(selectors.open_targets())
 
 
-def open_data_progress(*, as_of: AsOf) -> list[dict]:
-    """Open-data target rows with the progress columns for `as_of`: four queries."""
-    rows = opendata.target_rows(selectors.open_targets())  # the publishing localities' targets only
-    table = progress_table(as_of=as_of.time)
+# The national files are made a few localities at a time (ordered by slug, as the files are): the memory
+# they take depends on the largest chunk, not on the country (issue #19).
+OPEN_DATA_CHUNK = 5
+
+
+def _locality_chunks(size: int) -> Iterator[list[int]]:
+    """The publishing localities' ids, `size` at a time in slug order: one query."""
+    ids = [loc["id"] for loc in selectors.publishing_localities()]
+    for start in range(0, len(ids), max(1, size)):
+        yield ids[start : start + size]
+
+
+def _progress_rows(*, as_of: AsOf, locality_ids: list[int] | None) -> list[dict]:
+    """Open-data target rows with the progress columns for `as_of` (all publishing localities, or those of
+    `locality_ids`): four queries."""
+    rows = opendata.target_rows(selectors.open_targets(locality_ids=locality_ids))
+    table = progress_table(as_of=as_of.time, locality_ids=locality_ids)
     pairs = [(row["target_id"], row) for row in rows]
     return opendata.progress_rows(pairs, table, as_of_code=as_of.code, provisional=as_of.provisional)
 
 
-def open_data_actuals(*, as_of: AsOf | None, narrow: dict[str, str] | None = None) -> Iterator[dict]:
+def open_data_progress(*, as_of: AsOf) -> list[dict]:
+    """Open-data target rows with the progress columns for `as_of`, every publishing locality at once (the
+    paged JSON and the cached rows): four queries."""
+    return _progress_rows(as_of=as_of, locality_ids=None)
+
+
+def open_data_progress_chunked(*, as_of: AsOf, chunk: int = OPEN_DATA_CHUNK) -> Iterator[dict]:
+    """The rows of `open_data_progress`, in the same order, assessed `chunk` localities at a time with the
+    same engine path (`progress_table`): one query for the localities, then four per chunk."""
+    for ids in _locality_chunks(chunk):
+        yield from _progress_rows(as_of=as_of, locality_ids=ids)
+
+
+def open_data_actuals(
+    *, as_of: AsOf | None, narrow: dict[str, str] | None = None, chunk: int | None = OPEN_DATA_CHUNK
+) -> Iterator[dict]:
     """Approved and published figures of the publishing localities with the day each became known; with
     `as_of`, those known at the end of that quarter; `narrow` (locality, indicator, pillar) read in SQL.
-    Rows made one at a time from the frames."""
+    One locality (or `chunk=None`): its frames at once, three queries; else `chunk` localities at a time
+    (one query for the localities, then three per chunk). Rows made one at a time from the frames."""
     narrow = narrow or {}
-    frame = selectors.open_actuals(
-        as_of=as_of.time if as_of else None,
-        locality=narrow.get("locality"),
-        indicator_code=narrow.get("indicator"),
-        pillar=narrow.get("pillar"),
-    )
-    return opendata.actual_rows(frame)
+    query = {
+        "as_of": as_of.time if as_of else None,
+        "indicator_code": narrow.get("indicator"),
+        "pillar": narrow.get("pillar"),
+    }
+    if chunk is None or narrow.get("locality") is not None:
+        yield from opendata.actual_rows(selectors.open_actuals(locality=narrow.get("locality"), **query))
+        return
+    for ids in _locality_chunks(chunk):
+        yield from opendata.actual_rows(selectors.open_actuals(locality_ids=ids, **query))
 
 
 def open_data_rows(
-    dataset: str, *, as_of: AsOf | None, narrow: dict[str, str] | None = None
+    dataset: str, *, as_of: AsOf | None, narrow: dict[str, str] | None = None, streamed: bool = False
 ) -> Iterable[dict]:
     """The rows of one open dataset (`reports.schema.DATASETS`), in its column order; `narrow`: filters a
-    dataset may apply in SQL (the view's filters are applied to every row after)."""
+    dataset may apply in SQL (the view's filters are applied to every row after); `streamed`: progress
+    made a few localities at a time (`open_data_progress_chunked`) for a streamed file."""
     if dataset == "targets":
         return open_data_targets()
     if dataset == "progress":
-        return open_data_progress(as_of=as_of)
+        return open_data_progress_chunked(as_of=as_of) if streamed else open_data_progress(as_of=as_of)
     if dataset == "actuals":
         return open_data_actuals(as_of=as_of, narrow=narrow)
     if dataset == "localities":

@@ -395,11 +395,16 @@ def open_documents() -> list[dict]:
     )
 
 
-def open_targets() -> list[dict]:
-    """The targets of the publishing localities as plain values, with id, province code and document code:
-    one query."""
+def open_targets(*, locality_ids: list[int] | None = None) -> list[dict]:
+    """The targets of the publishing localities (narrowed to `locality_ids` when given) as plain values,
+    with id, province code and document code, in open-data order (by locality slug first): one query."""
     return list(
-        Target.objects.filter(locality__publishes=True)
+        _narrow(
+            Target.objects.filter(locality__publishes=True),
+            locality_ids=locality_ids,
+            pillar=None,
+            indicator_code=None,
+        )
         .order_by("locality__slug", "indicator__pillar__order", "indicator__order", "level", "year", "id")
         .values(
             "id",
@@ -451,14 +456,16 @@ def open_actuals(
     *,
     as_of: float | None = None,
     locality: str | None = None,
+    locality_ids: list[int] | None = None,
     indicator_code: str | None = None,
     pillar: str | None = None,
 ) -> pd.DataFrame:
     """Approved and published figures (never drafts or submissions awaiting review) of the publishing
     localities, each with the day it became known (with `as_of`, the versions known at the end of that
-    quarter, else the current ones), narrowed in SQL to a locality, indicator or pillar when given, with each figure's province code, pillar, indicator name,
-    unit and last change (ISO UTC text), in open-data order. Three queries."""
-    ids = None
+    quarter, else the current ones), narrowed in SQL to a locality (by slug, or to `locality_ids`), indicator
+    or pillar when given, with each figure's province code, pillar, indicator name, unit and last change
+    (ISO UTC text), in open-data order (by locality slug first). Three queries."""
+    ids = locality_ids
     if locality is not None:
         ids = list(Locality.objects.filter(slug=locality, publishes=True).values_list("id", flat=True))
     versions = observations_frame(locality_ids=ids, indicator_code=indicator_code, pillar=pillar)

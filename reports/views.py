@@ -482,7 +482,12 @@ def _as_of_for(request: HttpRequest, dataset: str) -> AsOf | None:
     return None
 
 
-def _rows(dataset: str, as_of: AsOf | None, narrow: dict[str, Any] | None = None) -> Iterable[dict]:
+def _rows(
+    dataset: str, as_of: AsOf | None, narrow: dict[str, Any] | None = None, *, streamed: bool = False
+) -> Iterable[dict]:
+    if dataset == "progress" and streamed:
+        # A streamed file: a few localities at a time, never the country's rows in memory (issue #19).
+        return pages.open_data_rows("progress", as_of=as_of, streamed=True)
     if dataset == "progress":
         # Cached until the data change (seconds to compute at national scale); the key holds whether the
         # quarter is still provisional: the label changes when the quarter ends.
@@ -526,7 +531,7 @@ def open_data_file(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse
         return _bad(exc)
     name = f"{dataset}-{as_of.code}" if as_of and request.GET.get("as_of") else dataset
     narrow = {k: v for k, v in filters.items() if k in ("locality", "indicator", "pillar")}
-    rows = opendata.select(_rows(dataset, as_of, narrow), spec, filters)
+    rows = opendata.select(_rows(dataset, as_of, narrow, streamed=fmt == "csv"), spec, filters)
     if fmt == "csv":
         response = StreamingHttpResponse(
             opendata.csv_chunks(rows, spec.columns), content_type=_CONTENT_TYPES["csv"]
@@ -603,7 +608,7 @@ def open_data_zip(request: HttpRequest) -> HttpResponse:
         archive.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=1))
         for spec in schema.DATASETS:
             with archive.open(f"{spec.name}.csv", "w") as member:
-                for chunk in opendata.csv_chunks(_rows(spec.name, as_of), spec.columns):
+                for chunk in opendata.csv_chunks(_rows(spec.name, as_of, streamed=True), spec.columns):
                     member.write(chunk)
     out.seek(0)
     return FileResponse(
