@@ -85,7 +85,7 @@ _UNIT = _f(
     "string",
     "Đơn vị đo của số liệu",
     "Unit of the figure",
-    enum=("percent", "count", "per_1000", "rank", "growth_rate", "score", "milestone"),
+    enum=("percent", "count", "per_1000", "rank", "growth_rate", "score", "milestone", "index"),
 )
 _LEVEL = _f(
     "level",

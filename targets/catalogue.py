@@ -20,7 +20,7 @@ from .periods import DISTRICT_LEVEL_ENDS
 
 COMPARATORS = (">=", ">", "=", "~", "<=", "<", "range")
 LEVELS = ("", "city", "district", "commune")
-UNITS = ("percent", "count", "per_1000", "rank", "growth_rate", "score", "milestone")
+UNITS = ("percent", "count", "per_1000", "rank", "growth_rate", "score", "milestone", "index")
 FREQUENCIES = ("quarterly", "annual")
 MIN_YEAR, MAX_YEAR = 2020, 2035
 

@@ -161,7 +161,10 @@ def _demo_series(unit: str, higher_is_better: bool, goal: float, n: int, rng: ra
             for i in range(n)
         ]
     reach = rng.uniform(0.7, 1.08)  # some series make it, some fall short
-    if higher_is_better:
+    if unit == Unit.INDEX:  # against a base year = 100: starts near 100
+        start = 100 * rng.uniform(0.97, 1.03)
+        end = 100 + (goal - 100) * reach
+    elif higher_is_better:
         start = goal * rng.uniform(0.25, 0.6)
         end = goal * reach
     else:
@@ -494,6 +497,7 @@ def _scale_goal(ind: Indicator, rng: random.Random) -> float:
         Unit.GROWTH_RATE: rng.uniform(5, 20),
         Unit.SCORE: rng.uniform(0.5, 0.95),
         Unit.MILESTONE: 1.0,
+        Unit.INDEX: rng.uniform(110, 150),
     }[ind.unit]
 
 

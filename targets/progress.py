@@ -135,6 +135,7 @@ UNIT_BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "score": (0.0, 1.0),
     "milestone": (0.0, 1.0),
     "growth_rate": (-100.0, None),  # a quantity cannot shrink by more than all of it
+    "index": (0.0, None),  # against a base year = 100
 }
 
 

@@ -51,6 +51,7 @@ UNIT_RANGES: dict[str, tuple[float | None, float | None, bool]] = {
     "score": (0, 1, False),
     "growth_rate": (-100, 1000, False),
     "milestone": (0, 1, True),
+    "index": (0, 100000, False),
 }
 
 

@@ -80,6 +80,8 @@ class Unit(models.TextChoices):
     GROWTH_RATE = "growth_rate", _("% tăng trưởng")
     SCORE = "score", _("điểm (0–1)")
     MILESTONE = "milestone", _("mốc hoàn thành")
+    # A figure against a base year = 100 ("tăng 30%" → ≥ 130): the target names its baseline (issue #16).
+    INDEX = "index", _("chỉ số (năm gốc = 100)")
 
 
 class Frequency(models.TextChoices):
@@ -283,6 +285,7 @@ def validate_value_for_unit(unit: str, value: Decimal | float | None, *, field: 
         Unit.SCORE: (Decimal(0), Decimal(1), _("Điểm phải từ 0 đến 1.")),
         Unit.GROWTH_RATE: (Decimal(-100), Decimal(1000), _("Tốc độ tăng trưởng phải từ -100% đến 1.000%.")),
         Unit.MILESTONE: (Decimal(0), Decimal(1), _("Mốc hoàn thành là 0 (chưa) hoặc 1 (đã hoàn thành).")),
+        Unit.INDEX: (Decimal(0), Decimal(100000), _("Chỉ số (năm gốc = 100) phải từ 0 đến 100.000.")),
     }
     if unit not in bounds:
         raise ValidationError({field: _("Đơn vị không hợp lệ.")})

@@ -62,8 +62,8 @@ def submit(indicator: str, locality: str, code: str, value: str) -> Actual:
 #   digital_economy_grdp_share 2030 (> 40): one point, no line                                → insufficient_data
 #   labour_productivity_growth 2025 and 2030, two milestones: no figure                      → insufficient_data ×4
 # xa-hoi-so (9): 2 of 3 assessable → 67 %
-#   broadband_household_coverage 2025 (> 80): 85 in 2025-Q4 (the deadline's own figure)       → achieved
-#   broadband_commune_coverage 2025 (= 100): 95 in 2025-Q4                                    → missed
+#   broadband_household_access 2025 (> 80)  : 85 in 2025-Q4 (the deadline's own figure)       → achieved
+#   broadband_commune_access 2025 (= 100)  : 95 in 2025-Q4                                    → missed
 #   epayment_accounts 2030 (> 80): 40, 44, 49, 53 in 2025-Q1, Q3, 2026-Q1, Q3 (weights 1–4):
 #     mean time 2026.25, mean value 48.7, slope 22/2.5 = 8.8; projected 48.7 + 8.8 × 4.75 = 90.5;
 #     (90.5 − 40)/(80 − 40) = 1.2625 ≥ 0.95                                                   → on_track
@@ -74,8 +74,8 @@ HA_NOI_FIGURES = [
     ("epayment_accounts", "", "2025-Q3", "44"),
     ("epayment_accounts", "", "2026-Q1", "49"),
     ("epayment_accounts", "", "2026-Q3", "53"),
-    ("broadband_household_coverage", "", "2025-Q4", "85"),
-    ("broadband_commune_coverage", "", "2025-Q4", "95"),
+    ("broadband_household_access", "", "2025-Q4", "85"),
+    ("broadband_commune_access", "", "2025-Q4", "95"),
     ("inspections_online", "", "2025-Q3", "20"),
     ("inspections_online", "", "2026-Q3", "22"),
     ("work_dossiers_online", "city", "2025-Q3", "60"),

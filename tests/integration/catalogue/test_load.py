@@ -32,8 +32,8 @@ def _snapshot():
 
 def test_loading_puts_every_target_in_the_database_with_its_quote_and_document(empty_database):
     report = catalogue_load()
-    assert (report.targets, report.indicators, report.documents) == (136, 60, 5)
-    assert Target.objects.count() == 136
+    assert (report.targets, report.indicators, report.documents) == (139, 66, 5)
+    assert Target.objects.count() == 139
     t = Target.objects.get(indicator__code="dti_rank", locality__slug="ha-noi", year=2025)
     assert (t.comparator, t.value, t.unit) == ("<=", Decimal("5"), "rank")
     assert "nhóm 5 địa phương dẫn đầu" in t.quote
@@ -47,7 +47,7 @@ def test_loading_twice_changes_nothing(empty_database):
     before = _snapshot(), Actual.objects.count()
     again = catalogue_load()
     published = published_figures_load()
-    assert (again.targets, again.targets_removed) == (136, 0)
+    assert (again.targets, again.targets_removed) == (139, 0)
     assert (published.created, published.updated, published.unchanged) == (0, 0, 29)
     assert len(published.skipped) == 2  # the former Đà Nẵng's 2024 rank and score, every time
     assert (_snapshot(), Actual.objects.count()) == before
@@ -112,7 +112,7 @@ def test_a_target_removed_from_its_file_is_removed_on_reload(empty_database, tmp
     cut = text.index('[[target]]\nindicator = "fiber_household_subscriptions"')
     path.write_text(text[:cut], encoding="utf-8")
     report = catalogue_load(root=root)
-    assert (report.targets, report.targets_removed) == (135, 1)
+    assert (report.targets, report.targets_removed) == (138, 1)
     assert not Target.objects.filter(indicator__code="fiber_household_subscriptions").exists()
 
 

@@ -25,7 +25,7 @@ def test_a_signed_in_viewer_sees_the_catalogue_in_vietnamese(client, ha_noi_view
     html = response.content.decode()
     assert '<html lang="vi">' in html
     assert "Danh mục chỉ tiêu và mục tiêu" in html
-    assert "136 mục tiêu" in html
+    assert "139 mục tiêu" in html
 
 
 def test_filters_narrow_the_catalogue_by_city_pillar_and_year(client, ha_noi_viewer):

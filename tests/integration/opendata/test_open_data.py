@@ -45,7 +45,7 @@ def test_anyone_can_download_every_target_as_csv(client, catalogue):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     columns, rows = _csv_rows(response)
     assert columns == COLUMNS
-    assert len(rows) == Target.objects.count() == 136
+    assert len(rows) == Target.objects.count() == 139
     assert {r["locality"] for r in rows} == {"hai-phong", "ha-noi", "da-nang"}
     assert {r["pillar"] for r in rows} == {"chinh-quyen-so", "kinh-te-so", "xa-hoi-so", "dti"}
     assert {r["comparator"] for r in rows} <= {">=", ">", "=", "~", "<=", "<", "range"}
@@ -84,7 +84,7 @@ def test_json_has_the_same_rows_with_typed_values(client, catalogue):
     assert response.status_code == 200
     body = response.json()
     assert body["columns"] == COLUMNS
-    assert body["meta"]["count"] == len(body["data"]) == 136
+    assert body["meta"]["count"] == len(body["data"]) == 139
     rank = next(
         r
         for r in body["data"]
@@ -106,7 +106,7 @@ def test_an_unknown_format_is_not_found(client, catalogue, path):
 
 def test_open_data_refuses_writes(client, catalogue):
     assert client.post("/open-data/targets.csv").status_code == 405
-    assert Target.objects.count() == 136
+    assert Target.objects.count() == 139
 
 
 def test_open_data_makes_one_query_whatever_the_catalogue_size(client, catalogue, django_assert_num_queries):
