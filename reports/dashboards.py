@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from targets import progress
-from targets.formatting import num
+from targets.formatting import figure_text, num, rank_with_basis
 from targets.models import Origin, Status, Unit
 from targets.periods import known_by
 
@@ -30,7 +30,6 @@ from .display import (
     status_chips,
     status_segments,
     target_rows,
-    value_text,
     vi_sort_key,
 )
 from .selectors import ProgressInputs
@@ -61,8 +60,11 @@ def overview(
     assessed: pd.DataFrame,
     ranks: list[dict],
     as_of: AsOf,
+    former: list[dict] = (),
 ) -> dict[str, Any]:
-    """The localities × pillars matrix (status counts, share achieved or on track) and the rank history."""
+    """The localities × pillars matrix (status counts, share achieved or on track) and the rank history:
+    every rank with its basis ('hạng 17/34'), a pre-merger unit's rank labelled as its predecessor's
+    history ('hạng 2/63 — Đà Nẵng cũ', issue #16)."""
     with_targets = set(assessed["locality"]) if not assessed.empty else set()
     shown = sorted(
         (loc for loc in localities if loc["valid_to"] is None or loc["slug"] in with_targets),
@@ -128,13 +130,36 @@ def overview(
                 "year": r["period__year"],
                 "rank": num(r["value"]),
                 "among": r["ranked_among"],
+                "rank_text": rank_with_basis(r["value"], r["ranked_among"]),
                 "origin": r["origin"],
                 "source": r["source"],
                 "note": r["note"],
+                "note_en": r["note_en"],
+                "qualifier": r["qualifier"],
                 "get_origin_display": Origin(r["origin"]).label,
                 "known_text": known_text(r["origin"], r["known_on"], r["known_basis"]),
             }
         )
+    for f in former:
+        rank_rows.append(
+            {
+                "locality_name": localized(f, "locality__name"),
+                "year": f["year"],
+                "rank": num(f["value"]),
+                "among": f["ranked_among"],
+                "rank_text": rank_with_basis(f["value"], f["ranked_among"], localized(f, "unit_name")),
+                "former": True,
+                "origin": Origin.PUBLISHED,
+                "source": f["source"],
+                "note": f["note"],
+                "note_en": f["note_en"],
+                "qualifier": f["qualifier"],
+                "published_on": f["published_on"],
+                "get_origin_display": Origin.PUBLISHED.label,
+                "known_text": "",
+            }
+        )
+    rank_rows.sort(key=lambda r: (vi_sort_key(r["locality_name"]), r["year"], bool(r.get("former"))))
     rank_figure = timecharts.rank_history(rank_series, text=labels.chart_text()) if rank_series else None
     return {
         "matrix": matrix,
@@ -454,7 +479,13 @@ def _value_axis(unit: str) -> timecharts.ValueAxis:
 
 
 def series(
-    *, indicator: dict, inputs: ProgressInputs, assessed: pd.DataFrame, actuals: list[dict], as_of: AsOf
+    *,
+    indicator: dict,
+    inputs: ProgressInputs,
+    assessed: pd.DataFrame,
+    actuals: list[dict],
+    as_of: AsOf,
+    former: list[dict] = (),
 ) -> dict[str, Any]:
     """One chart per level of the series, both progress measures per target, and the values table."""
     text = labels.chart_text()
@@ -531,6 +562,26 @@ def series(
     return {
         "sections": sections,
         "has_demo": any(s["has_demo"] for s in sections),
+        # A pre-merger unit's figures: the predecessor's history, not part of the series (issue #16).
+        "former_values": [
+            {
+                "year": f["year"],
+                "value_text": figure_text(
+                    f["value"],
+                    unit,
+                    among=f["ranked_among"],
+                    qualifier=f["qualifier"],
+                    former_unit=localized(f, "unit_name"),
+                ),
+                "origin": Origin.PUBLISHED,
+                "source": f["source"],
+                "note": f["note"],
+                "note_en": f["note_en"],
+                "qualifier": f["qualifier"],
+                "published_on": f["published_on"],
+            }
+            for f in former
+        ],
     }
 
 
@@ -572,8 +623,11 @@ def _point_hover(actual: dict) -> str:
 def _value_row(actual: dict, unit: str) -> dict[str, Any]:
     return {
         "period": actual["period__code"],
-        "value_text": value_text(actual["value"], unit)
-        + (f" / {actual['ranked_among']}" if actual["ranked_among"] else ""),
+        "value_text": rank_with_basis(actual["value"], actual["ranked_among"])
+        if unit == Unit.RANK
+        else figure_text(actual["value"], unit, qualifier=actual.get("qualifier", "")),
+        "qualifier": actual.get("qualifier", ""),
+        "note_en": actual.get("note_en", "") if actual["origin"] == Origin.PUBLISHED else "",
         "status": actual["status"],
         "status_label": str(Status(actual["status"]).label),
         "origin": actual["origin"],

@@ -131,8 +131,9 @@ def overview(*, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
     pillars = selectors.pillars()
     assessed = assess(selectors.progress_inputs(locality_ids=ids, labels="slugs"), as_of.time)
     ranks = selectors.dti_rank_history(locality_ids=ids, as_of=as_of.time)
+    former = selectors.former_unit_figures(locality_ids=ids, as_of=as_of.time, indicator_code="dti_rank")
     return dashboards.overview(
-        localities=localities, pillars=pillars, assessed=assessed, ranks=ranks, as_of=as_of
+        localities=localities, pillars=pillars, assessed=assessed, ranks=ranks, former=former, as_of=as_of
     )
 
 
@@ -174,8 +175,16 @@ def series(*, indicator: dict, locality: dict, as_of: AsOf, full: bool = True) -
     actuals = selectors.series_actuals(
         indicator_code=code, locality_id=locality["id"], as_of=as_of.time, awaiting_review=full
     )
+    former = selectors.former_unit_figures(
+        locality_ids=[locality["id"]], as_of=as_of.time, indicator_code=code
+    )
     return dashboards.series(
-        indicator=indicator, inputs=inputs, assessed=assess(inputs, as_of.time), actuals=actuals, as_of=as_of
+        indicator=indicator,
+        inputs=inputs,
+        assessed=assess(inputs, as_of.time),
+        actuals=actuals,
+        former=former,
+        as_of=as_of,
     )
 
 

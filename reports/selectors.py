@@ -21,6 +21,7 @@ from django.db.models.functions import Cast
 
 from targets import known, periods
 from targets.models import Actual, Indicator, Locality, Origin, Pillar, Status, Target, Unit
+from targets.selectors import catalogue as catalogue_selectors
 
 _TARGET_FIELDS = (
     "id",
@@ -303,7 +304,15 @@ def dti_rank_history(*, locality_ids: list[int], as_of: float) -> list[dict]:
     versions = observations_frame(locality_ids=locality_ids, indicator_code="dti_rank")
     shown = known.known_at(versions, as_of)
     shown = shown[shown["level"] == ""].sort_values(["locality_id", "obs_time"])
-    fields = ("locality__slug", "locality__name", "locality__name_en", "source", "note")
+    fields = (
+        "locality__slug",
+        "locality__name",
+        "locality__name_en",
+        "source",
+        "note",
+        "note_en",
+        "qualifier",
+    )
     details = _details(shown["actual_id"].astype(int).tolist(), fields)
     out = []
     for row in shown.to_dict(orient="records"):
@@ -325,6 +334,23 @@ def dti_rank_history(*, locality_ids: list[int], as_of: float) -> list[dict]:
     return sorted(out, key=lambda r: (r["locality__name"], r["time"]))
 
 
+def former_unit_figures(
+    *, locality_ids: list[int], as_of: float, indicator_code: str | None = None
+) -> list[dict]:
+    """The pre-merger units' published figures kept as these localities' predecessor history (issue #16),
+    those known at `as_of` (from their publication day, or the end of their year where it is unknown),
+    oldest first: one query."""
+    rows = catalogue_selectors.former_unit_figures(locality_ids=locality_ids, indicator_code=indicator_code)
+    out = []
+    for row in rows:
+        known_from = (
+            periods.date_to_time(row["published_on"]) if row["published_on"] else float(row["year"] + 1)
+        )
+        if known_from <= as_of + 1e-9:
+            out.append({**row, "origin": Origin.PUBLISHED, "time": float(row["year"] + 1)})
+    return out
+
+
 def series_actuals(
     *, indicator_code: str, locality_id: int, as_of: float, awaiting_review: bool = True
 ) -> list[dict]:
@@ -340,7 +366,7 @@ def series_actuals(
         statuses=(Status.APPROVED, Status.SUBMITTED) if awaiting_review else (Status.APPROVED,),
     )
     shown = known.known_at(versions, as_of).sort_values(["level", "obs_time", "obs_period"])
-    details = _details(shown["actual_id"].astype(int).tolist(), ("source", "note"))
+    details = _details(shown["actual_id"].astype(int).tolist(), ("source", "note", "note_en", "qualifier"))
     out = []
     for row in shown.to_dict(orient="records"):
         year, quarter = _period_parts(row["obs_period"])

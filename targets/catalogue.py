@@ -87,6 +87,7 @@ _SCHEMAS: dict[str, _Schema] = {
             "baseline_value": _NUMBER,
             "note": str,
             "applies_until": dt.date,
+            "ranked_among": int,
         },
     ),
 }
@@ -293,6 +294,15 @@ def _check_target(
         errors.append(f"{label}: a milestone target is '= 1' (done)")
     if unit == "rank" and (value < 1 or value != int(value)):
         errors.append(f"{label}: a rank target is a whole number from 1")
+    ranked_among = record.get("ranked_among")
+    if unit == "rank" and ranked_among is None:
+        errors.append(
+            f"{label}: a rank target names the ranking it was set against ('ranked_among', e.g. 63)"
+        )
+    if unit != "rank" and ranked_among is not None:
+        errors.append(f"{label}: only a rank target has 'ranked_among'")
+    if ranked_among is not None and not value <= ranked_among:
+        errors.append(f"{label}: rank {value:g} is beyond the {ranked_among} units ranked")
     if ("baseline_year" in record) != ("baseline_value" in record):
         errors.append(f"{label}: a baseline needs both 'baseline_year' and 'baseline_value'")
     quote = normalise_ws(record["quote"])
@@ -318,6 +328,7 @@ def _check_target(
         "quote": record["quote"],
         "note": record.get("note", ""),
         "applies_until": applies_until,
+        "ranked_among": ranked_among,
         "unit": unit,
         "_where": label,
     }
@@ -336,6 +347,13 @@ class PublishedFigure:
     # `former`: the pre-merger unit in a year ranked for the merged ones; `merged`: the merged unit; "".
     unit_scope: str = ""
     published_on: dt.date | None = None  # the day it was first made public; None where unknown
+    # From published_notes.toml (issue #16, #17 item 4): what the page says about the figure, in both
+    # languages, its qualifier, and for a `former` row the former unit's name.
+    qualifier: str = ""
+    note_vi: str = ""
+    note_en: str = ""
+    unit_name: str = ""
+    unit_name_en: str = ""
 
 
 PUBLISHED_COLUMNS = (
@@ -350,13 +368,54 @@ PUBLISHED_COLUMNS = (
     "source",
 )
 UNIT_SCOPES = ("", "former", "merged")
+QUALIFIERS = ("", ">", "~", "preliminary")
+NOTES_FILE = "published_notes.toml"
+_NOTE_SCHEMAS = {
+    "figure": _Schema(
+        {"locality": str, "indicator": str, "year": int, "note": str, "note_en": str},
+        {"unit_scope": str, "qualifier": str, "unit_name": str, "unit_name_en": str},
+    )
+}
 
 
-def read_published(path: Path, *, localities: set[str], indicators: set[str]) -> list[PublishedFigure]:
+def read_published_notes(path: Path) -> dict[tuple[str, str, int, str], dict[str, str]]:
+    """The published figures' display notes (`published_notes.toml`), keyed by (locality, indicator, year,
+    unit_scope): each with a Vietnamese and an English note, a qualifier, and a `former` row's unit name."""
+    errors: list[str] = []
+    out: dict[tuple[str, str, int, str], dict[str, str]] = {}
+    for where, record in _records(_load_toml(path, errors), "figure", path, errors):
+        if not check_record("figure", record, where, errors, _NOTE_SCHEMAS):
+            continue
+        key = (record["locality"], record["indicator"], record["year"], record.get("unit_scope", ""))
+        if key in out:
+            errors.append(f"{where}: duplicate note for {key}")
+        if not record["note"].strip() or not record["note_en"].strip():
+            errors.append(f"{where}: a published figure needs its note in Vietnamese and in English")
+        if record.get("qualifier", "") not in QUALIFIERS:
+            errors.append(f"{where}: qualifier must be one of {QUALIFIERS}, not {record['qualifier']!r}")
+        if key[3] == "former" and not (record.get("unit_name") and record.get("unit_name_en")):
+            errors.append(f"{where}: a former unit's figure needs unit_name and unit_name_en")
+        out[key] = {
+            "qualifier": record.get("qualifier", ""),
+            "note_vi": record["note"].strip(),
+            "note_en": record["note_en"].strip(),
+            "unit_name": record.get("unit_name", ""),
+            "unit_name_en": record.get("unit_name_en", ""),
+        }
+    if errors:
+        raise CatalogueError(errors)
+    return out
+
+
+def read_published(
+    path: Path, *, localities: set[str], indicators: set[str], notes_path: Path | None = None
+) -> list[PublishedFigure]:
     """Parse the published-figures CSV; every row must name a known locality and indicator and its source,
     and give `published_on` as an ISO date (or nothing, where it is unknown). A key (locality, indicator,
-    year) appears once per `unit_scope`: a `former` and a `merged` row may share it (the loader keeps
-    the merged one)."""
+    year) appears once per `unit_scope`: a `former` and a `merged` row may share it (the merged one is the
+    series' figure, the former one the predecessor's history). Every row has its notes in both languages
+    in `notes_path` (default: `published_notes.toml` beside the CSV), and every note there has its row."""
+    notes = read_published_notes(notes_path or path.parent / NOTES_FILE)
     errors: list[str] = []
     rows: list[PublishedFigure] = []
     try:
@@ -393,6 +452,12 @@ def read_published(path: Path, *, localities: set[str], indicators: set[str]) ->
                 if (*key, scope) in seen:
                     errors.append(f"{where}: duplicate figure for {key}")
                 seen.add((*key, scope))
+                note = notes.get((*key, scope))
+                if note is None:
+                    errors.append(
+                        f"{where}: no note for {(*key, scope)} in {NOTES_FILE} (Vietnamese and English)"
+                    )
+                    note = {}
                 rows.append(
                     PublishedFigure(
                         locality=row["locality"],
@@ -405,8 +470,11 @@ def read_published(path: Path, *, localities: set[str], indicators: set[str]) ->
                         where=where,
                         unit_scope=scope,
                         published_on=published_on,
+                        **note,
                     )
                 )
+            for key in set(notes) - seen:
+                errors.append(f"{NOTES_FILE}: a note for {key}, which is not a row of {path.name}")
     except FileNotFoundError:
         errors.append(f"{path.name}: file not found")
     if errors:

@@ -8,9 +8,10 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import Comparator, Unit
+from .models import Comparator, Qualifier, Unit
 
 _SYMBOLS = {">=": "≥", ">": ">", "=": "", "~": "≈", "<=": "≤", "<": "<"}
 _UNIT_SUFFIX = {
@@ -72,3 +73,50 @@ def typed_number(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return format(value.normalize(), "f").replace(".", ",")
+
+
+def rank_with_basis(value, among=None, former_unit: str = "") -> str:
+    """A rank with the ranking it belongs to (issue #16): 'hạng 17/34'; a former (pre-merger) unit's rank
+    labelled with its name: 'hạng 2/63 — Đà Nẵng cũ'; 'hạng 3' where the number ranked is unknown."""
+    if value is None or value == "":
+        return "—"
+    if among:
+        text = _("hạng %(rank)s/%(among)s") % {"rank": _plain(value), "among": _plain(among)}
+    else:
+        text = _("hạng %(rank)s") % {"rank": _plain(value)}
+    return f"{text} — {former_unit}" if former_unit else text
+
+
+_QUALIFIER_PREFIX = {Qualifier.LOWER_BOUND: "> ", Qualifier.APPROX: "≈ "}
+
+
+def figure_text(value, unit: str, *, among=None, qualifier: str = "", former_unit: str = "") -> str:
+    """A figure with its unit, its qualifier ('> 98%', '≈ 30%') and, for a rank, its basis ('hạng 17/34')."""
+    if unit == Unit.RANK:
+        return rank_with_basis(value, among, former_unit)
+    text = f"{_QUALIFIER_PREFIX.get(qualifier, '')}{with_unit(value, unit)}"
+    return f"{text} — {former_unit}" if former_unit else text
+
+
+def qualifier_label(qualifier: str) -> str:
+    """'sơ bộ', 'giới hạn dưới' …: how a qualified figure is labelled beside it; '' for an exact one."""
+    labels = {
+        Qualifier.LOWER_BOUND: _("giới hạn dưới"),
+        Qualifier.APPROX: _("xấp xỉ"),
+        Qualifier.PRELIMINARY: _("ước tính sơ bộ"),
+    }
+    return str(labels.get(qualifier, ""))
+
+
+def in_language(row, key: str) -> str:
+    """`row[key]` (Vietnamese) or, in English, `row[key + '_en']` when there is one. A dict or an object."""
+    get = row.get if isinstance(row, dict) else (lambda k: getattr(row, k, ""))
+    if (get_language() or "vi").startswith("en") and get(f"{key}_en"):
+        return str(get(f"{key}_en"))
+    return str(get(key) or "")
+
+
+def figure_note(figure) -> str:
+    """A published figure's note in the page's language (issue #17 item 4): `note_en` in English when there
+    is one, else `note` (Vietnamese). Takes a model instance or a row dict."""
+    return in_language(figure, "note")

@@ -194,6 +194,11 @@ class Target(models.Model):
     quote = models.TextField(_("trích dẫn nguyên văn"))
     note = models.TextField(_("ghi chú"), blank=True)
     applies_until = models.DateField(_("áp dụng đến"), null=True, blank=True)
+    # A rank target: how many units the ranking it was set against had (63 before the 2024 ranking of the 34
+    # merged units; issue #16). Empty for other units.
+    ranked_among = models.PositiveSmallIntegerField(
+        _("đặt trên bảng xếp hạng số đơn vị"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["indicator__pillar__order", "indicator__order", "locality__name", "level", "year"]

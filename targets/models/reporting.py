@@ -208,6 +208,16 @@ class Origin(models.TextChoices):
     DEMO = "demo", _("dữ liệu minh hoạ")
 
 
+class Qualifier(models.TextChoices):
+    """What a published figure's value is (issue #16): a lower bound ('trên 98%' → 98), an approximation, or a
+    preliminary estimate; empty for an exact, final figure."""
+
+    NONE = "", _("chính xác")
+    LOWER_BOUND = ">", _("giới hạn dưới (trên)")
+    APPROX = "~", _("xấp xỉ")
+    PRELIMINARY = "preliminary", _("ước tính sơ bộ")
+
+
 def evidence_upload_to(instance: Actual, filename: str) -> str:
     """Evidence is stored under a random name (the original name never reaches the file system)."""
     suffix = PurePath(filename).suffix.lower()[:10]
@@ -241,6 +251,13 @@ class Actual(Versioned):
     # empty where that day is unknown (the figure then counts from the end of its period).
     published_on = models.DateField(_("ngày công bố"), null=True, blank=True)
     ranked_among = models.PositiveSmallIntegerField(_("xếp hạng trong số"), null=True, blank=True)
+    # A published figure's qualifier and its method note in both languages (`note` is the Vietnamese one).
+    qualifier = models.CharField(
+        _("tính chất số liệu"), max_length=16, choices=Qualifier.choices, blank=True, default=Qualifier.NONE
+    )
+    note_en = models.TextField(
+        _("ghi chú tiếng Anh"), blank=True, max_length=NOTE_MAX_CHARS, validators=[note_length]
+    )
     department = models.ForeignKey(
         "Department",
         on_delete=models.SET_NULL,
@@ -275,6 +292,9 @@ class Actual(Versioned):
             models.CheckConstraint(condition=Q(status__in=Status.values), name="actual_status_known"),
             models.CheckConstraint(condition=Q(origin__in=Origin.values), name="actual_origin_known"),
             models.CheckConstraint(condition=Q(level__in=Level.values), name="actual_level_known"),
+            models.CheckConstraint(
+                condition=Q(qualifier__in=Qualifier.values), name="actual_qualifier_known"
+            ),
             # A published figure always carries its source.
             models.CheckConstraint(
                 condition=~Q(origin="published") | ~Q(source=""), name="actual_published_has_source"
@@ -291,3 +311,50 @@ class Actual(Versioned):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}·{self.locality_id}·{self.level or '-'}·{self.period_id}={self.value}"
+
+
+class FormerUnitFigure(models.Model):
+    """A published figure of a pre-merger unit in a year ranked for the merged units — the former Đà Nẵng's
+    2/63 in the 2024 ranking, beside the merged city's 17/34 (issue #16). It is the merged locality's
+    predecessor history: shown, labelled with the former unit's name, and never part of the series the
+    engine assesses (that series uses the merged unit's figure)."""
+
+    locality = models.ForeignKey(
+        Locality,
+        on_delete=models.PROTECT,
+        related_name="former_unit_figures",
+        verbose_name=_("địa phương (sau sáp nhập)"),
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="former_unit_figures", verbose_name=_("chỉ tiêu")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("năm"), validators=[MinValueValidator(MIN_YEAR - 5), MaxValueValidator(MAX_YEAR)]
+    )
+    unit_name = models.CharField(_("đơn vị trước sáp nhập"), max_length=128)
+    unit_name_en = models.CharField(_("đơn vị trước sáp nhập (tiếng Anh)"), max_length=128, blank=True)
+    value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=4)
+    ranked_among = models.PositiveSmallIntegerField(_("xếp hạng trong số"), null=True, blank=True)
+    qualifier = models.CharField(
+        _("tính chất số liệu"), max_length=16, choices=Qualifier.choices, blank=True, default=Qualifier.NONE
+    )
+    note = models.TextField(_("ghi chú"), blank=True, max_length=NOTE_MAX_CHARS, validators=[note_length])
+    note_en = models.TextField(
+        _("ghi chú tiếng Anh"), blank=True, max_length=NOTE_MAX_CHARS, validators=[note_length]
+    )
+    source = models.CharField(_("nguồn công bố"), max_length=500)
+    published_on = models.DateField(_("ngày công bố"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["locality__name", "indicator__code", "year"]
+        verbose_name = _("số liệu của đơn vị trước sáp nhập")
+        verbose_name_plural = _("số liệu của đơn vị trước sáp nhập")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["locality", "indicator", "year"], name="former_unit_figure_unique"
+            ),
+            models.CheckConstraint(condition=~Q(source=""), name="former_unit_figure_has_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}·{self.unit_name}·{self.year}={self.value}"

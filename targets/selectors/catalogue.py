@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from ..models import (
     Actual,
+    FormerUnitFigure,
     Target,
 )
 
@@ -30,4 +31,33 @@ def actuals_for_series(*, indicator_id: int, locality_id: int, level: str) -> li
         )
         .select_related("period")
         .order_by("-period__year", "-period__quarter")
+    )
+
+
+def former_unit_figures(*, locality_ids: list[int], indicator_code: str | None = None) -> list[dict]:
+    """The published figures of pre-merger units kept as these localities' predecessor history (issue #16),
+    oldest first, as plain values (with the locality's and the indicator's names and unit): one query."""
+    qs = FormerUnitFigure.objects.filter(locality_id__in=locality_ids)
+    if indicator_code is not None:
+        qs = qs.filter(indicator__code=indicator_code)
+    return list(
+        qs.order_by("locality__name", "year").values(
+            "locality_id",
+            "locality__slug",
+            "locality__name",
+            "locality__name_en",
+            "indicator_id",
+            "indicator__code",
+            "indicator__unit",
+            "year",
+            "value",
+            "ranked_among",
+            "qualifier",
+            "unit_name",
+            "unit_name_en",
+            "note",
+            "note_en",
+            "source",
+            "published_on",
+        )
     )

@@ -15,6 +15,7 @@ from ..catalogue import CatalogueError, read_catalogue, read_published
 from ..models import (
     Actual,
     Document,
+    FormerUnitFigure,
     Indicator,
     Level,
     Locality,
@@ -133,6 +134,7 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
                 "quote": rec["quote"],
                 "note": rec["note"],
                 "applies_until": rec["applies_until"],
+                "ranked_among": rec["ranked_among"],
             }
             if obj.pk is not None and all(getattr(obj, k) == v for k, v in fields.items()):
                 kept.add(obj.pk)
@@ -185,7 +187,7 @@ class PublishedReport:
     created: int
     updated: int
     unchanged: int
-    skipped: tuple[str, ...] = ()  # one line per row not loaded, with the reason
+    former: int = 0  # rows of pre-merger units, kept as the merged locality's predecessor history
 
 
 def published_figures_load(*, path: Path | None = None) -> PublishedReport:
@@ -193,25 +195,24 @@ def published_figures_load(*, path: Path | None = None) -> PublishedReport:
     day it was made public (`published_on`, from which time travel counts it).
 
     Idempotent. A published figure replaces a demo value for the same period (real figures win), but never
-    an entered or imported one: those are reported as a conflict instead of being overwritten. Where a
-    `merged` row (the merged unit, e.g. Đà Nẵng with Quảng Nam in the 2024 ranking of 34) and a `former`
-    row (the pre-merger unit) share a key, the merged one is loaded and the former one skipped (reported).
+    an entered or imported one: those are reported as a conflict instead of being overwritten. Each figure
+    carries its qualifier (lower bound, approximate, preliminary) and its note in Vietnamese and English.
+
+    A `former` row (a pre-merger unit in a year ranked for the merged units, e.g. the former Đà Nẵng's 2/63
+    in 2024) is the merged locality's predecessor history (`FormerUnitFigure`, labelled with the former
+    unit's name), never a figure of its series: the series uses the merged unit's figure (issue #16).
     """
     path = path or Path(settings.CATALOGUE_DIR) / "published_figures.csv"
     localities = {loc.slug: loc for loc in Locality.objects.all()}
     indicators = {ind.code: ind for ind in Indicator.objects.all()}
     rows = read_published(path, localities=set(localities), indicators=set(indicators))
-    merged_keys = {(r.locality, r.indicator, r.year) for r in rows if r.unit_scope == "merged"}
-    skipped: list[str] = []
-    created = updated = unchanged = 0
+    created = updated = unchanged = former = 0
     errors: list[str] = []
     with transaction.atomic():
         for row in rows:
-            if row.unit_scope == "former" and (row.locality, row.indicator, row.year) in merged_keys:
-                skipped.append(
-                    f"{row.where}: {row.locality} {row.indicator} {row.year} skipped — figure of the former "
-                    "(pre-merger) unit; the merged unit's figure for the same year is loaded instead"
-                )
+            if row.unit_scope == "former":
+                former += 1
+                _former_unit_figure_save(row, localities[row.locality], indicators[row.indicator], errors)
                 continue
             period = period_get_or_create(code=str(row.year))
             ind = indicators[row.indicator]
@@ -228,9 +229,11 @@ def published_figures_load(*, path: Path | None = None) -> PublishedReport:
                 "status": Status.APPROVED,
                 "origin": Origin.PUBLISHED,
                 "source": row.source,
-                "note": row.note,
                 "ranked_among": row.ranked_among,
                 "published_on": row.published_on,
+                "qualifier": row.qualifier,
+                "note": row.note_vi,
+                "note_en": row.note_en,
             }
             if actual is None:
                 actual = Actual(indicator=ind, locality=loc, level=Level.NONE, period=period, **fields)
@@ -251,4 +254,29 @@ def published_figures_load(*, path: Path | None = None) -> PublishedReport:
             transaction.set_rollback(True)
             raise CatalogueError(errors)
     data_changed()
-    return PublishedReport(created=created, updated=updated, unchanged=unchanged, skipped=tuple(skipped))
+    return PublishedReport(created=created, updated=updated, unchanged=unchanged, former=former)
+
+
+def _former_unit_figure_save(row, locality: Locality, indicator: Indicator, errors: list[str]) -> None:
+    """Create or update the predecessor-history figure of a `former` published row (idempotent)."""
+    obj = FormerUnitFigure.objects.filter(
+        locality=locality, indicator=indicator, year=row.year
+    ).first() or FormerUnitFigure(locality=locality, indicator=indicator, year=row.year)
+    fields = {
+        "unit_name": row.unit_name,
+        "unit_name_en": row.unit_name_en,
+        "value": Decimal(str(row.value)),
+        "ranked_among": row.ranked_among,
+        "qualifier": row.qualifier,
+        "note": row.note_vi,
+        "note_en": row.note_en,
+        "source": row.source,
+        "published_on": row.published_on,
+    }
+    if obj.pk is not None and all(getattr(obj, k) == v for k, v in fields.items()):
+        return
+    for k, v in fields.items():
+        setattr(obj, k, v)
+    clean_or_collect(obj, row.where, errors, exclude=["locality", "indicator"])
+    if not errors:
+        obj.save()

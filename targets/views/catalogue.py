@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 
 from .. import access
 from ..filters import TargetFilter
+from ..formatting import figure_text, in_language
 from ..models import (
     Origin,
     Target,
@@ -53,9 +54,26 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actuals = catalogue_selectors.actuals_for_series(
         indicator_id=target.indicator_id, locality_id=target.locality_id, level=target.level
     )
+    former = catalogue_selectors.former_unit_figures(
+        locality_ids=[target.locality_id], indicator_code=target.indicator.code
+    )
     context = {
         "target": target,
         "actuals": actuals,
+        "former_figures": [
+            {
+                **f,
+                "origin": Origin.PUBLISHED,
+                "text": figure_text(
+                    f["value"],
+                    f["indicator__unit"],
+                    among=f["ranked_among"],
+                    qualifier=f["qualifier"],
+                    former_unit=in_language(f, "unit_name"),
+                ),
+            }
+            for f in former
+        ],
         "has_demo": any(a.origin == Origin.DEMO for a in actuals),
     }
     return render(request, "targets/target_detail.html", context)

@@ -42,7 +42,5 @@ class Command(BaseCommand):
             pub = published_figures_load(path=root / "published_figures.csv" if root else None)
             self.stdout.write(
                 f"Published figures: {pub.created} created, {pub.updated} updated, {pub.unchanged} unchanged, "
-                f"{len(pub.skipped)} skipped."
+                f"{pub.former} of pre-merger units kept as their merged locality's predecessor history."
             )
-            for line in pub.skipped:
-                self.stdout.write(f"  {line}")

@@ -12,7 +12,17 @@ from django.core.management import CommandError, call_command
 
 from targets.catalogue import CatalogueError
 from targets.devdata import demo_accounts_create, demo_data_generate
-from targets.models import Actual, Document, Indicator, Locality, Origin, Status, Target
+from targets.models import (
+    Actual,
+    Document,
+    FormerUnitFigure,
+    Indicator,
+    Locality,
+    Origin,
+    Qualifier,
+    Status,
+    Target,
+)
 from targets.services.catalogue import catalogue_load, published_figures_load
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
@@ -48,8 +58,10 @@ def test_loading_twice_changes_nothing(empty_database):
     again = catalogue_load()
     published = published_figures_load()
     assert (again.targets, again.targets_removed) == (139, 0)
-    assert (published.created, published.updated, published.unchanged) == (0, 0, 29)
-    assert len(published.skipped) == 2  # the former Đà Nẵng's 2024 rank and score, every time
+    assert (published.created, published.updated, published.unchanged) == (0, 0, 28)
+    # The former Đà Nẵng's 2024 rank, score and online-dossier rate, as predecessor history, every time.
+    assert published.former == 3
+    assert FormerUnitFigure.objects.count() == 3
     assert (_snapshot(), Actual.objects.count()) == before
 
 
@@ -126,22 +138,45 @@ def test_published_figures_are_approved_actuals_with_their_source(catalogue):
     )
     assert rank.source.startswith("https://dantri.com.vn/")
     assert rank.published_on == dt.date(2025, 10, 21)
-    # 31 rows, less the former (pre-merger) Đà Nẵng's 2024 rank and score: the merged unit's are loaded.
-    assert Actual.objects.filter(origin=Origin.PUBLISHED).count() == 29
+    # 31 rows, less the former (pre-merger) Đà Nẵng's three 2024 figures: predecessor history, not series.
+    assert Actual.objects.filter(origin=Origin.PUBLISHED).count() == 28
     assert not Actual.objects.filter(origin=Origin.PUBLISHED, source="").exists()
 
 
-def test_where_a_merged_and_a_former_figure_share_a_year_the_merged_one_is_loaded_and_the_former_skipped(
+def test_the_merged_figure_is_the_series_and_the_former_units_is_kept_as_labelled_predecessor_history(
     catalogue,
 ):
     # Đà Nẵng 2024: the former city ranked 2/63 (score 0.8335), the merged one (with Quảng Nam) 17/34.
     rank = Actual.objects.get(indicator__code="dti_rank", locality__slug="da-nang", period__code="2024")
     score = Actual.objects.get(indicator__code="dti_score", locality__slug="da-nang", period__code="2024")
     assert (rank.value, rank.ranked_among, score.value) == (Decimal("17"), 34, Decimal("0.7069"))
+    former = FormerUnitFigure.objects.get(indicator__code="dti_rank", locality__slug="da-nang", year=2024)
+    assert (former.value, former.ranked_among, former.unit_name, former.unit_name_en) == (
+        Decimal("2"),
+        63,
+        "Đà Nẵng cũ",
+        "former Đà Nẵng",
+    )
+    assert former.published_on == dt.date(2025, 10, 21) and former.source.startswith("https://")
+    # The former city's online-dossier rate (no merged figure) is history too, never in the series.
+    assert not Actual.objects.filter(
+        indicator__code="fully_online_dossier_rate", locality__slug="da-nang"
+    ).exists()
+    assert FormerUnitFigure.objects.filter(indicator__code="fully_online_dossier_rate", year=2024).exists()
     report = published_figures_load()
-    assert len(report.skipped) == 2
-    assert all("da-nang" in line and "former" in line and "skipped" in line for line in report.skipped)
-    assert {line.split(": ")[2].split(" ")[1] for line in report.skipped} == {"dti_rank", "dti_score"}
+    assert (report.created, report.updated, report.former) == (0, 0, 3)
+    assert FormerUnitFigure.objects.count() == 3
+
+
+def test_a_published_figure_keeps_its_qualifier_and_its_note_in_both_languages(catalogue):
+    lower = Actual.objects.get(indicator__code="on_time_resolution_rate", locality__slug="hai-phong")
+    assert (lower.value, lower.qualifier) == (Decimal("98"), Qualifier.LOWER_BOUND)
+    assert "trên 98%" in lower.note and "above 98%" in lower.note_en
+    share = Actual.objects.get(indicator__code="digital_economy_grdp_share", locality__slug="da-nang")
+    assert share.qualifier == Qualifier.PRELIMINARY
+    assert share.note.startswith("Ước tính sơ bộ") and share.note_en.startswith("Preliminary estimate")
+    published = Actual.objects.filter(origin=Origin.PUBLISHED)
+    assert not published.filter(note="").exists() and not published.filter(note_en="").exists()
 
 
 def test_a_published_figure_keeps_its_publication_date_or_none_where_it_is_unknown(catalogue):

@@ -75,8 +75,23 @@ def test_the_target_page_cites_published_figures_and_mixes_in_no_demo(client, ha
     target = Target.objects.get(indicator__code="dti_rank", locality__slug="ha-noi", year=2025)
     html = client.get(target.get_absolute_url()).content.decode()
     assert "https://dantri.com.vn/khoa-hoc/ha-noi-dan-dau-ca-nuoc-ve-chi-so-chuyen-doi-so" in html
-    assert "hạng 1 / 34" in html  # 2024 published rank among the 34 post-merger units
+    assert "hạng 1/34" in html  # 2024 published rank among the 34 post-merger units
     assert "minh hoạ (demo)" not in html and "DỮ LIỆU MINH HOẠ" not in html
+
+
+def test_a_rank_target_states_the_ranking_it_was_set_against_and_how_it_is_judged_now(client, superuser):
+    """Issue #16: Đà Nẵng's "nhóm 3" (2025) was set against the 63 provinces; the page says it is now judged
+    on the 34-unit ranking, rank against rank, and shows the merged city's 17/34 in the series with the
+    former city's 2/63 apart, labelled as the predecessor's history."""
+    client.force_login(superuser)
+    target = Target.objects.get(indicator__code="dti_rank", locality__slug="da-nang", year=2025)
+    assert target.ranked_among == 63
+    html = client.get(target.get_absolute_url()).content.decode()
+    assert "Mục tiêu đặt trên bảng xếp hạng 63 tỉnh, thành phố." in html
+    assert "nay được đánh giá trên bảng xếp hạng 34 đơn vị" in html
+    assert "hạng 17/34" in html
+    assert "hạng 2/63 — Đà Nẵng cũ" in html
+    assert "Số liệu của đơn vị trước sáp nhập" in html
 
 
 def test_a_page_without_demo_values_has_no_demo_banner(client, ha_noi_viewer):
@@ -105,7 +120,7 @@ def test_catalogue_pages_make_a_fixed_number_of_queries(client, ha_noi_viewer, d
     with django_assert_max_num_queries(8):
         client.get("/catalogue/", {"per_page": 200})
     target = Target.objects.get(indicator__code="dti_rank", locality__slug="ha-noi", year=2025)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):  # + the former units' figures (issue #16)
         client.get(target.get_absolute_url())
 
 

@@ -118,6 +118,42 @@ def test_the_rank_history_shows_published_ranks_with_how_many_were_ranked_and_th
     assert response.context["has_demo"] is False
 
 
+def test_da_nangs_2024_rank_is_17_of_34_with_the_former_citys_2_of_63_labelled_as_its_predecessor(
+    client, superuser, catalogue
+):
+    """Issue #16: the 2024 ranking is of the 34 merged units; the merged Đà Nẵng (with Quảng Nam) ranked 17th.
+    The former city's 2nd place (among the 63 former provinces) is its predecessor's history, labelled."""
+    client.force_login(superuser)
+    response = client.get("/dashboard/", {"as_of": "2026-Q3"})
+    rows = [r for r in response.context["rank_rows"] if r["locality_name"] == "Đà Nẵng" and r["year"] == 2024]
+    assert [(r["rank_text"], bool(r.get("former"))) for r in rows] == [
+        ("hạng 17/34", False),
+        ("hạng 2/63 — Đà Nẵng cũ", True),
+    ]
+    # The chart's series is the merged city's: 1, 1, 1, 1 then 17 of 34.
+    da_nang = next(t for t in response.context["rank_figure"]["data"] if t["name"] == "Đà Nẵng")
+    assert list(zip(da_nang["x"], da_nang["y"], strict=True))[-1] == (2024, 17.0)
+    html = response.content.decode()
+    assert "hạng 17/34" in html and "hạng 2/63 — Đà Nẵng cũ" in html
+    assert "hạng 6/63" in html and "hạng 3/34" in html  # every rank with its basis
+    # Before the 2024 ranking was published (21/10/2025) neither figure is shown.
+    earlier = client.get("/dashboard/", {"as_of": "2025-Q3"}).context["rank_rows"]
+    assert not [r for r in earlier if r["year"] == 2024]
+
+
+def test_published_notes_are_in_the_pages_language(client, superuser, catalogue):
+    """Issue #17 item 4: a published figure's note is Vietnamese on a Vietnamese page, English on an English one."""
+    client.force_login(superuser)
+    vi = client.get("/dashboard/", {"as_of": "2026-Q3"}).content.decode()
+    assert "tăng 18 bậc so với năm 2022" in vi and "up 18 places" not in vi
+    assert "34 đơn vị hành chính cấp tỉnh sau sáp nhập; điểm DTI 0,8241" in vi
+    assert "post-merger" not in vi
+    client.post("/i18n/setlang/", {"language": "en", "next": "/dashboard/"})
+    en = client.get("/dashboard/", {"as_of": "2026-Q3"}).content.decode()
+    assert "up 18 places on 2022" in en and "tăng 18 bậc" not in en
+    assert "rank 2 of 63 — former Đà Nẵng" in en
+
+
 def test_the_rank_chart_shows_only_published_ranks_while_demo_values_are_labelled(client, superuser, demo):
     client.force_login(superuser)
     response = client.get("/dashboard/", {"as_of": "2026-Q3"})
@@ -167,13 +203,13 @@ def test_the_overview_makes_the_same_number_of_queries_at_ten_times_the_data(
 ):
     client.force_login(superuser)
     # Session, user, memberships…, the localities, the pillars, the targets, the figures and their
-    # history, the ranks (their versions, their history, their sources).
-    with django_assert_max_num_queries(11):
+    # history, the ranks (their versions, their history, their sources), the former units' ranks.
+    with django_assert_max_num_queries(12):
         small, response = count_queries(client, "/dashboard/", as_of="2026-Q3")
     localities = len(response.context["matrix"])
     multiply(10)
     assert Locality.objects.count() == 50
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         large, response = count_queries(client, "/dashboard/", as_of="2026-Q3")
     assert len(response.context["matrix"]) > 9 * localities
     assert large == small
