@@ -225,3 +225,62 @@ def test_an_unknown_indicator_and_a_typo_key_are_both_reported(broken):
 def test_invalid_toml_names_the_file(broken):
     (broken / "catalogue/indicators.toml").write_text("[[indicator]\ncode = ", encoding="utf-8")
     assert "indicators.toml: not valid TOML" in _errors(broken)
+
+
+def _published(root: Path):
+    cat = read_catalogue(root)
+    return read_published(
+        root / "published_figures.csv",
+        localities={loc["slug"] for loc in cat.localities},
+        indicators={i["code"] for i in cat.indicators},
+    )
+
+
+def test_every_published_figure_has_a_vietnamese_and_an_english_note_and_its_qualifier(cat):
+    rows = _published(FIXTURES)
+    assert all(r.note_vi and r.note_en for r in rows)
+    qualified = {(r.locality, r.indicator, r.year): r.qualifier for r in rows if r.qualifier}
+    assert qualified == {
+        ("hai-phong", "on_time_resolution_rate", 2022): ">",  # "trên 98%"
+        ("hai-phong", "e_customs_enterprise_share", 2022): ">",  # "hơn 99,65%"
+        ("hai-phong", "digital_economy_grdp_share", 2022): "preliminary",
+        ("da-nang", "digital_economy_grdp_share", 2022): "preliminary",
+        ("ha-noi", "digital_economy_grdp_share", 2022): "preliminary",
+    }
+    former = [r for r in rows if r.unit_scope == "former"]
+    assert {(r.indicator, r.unit_name, r.unit_name_en) for r in former} == {
+        ("dti_rank", "Đà Nẵng cũ", "former Đà Nẵng"),
+        ("dti_score", "Đà Nẵng cũ", "former Đà Nẵng"),
+        ("fully_online_dossier_rate", "Đà Nẵng cũ", "former Đà Nẵng"),
+    }
+
+
+def test_a_published_figure_without_its_english_note_is_refused(broken):
+    _replace(
+        broken / "published_notes.toml", 'note_en = "DTI 2020 ranking of the 63 provinces."', 'note_en = ""'
+    )
+    with pytest.raises(CatalogueError) as exc:
+        _published(broken)
+    assert "needs its note in Vietnamese and in English" in str(exc.value)
+
+
+def test_a_published_figure_with_no_note_at_all_is_refused(broken):
+    text = (broken / "published_notes.toml").read_text(encoding="utf-8")
+    start = text.index('[[figure]]\nlocality = "ha-noi"\nindicator = "dti_rank"\nyear = 2020')
+    end = text.index("[[figure]]", start + 1)
+    (broken / "published_notes.toml").write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(CatalogueError) as exc:
+        _published(broken)
+    assert "no note for ('ha-noi', 'dti_rank', 2020, '')" in str(exc.value)
+
+
+def test_an_unknown_qualifier_is_refused(broken):
+    _replace(broken / "published_notes.toml", 'qualifier = "preliminary"', 'qualifier = "rough"')
+    with pytest.raises(CatalogueError) as exc:
+        _published(broken)
+    assert "qualifier must be one of" in str(exc.value)
+
+
+def test_a_rank_target_without_the_ranking_it_was_set_against_is_refused(broken):
+    _replace(broken / "catalogue/targets/hp-kh-86-2022.toml", "ranked_among = 63\n", "")
+    assert "names the ranking it was set against" in _errors(broken)
