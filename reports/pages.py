@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from targets import progress
+from targets.formatting import national_floor, provenance_badge, target_text
+from targets.frameworks import framework_for_year
 from targets.models import Unit
+from targets.selectors import catalogue as catalogue_selectors
 
 from . import charts, dashboards, opendata, selectors
-from .display import AsOf
+from .display import AsOf, level_label
 from .excel import data as excel_data
 from .excel.writer import ReportData
 from .selectors import ProgressInputs
@@ -131,9 +135,13 @@ def overview(*, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
     pillars = selectors.pillars()
     assessed = assess(selectors.progress_inputs(locality_ids=ids, labels="slugs"), as_of.time)
     ranks = selectors.dti_rank_history(locality_ids=ids, as_of=as_of.time)
-    return dashboards.overview(
+    page = dashboards.overview(
         localities=localities, pillars=pillars, assessed=assessed, ranks=ranks, as_of=as_of
     )
+    frameworks = selectors.frameworks()
+    for row in page.get("rank_rows", []):  # a rank is a rank of the framework of its year (issue #21)
+        row["framework"] = _framework_label(frameworks, row["year"])
+    return page
 
 
 def city(*, locality: dict, as_of: AsOf) -> dict[str, Any]:
@@ -147,9 +155,41 @@ def pillar(*, locality: dict, pillar: str, as_of: AsOf) -> dict[str, Any]:
     """/dashboard/<locality>/<pillar>/: the bullet chart, the status-by-quarter heatmap, the table rows."""
     inputs = selectors.progress_inputs(locality_ids=[locality["id"]], pillar=pillar, labels=True)
     times = charts.last_quarters(as_of.time, dashboards.HEATMAP_QUARTERS)
-    return dashboards.pillar(
+    page = dashboards.pillar(
         inputs=inputs, assessed=assess(inputs, as_of.time), history=statuses_at(inputs, times), as_of=as_of
     )
+    _with_national_floors(page["rows"])
+    frameworks = selectors.frameworks()
+    for row in page["rows"]:  # a DTI score or rank is one of its year's framework (issue #21)
+        if row["indicator_code"] in DTI_RESULTS and row.get("latest_period"):
+            row["framework"] = _framework_label(frameworks, int(str(row["latest_period"])[:4]))
+    if pillar == DTI_PILLAR:
+        page["dti_frame"] = selectors.dti_frame(locality_id=locality["id"], frameworks=frameworks)
+    return page
+
+
+# --- the national frame (issue #21) ----------------------------------------------------------------------------
+
+DTI_PILLAR = "dti"
+DTI_RESULTS = ("dti_score", "dti_rank")  # the index's own results: each is a result of one framework
+
+
+def _framework_label(frameworks: list[dict], year: int) -> str:
+    fw = framework_for_year(frameworks, year)
+    return fw["decision"] if fw else ""
+
+
+def _with_national_floors(rows: list[dict[str, Any]]) -> None:
+    """Add to each row the national target it derives from (`national`: text, document, provenance label,
+    below the floor or not), or None. One query for all rows."""
+    floors = catalogue_selectors.national_targets_of([r["id"] for r in rows])
+    for row in rows:
+        link = floors.get(row["id"])
+        row["national"] = (
+            national_floor(link["national"], city=link["city"], higher_is_better=link["higher_is_better"])
+            if link
+            else None
+        )
 
 
 def indicator(*, indicator: dict, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
@@ -157,13 +197,24 @@ def indicator(*, indicator: dict, localities: list[dict], as_of: AsOf) -> dict[s
     inputs = selectors.progress_inputs(
         locality_ids=[loc["id"] for loc in localities], indicator_code=indicator["code"], labels=True
     )
-    return dashboards.indicator(
+    page = dashboards.indicator(
         indicator=indicator,
         localities=localities,
         inputs=inputs,
         assessed=assess(inputs, as_of.time),
         as_of=as_of,
     )
+    _with_national_floors(page["rows"])
+    page["national_targets"] = [
+        {
+            **n,
+            "text": target_text(SimpleNamespace(**n)),
+            "level_label": level_label(n["level"]) if n["level"] else "",
+            "provenance_label": provenance_badge(n["provenance"]),
+        }
+        for n in selectors.national_targets(indicator_code=indicator["code"])
+    ]
+    return page
 
 
 def series(*, indicator: dict, locality: dict, as_of: AsOf, full: bool = True) -> dict[str, Any]:

@@ -531,3 +531,97 @@ def department_reporting(*, locality_ids: list[int]) -> list[dict]:
         {**d, "last": sent.get(d["id"], {}).get("last"), "figures": sent.get(d["id"], {}).get("figures", 0)}
         for d in departments
     ]
+
+
+# --- the national frame (issue #21) ----------------------------------------------------------------------------
+
+
+def frameworks() -> list[dict]:
+    """The DTI framework versions, in order, with the ranking years each scored: one query."""
+    from targets.models import Framework
+
+    return list(
+        Framework.objects.order_by("order").values(
+            "code", "name", "decision", "issued_on", "first_year", "last_year", "provincial", "note"
+        )
+    )
+
+
+def national_targets(*, indicator_code: str) -> list[dict]:
+    """The national targets (the whole country's) of an indicator, with document and provenance, by year:
+    one query."""
+    return list(
+        Target.objects.filter(indicator__code=indicator_code, locality__is_country=True)
+        .order_by("year", "level", "document__issued_on", "id")
+        .values(
+            "id",
+            "year",
+            "level",
+            "comparator",
+            "value",
+            "value_max",
+            "unit",
+            "provenance",
+            "quote",
+            "quote_source",
+            "document__number",
+            "document__title",
+        )
+    )
+
+
+def dti_frame(*, locality_id: int, frameworks: list[dict]) -> dict:
+    """The DTI pillar's frame for a city: its published main-index scores per framework and year, and which
+    of its targets feed which main index under each provincial framework. Three queries."""
+    from targets.models import IndexLink, IndexScore
+
+    scores = list(
+        IndexScore.objects.filter(locality_id=locality_id)
+        .order_by("index__framework__order", "year", "index__order")
+        .values("year", "value", "source", "note", "index__framework__decision", "index__code", "index__name")
+    )
+    targets = list(
+        Target.objects.filter(locality_id=locality_id)
+        .order_by("indicator__pillar__order", "indicator__order", "year", "level")
+        .values("id", "indicator_id", "indicator__name", "indicator__name_en", "year", "level")
+    )
+    links = list(
+        IndexLink.objects.filter(
+            indicator_id__in={t["indicator_id"] for t in targets}, index__framework__provincial=True
+        )
+        .order_by("index__framework__order", "index__order")
+        .values(
+            "indicator_id",
+            "note",
+            "index__framework__code",
+            "index__framework__decision",
+            "index__code",
+            "index__name",
+            "index__parent__name",
+            "index__order",
+        )
+    )
+    by_indicator: dict[int, list[dict]] = {}
+    for t in targets:
+        by_indicator.setdefault(t["indicator_id"], []).append(t)
+    feeds: dict[str, dict] = {}
+    for link in links:
+        fw = feeds.setdefault(
+            link["index__framework__code"], {"decision": link["index__framework__decision"], "indices": {}}
+        )
+        label = (
+            f"{link['index__code']}. {link['index__name']}"
+            if link["index__code"]
+            else " › ".join(x for x in (link["index__parent__name"], link["index__name"]) if x)
+        )
+        fw["indices"].setdefault(label, []).extend(by_indicator.get(link["indicator_id"], []))
+    return {
+        "scores": scores,
+        "feeds": [
+            {
+                "decision": fw["decision"],
+                "indices": [{"label": k, "targets": v} for k, v in fw["indices"].items()],
+            }
+            for fw in feeds.values()
+        ],
+    }

@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 
 from .. import access
 from ..filters import TargetFilter
+from ..formatting import national_floor, provenance_badge
 from ..models import (
     Origin,
     Target,
@@ -53,9 +54,37 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actuals = catalogue_selectors.actuals_for_series(
         indicator_id=target.indicator_id, locality_id=target.locality_id, level=target.level
     )
+    floor = None
+    if target.national_target_id is not None:  # issue #21: the national target beside the city's
+        nat = target.national_target
+        floor = national_floor(
+            {
+                "id": nat.pk,
+                "comparator": nat.comparator,
+                "value": nat.value,
+                "value_max": nat.value_max,
+                "unit": nat.unit,
+                "year": nat.year,
+                "provenance": nat.provenance,
+                "document_number": nat.document.number,
+                "document_title": nat.document.title,
+            },
+            city={
+                "comparator": target.comparator,
+                "value": target.value,
+                "value_max": target.value_max,
+                "unit": target.unit,
+                "national_note": target.national_note,
+            },
+            higher_is_better=target.indicator.higher_is_better,
+        )
     context = {
         "target": target,
         "actuals": actuals,
         "has_demo": any(a.origin == Origin.DEMO for a in actuals),
+        "provenance_label": provenance_badge(target.provenance),
+        "floor": floor,
+        "derived": catalogue_selectors.derived_targets(target.pk) if target.locality.is_country else [],
+        "index_links": catalogue_selectors.index_links_of_indicator(target.indicator_id),
     }
     return render(request, "targets/target_detail.html", context)
