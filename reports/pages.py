@@ -265,7 +265,7 @@ def reporting_status(*, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
 
 def open_data_targets() -> list[dict]:
     """The open-data target rows of the publishing localities: one query."""
-    return opendata.target_rows(selectors.open_targets())
+    return opendata.target_rows(selectors.open_targets(), selectors.open_dti_indices_by_indicator())
 
 
 # The national files are made a few localities at a time (ordered by slug, as the files are): the memory
@@ -280,10 +280,11 @@ def _locality_chunks(size: int) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def _progress_rows(*, as_of: AsOf, locality_ids: list[int] | None) -> list[dict]:
+def _progress_rows(*, as_of: AsOf, locality_ids: list[int] | None, dti: dict[int, str]) -> list[dict]:
     """Open-data target rows with the progress columns for `as_of` (all publishing localities, or those of
-    `locality_ids`): four queries."""
-    rows = opendata.target_rows(selectors.open_targets(locality_ids=locality_ids))
+    `locality_ids`), `dti` the indicators' DTI indices (`selectors.open_dti_indices_by_indicator`): four
+    queries."""
+    rows = opendata.target_rows(selectors.open_targets(locality_ids=locality_ids), dti)
     table = progress_table(as_of=as_of.time, locality_ids=locality_ids)
     pairs = [(row["target_id"], row) for row in rows]
     return opendata.progress_rows(pairs, table, as_of_code=as_of.code, provisional=as_of.provisional)
@@ -291,15 +292,17 @@ def _progress_rows(*, as_of: AsOf, locality_ids: list[int] | None) -> list[dict]
 
 def open_data_progress(*, as_of: AsOf) -> list[dict]:
     """Open-data target rows with the progress columns for `as_of`, every publishing locality at once (the
-    paged JSON and the cached rows): four queries."""
-    return _progress_rows(as_of=as_of, locality_ids=None)
+    paged JSON and the cached rows): five queries."""
+    return _progress_rows(as_of=as_of, locality_ids=None, dti=selectors.open_dti_indices_by_indicator())
 
 
 def open_data_progress_chunked(*, as_of: AsOf, chunk: int = OPEN_DATA_CHUNK) -> Iterator[dict]:
     """The rows of `open_data_progress`, in the same order, assessed `chunk` localities at a time with the
-    same engine path (`progress_table`): one query for the localities, then four per chunk."""
+    same engine path (`progress_table`): one query for the indicators' DTI indices, one for the localities,
+    then four per chunk."""
+    dti = selectors.open_dti_indices_by_indicator()
     for ids in _locality_chunks(chunk):
-        yield from _progress_rows(as_of=as_of, locality_ids=ids)
+        yield from _progress_rows(as_of=as_of, locality_ids=ids, dti=dti)
 
 
 def open_data_actuals(
@@ -342,6 +345,19 @@ def open_data_rows(
         return opendata.document_rows(selectors.open_documents())
     if dataset == "plan_tasks":
         return opendata.plan_task_rows(selectors.open_plan_tasks())
+    # The national frame (issue #21).
+    if dataset == "national_targets":
+        return opendata.national_target_rows(selectors.open_national_targets())
+    if dataset == "dti_frameworks":
+        return opendata.framework_rows(selectors.frameworks())
+    if dataset == "dti_indices":
+        return opendata.index_rows(selectors.open_framework_indices())
+    if dataset == "dti_indicator_links":
+        return opendata.indicator_link_rows(selectors.open_indicator_links())
+    if dataset == "dti_task_links":
+        return opendata.task_link_rows(selectors.open_task_links())
+    if dataset == "dti_index_scores":
+        return opendata.index_score_rows(selectors.open_index_scores())
     raise KeyError(dataset)
 
 
