@@ -259,12 +259,16 @@ def grid_index(grid: list[dict[str, Any]], *, framework: str, pillar: str, compo
 
 
 def framework_for_year(frameworks: list[dict[str, Any]], year: int) -> dict[str, Any] | None:
-    """The provincial framework a ranking of `year` was computed under (a 2022 score is a 922 score)."""
+    """The provincial framework a ranking of `year` was computed under (a 2022 score is a 922 score). Where
+    two cover the year (the current one has no last year yet), the one that started later wins: adding the
+    next framework needs no change to the one before."""
+    found = None
     for fw in frameworks:
         first, last = fw.get("first_year"), fw.get("last_year")
         if fw.get("provincial", True) and first is not None and first <= year <= (last or 9999):
-            return fw
-    return None
+            if found is None or first > found["first_year"]:
+                found = fw
+    return found
 
 
 def _read_csv(path: Path, columns: tuple[str, ...], errors: list[str]) -> list[tuple[str, dict[str, str]]]:
