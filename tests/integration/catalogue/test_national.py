@@ -41,11 +41,15 @@ def _copy(tmp_path: Path) -> Path:
 
 
 def _national_snapshot():
-    return sorted(
-        Target.objects.filter(locality__slug="viet-nam").values_list(
-            "indicator__code", "year", "level", "quote", "provenance", "quote_source"
-        )
-    ), sorted(Target.objects.filter(national_target__isnull=False).values_list("pk", "national_target_id"))
+    return (
+        sorted(Target.objects.values_list("pk", "value")),
+        sorted(
+            Target.objects.filter(locality__slug="viet-nam").values_list(
+                "indicator__code", "year", "level", "quote", "provenance", "quote_source"
+            )
+        ),
+        sorted(Target.objects.filter(national_target__isnull=False).values_list("pk", "national_target_id")),
+    )
 
 
 def test_national_targets_are_targets_of_the_country_with_quote_source_and_provenance(empty_database):
@@ -101,9 +105,9 @@ def test_a_broken_national_file_loads_nothing(empty_database, tmp_path):
     root = _copy(tmp_path)
     # A valid change in a city file, and one broken national row: neither may land.
     city = root / "catalogue/targets/hp-kh-86-2022.toml"
-    city.write_text(
-        city.read_text(encoding="utf-8").replace("note = ", 'note = "đổi" \n#', 1), encoding="utf-8"
-    )
+    text = city.read_text(encoding="utf-8")
+    assert "value = 10\n" in text
+    city.write_text(text.replace("value = 10\n", "value = 9\n", 1), encoding="utf-8")
     path = root / "catalogue/national/national_targets.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(",official\n", ",unofficial\n", 1), encoding="utf-8")
