@@ -265,9 +265,9 @@ def framework_for_year(frameworks: list[dict[str, Any]], year: int) -> dict[str,
     found = None
     for fw in frameworks:
         first, last = fw.get("first_year"), fw.get("last_year")
-        if fw.get("provincial", True) and first is not None and first <= year <= (last or 9999):
-            if found is None or first > found["first_year"]:
-                found = fw
+        covers = fw.get("provincial", True) and first is not None and first <= year <= (last or 9999)
+        if covers and (found is None or first > found["first_year"]):
+            found = fw
     return found
 
 

@@ -111,7 +111,7 @@ def test_a_broken_national_file_loads_nothing(empty_database, tmp_path):
     path = root / "catalogue/national/national_targets.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(",official\n", ",unofficial\n", 1), encoding="utf-8")
-    with pytest.raises(CatalogueError, match="national_targets.csv: line 2: provenance must be one of"):
+    with pytest.raises(CatalogueError, match=r"national_targets\.csv: line 2: provenance must be one of"):
         catalogue_load(root=root)
     assert _national_snapshot() == before
     with pytest.raises(CommandError, match="nothing changed"):
