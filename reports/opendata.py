@@ -26,8 +26,10 @@ def _number(value: Decimal | float | None) -> int | float | None:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
-def target_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Shape the selector's `values()` rows (`reports.selectors.open_targets`) into the open-data columns."""
+def target_rows(values: list[dict[str, Any]], dti: dict[int, str] | None = None) -> list[dict[str, Any]]:
+    """Shape the selector's `values()` rows (`reports.selectors.open_targets`) into the open-data columns;
+    `dti`: each indicator id's DTI indices (`reports.selectors.open_dti_indices_by_indicator`)."""
+    dti = dti or {}
     rows = []
     for v in values:
         number, title = v["document__number"], v["document__title"]
@@ -50,9 +52,117 @@ def target_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "document": v["document__code"],
                 "source_document": f"{number}: {title}" if number else title,
                 "source_quote": " ".join(v["quote"].split()),
+                "national_target_id": v.get("national_target_id"),
+                "dti_indices": dti.get(v.get("indicator_id"), ""),
             }
         )
     return rows
+
+
+# --- the national frame (issue #21) ----------------------------------------------------------------------------
+
+
+def national_target_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The national targets (`reports.selectors.open_national_targets`): quote and provenance as loaded."""
+    return [
+        {
+            "national_target_id": v["id"],
+            "pillar": v["indicator__pillar__slug"],
+            "indicator_code": v["indicator__code"],
+            "indicator_name": v["indicator__name"],
+            "level": v["level"] or "",
+            "year": v["year"],
+            "comparator": v["comparator"],
+            "value": _number(v["value"]),
+            "value_max": _number(v["value_max"]),
+            "unit": v["unit"],
+            "higher_is_better": bool(v["indicator__higher_is_better"]),
+            "document": v["document__code"],
+            "source_document": f"{v['document__number']}: {v['document__title']}"
+            if v["document__number"]
+            else v["document__title"],
+            "clause": v["clause"],
+            "source_quote": v["quote"],
+            "quote_source": v["quote_source"],
+            "provenance": v["provenance"],
+            "note": v["note"],
+        }
+        for v in values
+    ]
+
+
+def framework_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "framework": v["code"],
+            "name": v["name"],
+            "decision": v["decision"],
+            "issued_on": v["issued_on"].isoformat() if v["issued_on"] else None,
+            "first_year": v["first_year"],
+            "last_year": v["last_year"],
+            "provincial": bool(v["provincial"]),
+            "note": v["note"],
+        }
+        for v in values
+    ]
+
+
+def index_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "framework": v["framework__code"],
+            "index": v["key"],
+            "level": v["level"],
+            "code": v["code"],
+            "parent": v["parent__key"] or "",
+            "name": v["name"],
+            "name_en": v["name_en"],
+            "points": v["points"],
+            "source": v["source"],
+        }
+        for v in values
+    ]
+
+
+def indicator_link_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "framework": v["index__framework__code"],
+            "index": v["index__key"],
+            "indicator_code": v["indicator__code"],
+            "note": v["note"],
+        }
+        for v in values
+    ]
+
+
+def task_link_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "locality": v["task__plan__locality__slug"],
+            "year": v["task__plan__year"],
+            "task_code": v["task__code"],
+            "framework": v["index__framework__code"],
+            "index": v["index__key"],
+            "note": v["note"],
+        }
+        for v in values
+    ]
+
+
+def index_score_rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "locality": v["locality__slug"],
+            "framework": v["index__framework__code"],
+            "index": v["index__key"],
+            "year": v["year"],
+            "value": _number(v["value"]),
+            "source": v["source"],
+            "note": v["note"],
+        }
+        for v in values
+    ]
 
 
 _ACTUAL_FRAME_COLUMNS = (

@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from targets import progress
+from targets.formatting import national_floor, provenance_badge, target_text
+from targets.frameworks import framework_for_year
 from targets.models import Unit
+from targets.selectors import catalogue as catalogue_selectors
 
 from . import charts, dashboards, opendata, selectors
-from .display import AsOf
+from .display import AsOf, level_label
 from .excel import data as excel_data
 from .excel.writer import ReportData
 from .selectors import ProgressInputs
@@ -132,9 +136,13 @@ def overview(*, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
     assessed = assess(selectors.progress_inputs(locality_ids=ids, labels="slugs"), as_of.time)
     ranks = selectors.dti_rank_history(locality_ids=ids, as_of=as_of.time)
     former = selectors.former_unit_figures(locality_ids=ids, as_of=as_of.time, indicator_code="dti_rank")
-    return dashboards.overview(
+    page = dashboards.overview(
         localities=localities, pillars=pillars, assessed=assessed, ranks=ranks, former=former, as_of=as_of
     )
+    frameworks = selectors.frameworks()
+    for row in page.get("rank_rows", []):  # a rank is a rank of the framework of its year (issue #21)
+        row["framework"] = _framework_label(frameworks, row["year"])
+    return page
 
 
 def city(*, locality: dict, as_of: AsOf) -> dict[str, Any]:
@@ -148,9 +156,41 @@ def pillar(*, locality: dict, pillar: str, as_of: AsOf) -> dict[str, Any]:
     """/dashboard/<locality>/<pillar>/: the bullet chart, the status-by-quarter heatmap, the table rows."""
     inputs = selectors.progress_inputs(locality_ids=[locality["id"]], pillar=pillar, labels=True)
     times = charts.last_quarters(as_of.time, dashboards.HEATMAP_QUARTERS)
-    return dashboards.pillar(
+    page = dashboards.pillar(
         inputs=inputs, assessed=assess(inputs, as_of.time), history=statuses_at(inputs, times), as_of=as_of
     )
+    _with_national_floors(page["rows"])
+    frameworks = selectors.frameworks()
+    for row in page["rows"]:  # a DTI score or rank is one of its year's framework (issue #21)
+        if row["indicator_code"] in DTI_RESULTS and row.get("latest_period"):
+            row["framework"] = _framework_label(frameworks, int(str(row["latest_period"])[:4]))
+    if pillar == DTI_PILLAR:
+        page["dti_frame"] = selectors.dti_frame(locality_id=locality["id"], frameworks=frameworks)
+    return page
+
+
+# --- the national frame (issue #21) ----------------------------------------------------------------------------
+
+DTI_PILLAR = "dti"
+DTI_RESULTS = ("dti_score", "dti_rank")  # the index's own results: each is a result of one framework
+
+
+def _framework_label(frameworks: list[dict], year: int) -> str:
+    fw = framework_for_year(frameworks, year)
+    return fw["decision"] if fw else ""
+
+
+def _with_national_floors(rows: list[dict[str, Any]]) -> None:
+    """Add to each row the national target it derives from (`national`: text, document, provenance label,
+    below the floor or not), or None. One query for all rows."""
+    floors = catalogue_selectors.national_targets_of([r["id"] for r in rows])
+    for row in rows:
+        link = floors.get(row["id"])
+        row["national"] = (
+            national_floor(link["national"], city=link["city"], higher_is_better=link["higher_is_better"])
+            if link
+            else None
+        )
 
 
 def indicator(*, indicator: dict, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
@@ -158,13 +198,24 @@ def indicator(*, indicator: dict, localities: list[dict], as_of: AsOf) -> dict[s
     inputs = selectors.progress_inputs(
         locality_ids=[loc["id"] for loc in localities], indicator_code=indicator["code"], labels=True
     )
-    return dashboards.indicator(
+    page = dashboards.indicator(
         indicator=indicator,
         localities=localities,
         inputs=inputs,
         assessed=assess(inputs, as_of.time),
         as_of=as_of,
     )
+    _with_national_floors(page["rows"])
+    page["national_targets"] = [
+        {
+            **n,
+            "text": target_text(SimpleNamespace(**n)),
+            "level_label": level_label(n["level"]) if n["level"] else "",
+            "provenance_label": provenance_badge(n["provenance"]),
+        }
+        for n in selectors.national_targets(indicator_code=indicator["code"])
+    ]
+    return page
 
 
 def series(*, indicator: dict, locality: dict, as_of: AsOf, full: bool = True) -> dict[str, Any]:
@@ -223,7 +274,7 @@ def reporting_status(*, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
 
 def open_data_targets() -> list[dict]:
     """The open-data target rows of the publishing localities: one query."""
-    return opendata.target_rows(selectors.open_targets())
+    return opendata.target_rows(selectors.open_targets(), selectors.open_dti_indices_by_indicator())
 
 
 # The national files are made a few localities at a time (ordered by slug, as the files are): the memory
@@ -238,10 +289,11 @@ def _locality_chunks(size: int) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def _progress_rows(*, as_of: AsOf, locality_ids: list[int] | None) -> list[dict]:
+def _progress_rows(*, as_of: AsOf, locality_ids: list[int] | None, dti: dict[int, str]) -> list[dict]:
     """Open-data target rows with the progress columns for `as_of` (all publishing localities, or those of
-    `locality_ids`): four queries."""
-    rows = opendata.target_rows(selectors.open_targets(locality_ids=locality_ids))
+    `locality_ids`), `dti` the indicators' DTI indices (`selectors.open_dti_indices_by_indicator`): four
+    queries."""
+    rows = opendata.target_rows(selectors.open_targets(locality_ids=locality_ids), dti)
     table = progress_table(as_of=as_of.time, locality_ids=locality_ids)
     pairs = [(row["target_id"], row) for row in rows]
     return opendata.progress_rows(pairs, table, as_of_code=as_of.code, provisional=as_of.provisional)
@@ -249,15 +301,17 @@ def _progress_rows(*, as_of: AsOf, locality_ids: list[int] | None) -> list[dict]
 
 def open_data_progress(*, as_of: AsOf) -> list[dict]:
     """Open-data target rows with the progress columns for `as_of`, every publishing locality at once (the
-    paged JSON and the cached rows): four queries."""
-    return _progress_rows(as_of=as_of, locality_ids=None)
+    paged JSON and the cached rows): five queries."""
+    return _progress_rows(as_of=as_of, locality_ids=None, dti=selectors.open_dti_indices_by_indicator())
 
 
 def open_data_progress_chunked(*, as_of: AsOf, chunk: int = OPEN_DATA_CHUNK) -> Iterator[dict]:
     """The rows of `open_data_progress`, in the same order, assessed `chunk` localities at a time with the
-    same engine path (`progress_table`): one query for the localities, then four per chunk."""
+    same engine path (`progress_table`): one query for the indicators' DTI indices, one for the localities,
+    then four per chunk."""
+    dti = selectors.open_dti_indices_by_indicator()
     for ids in _locality_chunks(chunk):
-        yield from _progress_rows(as_of=as_of, locality_ids=ids)
+        yield from _progress_rows(as_of=as_of, locality_ids=ids, dti=dti)
 
 
 def open_data_actuals(
@@ -300,6 +354,19 @@ def open_data_rows(
         return opendata.document_rows(selectors.open_documents())
     if dataset == "plan_tasks":
         return opendata.plan_task_rows(selectors.open_plan_tasks())
+    # The national frame (issue #21).
+    if dataset == "national_targets":
+        return opendata.national_target_rows(selectors.open_national_targets())
+    if dataset == "dti_frameworks":
+        return opendata.framework_rows(selectors.frameworks())
+    if dataset == "dti_indices":
+        return opendata.index_rows(selectors.open_framework_indices())
+    if dataset == "dti_indicator_links":
+        return opendata.indicator_link_rows(selectors.open_indicator_links())
+    if dataset == "dti_task_links":
+        return opendata.task_link_rows(selectors.open_task_links())
+    if dataset == "dti_index_scores":
+        return opendata.index_score_rows(selectors.open_index_scores())
     raise KeyError(dataset)
 
 

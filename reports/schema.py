@@ -137,6 +137,19 @@ _TARGET_FIELDS = (
     _f("document", "string", "Mã văn bản nguồn", "Source document code"),
     _f("source_document", "string", "Văn bản nguồn (số hiệu: tiêu đề)", "Source document (number: title)"),
     _f("source_quote", "string", "Trích dẫn nguyên văn", "Verbatim quote"),
+    # The national frame (issue #21).
+    _f(
+        "national_target_id",
+        "integer",
+        "Mục tiêu quốc gia mà mục tiêu này cụ thể hoá (national_targets)",
+        "The national target this target derives from (national_targets)",
+    ),
+    _f(
+        "dti_indices",
+        "string",
+        "Chỉ số chính DTI mà chỉ tiêu đóng góp, theo từng khung: “khung=chỉ số”, cách nhau bởi “ | ”",
+        "The DTI main index the indicator feeds under each framework: “framework=index”, separated by “ | ”",
+    ),
 )
 
 _PROGRESS_EXTRA = (
@@ -246,7 +259,12 @@ DATASETS: tuple[Dataset, ...] = (
         "One row per target, with its verbatim quote and source document.",
         _TARGET_FIELDS,
         ("target_id",),
-        (_LOC_FK, _IND_FK, ForeignKey(("document",), "documents", ("document",))),
+        (
+            _LOC_FK,
+            _IND_FK,
+            ForeignKey(("document",), "documents", ("document",)),
+            ForeignKey(("national_target_id",), "national_targets", ("national_target_id",)),
+        ),
         filters={**_BY_LOCALITY, "year": "year"},
     ),
     Dataset(
@@ -318,6 +336,193 @@ DATASETS: tuple[Dataset, ...] = (
         ("locality", "year", "task_code"),
         (_LOC_FK, ForeignKey(("document",), "documents", ("document",))),
         filters={"locality": "locality", "pillar": "pillar", "year": "year", "since": "last_changed"},
+    ),
+)
+# --- the national frame (issue #21): national targets and the DTI frameworks as data -------------------------
+
+_FRAMEWORK = _f("framework", "string", "Mã khung chỉ số DTI", "DTI framework code", required=True)
+_INDEX = _f(
+    "index",
+    "string",
+    "Chỉ số trong khung (mã công bố, hoặc tên; “trụ cột › tên” nếu tên lặp lại)",
+    "Index of the framework (published code, or name; “pillar › name” where the name repeats)",
+    required=True,
+)
+_FW_FK = ForeignKey(("framework",), "dti_frameworks", ("framework",))
+_INDEX_FK = ForeignKey(("framework", "index"), "dti_indices", ("framework", "index"))
+
+DATASETS = (
+    *DATASETS,
+    Dataset(
+        "national_targets",
+        "Mục tiêu quốc gia",
+        "National targets",
+        "Mục tiêu của các chương trình quốc gia (749/QĐ-TTg, 942/QĐ-TTg, 411/QĐ-TTg, 57-NQ/TW, 03/NQ-CP) mà "
+        "mục tiêu của các thành phố cụ thể hoá, kèm trích dẫn, trang trích và nguồn gốc trích dẫn "
+        "(official: trang chính thức; press: báo chí; english-source: nguồn tiếng Anh; transcription: bản "
+        "chép chưa đối chiếu).",
+        "The targets of the national programmes the cities' targets derive from, with their quote, the page "
+        "it was read on and its provenance (official, press, english-source, transcription).",
+        (
+            _f(
+                "national_target_id",
+                "integer",
+                "Mã mục tiêu quốc gia (ổn định)",
+                "National target id",
+                required=True,
+            ),
+            _PILLAR,
+            _INDICATOR,
+            _INDICATOR_NAME,
+            _LEVEL,
+            _f("year", "integer", "Năm mục tiêu", "Target year", required=True),
+            _f(
+                "comparator",
+                "string",
+                "So sánh",
+                "Comparator",
+                enum=(">=", ">", "=", "~", "<=", "<", "range"),
+            ),
+            _f("value", "number", "Giá trị mục tiêu", "Target value", unit="per row"),
+            _f(
+                "value_max",
+                "number",
+                "Cận trên (mục tiêu khoảng)",
+                "Upper bound (range target)",
+                unit="per row",
+            ),
+            _UNIT,
+            _f("higher_is_better", "boolean", "Càng cao càng tốt", "Higher is better"),
+            _f("document", "string", "Mã văn bản", "Document code"),
+            _f("source_document", "string", "Văn bản (số hiệu: tiêu đề)", "Document (number: title)"),
+            _f("clause", "string", "Điều, mục (như nguồn cho thấy)", "Clause (as far as seen in a source)"),
+            _f(
+                "source_quote",
+                "string",
+                "Trích dẫn (nguyên văn của trang trích)",
+                "Quote (verbatim from that page)",
+            ),
+            _f("quote_source", "string", "Trang trích dẫn", "Page the quote was read on"),
+            _f(
+                "provenance",
+                "string",
+                "Nguồn gốc trích dẫn",
+                "Provenance of the quote",
+                enum=("official", "press", "english-source", "transcription"),
+            ),
+            _f("note", "string", "Ghi chú (cách đọc dòng của tệp)", "Note (how the row is read)"),
+        ),
+        ("national_target_id",),
+        (_IND_FK,),
+        filters={"indicator": "indicator_code", "pillar": "pillar", "year": "year"},
+    ),
+    Dataset(
+        "dti_frameworks",
+        "Khung chỉ số DTI",
+        "DTI frameworks",
+        "Các phiên bản bộ chỉ số DTI (1726/QĐ-BTTTT, 922/QĐ-BTTTT, 405/QĐ-BKHCN) và các năm xếp hạng chấm theo "
+        "từng phiên bản: điểm và hạng của một năm thuộc khung của năm đó.",
+        "The DTI framework versions and the ranking years each scored: a year's score and rank belong to "
+        "that year's framework.",
+        (
+            _FRAMEWORK,
+            _f("name", "string", "Bộ chỉ số", "Index"),
+            _f("decision", "string", "Quyết định", "Decision"),
+            _f("issued_on", "date", "Ngày ban hành", "Issued on"),
+            _f("first_year", "integer", "Năm xếp hạng đầu tiên", "First ranking year"),
+            _f(
+                "last_year",
+                "integer",
+                "Năm xếp hạng cuối cùng (trống: đang dùng)",
+                "Last ranking year (empty: current)",
+            ),
+            _f("provincial", "boolean", "Xếp hạng cấp tỉnh", "Provincial ranking"),
+            _f("note", "string", "Ghi chú", "Note"),
+        ),
+        ("framework",),
+    ),
+    Dataset(
+        "dti_indices",
+        "Chỉ số của các khung DTI",
+        "DTI framework indices",
+        "Trụ cột, nhóm, chỉ số chính (và thành phần nếu có) của từng khung, kèm mã, điểm và nguồn.",
+        "Each framework's pillars, groups, main indices (and components where published), with codes, "
+        "points and sources.",
+        (
+            _FRAMEWORK,
+            _INDEX,
+            _f(
+                "level",
+                "string",
+                "Cấp",
+                "Level",
+                enum=("total", "pillar", "group", "main", "component"),
+            ),
+            _f("code", "string", "Mã công bố", "Published code"),
+            _f("parent", "string", "Thuộc (index của cấp trên)", "Parent (its index)"),
+            _f("name", "string", "Tên", "Name (Vietnamese)"),
+            _f(
+                "name_en",
+                "string",
+                "Tên tiếng Anh (phần lớn là bản dịch không chính thức)",
+                "Name (English; mostly unofficial)",
+            ),
+            _f("points", "string", "Điểm hoặc trọng số", "Points or weight"),
+            _f("source", "string", "Nguồn", "Source"),
+        ),
+        ("framework", "index"),
+        (_FW_FK,),
+    ),
+    Dataset(
+        "dti_indicator_links",
+        "Chỉ tiêu và chỉ số DTI",
+        "Indicators and DTI indices",
+        "Chỉ số chính mà mỗi chỉ tiêu đóng góp theo từng khung, kèm căn cứ (một nhận định).",
+        "The main index each indicator feeds under each framework, with the reasoning (a judgement).",
+        (_FRAMEWORK, _INDEX, _INDICATOR, _f("note", "string", "Căn cứ", "Reasoning")),
+        ("framework", "indicator_code"),
+        (_INDEX_FK, _IND_FK),
+        filters={"indicator": "indicator_code"},
+    ),
+    Dataset(
+        "dti_task_links",
+        "Nhiệm vụ và chỉ số DTI",
+        "Plan tasks and DTI indices",
+        "Chỉ số chính mà mỗi nhiệm vụ kế hoạch đóng góp theo từng khung, theo trụ cột và thành phần lưới 2020.",
+        "The main index each plan task feeds under each framework, by its pillar and 2020-grid component.",
+        (
+            _LOCALITY,
+            _f("year", "integer", "Năm kế hoạch", "Plan year", required=True),
+            _f("task_code", "string", "Mã nhiệm vụ", "Task code", required=True),
+            _FRAMEWORK,
+            _INDEX,
+            _f("note", "string", "Căn cứ", "Reasoning"),
+        ),
+        ("locality", "year", "task_code", "framework"),
+        (
+            ForeignKey(("locality", "year", "task_code"), "plan_tasks", ("locality", "year", "task_code")),
+            _INDEX_FK,
+        ),
+        filters={"locality": "locality", "year": "year"},
+    ),
+    Dataset(
+        "dti_index_scores",
+        "Điểm chỉ số chính DTI",
+        "DTI main-index scores",
+        "Điểm các chỉ số chính (0–1) đã công bố của các địa phương, theo khung và năm, kèm nguồn.",
+        "The published main-index scores (0–1) of the localities, by framework and year, with sources.",
+        (
+            _LOCALITY,
+            _FRAMEWORK,
+            _INDEX,
+            _f("year", "integer", "Năm xếp hạng", "Ranking year", required=True),
+            _f("value", "number", "Điểm (0–1)", "Score (0–1)"),
+            _f("source", "string", "Nguồn", "Source"),
+            _f("note", "string", "Ghi chú", "Note"),
+        ),
+        ("locality", "framework", "index", "year"),
+        (_LOC_FK, _INDEX_FK),
+        filters={"locality": "locality", "year": "year"},
     ),
 )
 BY_NAME = {d.name: d for d in DATASETS}

@@ -189,8 +189,13 @@ def _targets_frame(
 ) -> pd.DataFrame:
     label_fields = _SLUG_FIELDS if labels == "slugs" else _LABEL_FIELDS if labels else {}
     fields = (*_TARGET_FIELDS, *label_fields)
+    # The national targets (the whole country, issue #21) are floors shown beside the cities' targets, not
+    # targets anyone reports against: never assessed.
     qs = _narrow(
-        Target.objects.all(), locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code
+        Target.objects.filter(locality__is_country=False),
+        locality_ids=locality_ids,
+        pillar=pillar,
+        indicator_code=indicator_code,
     )
     # Decimals cast to floats in SQL, as in `observations_frame`.
     qs = qs.annotate(**{f"{name}_float": Cast(name, FloatField()) for name in _DECIMAL_FIELDS})
@@ -451,6 +456,8 @@ def open_targets(*, locality_ids: list[int] | None = None) -> list[dict]:
             "document__number",
             "document__title",
             "quote",
+            "national_target_id",
+            "indicator_id",
         )
     )
 
@@ -557,3 +564,196 @@ def department_reporting(*, locality_ids: list[int]) -> list[dict]:
         {**d, "last": sent.get(d["id"], {}).get("last"), "figures": sent.get(d["id"], {}).get("figures", 0)}
         for d in departments
     ]
+
+
+# --- the national frame (issue #21) ----------------------------------------------------------------------------
+
+
+def frameworks() -> list[dict]:
+    """The DTI framework versions, in order, with the ranking years each scored: one query."""
+    from targets.models import Framework
+
+    return list(
+        Framework.objects.order_by("order").values(
+            "code", "name", "decision", "issued_on", "first_year", "last_year", "provincial", "note"
+        )
+    )
+
+
+def national_targets(*, indicator_code: str) -> list[dict]:
+    """The national targets (the whole country's) of an indicator, with document and provenance, by year:
+    one query."""
+    return list(
+        Target.objects.filter(indicator__code=indicator_code, locality__is_country=True)
+        .order_by("year", "level", "document__issued_on", "id")
+        .values(
+            "id",
+            "year",
+            "level",
+            "comparator",
+            "value",
+            "value_max",
+            "unit",
+            "provenance",
+            "quote",
+            "quote_source",
+            "document__number",
+            "document__title",
+        )
+    )
+
+
+def dti_frame(*, locality_id: int, frameworks: list[dict]) -> dict:
+    """The DTI pillar's frame for a city: its published main-index scores per framework and year, and which
+    of its targets feed which main index under each provincial framework. Three queries."""
+    from targets.models import IndexLink, IndexScore
+
+    scores = list(
+        IndexScore.objects.filter(locality_id=locality_id)
+        .order_by("index__framework__order", "year", "index__order")
+        .values("year", "value", "source", "note", "index__framework__decision", "index__code", "index__name")
+    )
+    targets = list(
+        Target.objects.filter(locality_id=locality_id)
+        .order_by("indicator__pillar__order", "indicator__order", "year", "level")
+        .values("id", "indicator_id", "indicator__name", "indicator__name_en", "year", "level")
+    )
+    links = list(
+        IndexLink.objects.filter(
+            indicator_id__in={t["indicator_id"] for t in targets}, index__framework__provincial=True
+        )
+        .order_by("index__framework__order", "index__order")
+        .values(
+            "indicator_id",
+            "note",
+            "index__framework__code",
+            "index__framework__decision",
+            "index__code",
+            "index__name",
+            "index__parent__name",
+            "index__order",
+        )
+    )
+    by_indicator: dict[int, list[dict]] = {}
+    for t in targets:
+        by_indicator.setdefault(t["indicator_id"], []).append(t)
+    feeds: dict[str, dict] = {}
+    for link in links:
+        fw = feeds.setdefault(
+            link["index__framework__code"], {"decision": link["index__framework__decision"], "indices": {}}
+        )
+        label = (
+            f"{link['index__code']}. {link['index__name']}"
+            if link["index__code"]
+            else " › ".join(x for x in (link["index__parent__name"], link["index__name"]) if x)
+        )
+        fw["indices"].setdefault(label, []).extend(by_indicator.get(link["indicator_id"], []))
+    return {
+        "scores": scores,
+        "feeds": [
+            {
+                "decision": fw["decision"],
+                "indices": [{"label": k, "targets": v} for k, v in fw["indices"].items()],
+            }
+            for fw in feeds.values()
+        ],
+    }
+
+
+def open_dti_indices_by_indicator() -> dict[int, str]:
+    """Per indicator id, the DTI main index it feeds under each framework, as the targets file writes it
+    ("dti-tinh-922=7 | dti-tinh-405=Hoạt động chính quyền số"): one query."""
+    from targets.models import IndexLink
+
+    out: dict[int, list[str]] = {}
+    for link in (
+        IndexLink.objects.filter(indicator__isnull=False)
+        .order_by("indicator_id", "index__framework__order")
+        .values("indicator_id", "index__framework__code", "index__key")
+    ):
+        out.setdefault(link["indicator_id"], []).append(
+            f"{link['index__framework__code']}={link['index__key']}"
+        )
+    return {k: " | ".join(v) for k, v in out.items()}
+
+
+def open_national_targets() -> list[dict]:
+    """The national targets (the whole country's): one query."""
+    return list(
+        Target.objects.filter(locality__is_country=True)
+        .order_by(
+            "indicator__pillar__order", "indicator__order", "year", "level", "document__issued_on", "id"
+        )
+        .values(
+            "id",
+            "indicator__pillar__slug",
+            "indicator__code",
+            "indicator__name",
+            "level",
+            "year",
+            "comparator",
+            "value",
+            "value_max",
+            "unit",
+            "indicator__higher_is_better",
+            "document__code",
+            "document__number",
+            "document__title",
+            "clause",
+            "quote",
+            "quote_source",
+            "provenance",
+            "note",
+        )
+    )
+
+
+def open_framework_indices() -> list[dict]:
+    """Every framework's indices, in order: one query."""
+    from targets.models import FrameworkIndex
+
+    return list(
+        FrameworkIndex.objects.order_by("framework__order", "order").values(
+            "framework__code", "key", "level", "code", "parent__key", "name", "name_en", "points", "source"
+        )
+    )
+
+
+def open_indicator_links() -> list[dict]:
+    """Every indicator's DTI index per framework, with its note: one query."""
+    from targets.models import IndexLink
+
+    return list(
+        IndexLink.objects.filter(indicator__isnull=False)
+        .order_by("index__framework__order", "indicator__pillar__order", "indicator__order")
+        .values("index__framework__code", "index__key", "indicator__code", "note")
+    )
+
+
+def open_task_links() -> list[dict]:
+    """The DTI index of each plan task of the publishing localities, per framework: one query."""
+    from targets.models import IndexLink
+
+    return list(
+        IndexLink.objects.filter(task__plan__locality__publishes=True)
+        .order_by("task__plan__locality__slug", "task__plan__year", "task__order", "index__framework__order")
+        .values(
+            "task__plan__locality__slug",
+            "task__plan__year",
+            "task__code",
+            "index__framework__code",
+            "index__key",
+            "note",
+        )
+    )
+
+
+def open_index_scores() -> list[dict]:
+    """The published main-index scores of the publishing localities: one query."""
+    from targets.models import IndexScore
+
+    return list(
+        IndexScore.objects.filter(locality__publishes=True)
+        .order_by("locality__slug", "index__framework__order", "year", "index__order")
+        .values("locality__slug", "index__framework__code", "index__key", "year", "value", "source", "note")
+    )

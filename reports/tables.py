@@ -29,6 +29,10 @@ class PillarTargetTable(tables.Table):
     opensdg = tables.Column(
         accessor="opensdg_label", verbose_name=_("Open SDG"), order_by=("opensdg_status",)
     )
+    # Issue #21: the national target the city's derives from, flagged when the city's is below it.
+    national = tables.Column(
+        accessor="national", verbose_name=_("Sàn quốc gia"), orderable=False, empty_values=()
+    )
 
     class Meta:
         attrs = {"class": "table dash dashboard-table", "id": "pillar-table"}
@@ -63,8 +67,47 @@ class PillarTargetTable(tables.Table):
             if record["after_text"]
             else ""
         )
+        # A DTI score or rank is one of its year's framework (issue #21): "khung 922/QĐ-BTTTT".
+        framework = (
+            format_html(' <small class="framework">{}</small>', _("khung %(d)s") % {"d": record["framework"]})
+            if record.get("framework")
+            else ""
+        )
         return format_html(
-            '<span title="{}">{}</span>{}{}{}', record["latest_known_text"], value, period, badge, after
+            '<span title="{}">{}</span>{}{}{}{}',
+            record["latest_known_text"],
+            value,
+            period,
+            badge,
+            framework,
+            after,
+        )
+
+    def render_national(self, value: dict[str, Any] | None, record: dict[str, Any]) -> SafeString | str:
+        if not value:
+            return "—"
+        badge = (
+            format_html(
+                ' <span class="badge provenance provenance-{}">{}</span>',
+                value["provenance"],
+                value["provenance_label"],
+            )
+            if value["provenance_label"]
+            else ""
+        )
+        flag = (
+            format_html(' <span class="badge below-floor">{}</span>', _("thấp hơn mục tiêu quốc gia"))
+            if value["below"]
+            else ""
+        )
+        return format_html(
+            '<span class="national-floor" title="{}">{} <small class="muted">({}, {})</small>{}{}</span>',
+            value["note"],
+            value["text"],
+            value["year"],
+            value["document"],
+            badge,
+            flag,
         )
 
     def render_status(self, value: str, record: dict[str, Any]) -> SafeString:

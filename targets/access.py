@@ -74,7 +74,8 @@ def localities_for(user: AnyUser) -> QuerySet[Locality]:
     if not s.authenticated:
         return Locality.objects.none()
     if s.superuser:
-        return Locality.objects.all()
+        # The whole country (issue #21) is not a provincial unit: no dashboard, figures or reports of its own.
+        return Locality.objects.filter(is_country=False)
     return Locality.objects.filter(pk__in=s.member_localities)
 
 
@@ -98,7 +99,9 @@ def report_localities(user: AnyUser) -> QuerySet[Locality]:
     if not s.authenticated:
         return Locality.objects.none()
     if s.superuser:
-        return Locality.objects.filter(valid_to__isnull=True, targets__isnull=False).distinct()
+        return Locality.objects.filter(
+            valid_to__isnull=True, is_country=False, targets__isnull=False
+        ).distinct()
     return Locality.objects.filter(pk__in=s.reviewer_localities | s.viewer_localities)
 
 
@@ -193,7 +196,7 @@ def review_localities(user: AnyUser) -> QuerySet[Locality]:
     if not s.authenticated:
         return Locality.objects.none()
     if s.superuser:
-        return Locality.objects.filter(valid_to__isnull=True)
+        return Locality.objects.filter(valid_to__isnull=True, is_country=False)
     return Locality.objects.filter(pk__in=s.reviewer_localities)
 
 

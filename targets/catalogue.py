@@ -23,6 +23,8 @@ LEVELS = ("", "city", "district", "commune")
 UNITS = ("percent", "count", "per_1000", "rank", "growth_rate", "score", "milestone", "index")
 FREQUENCIES = ("quarterly", "annual")
 MIN_YEAR, MAX_YEAR = 2020, 2035
+# A target may look further ahead than the portal's reporting years: 57-NQ/TW sets a vision to 2045.
+MAX_TARGET_YEAR = 2045
 
 _WS = re.compile(r"\s+")
 
@@ -47,6 +49,8 @@ class Catalogue:
     indicators: list[dict[str, Any]] = field(default_factory=list)
     documents: list[dict[str, Any]] = field(default_factory=list)
     targets: list[dict[str, Any]] = field(default_factory=list)
+    # City target → the national target it derives from (issue #21), each with its note.
+    national_links: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -68,6 +72,7 @@ _SCHEMAS: dict[str, _Schema] = {
             "is_demo": bool,
             "publishes": bool,
             "official_code": str,
+            "is_country": bool,
         },
     ),
     "indicator": _Schema(
@@ -77,6 +82,20 @@ _SCHEMAS: dict[str, _Schema] = {
     "document": _Schema(
         {"code": str, "locality": str, "title": str, "source_file": str},
         {"number": str, "issuer": str, "issued_on": dt.date, "source_url": str},
+    ),
+    # A national decision whose signed text is not at hand (issue #21): no source file; `label` is how
+    # national_targets.csv names it.
+    "national_document": _Schema(
+        {"code": str, "locality": str, "title": str, "label": str},
+        {"number": str, "issuer": str, "issued_on": dt.date, "source_url": str, "source_file": str},
+    ),
+    "national_row": _Schema(
+        {"text": str, "unit": str, "indicator": str, "note": str},
+        {"level": str, "year": int},
+    ),
+    "national_link": _Schema(
+        {"locality": str, "indicator": str, "year": int, "national_document": str, "note": str},
+        {"level": str, "national_indicator": str, "national_year": int, "national_level": str},
     ),
     "target": _Schema(
         {"indicator": str, "year": int, "comparator": str, "value": _NUMBER, "quote": str},
@@ -162,16 +181,27 @@ def read_catalogue(root: Path) -> Catalogue:
     cat_dir = root / "catalogue"
     cat = Catalogue()
 
+    seen_keys: dict[str, set[str]] = {}
+    national_dir = cat_dir / "national"
     for kind, filename, key_field in (
         ("pillar", "pillars.toml", "slug"),
         ("locality", "localities.toml", "slug"),
         ("indicator", "indicators.toml", "code"),
         ("document", "documents.toml", "code"),
+        # The national frame (issue #21): the country, its documents, its own indicators.
+        ("locality", "national/country.toml", "slug"),
+        ("indicator", "national/indicators.toml", "code"),
+        ("document", "national/country.toml", "code"),
     ):
         path = cat_dir / filename
-        seen: set[str] = set()
+        if filename.startswith("national/") and not national_dir.is_dir():
+            continue  # a catalogue without the national frame (older fixtures, tests)
+        seen = seen_keys.setdefault(kind, set())
+        schema_kind = (
+            "national_document" if filename == "national/country.toml" and kind == "document" else kind
+        )
         for where, record in _records(_load_toml(path, errors), kind, path, errors):
-            if not check_record(kind, record, where, errors):
+            if not check_record(schema_kind, record, where, errors):
                 continue
             key = record[key_field]
             if key in seen:
@@ -207,6 +237,11 @@ def read_catalogue(root: Path) -> Catalogue:
     for doc in cat.documents:
         if doc["locality"] not in localities:
             errors.append(f"{doc['_where']}: unknown locality '{doc['locality']}'")
+        if not doc.get("source_file"):
+            # A national decision without its signed text: its targets quote a named page instead.
+            doc.update(source_file="", text="")
+            documents[doc["code"]] = doc
+            continue
         source = root / "sources" / doc["source_file"]
         try:
             doc["text"] = source.read_text(encoding="utf-8")
@@ -253,6 +288,12 @@ def read_catalogue(root: Path) -> Catalogue:
             seen_targets[key] = target["_where"]
             cat.targets.append(target)
 
+    if national_dir.is_dir():
+        from .national import read_national_links, read_national_targets
+
+        read_national_targets(national_dir, cat, indicators, documents, seen_targets, errors)
+        read_national_links(cat_dir / "national_links.toml", cat, errors)
+
     if errors:
         raise CatalogueError(errors)
     return cat
@@ -262,9 +303,11 @@ def _check_target(
     record: dict[str, Any],
     where: str,
     indicators: dict[str, dict[str, Any]],
-    doc_text: str,
+    doc_text: str | None,
     errors: list[str],
 ) -> dict[str, Any] | None:
+    """Check one target record. `doc_text` None: the document's text is not at hand (a national decision);
+    the quote is then kept exactly as given, with the page it was read on (checked by the caller)."""
     level = record.get("level", "")
     label = f"{where} ({record['indicator']} {record['year']}{' ' + level if level else ''})"
     before = len(errors)
@@ -274,8 +317,8 @@ def _check_target(
         return None
     if level not in LEVELS:
         errors.append(f"{label}: unknown level '{level}' (one of city, district, commune, or none)")
-    if not MIN_YEAR <= record["year"] <= MAX_YEAR:
-        errors.append(f"{label}: year {record['year']} outside {MIN_YEAR}–{MAX_YEAR}")
+    if not MIN_YEAR <= record["year"] <= MAX_TARGET_YEAR:
+        errors.append(f"{label}: year {record['year']} outside {MIN_YEAR}–{MAX_TARGET_YEAR}")
     comparator = record["comparator"]
     if comparator not in COMPARATORS:
         errors.append(f"{label}: unknown comparator '{comparator}' (one of {' '.join(COMPARATORS)})")
@@ -308,7 +351,7 @@ def _check_target(
     quote = normalise_ws(record["quote"])
     if not quote:
         errors.append(f"{label}: empty quote")
-    elif quote not in doc_text:
+    elif doc_text is not None and quote not in doc_text:
         errors.append(f"{label}: quote does not appear verbatim in the document: {quote[:80]!r}")
     if len(errors) > before:
         return None

@@ -65,7 +65,8 @@ def demo_data_generate(*, seed: int = 2026, today: dt.date | None = None) -> Dem
     last_year, last_q = last_closed_quarter(today)
     rng = random.Random(seed)
     series = (
-        Target.objects.filter(locality__valid_to__isnull=True)
+        # The whole country (issue #21) holds national targets: nobody reports for it, no demo figures.
+        Target.objects.filter(locality__valid_to__isnull=True, locality__is_country=False)
         .values_list("indicator_id", "locality_id", "level")
         .distinct()
         .order_by("indicator_id", "locality_id", "level")
@@ -73,7 +74,7 @@ def demo_data_generate(*, seed: int = 2026, today: dt.date | None = None) -> Dem
     indicators = {i.pk: i for i in Indicator.objects.all()}
     goals: dict[tuple[int, int, str], float] = {}
     for ind_id, loc_id, level, value in (
-        Target.objects.filter(locality__valid_to__isnull=True)
+        Target.objects.filter(locality__valid_to__isnull=True, locality__is_country=False)
         .values_list("indicator_id", "locality_id", "level", "value")
         .order_by("year")
     ):

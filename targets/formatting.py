@@ -120,3 +120,52 @@ def figure_note(figure) -> str:
     """A published figure's note in the page's language (issue #17 item 4): `note_en` in English when there
     is one, else `note` (Vietnamese). Takes a model instance or a row dict."""
     return in_language(figure, "note")
+
+
+# --- the national frame (issue #21) ----------------------------------------------------------------------------
+
+
+def provenance_badge(provenance: str) -> str:
+    """A quote's provenance as its label ("trích từ báo chí", "nguồn tiếng Anh", "bản chép chưa đối chiếu"),
+    or "" where the quote is the decision's own wording (its document, or an official page reproducing it)."""
+    from .models import Provenance
+
+    if provenance in ("", Provenance.OFFICIAL):
+        return ""
+    return str(Provenance(provenance).label) if provenance in Provenance.values else provenance
+
+
+def national_floor(national: dict, *, city: dict | None = None, higher_is_better: bool = True) -> dict:
+    """The national target beside a city's, as the pages show it: its text, document, provenance label,
+    the note of the link, and whether the city's target is below it (`targets.national.below_floor`).
+
+    `national` and `city` are plain values: comparator, value, value_max, unit (the national one also
+    year, document number and title, provenance, id)."""
+    from types import SimpleNamespace
+
+    from .national import below_floor
+
+    below = None
+    if city is not None and city.get("unit") == national["unit"]:
+        below = below_floor(
+            (city["comparator"], float(city["value"]), _float(city.get("value_max"))),
+            (national["comparator"], float(national["value"]), _float(national.get("value_max"))),
+            higher_is_better=higher_is_better,
+        )
+    return {
+        "id": national["id"],
+        "text": target_text(SimpleNamespace(**{k: national.get(k) for k in _TARGET_FIELDS})),
+        "year": national["year"],
+        "document": national.get("document_number") or national.get("document_title", ""),
+        "provenance": national.get("provenance", ""),
+        "provenance_label": provenance_badge(national.get("provenance", "")),
+        "note": (city or {}).get("national_note", ""),
+        "below": bool(below),
+    }
+
+
+_TARGET_FIELDS = ("unit", "comparator", "value", "value_max")
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)

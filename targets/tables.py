@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .formatting import target_text
+from .formatting import national_floor, provenance_badge, target_text
 from .models import Target
 
 
@@ -21,10 +21,21 @@ class TargetTable(tables.Table):
         accessor="document__number", verbose_name=_("Văn bản"), orderable=False, empty_values=()
     )
     applies_until = tables.DateColumn(verbose_name=_("Áp dụng đến"), format="d/m/Y")
+    national = tables.Column(empty_values=(), verbose_name=_("Sàn quốc gia"), orderable=False)
 
     class Meta:
         model = Target
-        fields = ("pillar", "indicator", "locality", "level", "year", "target", "document", "applies_until")
+        fields = (
+            "pillar",
+            "indicator",
+            "locality",
+            "level",
+            "year",
+            "target",
+            "document",
+            "applies_until",
+            "national",
+        )
         attrs = {"class": "table", "id": "catalogue-table"}
         per_page = 50
         empty_text = _("Không có mục tiêu nào khớp với bộ lọc.")
@@ -33,8 +44,68 @@ class TargetTable(tables.Table):
         return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
 
     def render_target(self, record):
-        return target_text(record)
+        label = provenance_badge(record.provenance)
+        if not label:
+            return target_text(record)
+        # Issue #21: a national target quoted from the press, an English report or a transcription says so.
+        return format_html(
+            '{} <span class="badge provenance provenance-{}">{}</span>',
+            target_text(record),
+            record.provenance,
+            label,
+        )
+
+    def render_national(self, record):
+        nat = record.national_target
+        if nat is None:
+            return "—"
+        floor = national_floor(
+            {
+                "id": nat.pk,
+                "comparator": nat.comparator,
+                "value": nat.value,
+                "value_max": nat.value_max,
+                "unit": nat.unit,
+                "year": nat.year,
+                "provenance": nat.provenance,
+                "document_number": nat.document.number,
+                "document_title": nat.document.title,
+            },
+            city={
+                "comparator": record.comparator,
+                "value": record.value,
+                "value_max": record.value_max,
+                "unit": record.unit,
+            },
+            higher_is_better=record.indicator.higher_is_better,
+        )
+        return _floor_html(floor)
 
     def render_document(self, value, record):
         title = record.document.title
         return value or format_html('<span title="{}">{}…</span>', title, title[:32])
+
+
+def _floor_html(floor: dict):
+    """A national floor in a table cell: its text and document, its provenance label, the flag when below."""
+    badge = (
+        format_html(
+            ' <span class="badge provenance provenance-{}">{}</span>',
+            floor["provenance"],
+            floor["provenance_label"],
+        )
+        if floor["provenance_label"]
+        else ""
+    )
+    flag = (
+        format_html(' <span class="badge below-floor">{}</span>', _("thấp hơn mục tiêu quốc gia"))
+        if floor["below"]
+        else ""
+    )
+    return format_html(
+        '<span class="national-floor">{} <small class="muted">({})</small>{}{}</span>',
+        floor["text"],
+        floor["document"],
+        badge,
+        flag,
+    )

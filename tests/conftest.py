@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from targets.models import Department, Locality, Membership, Role
 from targets.services.catalogue import catalogue_load, published_figures_load
+from targets.services.frameworks import frameworks_load
 
 User = get_user_model()
 PASSWORD = "s3cret-pass-for-tests"
@@ -14,6 +15,7 @@ PASSWORD = "s3cret-pass-for-tests"
 
 def _load_catalogue() -> None:
     catalogue_load()
+    frameworks_load()  # the DTI frameworks and the indicators' links (issue #21)
     published_figures_load()
 
 

@@ -13,6 +13,8 @@ from ..limits import COMMENT_MAX_CHARS, NOTE_MAX_CHARS
 
 MIN_YEAR = 2020
 MAX_YEAR = 2035
+# A target may look further ahead than the reporting years: 57-NQ/TW sets a vision to 2045 (issue #21).
+MAX_TARGET_YEAR = 2045
 
 
 def _max_chars(limit: int, message) -> MaxLengthValidator:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .base import MAX_YEAR, MIN_YEAR
+from .base import MAX_TARGET_YEAR, MAX_YEAR, MIN_YEAR
 
 
 class Locality(models.Model):
@@ -31,6 +31,9 @@ class Locality(models.Model):
     publishes = models.BooleanField(_("công khai số liệu"), default=False)
     # The official two-digit province code (Decision 124/2004/QĐ-TTg and its 2025 update), a stable identifier.
     official_code = models.CharField(_("mã đơn vị hành chính"), max_length=2, blank=True)
+    # The whole country (`viet-nam`, issue #21): it holds the national targets the cities' targets derive
+    # from. Nobody reports for it; it is never listed among the provincial units.
+    is_country = models.BooleanField(_("toàn quốc"), default=False)
     quarterly_deadline_day = models.PositiveSmallIntegerField(
         _("ngày hạn báo cáo quý"),
         default=6,
@@ -137,9 +140,11 @@ class Document(models.Model):
     locality = models.ForeignKey(
         Locality, on_delete=models.PROTECT, related_name="documents", verbose_name=_("địa phương")
     )
-    source_file = models.CharField(_("tệp văn bản"), max_length=255)
+    # A national decision whose signed text is not at hand has no file and no text (issue #21): each of its
+    # targets then names the page its quote was taken from, and that quote's provenance.
+    source_file = models.CharField(_("tệp văn bản"), max_length=255, blank=True)
     source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
-    text = models.TextField(_("nội dung"))
+    text = models.TextField(_("nội dung"), blank=True)
 
     class Meta:
         ordering = ["locality__name", "issued_on", "code"]
@@ -160,6 +165,17 @@ class Comparator(models.TextChoices):
     RANGE = "range", _("khoảng")
 
 
+class Provenance(models.TextChoices):
+    """Where a target's quote comes from (issue #21). The cities' targets quote their document's own text
+    (`document`); a national target may quote a page that reproduces the decision."""
+
+    DOCUMENT = "", _("nguyên văn văn bản")
+    OFFICIAL = "official", _("trích từ trang chính thức")
+    PRESS = "press", _("trích từ báo chí")
+    ENGLISH = "english-source", _("nguồn tiếng Anh")
+    TRANSCRIPTION = "transcription", _("bản chép chưa đối chiếu")
+
+
 class Target(models.Model):
     """Indicator × locality × level × year: what a document commits the locality to."""
 
@@ -171,7 +187,7 @@ class Target(models.Model):
     )
     level = models.CharField(_("cấp"), max_length=16, choices=Level.choices, blank=True, default=Level.NONE)
     year = models.PositiveSmallIntegerField(
-        _("năm"), validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+        _("năm"), validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_TARGET_YEAR)]
     )
     # The indicator's unit, copied here so the database itself can keep percent targets within 0–100.
     unit = models.CharField(
@@ -199,6 +215,22 @@ class Target(models.Model):
     ranked_among = models.PositiveSmallIntegerField(
         _("đặt trên bảng xếp hạng số đơn vị"), null=True, blank=True
     )
+    # Issue #21: where the quote was read when it is not the document's own text, and how far to trust it.
+    provenance = models.CharField(
+        _("nguồn trích dẫn"), max_length=16, choices=Provenance.choices, blank=True, default=""
+    )
+    quote_source = models.CharField(_("trang trích dẫn"), max_length=500, blank=True)
+    clause = models.CharField(_("điều, mục"), max_length=255, blank=True)
+    # The national target this (city) target derives from, a judgement noted in `national_note`.
+    national_target = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="derived_targets",
+        verbose_name=_("mục tiêu quốc gia"),
+    )
+    national_note = models.TextField(_("căn cứ liên kết mục tiêu quốc gia"), blank=True)
 
     class Meta:
         ordering = ["indicator__pillar__order", "indicator__order", "locality__name", "level", "year"]
@@ -210,12 +242,15 @@ class Target(models.Model):
                 name="target_unique_per_document",
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR), name="target_year_2020_2035"
+                condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_TARGET_YEAR), name="target_year_2020_2045"
             ),
             models.CheckConstraint(
                 condition=Q(comparator__in=Comparator.values), name="target_comparator_known"
             ),
             models.CheckConstraint(condition=Q(level__in=Level.values), name="target_level_known"),
+            models.CheckConstraint(
+                condition=Q(provenance__in=Provenance.values), name="target_provenance_known"
+            ),
             models.CheckConstraint(
                 condition=Q(value_max__isnull=True) | Q(value_max__gte=F("value")),
                 name="target_value_max_gte_value",
@@ -275,6 +310,11 @@ class Target(models.Model):
     @property
     def is_range(self) -> bool:
         return self.comparator == Comparator.RANGE
+
+    @property
+    def secondary_source(self) -> bool:
+        """The quote is not the decision's wording as published officially: label it wherever shown."""
+        return self.provenance not in (Provenance.DOCUMENT, Provenance.OFFICIAL)
 
 
 def validate_value_for_unit(unit: str, value: Decimal | float | None, *, field: str = "value") -> None:

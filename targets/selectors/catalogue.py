@@ -12,10 +12,15 @@ from ..models import (
 
 
 def targets_for_catalogue() -> QuerySet[Target]:
-    """All targets with what the catalogue shows of them: one query, joined (select_related)."""
-    return Target.objects.select_related("indicator", "indicator__pillar", "locality", "document").order_by(
-        "indicator__pillar__order", "indicator__order", "locality__name", "level", "year"
-    )
+    """All targets with what the catalogue shows of them, their national target included: one query."""
+    return Target.objects.select_related(
+        "indicator",
+        "indicator__pillar",
+        "locality",
+        "document",
+        "national_target",
+        "national_target__document",
+    ).order_by("indicator__pillar__order", "indicator__order", "locality__name", "level", "year")
 
 
 def target_detail(pk: int) -> Target:
@@ -60,4 +65,67 @@ def former_unit_figures(*, locality_ids: list[int], indicator_code: str | None =
             "source",
             "published_on",
         )
+    )
+
+
+# --- the national frame (issue #21) ----------------------------------------------------------------------------
+
+_NATIONAL_FIELDS = {
+    "id": "national_target_id",
+    "comparator": "national_target__comparator",
+    "value": "national_target__value",
+    "value_max": "national_target__value_max",
+    "unit": "national_target__unit",
+    "year": "national_target__year",
+    "provenance": "national_target__provenance",
+    "document_number": "national_target__document__number",
+    "document_title": "national_target__document__title",
+}
+
+
+def national_targets_of(target_ids: list[int]) -> dict[int, dict]:
+    """For each of these (city) targets that derives from a national target: the city target's own bar
+    (comparator, value, value_max, unit, national_note, higher_is_better) and the national target's, as
+    {"city": {...}, "national": {...}}. One query, whatever the number of targets."""
+    rows = (
+        Target.objects.filter(pk__in=target_ids, national_target__isnull=False)
+        .values(
+            "id",
+            "comparator",
+            "value",
+            "value_max",
+            "unit",
+            "national_note",
+            "indicator__higher_is_better",
+            *_NATIONAL_FIELDS.values(),
+        )
+        .order_by()
+    )
+    return {
+        r["id"]: {
+            "city": {k: r[k] for k in ("comparator", "value", "value_max", "unit", "national_note")},
+            "national": {name: r[field] for name, field in _NATIONAL_FIELDS.items()},
+            "higher_is_better": r["indicator__higher_is_better"],
+        }
+        for r in rows
+    }
+
+
+def derived_targets(national_id: int) -> list[Target]:
+    """The city targets that derive from a national target, with locality and document: one query."""
+    return list(
+        Target.objects.filter(national_target_id=national_id)
+        .select_related("locality", "document")
+        .order_by("locality__name", "year", "level")
+    )
+
+
+def index_links_of_indicator(indicator_id: int) -> list:
+    """The DTI indices an indicator feeds, per framework, with their notes: one query."""
+    from ..models import IndexLink
+
+    return list(
+        IndexLink.objects.filter(indicator_id=indicator_id)
+        .select_related("index", "index__framework", "index__parent")
+        .order_by("index__framework__order", "index__order")
     )

@@ -69,6 +69,7 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
             obj.is_demo = rec.get("is_demo", False)
             obj.publishes = rec.get("publishes", False)  # public pages and open data (issue #19)
             obj.official_code = rec.get("official_code", "")
+            obj.is_country = rec.get("is_country", False)  # the whole country (issue #21)
             clean_or_collect(obj, rec["_where"], errors, exclude=["slug"], db_checks=False)
             obj.save()
             localities[obj.slug] = obj
@@ -135,6 +136,10 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
                 "note": rec["note"],
                 "applies_until": rec["applies_until"],
                 "ranked_among": rec["ranked_among"],
+                # Where a national target's quote was read, and how far to trust it (issue #21).
+                "provenance": rec.get("provenance", ""),
+                "quote_source": rec.get("quote_source", ""),
+                "clause": rec.get("clause", ""),
             }
             if obj.pk is not None and all(getattr(obj, k) == v for k, v in fields.items()):
                 kept.add(obj.pk)
@@ -155,6 +160,7 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
         stale = Target.objects.filter(document__in=documents.values()).exclude(pk__in=kept)
         removed = stale.count()
         stale.delete()
+        _national_links_set(cat.national_links, indicators, localities, documents)
     data_changed()
     return LoadReport(
         pillars=len(pillars),
@@ -164,6 +170,29 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
         targets=len(kept),
         targets_removed=removed,
     )
+
+
+def _national_links_set(links: list[dict], indicators: dict, localities: dict, documents: dict) -> None:
+    """Each city target's national target and the note saying why (issue #21); a target no longer in
+    national_links.toml loses its link. Two queries to read, one update per changed target."""
+
+    def key_of(k: tuple) -> tuple:
+        indicator, locality, level, year, document = k
+        return (indicators[indicator].pk, localities[locality].pk, level, year, documents[document].pk)
+
+    by_key = {
+        (t.indicator_id, t.locality_id, t.level, t.year, t.document_id): t
+        for t in Target.objects.filter(document__in=documents.values())
+    }
+    wanted: dict[int, tuple[int, str]] = {}
+    for link in links:
+        city = by_key[key_of(link["city"])]
+        national = by_key[key_of(link["national"])]
+        wanted[city.pk] = (national.pk, link["note"])
+    for target in by_key.values():
+        national_id, note = wanted.get(target.pk, (None, ""))
+        if (target.national_target_id, target.national_note) != (national_id, note):
+            Target.objects.filter(pk=target.pk).update(national_target_id=national_id, national_note=note)
 
 
 def period_get_or_create(*, code: str) -> ReportingPeriod:

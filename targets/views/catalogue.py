@@ -10,7 +10,7 @@ from django_tables2 import RequestConfig
 
 from .. import access
 from ..filters import TargetFilter
-from ..formatting import figure_text, in_language
+from ..formatting import figure_text, in_language, national_floor, provenance_badge
 from ..models import (
     Origin,
     Target,
@@ -57,6 +57,30 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     former = catalogue_selectors.former_unit_figures(
         locality_ids=[target.locality_id], indicator_code=target.indicator.code
     )
+    floor = None
+    if target.national_target_id is not None:  # issue #21: the national target beside the city's
+        nat = target.national_target
+        floor = national_floor(
+            {
+                "id": nat.pk,
+                "comparator": nat.comparator,
+                "value": nat.value,
+                "value_max": nat.value_max,
+                "unit": nat.unit,
+                "year": nat.year,
+                "provenance": nat.provenance,
+                "document_number": nat.document.number,
+                "document_title": nat.document.title,
+            },
+            city={
+                "comparator": target.comparator,
+                "value": target.value,
+                "value_max": target.value_max,
+                "unit": target.unit,
+                "national_note": target.national_note,
+            },
+            higher_is_better=target.indicator.higher_is_better,
+        )
     context = {
         "target": target,
         "actuals": actuals,
@@ -75,5 +99,9 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for f in former
         ],
         "has_demo": any(a.origin == Origin.DEMO for a in actuals),
+        "provenance_label": provenance_badge(target.provenance),
+        "floor": floor,
+        "derived": catalogue_selectors.derived_targets(target.pk) if target.locality.is_country else [],
+        "index_links": catalogue_selectors.index_links_of_indicator(target.indicator_id),
     }
     return render(request, "targets/target_detail.html", context)

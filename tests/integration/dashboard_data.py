@@ -96,10 +96,11 @@ def multiply(factor: int = 10) -> None:
     `factor − 1` synthetic copies of every locality with its targets and values (the overview and the
     indicator pages grow), and `factor − 1` more copies of each real locality's targets under copied
     documents (a city's own pages grow)."""
-    localities = list(Locality.objects.all())
-    targets = list(Target.objects.all())
-    actuals = list(Actual.objects.all())
-    documents = list(Document.objects.all())
+    # The provincial units; the whole country (issue #21) has no copies: there is one country.
+    localities = list(Locality.objects.filter(is_country=False))
+    targets = list(Target.objects.filter(locality__is_country=False))
+    actuals = list(Actual.objects.filter(locality__is_country=False))
+    documents = list(Document.objects.filter(locality__is_country=False))
     for k in range(1, factor):
         twins = {
             loc.pk: Locality.objects.create(slug=f"{loc.slug}-ban-sao-{k}", name=f"{loc.name} (bản sao {k})")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from targets.models import Department, Locality, Plan, PlanTask, Role
+from targets.services.frameworks import frameworks_load
 from targets.services.plans import plans_load
 from tests.conftest import _member
 from tests.hostile_files import real_pdf
@@ -20,6 +21,7 @@ PDF = real_pdf("Bien ban nghiem thu")  # a real one: evidence is parsed, not sni
 def load_plan86() -> Plan:
     """Plan 86/KH-UBND with its 48 tasks and the agencies of its Section IV (needs the catalogue)."""
     plans_load()
+    frameworks_load()  # as load_catalogue does after the plans: the tasks' DTI indices (issue #21)
     return Plan.objects.get(locality__slug="hai-phong", year=2022)
 
 

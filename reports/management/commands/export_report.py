@@ -27,7 +27,9 @@ class Command(BaseCommand):
     def handle(self, *args, locality, period=None, pillar=(), out, **options):
         if locality == "all":
             localities = list(
-                Locality.objects.filter(valid_to__isnull=True, targets__isnull=False).distinct()
+                Locality.objects.filter(
+                    valid_to__isnull=True, is_country=False, targets__isnull=False
+                ).distinct()
             )
         else:
             localities = list(Locality.objects.filter(slug=locality))

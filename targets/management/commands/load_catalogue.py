@@ -7,6 +7,7 @@ from django.db import transaction
 
 from targets.catalogue import CatalogueError
 from targets.services.catalogue import catalogue_load, published_figures_load
+from targets.services.frameworks import frameworks_load
 from targets.services.plans import plans_load
 
 
@@ -37,6 +38,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Plans: {plans.plans} plans, {plans.agencies} agencies, {plans.tasks} tasks "
             f"({plans.tasks_removed} removed, {plans.tasks_kept} kept with reported progress)."
+        )
+        frameworks = frameworks_load(root=root)
+        self.stdout.write(
+            f"DTI frameworks: {frameworks.frameworks} frameworks, {frameworks.indices} indices, "
+            f"{frameworks.indicator_links} indicator links, {frameworks.task_links} task links, "
+            f"{frameworks.scores} main-index scores."
         )
         if with_published:
             pub = published_figures_load(path=root / "published_figures.csv" if root else None)

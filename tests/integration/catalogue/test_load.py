@@ -40,10 +40,14 @@ def _snapshot():
     )
 
 
-def test_loading_puts_every_target_in_the_database_with_its_quote_and_document(empty_database):
+def test_loading_puts_every_city_and_national_target_in_the_database_with_its_quote_and_document(
+    empty_database,
+):
     report = catalogue_load()
-    assert (report.targets, report.indicators, report.documents) == (139, 66, 5)
-    assert Target.objects.count() == 139
+    # 139 targets of the five city documents (issue #16), and the 129 national targets (issue #21) of five
+    # national documents, with the national-only indicators.
+    assert (report.targets, report.indicators, report.documents) == (139 + 129, 66 + 61, 5 + 5)
+    assert Target.objects.exclude(locality__slug="viet-nam").count() == 139
     t = Target.objects.get(indicator__code="dti_rank", locality__slug="ha-noi", year=2025)
     assert (t.comparator, t.value, t.unit) == ("<=", Decimal("5"), "rank")
     assert "nhóm 5 địa phương dẫn đầu" in t.quote
@@ -57,7 +61,7 @@ def test_loading_twice_changes_nothing(empty_database):
     before = _snapshot(), Actual.objects.count()
     again = catalogue_load()
     published = published_figures_load()
-    assert (again.targets, again.targets_removed) == (139, 0)
+    assert (again.targets, again.targets_removed) == (139 + 129, 0)
     assert (published.created, published.updated, published.unchanged) == (0, 0, 28)
     # The former Đà Nẵng's 2024 rank, score and online-dossier rate, as predecessor history, every time.
     assert published.former == 3
@@ -78,7 +82,8 @@ def test_localities_record_the_2025_mergers(empty_database):
 def test_district_targets_are_marked_not_applicable_after_june_2025(empty_database):
     catalogue_load()
     district = Target.objects.filter(level="district")
-    assert district.count() == 6
+    # Six city targets, and three national ones (749/QĐ-TTg 2025 and 2030, 942/QĐ-TTg 2025).
+    assert district.count() == 6 + 3
     assert set(district.values_list("applies_until", flat=True)) == {dt.date(2025, 6, 30)}
 
 
@@ -124,7 +129,7 @@ def test_a_target_removed_from_its_file_is_removed_on_reload(empty_database, tmp
     cut = text.index('[[target]]\nindicator = "fiber_household_subscriptions"')
     path.write_text(text[:cut], encoding="utf-8")
     report = catalogue_load(root=root)
-    assert (report.targets, report.targets_removed) == (138, 1)
+    assert (report.targets, report.targets_removed) == (138 + 129, 1)  # with the national targets
     assert not Target.objects.filter(indicator__code="fiber_household_subscriptions").exists()
 
 

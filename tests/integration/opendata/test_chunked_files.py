@@ -59,10 +59,11 @@ def test_the_streamed_national_files_are_the_whole_frame_files(client, demo):
     assert actuals == _csv(pages.open_data_actuals(as_of=None, chunk=None), "actuals")
 
 
-def test_the_chunked_progress_file_makes_one_query_then_four_per_chunk(demo, django_assert_num_queries):
-    # The localities, then per chunk: the target rows, the targets, the figures, the history of entered ones.
+def test_the_chunked_progress_file_makes_two_queries_then_four_per_chunk(demo, django_assert_num_queries):
+    # The indicators' DTI indices (issue #21) and the localities, then per chunk: the target rows, the
+    # targets, the figures, the history of entered ones.
     chunks = -(-demo // 2)
-    with django_assert_num_queries(1 + 4 * chunks):
+    with django_assert_num_queries(2 + 4 * chunks):
         list(pages.open_data_progress_chunked(as_of=AS_OF, chunk=2))
 
 

@@ -14,12 +14,28 @@ import pytest
 from django.urls import reverse
 
 from targets.cache import data_changed
-from targets.models import Actual, Indicator, Locality, Origin, Status, Target
+from targets.models import Actual, FrameworkIndex, IndexScore, Indicator, Locality, Origin, Status, Target
 from targets.services.catalogue import period_get_or_create
 from tests.integration.dashboard_data import approve
 from tests.integration.plan_data import load_plan86
 
-DATASETS = ("localities", "indicators", "documents", "targets", "actuals", "progress", "plan_tasks")
+DATASETS = (
+    "localities",
+    "indicators",
+    "documents",
+    "targets",
+    "actuals",
+    "progress",
+    "plan_tasks",
+    # The national frame (issue #21).
+    "national_targets",
+    "dti_frameworks",
+    "dti_indices",
+    "dti_indicator_links",
+    "dti_task_links",
+    "dti_index_scores",
+)
+CITY_TARGETS = Target.objects.filter(locality__is_country=False)  # national ones: national_targets.csv
 # Figures that must never be public: a draft, a submission and a returned value (distinctive values).
 HIDDEN = {Status.DRAFT: "71.1357", Status.SUBMITTED: "72.2468", Status.RETURNED: "73.3579"}
 
@@ -44,10 +60,18 @@ def _unapproved() -> None:
 
 @pytest.fixture
 def open_world(catalogue):
-    """The catalogue, the published figures, an approved web figure, Plan 86 and three unapproved figures."""
+    """The catalogue, the published figures, an approved web figure, Plan 86 and three unapproved figures,
+    and one main-index score (the reference data has none yet: a test value, so that every file has rows)."""
     approve("epayment_accounts", "hai-phong", "2026-Q2", "64")
     load_plan86()
     _unapproved()
+    IndexScore.objects.create(
+        locality=Locality.objects.get(slug="hai-phong"),
+        index=FrameworkIndex.objects.get(framework__code="dti-tinh-922", key="7"),
+        year=2022,
+        value=Decimal("0.5123"),
+        source="test: not a published figure",
+    )
     return catalogue
 
 
@@ -110,7 +134,10 @@ def test_the_open_data_page_lists_every_dataset_with_dictionary_count_and_licenc
     assert "Creative Commons Attribution 4.0 International" in html and "Dữ liệu mở / open data" not in html
     for name in DATASETS:
         assert f'id="{name}"' in html and f"{name}.csv" in html and f"{name}.xlsx" in html
-    assert f'data-count="targets">{Target.objects.count()}<' in html
+    assert f'data-count="targets">{CITY_TARGETS.count()}<' in html
+    assert (
+        f'data-count="national_targets">{Target.objects.filter(locality__is_country=True).count()}<' in html
+    )
     assert 'data-count="localities">3<' in html  # the three cities publish; the merged units do not
     assert "<code>indicator_code</code>" in html and "/open-data/indicators/dti_rank.csv" in html
     assert client.get(reverse("reports:open_data"), HTTP_ACCEPT_LANGUAGE="en").status_code == 200
@@ -137,7 +164,7 @@ def test_identifiers_province_codes_units_and_period_types(client, open_world):
     rank = next(r for r in rows if r["indicator_code"] == "dti_rank")
     assert rank["period_type"] == "year" and rank["origin"] == "published" and rank["source"]
     targets = _csv(client.get("/open-data/targets.csv"))
-    assert {int(r["target_id"]) for r in targets} == set(Target.objects.values_list("id", flat=True))
+    assert {int(r["target_id"]) for r in targets} == set(CITY_TARGETS.values_list("id", flat=True))
 
 
 # --- never an unapproved figure ---------------------------------------------------------------------------------
@@ -262,7 +289,7 @@ def test_json_is_paged_with_the_total_in_a_header(client, open_world):
     every = client.get("/open-data/targets.json").json()["data"]
     response = client.get("/open-data/targets.json?limit=10&offset=20")
     body = response.json()
-    assert response["X-Total-Count"] == str(Target.objects.count()) == str(body["meta"]["count"])
+    assert response["X-Total-Count"] == str(CITY_TARGETS.count()) == str(body["meta"]["count"])
     assert body["data"] == every[20:30]
 
 
