@@ -216,6 +216,20 @@ def get_review_locality(user: AnyUser, slug: str | None) -> Locality:
     raise Http404
 
 
+def can_decide(user: AnyUser, locality: Locality | int, *, locked: bool) -> bool:
+    """Approve or return values: a reviewer of the locality, while the period is not locked (on a locked
+    period the buttons are not shown: they could not succeed)."""
+    return can_review(user, locality) and not locked
+
+
+def period_lockable(*, returned: int) -> bool:
+    """A period may be locked unless values returned to their departments still wait for correction: a lock
+    would leave them stuck, neither correctable by the department nor decidable by the reviewer (issue #17).
+    Values waiting for review, drafts and missing values do not prevent a lock; the reviewer confirms
+    them with the list in view."""
+    return returned == 0
+
+
 def reviewable_actuals(user: AnyUser) -> QuerySet[Actual]:
     s = scope(user)
     if s.superuser:
