@@ -11,7 +11,10 @@ from django.test import Client
 
 from targets.models import Actual, LocalityPeriod, Status
 from targets.services.review import actuals_return, period_lock
-from tests.integration.review.test_review import PERIOD, submitted  # noqa: F401  (fixture)
+from tests.integration.review import test_review as review_story
+
+PERIOD = review_story.PERIOD
+submitted = review_story.submitted  # the finance editor's two submitted values (a fixture)
 
 LOCK = f"/review/{PERIOD}/lock/"
 
