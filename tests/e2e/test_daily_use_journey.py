@@ -157,3 +157,33 @@ def test_a_failed_save_keeps_its_evidence_and_focuses_the_errors(
     assert saved.evidence_file.read() == pdf
     assert Department.objects.filter(pk=epay.department_id).exists()
     assert [e for e in page.console_errors if "status of 400" not in e] == []
+
+
+def test_no_page_of_the_daily_work_scrolls_sideways_on_a_phone(
+    page, live_server, hai_phong_finance_editor, hai_phong_reviewer, finance_assignments
+):
+    """portal.css hid the first and seventh column of every table below 700 px; now no column is hidden,
+    and a wide table scrolls inside itself rather than the page."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    base, code = live_server.url, _code()
+    _submit_two(hai_phong_finance_editor, finance_assignments)
+    value = Actual.objects.filter(period__code=code).first()
+    dept = finance_assignments[0].department_id
+    pages = {
+        hai_phong_finance_editor: ["/entry/", f"/entry/{code}/import/?department={dept}", "/catalogue/"],
+        hai_phong_reviewer: [
+            f"/review/{code}/?locality=hai-phong",
+            "/review/assignments/?locality=hai-phong",
+            f"/actuals/{value.pk}/history/",
+            "/reporting-status/",
+        ],
+    }
+    wide = []
+    for user, urls in pages.items():
+        _login(page, base, user)
+        for url in urls:
+            response = page.goto(base + url)
+            assert response.status == 200, url
+            if not page.evaluate(NO_SIDEWAYS_SCROLL):
+                wide.append((url, page.evaluate("document.scrollingElement.scrollWidth")))
+    assert wide == []
