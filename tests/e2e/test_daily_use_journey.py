@@ -135,6 +135,7 @@ def test_a_failed_save_keeps_its_evidence_and_focuses_the_errors(
     pdf = real_pdf("Bao cao 12/BC-STC")
     _login(page, base, hai_phong_finance_editor)
     page.goto(f"{base}/entry/{code}/?department={epay.department_id}")
+    note_width = page.locator(f"#note-{epay.pk}").bounding_box()["width"]
     page.fill(f"#value-{epay.pk}", "60")
     page.set_input_files(
         f"#file-{epay.pk}", files=[{"name": "bao-cao-stc.pdf", "mimeType": "application/pdf", "buffer": pdf}]
@@ -143,6 +144,7 @@ def test_a_failed_save_keeps_its_evidence_and_focuses_the_errors(
     page.click("button[value=draft]")
     page.wait_for_load_state()
     assert page.evaluate("document.activeElement.id") == "form-errors"
+    assert page.locator(f"#note-{epay.pk}").bounding_box()["width"] == note_width  # the note keeps its width
     assert "Đã đính kèm: bao-cao-stc.pdf" in page.locator(f"#row-{epay.pk}").inner_text()
     screenshot(page, "i17-failed-save-keeps-evidence")
     assert not Actual.objects.filter(period__code=code).exists()
@@ -187,3 +189,43 @@ def test_no_page_of_the_daily_work_scrolls_sideways_on_a_phone(
             if not page.evaluate(NO_SIDEWAYS_SCROLL):
                 wide.append((url, page.evaluate("document.scrollingElement.scrollWidth")))
     assert wide == []
+
+
+def _quarters_before(code: str, n: int) -> list[str]:
+    year, quarter = int(code[:4]), int(code[-1])
+    out = []
+    for _ in range(n):
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+        out.append(f"{year}-Q{quarter}")
+    return out[::-1]
+
+
+def test_an_unusual_value_puts_its_confirmation_between_the_note_and_the_evidence(
+    page, live_server, hai_phong_finance_editor, finance_assignments
+):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    base, code = live_server.url, _code()
+    epay = finance_assignments[0]
+    for quarter, value in zip(_quarters_before(code, 4), ("40", "41", "42", "43"), strict=True):
+        Actual.objects.create(
+            indicator=epay.indicator,
+            locality=epay.department.locality,
+            period=period_get_or_create(code=quarter),
+            value=value,
+            status=Status.APPROVED,
+        )
+    _login(page, base, hai_phong_finance_editor)
+    page.goto(f"{base}/entry/{code}/?department={epay.department_id}")
+    page.fill(f"#value-{epay.pk}", "75")
+    page.click("button[value=draft]")
+    page.wait_for_load_state()
+    warning = page.locator(f"#row-{epay.pk} .field-warning").inner_text()
+    assert "Thường tăng khoảng 1 điểm mỗi quý; lần này tăng 32 điểm (43% → 75%)." in warning
+    page.focus(f"#value-{epay.pk}")
+    order = []
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("document.activeElement.id"))
+    assert order == [f"note-{epay.pk}", f"confirm-{epay.pk}", f"url-{epay.pk}"]
+    screenshot(page, "i17-outlier-in-plain-words")
+    assert not Actual.objects.filter(period__code=code).exists()
