@@ -254,9 +254,10 @@ def reopenable(actual: Actual) -> bool:
     return actual.status == Status.APPROVED and actual.origin not in (Origin.PUBLISHED, Origin.DEMO)
 
 
-def can_reopen(user: AnyUser, actual: Actual) -> bool:
-    """A reviewer of the value's locality reopens an approved value an officer entered."""
-    return can_review(user, actual.locality_id) and reopenable(actual)
+def can_reopen(user: AnyUser, actual: Actual, *, locked: bool) -> bool:
+    """A reviewer of the value's locality reopens an approved value an officer entered, while its period is
+    not locked (the service would refuse it: the page does not offer it)."""
+    return can_review(user, actual.locality_id) and reopenable(actual) and not locked
 
 
 def editor_emails(departments: list[Department]) -> dict[int, list[str]]:

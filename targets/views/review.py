@@ -157,10 +157,14 @@ def period_lock(request: HttpRequest, period: str) -> HttpResponse:
 @login_required
 def actual_history(request: HttpRequest, pk: int) -> HttpResponse:
     actual = access.get_readable_actual(request.user, pk)
+    locked = entry_selectors.period_states(actual.locality, [actual.period])[actual.period.pk].locked
     context = {
         "actual": actual,
         "records": history_selectors.actual_history(actual),
-        "can_reopen": access.can_reopen(request.user, actual),
+        "can_reopen": access.can_reopen(request.user, actual, locked=locked),
+        "locked_for_reviewer": locked
+        and access.can_review(request.user, actual.locality_id)
+        and access.reopenable(actual),
         "has_demo": actual.origin == Origin.DEMO,
     }
     return render(request, "targets/actual_history.html", context)

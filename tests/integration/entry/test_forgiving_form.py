@@ -237,3 +237,21 @@ def test_staged_files_older_than_a_day_are_swept(hai_phong_finance_editor):
     os.utime(path, (two_days_ago, two_days_ago))
     assert uploads_sweep(now=now) == 1
     assert _staged_files(hai_phong_finance_editor) == []
+
+
+def test_a_locked_quarter_offers_neither_saving_nor_the_excel_import(
+    editor_client, finance_assignments, hai_phong_reviewer
+):
+    from targets.services.catalogue import period_get_or_create
+    from targets.services.review import period_lock
+
+    period_lock(
+        user=hai_phong_reviewer,
+        locality=finance_assignments[0].department.locality,
+        period=period_get_or_create(code="2026-Q4"),
+    )
+    html = editor_client.get(URL).content.decode()
+    assert "/import/" not in html
+    assert 'value="draft"' not in html and 'value="submit"' not in html
+    assert "Tải biểu mẫu Excel" in html  # reading the form stays possible
+    assert not Actual.objects.filter(period__code="2026-Q4").exists()

@@ -92,3 +92,19 @@ def test_an_open_quarter_still_offers_approve_and_return(reviewer_client, submit
     html = reviewer_client.get(f"/review/{PERIOD}/?locality=hai-phong").content.decode()
     assert html.count('value="approve"') == 3  # two values and the department's "approve all"
     assert not _locked()
+
+
+def test_a_locked_quarter_offers_no_reopening_of_an_approved_value(
+    reviewer_client, submitted, hai_phong_reviewer
+):
+    from targets.services.review import actuals_approve
+
+    epay = submitted["epayment_accounts"]
+    actuals_approve(user=hai_phong_reviewer, seen={epay.pk: epay.version})
+    history = f"/actuals/{epay.pk}/history/"
+    assert f'action="/actuals/{epay.pk}/reopen/"' in reviewer_client.get(history).content.decode()
+    period_lock(user=hai_phong_reviewer, locality=epay.locality, period=epay.period)
+    html = reviewer_client.get(history).content.decode()
+    assert "/reopen/" not in html
+    assert "mở khoá kỳ để mở lại giá trị này" in html
+    assert Actual.objects.get(pk=epay.pk).status == Status.APPROVED
