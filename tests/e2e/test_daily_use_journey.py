@@ -81,6 +81,12 @@ def test_the_tab_order_runs_along_each_row_then_to_the_buttons(
     base, code = live_server.url, _code()
     _login(page, base, hai_phong_finance_editor)
     page.goto(f"{base}/entry/{code}/?department={finance_assignments[0].department_id}")
+    # The first Tab stop skips the site menu: the next one is inside the page's content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('content').contains(document.activeElement)")
     keys = [
         row_id.removeprefix("row-")
         for row_id in page.eval_on_selector_all("tr[id^=row-]", "rs => rs.map(r => r.id)")
