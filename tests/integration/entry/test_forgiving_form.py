@@ -45,6 +45,15 @@ def _token(html: str, key: int) -> str:
     return re.search(rf'name="staged-{key}" value="([^"]+)"', html).group(1)
 
 
+def _refused_with_a_file(client, finance_assignments, name: str = "a.pdf", data: bytes | None = None):
+    """A draft save with a file on the e-payment row and a percentage over 100 on the city row: refused."""
+    epay, city, _ = _keys(finance_assignments)
+    upload = SimpleUploadedFile(name, real_pdf() if data is None else data, "application/pdf")
+    return client.post(
+        URL, {"action": "draft", f"value-{epay}": "60", f"file-{epay}": upload, f"value-{city}": "120"}
+    )
+
+
 def test_a_refused_save_keeps_the_chosen_file_and_the_next_save_commits_it(
     editor_client, finance_assignments, hai_phong_finance_editor
 ):
@@ -87,16 +96,8 @@ def test_a_refused_save_keeps_the_chosen_file_and_the_next_save_commits_it(
 def test_a_staged_file_is_not_given_to_another_session(
     editor_client, finance_assignments, hai_phong_finance_editor
 ):
-    epay, city, _ = _keys(finance_assignments)
-    html = editor_client.post(
-        URL,
-        {
-            "action": "draft",
-            f"value-{epay}": "60",
-            f"file-{epay}": SimpleUploadedFile("a.pdf", real_pdf(), "application/pdf"),
-            f"value-{city}": "120",
-        },
-    ).content.decode()
+    epay, _city, _ = _keys(finance_assignments)
+    html = _refused_with_a_file(editor_client, finance_assignments).content.decode()
     other = Client()  # the same account, another browser: the token is not its own
     other.force_login(hai_phong_finance_editor)
     response = other.post(
@@ -110,11 +111,8 @@ def test_a_staged_file_is_not_given_to_another_session(
 def test_a_file_that_fails_its_check_is_not_kept_and_says_why(
     editor_client, finance_assignments, hai_phong_finance_editor
 ):
-    epay, city, _ = _keys(finance_assignments)
-    fake = SimpleUploadedFile("bao-cao.pdf", b"<html>not a pdf</html>", "application/pdf")
-    response = editor_client.post(
-        URL,
-        {"action": "draft", f"value-{epay}": "60", f"file-{epay}": fake, f"value-{city}": "120"},
+    response = _refused_with_a_file(
+        editor_client, finance_assignments, "bao-cao.pdf", b"<html>not a pdf</html>"
     )
     html = response.content.decode()
     assert response.status_code == 400
@@ -125,16 +123,8 @@ def test_a_file_that_fails_its_check_is_not_kept_and_says_why(
 
 
 def test_the_editor_can_drop_a_staged_file(editor_client, finance_assignments, hai_phong_finance_editor):
-    epay, city, _ = _keys(finance_assignments)
-    html = editor_client.post(
-        URL,
-        {
-            "action": "draft",
-            f"value-{epay}": "60",
-            f"file-{epay}": SimpleUploadedFile("a.pdf", real_pdf(), "application/pdf"),
-            f"value-{city}": "120",
-        },
-    ).content.decode()
+    epay, _city, _ = _keys(finance_assignments)
+    html = _refused_with_a_file(editor_client, finance_assignments).content.decode()
     response = editor_client.post(
         URL,
         {

@@ -32,31 +32,45 @@ def _current() -> Actual:
     return Actual.objects.get(indicator__code="epayment_accounts", period__code="2026-Q4")
 
 
+def _draft_confirmed(client, key: int):
+    """The editor saves 75 as a draft, ticks the confirmation and writes why."""
+    return client.post(
+        URL,
+        {
+            "action": "draft",
+            f"value-{key}": "75",
+            f"version-{key}": "0",
+            f"note-{key}": "Chiến dịch mở tài khoản",
+            f"confirm-{key}": "1",
+        },
+    )
+
+
+def _submit_without_the_tick(client, key: int):
+    """The editor submits the same 75 from a form that sends no tick (what every submission did before)."""
+    return client.post(
+        URL,
+        {
+            "action": "submit-confirmed",
+            f"value-{key}": "75",
+            f"version-{key}": "1",
+            f"note-{key}": "Chiến dịch mở tài khoản",
+        },
+    )
+
+
 def test_the_confirmation_ticked_on_a_draft_is_kept_when_the_form_is_submitted(
     client, hai_phong_finance_editor, epayment_history, fixed_today
 ):
     key = epayment_history.pk
     client.force_login(hai_phong_finance_editor)
-    draft = {
-        "action": "draft",
-        f"value-{key}": "75",
-        f"version-{key}": "0",
-        f"note-{key}": "Chiến dịch mở tài khoản",
-        f"confirm-{key}": "1",
-    }
-    assert client.post(URL, draft).status_code == 302
+    assert _draft_confirmed(client, key).status_code == 302
     assert _current().outlier_confirmed is True
     # The fresh form shows the tick as it is stored.
     html = client.get(URL).content.decode()
     assert f'name="confirm-{key}" id="confirm-{key}" value="1" checked' in html
     # The editor submits the same value from a form that sends no tick (as before the fix did): kept.
-    submit = {
-        "action": "submit-confirmed",
-        f"value-{key}": "75",
-        f"version-{key}": "1",
-        f"note-{key}": "Chiến dịch mở tài khoản",
-    }
-    assert client.post(URL, submit).status_code == 302
+    assert _submit_without_the_tick(client, key).status_code == 302
     stored = _current()
     assert (stored.status, stored.outlier_confirmed, stored.note) == (
         Status.SUBMITTED,
@@ -70,16 +84,7 @@ def test_a_changed_value_needs_its_own_confirmation(
 ):
     key = epayment_history.pk
     client.force_login(hai_phong_finance_editor)
-    client.post(
-        URL,
-        {
-            "action": "draft",
-            f"value-{key}": "75",
-            f"version-{key}": "0",
-            f"note-{key}": "Chiến dịch mở tài khoản",
-            f"confirm-{key}": "1",
-        },
-    )
+    assert _draft_confirmed(client, key).status_code == 302
     # 80 is a new unusual value: the tick given to 75 does not cover it.
     response = client.post(
         URL,
@@ -94,25 +99,8 @@ def test_the_reviewer_sees_that_the_unit_confirmed_the_value_and_its_note(
 ):
     key = epayment_history.pk
     client.force_login(hai_phong_finance_editor)
-    client.post(
-        URL,
-        {
-            "action": "draft",
-            f"value-{key}": "75",
-            f"version-{key}": "0",
-            f"note-{key}": "Chiến dịch mở tài khoản",
-            f"confirm-{key}": "1",
-        },
-    )
-    client.post(
-        URL,
-        {
-            "action": "submit-confirmed",
-            f"value-{key}": "75",
-            f"version-{key}": "1",
-            f"note-{key}": "Chiến dịch mở tài khoản",
-        },
-    )
+    assert _draft_confirmed(client, key).status_code == 302
+    assert _submit_without_the_tick(client, key).status_code == 302
     client.force_login(hai_phong_reviewer)
     html = client.get("/review/2026-Q4/?locality=hai-phong").content.decode()
     row = html[html.index(f'id="actual-{_current().pk}"') :]
