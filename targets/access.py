@@ -219,6 +219,20 @@ def get_review_locality(user: AnyUser, slug: str | None) -> Locality:
     raise Http404
 
 
+def can_decide(user: AnyUser, locality: Locality | int, *, locked: bool) -> bool:
+    """Approve or return values: a reviewer of the locality, while the period is not locked (on a locked
+    period the buttons are not shown: they could not succeed)."""
+    return can_review(user, locality) and not locked
+
+
+def period_lockable(*, returned: int) -> bool:
+    """A period may be locked unless values returned to their departments still wait for correction: a lock
+    would leave them stuck, neither correctable by the department nor decidable by the reviewer (issue #17).
+    Values waiting for review, drafts and missing values do not prevent a lock; the reviewer confirms
+    them with the list in view."""
+    return returned == 0
+
+
 def reviewable_actuals(user: AnyUser) -> QuerySet[Actual]:
     s = scope(user)
     if s.superuser:
@@ -243,9 +257,10 @@ def reopenable(actual: Actual) -> bool:
     return actual.status == Status.APPROVED and actual.origin not in (Origin.PUBLISHED, Origin.DEMO)
 
 
-def can_reopen(user: AnyUser, actual: Actual) -> bool:
-    """A reviewer of the value's locality reopens an approved value an officer entered."""
-    return can_review(user, actual.locality_id) and reopenable(actual)
+def can_reopen(user: AnyUser, actual: Actual, *, locked: bool) -> bool:
+    """A reviewer of the value's locality reopens an approved value an officer entered, while its period is
+    not locked (the service would refuse it: the page does not offer it)."""
+    return can_review(user, actual.locality_id) and reopenable(actual) and not locked
 
 
 def editor_emails(departments: list[Department]) -> dict[int, list[str]]:

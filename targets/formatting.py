@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from . import figures
 from .models import Comparator, Qualifier, Unit
 
 _SYMBOLS = {">=": "≥", ">": ">", "=": "", "~": "≈", "<=": "≤", "<": "<"}
@@ -48,6 +49,13 @@ def with_unit(value, unit: str) -> str:
     if unit == Unit.RANK:
         return _("hạng %(rank)s") % {"rank": _plain(value)}
     return f"{_plain(value)}{_UNIT_SUFFIX.get(unit, '')}"
+
+
+def figure(value, unit: str) -> str:
+    """A figure with its unit, rounded to the indicator's precision (`targets.figures`): '76,92%'."""
+    if value is None or value == "":
+        return "—"
+    return with_unit(figures.rounded(value, unit), unit)
 
 
 def target_text(target) -> str:

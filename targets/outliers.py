@@ -1,7 +1,8 @@
 """Outlier check for a new figure against the series' recent history — pure Python, no Django.
 
 DHIS2 calls this min-max / outlier checking: a value that jumps more than the indicator's usual spread is
-not refused, it is a warning the editor confirms with a note.
+not refused, it is a warning the editor confirms with a note. `targets.figures` rounds the jump to the
+indicator's precision and tells it in plain words.
 """
 
 from __future__ import annotations
@@ -30,25 +31,3 @@ def jump_limit(previous: Sequence[float], *, scale: float) -> tuple[float, float
     spread = statistics.pstdev(changes) if len(changes) > 1 else 0.0
     spread = max(spread, statistics.fmean(abs(c) for c in changes))
     return mean_change, max(SPREAD_FACTOR * spread, 0.02 * abs(scale))
-
-
-def outlier_warning(previous: Sequence[float], new: float, *, scale: float) -> str | None:
-    """A Vietnamese warning when `new` jumps beyond the usual spread from the last value, else None."""
-    limit = jump_limit(previous, scale=scale)
-    if limit is None:
-        return None
-    expected_change, allowed = limit
-    last = previous[-1]
-    change = new - last
-    if abs(change - expected_change) <= allowed:
-        return None
-    return (
-        f"Giá trị thay đổi {_vn(change, '+.4g')} so với kỳ trước ({_vn(last)} → {_vn(new)}), vượt mức dao động "
-        f"thường thấy (khoảng {_vn(expected_change, '+.3g')} ± {_vn(allowed, '.3g')}). "
-        "Vui lòng kiểm tra, ghi chú lý do và xác nhận."
-    )
-
-
-def _vn(x: float, spec: str = ".4g") -> str:
-    """Vietnamese decimal comma in messages."""
-    return format(x, spec).replace(".", ",")

@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext
 
+from . import figures
 from .evidence import MAX_EVIDENCE_BYTES, check_evidence
+from .formatting import num, with_unit
 from .limits import URL_MAX_CHARS
 from .models import Status, Unit
 
@@ -35,6 +37,29 @@ def outlier_scale(unit: str, value: float) -> float:
     """The scale an unusual jump is measured on: 100 points for percentages and growth rates, the value's
     own size (at least 1) for any other unit."""
     return 100.0 if unit in _PERCENT_UNITS else max(abs(value), 1.0)
+
+
+def outlier_text(
+    previous: list[float], new, *, unit: str, yearly: bool, ask_to_check: bool = False
+) -> str | None:
+    """Why a new value is unusual for its series, in plain words at the indicator's precision, or None
+    (milestones are never unusual). `ask_to_check` adds what the editor must do (the entry form)."""
+    if unit == Unit.MILESTONE:
+        return None
+    jump = figures.unusual_jump(previous, float(new), unit=unit, scale=outlier_scale(unit, float(new)))
+    if jump is None:
+        return None
+    text = figures.explain_jump(
+        jump,
+        unit=unit,
+        yearly=yearly,
+        gettext=gettext,
+        number=num,
+        figure=lambda x: with_unit(x, unit),
+    )
+    if ask_to_check:
+        text += " " + gettext("Vui lòng kiểm tra, ghi chú lý do và đánh dấu xác nhận.")
+    return text
 
 
 def evidence_url_invalid(url: str) -> str | None:

@@ -5,26 +5,28 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count
 
+from .. import figures
 from ..models import (
     Actual,
     Assignment,
     Department,
     Indicator,
     Locality,
+    PeriodKind,
     ReportingPeriod,
     Status,
     Target,
 )
-from ..outliers import outlier_warning
 from ..periods import (
     district_level_reports,
     entry_period_codes,
     newest_first,
 )
-from ..rules import outlier_scale
+from ..rules import outlier_text
 from .entry import PeriodState, ValueCounts, assigned_series, period_states, stored_ids
 
 
@@ -44,12 +46,8 @@ def review_period_links(locality: Locality, today: dt.date) -> list[tuple[str, i
 @dataclass
 class ReviewLine:
     actual: Actual
-    previous: float | None
-    warning: str | None
-
-    @property
-    def change(self) -> float | None:
-        return None if self.previous is None else float(self.actual.value) - self.previous
+    change: Decimal | None  # from the previous submitted or approved value, at the indicator's precision
+    warning: str | None  # why the value is unusual, in plain words
 
 
 @dataclass(kw_only=True)
@@ -98,12 +96,45 @@ def review_overview(
         r.count(actual.status)
         if actual.status == Status.SUBMITTED:
             prev = history.get((actual.indicator_id, actual.level), [])
-            scale = outlier_scale(actual.indicator.unit, float(actual.value))
-            warning = outlier_warning(prev, float(actual.value), scale=scale) if prev else None
-            r.lines.append(ReviewLine(actual=actual, previous=prev[-1] if prev else None, warning=warning))
+            unit = actual.indicator.unit
+            warning = outlier_text(prev, actual.value, unit=unit, yearly=period.kind == PeriodKind.YEAR)
+            change = figures.change(actual.value, prev[-1], unit) if prev else None
+            r.lines.append(ReviewLine(actual=actual, change=change, warning=warning))
     for r in reviews.values():
         r.late = today > state.deadline and r.submitted < r.assigned
     return state, [r for r in reviews.values() if r.assigned or r.entered]
+
+
+@dataclass(frozen=True)
+class OpenItems:
+    """What is still open in one department's period: the lock's confirmation lists it."""
+
+    department: Department
+    waiting: int  # submitted, not yet decided
+    returned: int  # sent back, not yet corrected
+    drafts: int  # saved, not submitted
+    missing: int  # assigned, nothing entered
+
+    @property
+    def any(self) -> bool:
+        return bool(self.waiting or self.returned or self.drafts or self.missing)
+
+
+def open_items(departments: list[DepartmentReview]) -> list[OpenItems]:
+    """Per department of the review page (`review_overview`), what a lock would leave undone."""
+    out = []
+    for d in departments:
+        waiting = d.submitted - d.approved
+        out.append(
+            OpenItems(
+                department=d.department,
+                waiting=waiting,
+                returned=d.returned,
+                drafts=d.entered - d.submitted - d.returned,
+                missing=max(d.assigned - d.entered, 0),
+            )
+        )
+    return [o for o in out if o.any]
 
 
 @dataclass

@@ -30,12 +30,10 @@ from ..models import (
     PeriodKind,
     ReportingPeriod,
     Status,
-    Unit,
     note_length,
     validate_value_for_unit,
 )
 from ..numbers import NumberError, parse_number
-from ..outliers import outlier_warning
 from ..periods import (
     district_level_reports,
 )
@@ -44,7 +42,7 @@ from ..rules import (
     evidence_file_problems,
     evidence_url_invalid,
     is_editable,
-    outlier_scale,
+    outlier_text,
     takes_whole_numbers,
     url_too_long,
 )
@@ -141,6 +139,23 @@ def actuals_check_draft(
     context = _context(user=user, department=department, period=period, rows=rows, submit=False, today=today)
     checked = _checked(context, rows)
     return SaveReport(saved=len(checked.plan), submitted=0, unchanged=0, refreshed=tuple(checked.refreshed))
+
+
+def actuals_check_submit(
+    *,
+    user,
+    department: Department,
+    period: ReportingPeriod,
+    rows: list[EntryRow],
+    today: dt.date | None = None,
+) -> SaveReport:
+    """Every check of a submission and nothing written (the form's "Gửi duyệt" asks for confirmation with
+    the counts first): raises EntryError as `actuals_submit` would, or says how many values it would send."""
+    context = _context(user=user, department=department, period=period, rows=rows, submit=True, today=today)
+    checked = _checked(context, rows)
+    return SaveReport(
+        saved=len(checked.plan), submitted=len(checked.plan), unchanged=0, refreshed=tuple(checked.refreshed)
+    )
 
 
 # An entry form is saved in two steps. `_checked` parses and checks every row (unit range, assignment,
@@ -381,10 +396,14 @@ def _check_evidence(checked: _Checked, row: EntryRow) -> str | None:
 
 def _check_outlier(context: _Context, checked: _Checked, row: EntryRow, value: Decimal) -> None:
     """A changed value far from the series' history needs the editor's confirmation and a note."""
-    if row.indicator.unit == Unit.MILESTONE:
-        return
     previous = context.history.get((row.indicator.pk, row.level), [])
-    warning = outlier_warning(previous, float(value), scale=outlier_scale(row.indicator.unit, float(value)))
+    warning = outlier_text(
+        previous,
+        value,
+        unit=row.indicator.unit,
+        yearly=context.period.kind == PeriodKind.YEAR,
+        ask_to_check=True,
+    )
     if not warning:
         return
     if not row.confirm_outlier:
@@ -486,7 +505,11 @@ def _updated_actual(context: _Context, planned: _Planned, *, origin: str, now: d
         name = stored_name(row.evidence_file.name, planned.kind)
         actual.evidence_file.save(name, row.evidence_file, save=False)
         actual.evidence_name = name[:255]
-    actual.outlier_confirmed = row.confirm_outlier
+    # The editor's confirmation of an unusual value stays with that value (issue #17): a later save or the
+    # submission of the same value, from a form that did not show the tick again, does not drop it.
+    actual.outlier_confirmed = row.confirm_outlier or bool(
+        current is not None and current.outlier_confirmed and planned.value == current.value
+    )
     actual.department = context.department
     actual.updated_by = context.user
     if origin != Origin.ENTERED or current is None:

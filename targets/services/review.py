@@ -162,6 +162,16 @@ def _period_set_lock(*, user, locality: Locality, period: ReportingPeriod, locke
         lp = lp or LocalityPeriod(locality=locality, period=period)
         if locked == lp.is_locked:
             raise ReviewError(f"Kỳ {period.code} đã {'khoá' if locked else 'mở'} từ trước.")
+        if locked and period.pk is not None:
+            returned = Actual.objects.filter(locality=locality, period=period, status=Status.RETURNED).count()
+            if not access.period_lockable(returned=returned):
+                raise ReviewError(
+                    gettext(
+                        "Chưa khoá kỳ %(period)s: còn %(n)d giá trị đã trả lại đang chờ đơn vị sửa. "
+                        "Khi đơn vị gửi lại và bạn thẩm định xong, kỳ mới khoá được."
+                    )
+                    % {"period": period.code, "n": returned}
+                )
         lp.locked_at = timezone.now() if locked else None
         lp.locked_by = user if locked else None
         lp._change_reason = "Khoá kỳ" if locked else "Mở khoá kỳ"

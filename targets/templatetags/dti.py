@@ -6,13 +6,14 @@ from __future__ import annotations
 from django import template
 
 from .. import limits
-from ..formatting import figure_note, num, qualifier_label, rank_with_basis, target_text, with_unit
+from ..formatting import figure, figure_note, num, qualifier_label, rank_with_basis, target_text, with_unit
 from ..models import Actual, Status
 
 register = template.Library()
 
 register.filter(num)
 register.filter(with_unit)
+register.filter(figure)
 register.simple_tag(target_text)
 register.filter(figure_note)
 register.filter(qualifier_label)

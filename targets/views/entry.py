@@ -22,11 +22,13 @@ from ..models import (
     Department,
     Origin,
     ReportingPeriod,
+    Status,
 )
 from ..periods import entry_period_codes, parse_period_code, quarter_bounds
 from ..selectors import entry as entry_selectors
 from ..services import catalogue as catalogue_service
 from ..services import entry as entry_service
+from ..services import uploads
 from ..services.errors import EntryError
 
 # --------------------------------------------------------------------------- quarterly data entry
@@ -84,8 +86,53 @@ def entry_worklist(request: HttpRequest) -> HttpResponse:
     return render(request, "targets/entry_worklist.html", {"lines": lines, "today": today})
 
 
+def _evidence_files(request: HttpRequest, lines: list[entry_selectors.EntryLine], form: str) -> dict:
+    """Each row's evidence file: the one chosen now, else the one staged by a refused save of this form
+    (the form carries its token), unless the editor removed it. Removed files are discarded."""
+    files = {}
+    for line in lines:
+        k = line.key
+        if upload := request.FILES.get(f"file-{k}"):
+            files[k] = upload
+        elif request.POST.get(f"unstage-{k}") == "1":
+            uploads.uploads_discard(session=request.session, form=form, row_keys=[k])
+        elif staged := uploads.staged_file(
+            session=request.session,
+            user=request.user,
+            form=form,
+            row_key=k,
+            token=request.POST.get(f"staged-{k}", ""),
+        ):
+            files[k] = staged
+    return files
+
+
+def _stage_uploads(request: HttpRequest, form: str, failure: EntryError | None, files: dict) -> set[str]:
+    """After a refused save (or before the submission's confirmation), the files chosen now are staged so
+    the re-shown form keeps them; a staged file refused by the save is discarded. Returns the rows whose
+    file could not be kept (the form asks to choose it again)."""
+    lost = set()
+    for k, upload in files.items():
+        refused = bool(failure and failure.errors.get(k, {}).get("evidence_file"))
+        if f"file-{k}" not in request.FILES:  # staged earlier: kept unless the save refused it
+            if refused:
+                uploads.uploads_discard(session=request.session, form=form, row_keys=[k])
+            continue
+        if refused:
+            lost.add(k)
+            continue
+        staged, problems = uploads.uploads_stage(
+            session=request.session, user=request.user, form=form, row_key=k, upload=upload
+        )
+        if staged is None:  # a row refused before its file was checked: the file's own problems shown
+            lost.add(k)
+            if failure:
+                failure.errors.setdefault(k, {}).setdefault("evidence_file", []).extend(problems)
+    return lost
+
+
 def _rows_from_post(
-    request: HttpRequest, lines: list[entry_selectors.EntryLine]
+    request: HttpRequest, lines: list[entry_selectors.EntryLine], files: dict
 ) -> list[entry_service.EntryRow]:
     rows = []
     for line in lines:
@@ -95,7 +142,7 @@ def _rows_from_post(
         raw = request.POST.get(f"value-{k}", "")
         note = request.POST.get(f"note-{k}", "")
         url = request.POST.get(f"url-{k}", "")
-        upload = request.FILES.get(f"file-{k}")
+        upload = files.get(k)
         if not (raw.strip() or note.strip() or url.strip() or upload) and line.actual is None:
             continue
         rows.append(
@@ -130,15 +177,20 @@ def _int_field(data, name: str, *, default: int | None) -> int | None:
 
 
 def _display_rows(
-    lines: list[entry_selectors.EntryLine], typed: dict[str, str], failure: EntryError | None
+    lines: list[entry_selectors.EntryLine],
+    typed: dict[str, str],
+    failure: EntryError | None,
+    staged: dict | None = None,
 ) -> list[dict]:
     """What each row of the form shows, and the version it is based on — never a stale value with a fresh
     version (issue #14). After a refused save, a row the editor changed shows what they typed, with the
     version they typed it against; a row they left as shown shows the stored value and its version (the
     current one, if someone changed it meanwhile). A row both changed shows both values and asks which to
-    keep. Else (a fresh form) every row shows the stored value."""
+    keep. Else (a fresh form) every row shows the stored value. Before a submission's confirmation the form
+    is shown again as typed, as after a refused save."""
     rows = []
-    for tabindex, line in enumerate(lines, start=1):
+    staged = staged or {}
+    for line in lines:
         k, a = line.key, line.actual
         stored_value = "" if a is None else typed_number(a.value)
         shown = {
@@ -150,7 +202,7 @@ def _display_rows(
         conflict = failure.conflicts.get(k) if failure else None
         choice = None  # the "keep mine / take theirs" question
         refreshed = None  # the conflict of a row the editor left as shown: the current value replaces it
-        if failure and f"value-{k}" in typed:
+        if typed and f"value-{k}" in typed:
             mine = {
                 "value": typed.get(f"value-{k}", ""),
                 "note": typed.get(f"note-{k}", ""),
@@ -190,18 +242,21 @@ def _display_rows(
             {
                 "line": line,
                 "key": k,
-                "tabindex": tabindex,
                 **shown,
                 "seen": shown["seen"]
                 if "seen" in shown
                 else entry_service.entry_fingerprint(shown["value"], shown["note"], shown["url"]),
-                "confirmed": bool(failure and typed.get(f"confirm-{k}") == "1"),
+                # After a refused save, the tick as sent; on a fresh form, the stored confirmation (issue #17).
+                "confirmed": typed.get(f"confirm-{k}") == "1"
+                if typed
+                else bool(a is not None and a.outlier_confirmed),
                 "errors": failure.errors.get(k, {}) if failure else {},
                 "warning": failure.warnings.get(k) if failure else None,
                 "conflict": conflict,
                 "choice": choice,
                 "refreshed": refreshed,
-                "file_lost": bool(failure and typed.get(f"had-file-{k}")),
+                "file_lost": bool(typed.get(f"lost-file-{k}")),
+                "staged": staged.get(k),
             }
         )
     return rows
@@ -220,20 +275,33 @@ def entry_form(request: HttpRequest, period: str) -> HttpResponse:
     state = entry_selectors.period_states(department.locality, [period_obj])[period_obj.pk]
     lines = entry_selectors.entry_lines(department, period_obj, period_open=period_open)
     failure: EntryError | None = None
+    confirming: entry_service.SaveReport | None = None  # "Gửi duyệt" asks first, with the counts
     typed: dict[str, str] = {}
+    form = uploads.form_key(department.pk, period_obj.code)
     if request.method == "POST":
-        submit = request.POST.get("action") == "submit"
-        rows = _rows_from_post(request, lines)
+        action = request.POST.get("action")
+        files = _evidence_files(request, lines, form)
+        rows = _rows_from_post(request, lines, files)
         try:
-            save = entry_service.actuals_submit if submit else entry_service.actuals_save_draft
             period_obj = _stored(period_obj)
+            save = {
+                "submit": entry_service.actuals_check_submit,  # nothing written: the confirmation first
+                "submit-confirmed": entry_service.actuals_submit,
+            }.get(action, entry_service.actuals_save_draft)
             report = save(user=request.user, department=department, period=period_obj, rows=rows, today=today)
         except EntryError as exc:
             failure = exc
-            typed = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
-            typed.update({f"had-file-{key.removeprefix('file-')}": "1" for key in request.FILES})
         else:
-            if submit:
+            if action == "submit":
+                confirming = report
+        if failure or confirming:
+            typed = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+            typed.update({f"had-file-{k}": "1" for k in files})
+            lost = _stage_uploads(request, form, failure, files)
+            typed.update({f"lost-file-{k}": "1" for k in lost})
+        else:
+            uploads.uploads_discard(session=request.session, form=form)  # committed to the values
+            if action == "submit-confirmed":
                 messages.success(request, _("Đã gửi duyệt %(n)d giá trị.") % {"n": report.submitted})
             else:
                 messages.success(request, _("Đã lưu nháp %(n)d giá trị.") % {"n": report.saved})
@@ -249,8 +317,12 @@ def entry_form(request: HttpRequest, period: str) -> HttpResponse:
             return redirect(f"{request.path}?department={department.pk}")
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
+    staged = uploads.staged_files(session=request.session, user=request.user, form=form) if typed else {}
+    rows = _display_rows(lines, typed, failure, staged)
     context = {
-        "rows": _display_rows(lines, typed, failure),
+        "rows": rows,
+        "error_summary": _error_summary(failure, lines) if failure else [],
+        "confirming": _submit_counts(confirming, rows) if confirming else None,
         "department": department,
         "departments": departments,
         "period": period_obj,
@@ -264,6 +336,49 @@ def entry_form(request: HttpRequest, period: str) -> HttpResponse:
         "any_editable": any(line.editable for line in lines),
     }
     return render(request, "targets/entry_form.html", context, status=400 if failure else 200)
+
+
+_FIELD_ANCHORS = {"value": "value", "note": "note", "evidence_url": "url", "evidence_file": "file"}
+
+
+def _error_summary(failure: EntryError, lines: list[entry_selectors.EntryLine]) -> list[dict]:
+    """The refused save's problems, each linked to its field (the summary at the top of the form)."""
+    out = []
+    for line in lines:
+        k, ind = line.key, line.assignment.indicator
+        label = ind.name + (f" ({line.assignment.get_level_display()})" if line.assignment.level else "")
+        for name, messages_ in failure.errors.get(k, {}).items():
+            anchor = f"{_FIELD_ANCHORS.get(name, 'value')}-{k}"
+            out += [{"anchor": anchor, "label": label, "message": m} for m in messages_]
+        if k in failure.warnings:
+            out.append(
+                {
+                    "anchor": f"confirm-{k}",
+                    "label": label,
+                    "message": _("Giá trị bất thường: kiểm tra, ghi chú lý do và đánh dấu xác nhận."),
+                }
+            )
+        if conflict := failure.conflicts.get(k):
+            out.append(
+                {
+                    "anchor": f"choice-{k}" if conflict.mine else f"value-{k}",
+                    "label": label,
+                    "message": _("Giá trị vừa được người khác thay đổi."),
+                }
+            )
+    return out
+
+
+def _submit_counts(report: entry_service.SaveReport, rows: list[dict]) -> dict:
+    """What the submission's confirmation says: how many values it sends, how many of the department's
+    indicators still have none, and how many were sent before."""
+    sent_before = sum(
+        1
+        for r in rows
+        if r["line"].actual is not None and r["line"].actual.status in (Status.SUBMITTED, Status.APPROVED)
+    )
+    empty = sum(1 for r in rows if r["line"].actual is None and not str(r["value"]).strip())
+    return {"sending": report.submitted, "missing": empty, "sent_before": sent_before, "total": len(rows)}
 
 
 # --------------------------------------------------------------------------- Excel round-trip

@@ -69,6 +69,7 @@ def review(request: HttpRequest, period: str) -> HttpResponse:
         "departments": departments,
         "today": today,
         "period_links": review_selectors.review_period_links(locality, today),
+        "can_decide": access.can_decide(request.user, locality, locked=state.locked),
     }
     return render(request, "targets/review.html", context)
 
@@ -113,9 +114,31 @@ def review_decide(request: HttpRequest, period: str) -> HttpResponse:
 @login_required
 @require_POST
 def period_lock(request: HttpRequest, period: str) -> HttpResponse:
+    """Unlock at once; lock after a confirmation page (rendered by the server, no script) that lists what
+    is still open per department. The lock itself is refused while returned values wait for correction."""
     locality = access.get_review_locality(request.user, request.POST.get("locality"))
-    period_obj = _period_for_writing(period)
     locked = request.POST.get("action") == "lock"
+    if locked and request.POST.get("confirmed") != "1":
+        period_obj = _period_or_404(period)  # nothing is written before the reviewer confirms
+        today = timezone.localdate()
+        state, departments = review_selectors.review_overview(locality, period_obj, today=today)
+        items = review_selectors.open_items(departments)
+        returned = sum(o.returned for o in items)
+        context = {
+            "locality": locality,
+            "period": period_obj,
+            "state": state,
+            "items": items,
+            "totals": {
+                "waiting": sum(o.waiting for o in items),
+                "returned": returned,
+                "drafts": sum(o.drafts for o in items),
+                "missing": sum(o.missing for o in items),
+            },
+            "lockable": access.period_lockable(returned=returned),
+        }
+        return render(request, "targets/period_lock_confirm.html", context)
+    period_obj = _period_for_writing(period)
     try:
         lock = review_service.period_lock if locked else review_service.period_unlock
         lock(user=request.user, locality=locality, period=period_obj)
@@ -134,10 +157,14 @@ def period_lock(request: HttpRequest, period: str) -> HttpResponse:
 @login_required
 def actual_history(request: HttpRequest, pk: int) -> HttpResponse:
     actual = access.get_readable_actual(request.user, pk)
+    locked = entry_selectors.period_states(actual.locality, [actual.period])[actual.period.pk].locked
     context = {
         "actual": actual,
         "records": history_selectors.actual_history(actual),
-        "can_reopen": access.can_reopen(request.user, actual),
+        "can_reopen": access.can_reopen(request.user, actual, locked=locked),
+        "locked_for_reviewer": locked
+        and access.can_review(request.user, actual.locality_id)
+        and access.reopenable(actual),
         "has_demo": actual.origin == Origin.DEMO,
     }
     return render(request, "targets/actual_history.html", context)

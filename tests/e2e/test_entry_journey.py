@@ -52,6 +52,11 @@ def test_a_quarter_from_entry_to_lock(
     page.fill(f"[name=value-{city.pk}]", "80")
     page.click("button[value=submit]")
     page.wait_for_load_state()
+    # "Gửi duyệt" asks first, with the counts; nothing is written before the confirmation.
+    assert "Gửi duyệt 3 giá trị" in page.locator("#submit-confirm").inner_text()
+    assert Actual.objects.filter(period__code=code).count() == 0
+    page.click("button[value=submit-confirmed]")
+    page.wait_for_load_state()
     assert "Đã gửi duyệt 3 giá trị." in page.locator(".messages").inner_text()
     assert set(Actual.objects.filter(period__code=code).values_list("status", flat=True)) == {
         Status.SUBMITTED
@@ -76,6 +81,8 @@ def test_a_quarter_from_entry_to_lock(
     page.fill(f"[name=value-{commune.pk}]", "46")
     page.click("button[value=submit]")
     page.wait_for_load_state()
+    page.click("button[value=submit-confirmed]")
+    page.wait_for_load_state()
     commune_actual.refresh_from_db()
     assert (str(commune_actual.value.normalize()), commune_actual.status) == ("46", Status.SUBMITTED)
 
@@ -85,6 +92,8 @@ def test_a_quarter_from_entry_to_lock(
     page.click(".decide-all button[value=approve]")
     page.wait_for_load_state()
     page.click("button[value=lock]")
+    page.wait_for_load_state()
+    page.click("#lock-confirm button[value=lock]")  # the confirmation page: nothing left open
     page.wait_for_load_state()
     assert set(Actual.objects.filter(period__code=code).values_list("status", flat=True)) == {Status.APPROVED}
     assert LocalityPeriod.objects.get(period__code=code).is_locked

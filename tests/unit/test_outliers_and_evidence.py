@@ -4,33 +4,36 @@ from __future__ import annotations
 
 import io
 import zipfile
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from targets.evidence import MAX_EVIDENCE_BYTES, check_evidence, stored_name
-from targets.outliers import outlier_warning
+from targets.figures import Jump, unusual_jump
 from tests import hostile_files as files
 
 
 def test_a_steady_series_accepts_the_next_step():
-    assert outlier_warning([40, 42, 44, 46], 48, scale=100) is None
+    assert unusual_jump([40, 42, 44, 46], 48, unit="percent", scale=100) is None
 
 
-def test_a_jump_beyond_the_usual_spread_is_a_warning_with_the_figures():
-    message = outlier_warning([40, 42, 44, 46], 70, scale=100)
-    assert message is not None
-    assert "46 → 70" in message and "+24" in message
+def test_a_jump_beyond_the_usual_spread_is_reported_with_its_figures():
+    # 40 → 46 by 2 a quarter; 46 → 70 is a change of 24 against a usual 2.
+    jump = unusual_jump([40, 42, 44, 46], 70, unit="percent", scale=100)
+    assert jump == Jump(
+        last=Decimal("46.00"), new=Decimal("70.00"), change=Decimal("24.00"), usual=Decimal("2.00")
+    )
 
 
 def test_too_little_history_gives_no_warning():
-    assert outlier_warning([40, 90], 10, scale=100) is None
+    assert unusual_jump([40, 90], 10, unit="percent", scale=100) is None
 
 
 def test_a_flat_series_tolerates_small_moves():
     # Changes of zero: the floor of 2 % of the scale keeps 100 → 99 from being flagged.
-    assert outlier_warning([100, 100, 100, 100], 99, scale=100) is None
-    assert outlier_warning([100, 100, 100, 100], 80, scale=100) is not None
+    assert unusual_jump([100, 100, 100, 100], 99, unit="percent", scale=100) is None
+    assert unusual_jump([100, 100, 100, 100], 80, unit="percent", scale=100) is not None
 
 
 def _zip(names: list[str]) -> bytes:

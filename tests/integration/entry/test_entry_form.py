@@ -119,7 +119,7 @@ def test_bad_numbers_get_a_message_next_to_the_field(editor_client, finance_assi
 def test_submitting_sends_the_values_for_review(editor_client, finance_assignments):
     editor_client.post(URL, _form(finance_assignments, {"epayment_accounts": "60"}))
     epay = _actual("epayment_accounts")
-    data = _form(finance_assignments, {"epayment_accounts": "61"}, action="submit")
+    data = _form(finance_assignments, {"epayment_accounts": "61"}, action="submit-confirmed")
     data[f"version-{finance_assignments[0].pk}"] = str(epay.version)
     response = editor_client.post(URL, data)
     assert response.status_code == 302
@@ -133,7 +133,9 @@ def test_submitting_sends_the_values_for_review(editor_client, finance_assignmen
 
 
 def test_a_submitted_value_is_read_only_for_the_editor(editor_client, finance_assignments):
-    editor_client.post(URL, _form(finance_assignments, {"epayment_accounts": "60"}, action="submit"))
+    editor_client.post(
+        URL, _form(finance_assignments, {"epayment_accounts": "60"}, action="submit-confirmed")
+    )
     epay = _actual("epayment_accounts")
     response = editor_client.get(URL)
     assert f'name="value-{finance_assignments[0].pk}"' not in response.content.decode()
@@ -180,7 +182,7 @@ def test_an_outlier_needs_confirmation_and_a_note(editor_client, finance_assignm
     key = finance_assignments[0].pk
     response = editor_client.post(URL, _form(finance_assignments, {"epayment_accounts": "75"}))
     assert response.status_code == 400
-    assert "vượt mức dao động thường thấy" in response.content.decode()
+    assert "lần này tăng 32 điểm (43% → 75%)" in response.content.decode()
     assert f'name="confirm-{key}"' in response.content.decode()
     assert _actual("epayment_accounts") is None
     # Confirmed but without a note: still refused.
@@ -284,7 +286,7 @@ def test_the_worklist_counts_per_quarter_with_deadline_and_days_left(editor_clie
         _form(
             finance_assignments,
             {"epayment_accounts": "60", "work_dossiers_online:city": "80"},
-            action="submit",
+            action="submit-confirmed",
         ),
     )
     html = editor_client.get("/entry/").content.decode()
@@ -358,7 +360,7 @@ def test_a_value_for_a_period_the_worklist_does_not_offer_is_refused_and_nothing
     key = finance_assignments[0].pk
     published = list(Actual.objects.filter(period__code=code).values_list("pk", "value", "version"))
     period_existed = ReportingPeriod.objects.filter(code=code).exists()  # 2024 holds published figures
-    data = {"action": "submit", f"value-{key}": "60", f"version-{key}": "0"}
+    data = {"action": "submit-confirmed", f"value-{key}": "60", f"version-{key}": "0"}
     response = editor_client.post(f"/entry/{code}/", data)
     assert response.status_code == 400
     assert f"Kỳ {code} không mở để nhập số liệu" in response.content.decode()
@@ -416,7 +418,7 @@ def test_a_reopened_value_of_a_closed_quarter_can_be_corrected_and_nothing_else(
 
     # A value for the quarter's empty row, forged into the form, is refused: nothing is written.
     data = {
-        "action": "submit",
+        "action": "submit-confirmed",
         f"value-{k_epay}": "42,5",
         f"version-{k_epay}": str(epay.version),
         f"note-{k_epay}": "Đã sửa đơn vị tính",
@@ -519,7 +521,7 @@ def _post(client, fields: dict[str, str], action: str):
     return client.post(URL, {**fields, "action": action})
 
 
-@pytest.mark.parametrize("action", ["draft", "submit"])
+@pytest.mark.parametrize("action", ["draft", "submit-confirmed"])
 def test_a_colleagues_change_to_a_row_the_editor_left_alone_is_never_undone(
     editor_client, colleague_client, two_drafts, action
 ):
@@ -532,7 +534,7 @@ def test_a_colleagues_change_to_a_row_the_editor_left_alone_is_never_undone(
     assert _post(colleague_client, {**b_form, f"value-{x}": "75"}, "draft").status_code == 302
 
     response = _post(editor_client, {**a_form, f"value-{y}": "85"}, action)
-    if action == "submit":
+    if action == "submit-confirmed":
         # A would submit a value A has not seen: refused, and the form shows 75 in X's place.
         assert response.status_code == 400
         html = response.content.decode()
@@ -541,17 +543,17 @@ def test_a_colleagues_change_to_a_row_the_editor_left_alone_is_never_undone(
         assert (again[f"value-{x}"], again[f"version-{x}"]) == ("75", "2")  # current value, current version
         assert (again[f"value-{y}"], again[f"version-{y}"]) == ("85", "1")  # A's typing, A's version
         assert (_actual("epayment_accounts").value, _actual("work_dossiers_online", "city").value) == (75, 80)
-        response = _post(editor_client, again, "submit")  # A presses Submit again
+        response = _post(editor_client, again, "submit-confirmed")  # A presses Submit again
     assert response.status_code == 302
     x_row, y_row = _actual("epayment_accounts"), _actual("work_dossiers_online", "city")
     assert x_row.value == Decimal("75")  # B's value stands
     assert y_row.value == Decimal("85")  # A's change is saved
-    expected_status = Status.SUBMITTED if action == "submit" else Status.DRAFT
+    expected_status = Status.SUBMITTED if action == "submit-confirmed" else Status.DRAFT
     assert (x_row.status, y_row.status) == (expected_status, expected_status)
-    assert x_row.version == (3 if action == "submit" else 2)
+    assert x_row.version == (3 if action == "submit-confirmed" else 2)
     assert [h.value for h in x_row.history.order_by("history_date")] == (
         [Decimal("73"), Decimal("75"), Decimal("75")]
-        if action == "submit"
+        if action == "submit-confirmed"
         else [Decimal("73"), Decimal("75")]
     )
 

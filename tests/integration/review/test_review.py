@@ -149,7 +149,9 @@ def test_a_decision_is_all_or_nothing(reviewer_client, submitted):
 def test_locking_the_quarter_stops_approvals_and_edits_until_unlocked(
     reviewer_client, submitted, hai_phong_reviewer
 ):
-    response = reviewer_client.post(f"/review/{PERIOD}/lock/", {"locality": "hai-phong", "action": "lock"})
+    response = reviewer_client.post(
+        f"/review/{PERIOD}/lock/", {"locality": "hai-phong", "action": "lock", "confirmed": "1"}
+    )
     assert response.status_code == 302
     lp = LocalityPeriod.objects.get(locality__slug="hai-phong", period__code=PERIOD)
     assert lp.is_locked and lp.locked_by == hai_phong_reviewer

@@ -285,7 +285,7 @@ def _url(name: str, world) -> tuple[str, dict]:
             "decision": "return",
             "comment": "Xem lại",
         },
-        "targets:period_lock": {"locality": "hai-phong", "action": "lock"},
+        "targets:period_lock": {"locality": "hai-phong", "action": "lock", "confirmed": "1"},
         "targets:actual_reopen": {"reason": "Kiểm tra"},
         "targets:entry_form": {"action": "draft"},
         "targets:plan_task": {"status": "in_progress", "note": "Đang bố trí ngân sách", "version": 1},
