@@ -19,6 +19,7 @@ from .catalogue import (
     Unit,
     validate_value_for_unit,
 )
+from .narrative import HistoricalReportNarrative, HistoricalReportSettings, ReportNarrative, ReportSettings
 from .plans import (
     Component,
     HistoricalPlanTask,
@@ -54,6 +55,8 @@ __all__ = [
     "Frequency",
     "HistoricalActual",
     "HistoricalPlanTask",
+    "HistoricalReportNarrative",
+    "HistoricalReportSettings",
     "Indicator",
     "Level",
     "Locality",
@@ -64,6 +67,8 @@ __all__ = [
     "Pillar",
     "Plan",
     "PlanTask",
+    "ReportNarrative",
+    "ReportSettings",
     "ReportingPeriod",
     "Role",
     "Status",

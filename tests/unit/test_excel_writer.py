@@ -67,7 +67,7 @@ def test_streamed_rows_land_on_their_pillar_sheets_and_the_summary_shows_the_eng
     ]
     government = list(wb["Chính quyền số"].iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in government] == ["Chỉ tiêu 1", "Chỉ tiêu 2"]
-    assert [r[10] for r in government] == ["Achieved", "Off track"]
+    assert [r[11] for r in government] == ["Achieved", "Off track"]  # after the change column
     summary = {r[0]: r for r in wb["Tổng hợp"].iter_rows(min_row=8, values_only=True) if r[0]}
     header = [c.value for c in wb["Tổng hợp"][7]]
     economy = dict(zip(header, summary["Kinh tế số"], strict=True))
@@ -92,7 +92,7 @@ def test_a_figure_that_cannot_be_computed_stays_empty_and_text_is_never_a_formul
     assert row["Giá trị mới nhất"].value is None and row["Khoảng cách"].value is None
     assert row["Tốc độ cần/năm"].value is None and row["Kỳ"].value is None
     assert row["Chỉ tiêu"].data_type == "s" and row["Chỉ tiêu"].value.startswith("=HYPERLINK")
-    assert row["Giá trị mục tiêu"].value == 80 and row["Giá trị mục tiêu"].number_format == writer.NUMBER
+    assert row["Giá trị mục tiêu"].value == 80 and row["Giá trị mục tiêu"].number_format == "#,##0"
 
 
 def test_the_data_sheets_filters_span_exactly_the_rows_written_under_a_frozen_header():
@@ -139,10 +139,10 @@ def test_a_report_of_several_localities_names_the_locality_first_and_colours_the
     data.localities = ["Tỉnh Minh hoạ", "Tỉnh Minh hoạ 2"]
     ws = _read(data)["Kinh tế số"]
     header = [c.value for c in ws[1]]
-    assert header[0] == "Địa phương" and header[11] == "Trạng thái" and len(header) == 16
-    assert ws["A2"].value == "Tỉnh Minh hoạ" and ws["L2"].value == "Achieved"
-    assert {str(cf.sqref) for cf in ws.conditional_formatting} == {"L2:L4"}
-    assert ws.auto_filter.ref == "A1:P4"
+    assert header[0] == "Địa phương" and header[12] == "Trạng thái" and len(header) == 17
+    assert ws["A2"].value == "Tỉnh Minh hoạ" and ws["M2"].value == "Achieved"
+    assert {str(cf.sqref) for cf in ws.conditional_formatting} == {"M2:M4"}
+    assert ws.auto_filter.ref == "A1:Q4"
 
 
 def test_the_summary_is_the_engines_rollup_and_is_never_recounted_from_the_rows():
@@ -180,8 +180,8 @@ def test_a_completion_beyond_the_target_reads_beyond_it_and_a_figure_after_the_d
     # The cell keeps the figure; its format shows "vượt mục tiêu" above 100 %, never "590%".
     assert row["Mức hoàn thành"].value == 5.9
     assert row["Mức hoàn thành"].number_format == '[>1]"vượt mục tiêu";[<0]"lùi so với gốc";0%'
-    assert (row["Giá trị mới nhất"].value, row["Kỳ"].value) == (14, "2022")
-    assert row["Số liệu sau hạn"].value == "hạng 3 (2024)"
+    assert (row["Giá trị mới nhất"].value, row["Kỳ"].value) == (14, "Năm 2022")
+    assert row["Số liệu sau hạn"].value == "hạng 3 (Năm 2024)"
     notes = {name: ws.cell(row=3, column=i + 1).value for i, name in enumerate(header)}
     assert "tạm tính: không đạt" in notes["Ghi chú"]
-    assert wb["Tổng hợp"]["B3"].value == "2026-Q4 (tạm tính)"
+    assert wb["Tổng hợp"]["B3"].value == "Quý IV/2026 (tạm tính)"
