@@ -531,3 +531,19 @@ def department_reporting(*, locality_ids: list[int]) -> list[dict]:
         {**d, "last": sent.get(d["id"], {}).get("last"), "figures": sent.get(d["id"], {}).get("figures", 0)}
         for d in departments
     ]
+
+
+def responsible_departments(*, locality_id: int) -> dict[tuple[int, str], list[str]]:
+    """Per (indicator id, level), the names of the departments of the locality assigned to report it (the
+    Báo cáo's section III names them): one query."""
+    from targets.models import Assignment
+
+    out: dict[tuple[int, str], list[str]] = {}
+    rows = (
+        Assignment.objects.filter(department__locality_id=locality_id)
+        .order_by("department__name")
+        .values_list("indicator_id", "level", "department__name")
+    )
+    for indicator_id, level, name in rows:
+        out.setdefault((indicator_id, level or ""), []).append(name)
+    return out

@@ -47,8 +47,8 @@ def default_letterhead(name: str) -> Letterhead:
     its People's Committee (the Sở in charge of digital transformation since 2025-03-01)."""
     kind = "thành phố" if name in CITIES else "tỉnh"
     return Letterhead(
-        parent_body=f"UBND {kind.upper()} {name.upper()}",
-        issuing_body="SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+        parent_body=f"UBND {kind} {name}",  # the header writes both in capitals
+        issuing_body="Sở Khoa học và Công nghệ",
         number_suffix="BC-SKHCN",
         place=name,
         addressee=f"Ủy ban nhân dân {kind} {name}",
