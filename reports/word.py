@@ -180,7 +180,7 @@ def _letterhead(doc, data: BaoCao) -> None:
     table = doc.add_table(rows=1, cols=2)
     _borderless(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(table, [78, 87])
+    _widths(table, [72, 93])
     left, right = table.rows[0].cells
     centre = WD_ALIGN_PARAGRAPH.CENTER
     _cell_text(left, data.parent_body.upper(), size=12, align=centre)

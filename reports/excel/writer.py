@@ -486,7 +486,7 @@ def _summary(
     sheet.skip()
     sheet.widths = widths
     sheet.append(columns, [fmts.header] * len(columns))
-    counts = [None] * (len(ORDER) + 2)
+    counts = [None] * (len(ORDER) + 1)  # the statuses and the total
     for slug, name in data.pillars:
         row = data.summary.get(slug, {})
         share = row.get("share_on_track")

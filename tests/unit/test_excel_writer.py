@@ -185,3 +185,85 @@ def test_a_completion_beyond_the_target_reads_beyond_it_and_a_figure_after_the_d
     notes = {name: ws.cell(row=3, column=i + 1).value for i, name in enumerate(header)}
     assert "tạm tính: không đạt" in notes["Ghi chú"]
     assert wb["Tổng hợp"]["B3"].value == "Quý IV/2026 (tạm tính)"
+
+
+def test_the_summary_shows_shares_as_percentages_and_a_row_per_locality_of_a_multi_city_report():
+    zero = dict.fromkeys(STATUSES, 0)
+    data = report_data(
+        [], [], {"kinh-te-so": {**zero, "on_track": 2, "missed": 1, "total": 3, "share_on_track": 2 / 3}}
+    )
+    data.localities = ["Tỉnh A", "Tỉnh B"]
+    data.locality_summary = [
+        ("Tỉnh A", {**zero, "achieved": 1, "total": 1, "share_on_track": 1.0}),
+        ("Tỉnh B", {**zero, "missed": 2, "total": 2, "share_on_track": 0.0}),
+    ]
+    ws = _read(data)["Tổng hợp"]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=8) if r[0].value}
+    assert rows["Kinh tế số"][-1].number_format == "0%"
+    header = next(r for r in ws.iter_rows() if r[0].value == "Địa phương")
+    names = [c.value for c in header]
+    a = {n: c.value for n, c in zip(names, rows["Tỉnh A"], strict=True)}
+    b = {n: c.value for n, c in zip(names, rows["Tỉnh B"], strict=True)}
+    assert (a["Achieved"], a["Tổng số"], a["Tỷ lệ đạt hoặc đúng tiến độ"]) == (1, 1, 1.0)
+    assert (b["Missed"], b["Tổng số"], b["Tỷ lệ đạt hoặc đúng tiến độ"]) == (2, 2, 0.0)
+    assert rows["Tỉnh A"][-1].number_format == "0%"
+
+
+def test_figures_follow_their_precision_and_periods_read_in_vietnamese():
+    lines = [
+        target_line(1, "kinh-te-so", "on_track", latest=100.0, previous_latest=97.5),
+        target_line(2, "kinh-te-so", "on_track", latest=66.666666, previous_latest=None),
+        target_line(3, "kinh-te-so", "on_track", unit="count", latest=1200.0, target_value=1500.0, gap=300.0),
+    ]
+    data = report_data(lines, [actual_line(1, "published")])
+    data.previous_period = "2026-Q2"
+    data.code_labels = {"approved": "đã duyệt", "published": "số liệu công bố"}
+    wb = _read(data)
+    ws = wb["Kinh tế số"]
+    header = [c.value for c in ws[1]]
+    assert "Thay đổi so với Quý II/2026" in header
+    row = {n: ws.cell(row=2, column=i + 1) for i, n in enumerate(header)}
+    # 100 is shown "100" (never "100,"), 97,5 → 100: a change of 2,5 points.
+    assert (row["Giá trị mới nhất"].value, row["Giá trị mới nhất"].number_format) == (100, "#,##0")
+    assert (row["Thay đổi so với Quý II/2026"].value, row["Thay đổi so với Quý II/2026"].number_format) == (
+        2.5,
+        "#,##0.0",
+    )
+    assert row["Kỳ"].value == "Quý III/2026"
+    second = {n: ws.cell(row=3, column=i + 1) for i, n in enumerate(header)}
+    assert (second["Giá trị mới nhất"].value, second["Giá trị mới nhất"].number_format) == (66.67, "#,##0.00")
+    assert second["Thay đổi so với Quý II/2026"].value is None
+    third = {n: ws.cell(row=4, column=i + 1) for i, n in enumerate(header)}
+    assert (third["Giá trị mới nhất"].value, third["Giá trị mới nhất"].number_format) == (1200, "#,##0")
+    data_row = [c.value for c in wb["Số liệu"][2]]
+    assert data_row[4] == "Quý II/2022" and data_row[6] == "đã duyệt" and data_row[7] == "số liệu công bố"
+
+
+def test_no_figure_outside_its_domain_reaches_the_workbook():
+    # A percentage cannot exceed 100: a projection of 130 % or a stored 104 % is left out, never printed.
+    line = target_line(1, "kinh-te-so", "on_track", latest=104.0, projected=130.0, lower=0.0, upper=100.0)
+    ws = _read(report_data([line], []))["Kinh tế số"]
+    header = [c.value for c in ws[1]]
+    row = {n: ws.cell(row=2, column=i + 1).value for i, n in enumerate(header)}
+    assert row["Giá trị mới nhất"] is None and row["Dự báo đến hạn"] is None and row["Khoảng cách"] is None
+    assert row["Giá trị gốc"] == 10
+
+
+def test_wrapped_rows_get_the_height_of_their_text_and_every_sheet_numbers_its_pages():
+    line = target_line(1, "kinh-te-so", "on_track")
+    line.indicator = "Tỷ lệ hồ sơ thủ tục hành chính được xử lý hoàn toàn trực tuyến " * 3  # ~190 characters
+    wb = _read(report_data([line], []))
+    ws = wb["Kinh tế số"]
+    # 46 characters wide, about 48 per line: five lines of 15 points.
+    assert ws.row_dimensions[2].height >= 4 * 15
+    for sheet in wb.worksheets:
+        assert "Trang &P/&N" in sheet.oddFooter.center.text, sheet.title
+        assert sheet.oddHeader.right.text == "Quý III/2026", sheet.title
+        assert "Tỉnh Minh hoạ" in sheet.oddHeader.left.text, sheet.title
+
+
+def test_the_wrapped_line_count_follows_the_words():
+    assert writer.wrapped_lines("một hai ba", 10) == 1
+    # 10 wide → 10 characters a line: "aaaa bbbb" | "cccc dddd" | "eeee"
+    assert writer.wrapped_lines("aaaa bbbb cccc dddd eeee", 10) == 3
+    assert writer.wrapped_lines("dòng một\ndòng hai", 40) == 2

@@ -143,7 +143,7 @@ def test_the_letterhead_recipients_and_signer_are_edited_and_printed(reviewer, h
     assert response.status_code == 302
     row = ReportSettings.objects.get(locality__slug="hai-phong")
     assert (row.signer_name, row.version, row.history.count()) == ("Nguyễn Văn A", 1, 1)
-    texts, doc = _bao_cao(reviewer)
+    _texts, doc = _bao_cao(reviewer)
     left = doc.tables[0].rows[0].cells[0].text
     assert left.rstrip().endswith("/BC-SKHCN-CĐS")
     recipients, signature = (c.text for c in doc.tables[-1].rows[0].cells)
