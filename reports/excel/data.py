@@ -287,6 +287,15 @@ def _report_actuals(
             locality_id__in=locality_ids, origin=Origin.PUBLISHED
         ).values_list("indicator_id", "locality_id", "period__code", "source")
     }
+    # A source given as the portal's own copy of a document (its file name) is shown as that document: its
+    # number and title, and its address when it has one — never the internal file name.
+    documents = {
+        source_file: " — ".join(part for part in (f"{number}: {title}" if number else title, url) if part)
+        for source_file, number, title, url in Document.objects.exclude(source_file="").values_list(
+            "source_file", "number", "title", "source_url"
+        )
+    }
+    sources = {key: documents.get(src, src) for key, src in sources.items()}
     names = {pk: loc.name for pk, loc in localities.items()}
     columns = ("locality_id", "indicator_id", "level", "obs_period", "obs_value", "origin")
     for locality_id, indicator_id, level, period, value, origin in zip(

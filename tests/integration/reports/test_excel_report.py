@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
 from targets.devdata import demo_data_generate
-from targets.models import Target
+from targets.models import Document, Target
 from targets.progress import STATUSES
 from targets.services.catalogue import period_get_or_create
 from targets.services.entry import EntryRow, actuals_submit
@@ -232,3 +233,30 @@ def test_actuals_open_data_lists_approved_and_published_values_only(
     }  # the submitted value is not public
     body = client.get("/open-data/actuals.json").json()
     assert body["meta"]["count"] == 29
+
+
+def test_sources_are_document_numbers_titles_or_addresses_never_internal_file_names(reviewer_client):
+    wb = _report(reviewer_client)
+    rows = list(wb["Nguồn"].iter_rows(min_row=2, values_only=True))
+    cells = [str(c) for row in rows for c in row if c is not None]
+    assert not [c for c in cells if re.search(r"\d{3}_[0-9a-f]{16}\.txt", c)]
+    documents = [row for row in rows if row[0] == "Văn bản nguồn"]
+    assert documents and all(row[1] or row[2] for row in documents)
+    assert all(not row[4] or row[4].startswith(("http://", "https://")) for row in documents)
+    # Target quotes name their document by its number (or title when it has none), never by its code.
+    codes = set(Document.objects.values_list("code", flat=True))
+    assert not {row[1] for row in rows if row[0] == "Trích dẫn mục tiêu"} & codes
+
+
+def test_a_report_of_every_locality_has_a_summary_row_per_city(client, superuser, fixed_today):
+    demo_data_generate(today=dt.date(2026, 11, 22))
+    client.force_login(superuser)
+    wb = _report(client, locality="all")
+    ws = wb["Tổng hợp"]
+    names = [r[0] for r in ws.iter_rows(values_only=True)]
+    start = names.index("Địa phương")
+    cities = [n for n in names[start + 1 :] if n]
+    expected = sorted(
+        set(Target.objects.filter(locality__valid_to__isnull=True).values_list("locality__name", flat=True))
+    )
+    assert cities == expected
