@@ -239,6 +239,7 @@ class _Formats:
         self.header = add({"bold": True, "bg_color": HEADER_FILL, "text_wrap": True, "valign": "top"})
         self.bold = add({"bold": True})
         self.title = add({"bold": True, "font_size": 13})
+        self.left = add({"align": "left"})
         # One format per number of decimals shown (`figure`): "#,##0", "#,##0.0", … "#,##0.0000".
         self.numbers = [add({"num_format": NUMBER + ("." + "0" * d if d else "")}) for d in range(5)]
         self.number = self.numbers[0]
@@ -469,14 +470,20 @@ def _summary(
     labels = data.status_labels
     columns = ["Trụ cột", *[labels[s] for s in ORDER], "Tổng số", "Tỷ lệ đạt hoặc đúng tiến độ"]
     widths = [30, *[12] * len(ORDER), 9, 13]
-    widths[1] = 18  # the export date and time fit beside their label (no "###")
     header_row = SUMMARY_HEADER_ROW
     _setup(ws, widths, header_row=header_row, data=data, title="Tổng hợp")
     sheet = _Sheet(ws, widths=[sum(widths), *widths[1:]])
     sheet.append([TITLE], [fmts.title])
-    sheet.append(["Địa phương:", ", ".join(data.localities)])
-    sheet.append(["Tính đến kỳ:", _as_of_text(data)])
-    sheet.append(["Ngày xuất:", data.generated_at.replace(tzinfo=None)], [None, fmts.datetime])
+    # Each value spans the columns B–E, so the export date and time fit (no "###") and a list of
+    # localities is not cut.
+    for label, value, fmt in (
+        ("Địa phương:", ", ".join(data.localities), fmts.left),
+        ("Tính đến kỳ:", _as_of_text(data), fmts.left),
+        ("Ngày xuất:", data.generated_at.replace(tzinfo=None), fmts.datetime),
+    ):
+        ws.write_string(sheet.row, 0, label)
+        ws.merge_range(sheet.row, 1, sheet.row, 4, value, fmt)
+        sheet.skip()
     demo_note = (
         "Lưu ý: báo cáo có DỮ LIỆU MINH HOẠ (demo), không phải số liệu thật."
         if contains_demo
