@@ -23,6 +23,7 @@ from targets import progress
 from targets.formatting import national_floor, provenance_badge, target_text
 from targets.frameworks import framework_for_year
 from targets.models import Unit
+from targets.periods import period_end_time, previous_period_code
 from targets.selectors import catalogue as catalogue_selectors
 
 from . import charts, dashboards, opendata, selectors
@@ -373,13 +374,17 @@ def open_data_rows(
 def report(
     *, locality_ids: list[int], as_of: AsOf, pillar_slugs: list[str] | None, today: dt.date
 ) -> ReportData:
-    """What the Excel report shows: the localities' targets assessed at `as_of`, the engine's roll-up per
-    pillar for the summary sheet, the figures known then, and the report's other rows
+    """What the Excel report (and the Báo cáo, `reports.bao_cao`) shows: the localities' targets assessed at
+    `as_of` and at the period before it (the change since then), the engine's roll-up per pillar and per
+    locality for the summary sheet, the figures known then, and the report's other rows
     (`reports.excel.data`). A fixed number of queries whatever the data size."""
     inputs = selectors.progress_inputs(locality_ids=locality_ids, labels="slugs")
     assessed = assess(inputs, as_of.time)
-    # The summary sheet: the engine's roll-up per pillar, as every page shows it.
+    previous_code = previous_period_code(as_of.code)
+    before = assess(inputs, period_end_time(previous_code))
+    # The summary sheet: the engine's roll-up per pillar, and per locality, as every page shows it.
     by_pillar = progress.rollup(assessed, by=["pillar"]) if not assessed.empty else pd.DataFrame()
+    by_locality = progress.rollup(assessed, by=["locality"]) if not assessed.empty else pd.DataFrame()
     observations = inputs.known_at(as_of.time).sort_values(
         ["locality_id", "indicator_id", "level", "obs_time"]
     )
@@ -392,4 +397,7 @@ def report(
         assessed=assessed,
         summary=by_pillar.to_dict(orient="index"),
         observations=observations,
+        previous=before,
+        previous_code=previous_code,
+        locality_summary={str(loc): row for loc, row in by_locality.to_dict(orient="index").items()},
     )

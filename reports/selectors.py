@@ -757,3 +757,19 @@ def open_index_scores() -> list[dict]:
         .order_by("locality__slug", "index__framework__order", "year", "index__order")
         .values("locality__slug", "index__framework__code", "index__key", "year", "value", "source", "note")
     )
+
+
+def responsible_departments(*, locality_id: int) -> dict[tuple[int, str], list[str]]:
+    """Per (indicator id, level), the names of the departments of the locality assigned to report it (the
+    Báo cáo's section III names them): one query."""
+    from targets.models import Assignment
+
+    out: dict[tuple[int, str], list[str]] = {}
+    rows = (
+        Assignment.objects.filter(department__locality_id=locality_id)
+        .order_by("department__name")
+        .values_list("indicator_id", "level", "department__name")
+    )
+    for indicator_id, level, name in rows:
+        out.setdefault((indicator_id, level or ""), []).append(name)
+    return out

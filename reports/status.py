@@ -40,7 +40,7 @@ _TERMS = (
         _("Giá trị mới nhất (sau hạn: số liệu của kỳ hạn) đã đạt mục tiêu."),
         "#009E73",  # bluish green
         "✓",
-        "CCE5FF",
+        "D5EFE3",  # the fills follow their colours, lightened: the chart and the cells agree (issue #18)
     ),
     StatusTerm(
         progress.ON_TRACK,
@@ -48,7 +48,7 @@ _TERMS = (
         _("Theo xu hướng hiện tại, đến hạn sẽ đạt ít nhất 95% quãng đường đến mục tiêu."),
         "#56B4E9",  # sky blue
         "↗",
-        "D5EFE3",
+        "CCE5FF",
     ),
     StatusTerm(
         progress.NEEDS_ACCELERATION,
@@ -80,7 +80,7 @@ _TERMS = (
         _("Đã quá hạn mà số liệu của kỳ hạn (hoặc gần nhất trước hạn) chưa đạt mục tiêu."),
         "#882255",  # wine (Tol), darker than every other status
         "⊘",
-        "E6C6C6",
+        "DBBCCC",
     ),
     StatusTerm(
         progress.AWAITING_FINAL,

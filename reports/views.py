@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
     FileResponse,
@@ -26,7 +27,7 @@ from django.http import (
     QueryDict,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -38,18 +39,24 @@ from django_tables2 import RequestConfig
 
 from targets import access
 from targets.cache import cached, data_version
+from targets.models import ReportSettings
 from targets.periods import (
     MAX_PERIOD_YEAR,
     MIN_PERIOD_YEAR,
     FutureAsOfError,
     entry_period_codes,
     is_provisional,
+    last_closed_quarter,
     parse_period_code,
+    period_label,
     resolve_as_of,
 )
+from targets.selectors import narrative as narrative_selectors
+from targets.services import narrative as narrative_service
+from targets.services.errors import ReportTextError
 from targets.views import catalogue as target_catalogue_views
 
-from . import display, opendata, pages, schema, selectors
+from . import bao_cao, display, opendata, pages, schema, selectors
 from .display import AsOf
 from .excel import writer
 from .tables import PillarTargetTable
@@ -304,6 +311,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
         "pillars": selectors.pillars(),
         "periods": entry_period_codes(today),
         "can_choose_all": access.can_export_all(request.user),
+        "writable": [loc for loc in allowed if access.can_write_report_text(request.user, loc)],
     }
     return render(request, "reports/report_index.html", context)
 
@@ -331,6 +339,138 @@ def report_download(request: HttpRequest) -> HttpResponse:
         filename=f"bao-cao-cds-{slug}-{as_of_code}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+# --------------------------------------------------------------------------- the Báo cáo (.docx)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _bao_cao_locality(request: HttpRequest, slug: str | None):
+    """One locality of the user's report scope (a Báo cáo is one locality's); 404 outside it."""
+    allowed = list(access.report_localities(request.user))
+    if not allowed:
+        raise Http404
+    if not slug and len(allowed) == 1:
+        return allowed[0]
+    for loc in allowed:
+        if loc.slug == slug:
+            return loc
+    raise Http404
+
+
+@login_required
+@require_GET
+def report_bao_cao(request: HttpRequest) -> HttpResponse:
+    """The Báo cáo of a locality and quarter as .docx (Decree 30/2020 form): `reports.bao_cao`."""
+    locality = _bao_cao_locality(request, request.GET.get("locality"))
+    try:
+        as_of = _parse_as_of(request.GET.get("as_of"))
+    except ValueError as exc:
+        return _as_of_refused(request, exc)
+    body = bao_cao.build_bao_cao(locality_id=locality.pk, period_code=as_of.code, today=timezone.localdate())
+    response = HttpResponse(body, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{locality.slug}-{as_of.code}.docx"'
+    return response
+
+
+def _narrative_period(raw: str | None, today: dt.date) -> str:
+    """The quarter a narrative is written for (default: the last closed one); ValueError with a message."""
+    if not raw:
+        year, quarter = last_closed_quarter(today)
+        return f"{year}-Q{quarter}"
+    try:
+        _year, quarter = parse_period_code(raw)
+    except ValueError:
+        quarter = None
+    if quarter is None:
+        raise ValueError(_("Kỳ báo cáo phải là một quý, ví dụ 2026-Q3."))
+    return raw
+
+
+@login_required
+def report_narrative(request: HttpRequest) -> HttpResponse:
+    """The reviewer writes the Báo cáo's sections IV and V, notes per pillar, and the locality's
+    letterhead, "Nơi nhận" and signer. GET shows them with the narrative's history; POST writes through
+    `targets.services.narrative` (all or nothing: a refusal shows why and changes nothing)."""
+    locality = access.get_review_locality(request.user, request.GET.get("locality"))
+    if not access.can_write_report_text(request.user, locality):
+        raise Http404
+    today = timezone.localdate()
+    pillars = selectors.pillars()
+    try:
+        period = _narrative_period(request.GET.get("period"), today)
+    except ValueError as exc:
+        return _as_of_refused(request, exc)
+    errors: dict[str, list[str]] = {}
+    posted: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        posted = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        try:
+            if action == "narrative":
+                narrative_service.report_narrative_save(
+                    user=request.user,
+                    locality=locality,
+                    period_code=period,
+                    version=_version(request.POST.get("version")),
+                    shortcomings=request.POST.get("shortcomings", ""),
+                    recommendations=request.POST.get("recommendations", ""),
+                    pillar_notes={
+                        p["slug"]: request.POST.get(f"note-{p['slug']}", "")
+                        for p in pillars
+                        if f"note-{p['slug']}" in request.POST
+                    },
+                )
+                messages.success(request, _("Đã lưu nội dung báo cáo."))
+            elif action == "settings":
+                narrative_service.report_settings_save(
+                    user=request.user,
+                    locality=locality,
+                    version=_version(request.POST.get("version")),
+                    **{name: request.POST.get(name, "") for name in narrative_service.SETTINGS_FIELDS},
+                )
+                messages.success(request, _("Đã lưu thể thức báo cáo."))
+            else:
+                raise ReportTextError({"": [_("Thao tác không hợp lệ.")]})
+        except ReportTextError as exc:
+            errors = exc.errors
+            status = 400
+        else:
+            return redirect(f"{request.path}?locality={locality.slug}&period={period}")
+    text = narrative_selectors.narrative(locality, period)
+    head = narrative_selectors.letterhead(locality)
+    context = {
+        "locality": locality,
+        "period": period,
+        "period_label": period_label(period),
+        "periods": [c for c in entry_period_codes(today) if "-Q" in c],
+        "pillars": [
+            {**p, "note": posted.get(f"note-{p['slug']}", text.pillar_notes.get(p["slug"], ""))}
+            for p in pillars
+        ],
+        "narrative": text,
+        "letterhead": head,
+        "action": posted.get("action"),
+        "posted": posted,
+        "errors": errors,
+        "history": narrative_selectors.narrative_history(locality, period),
+        "settings_fields": [
+            (
+                name,
+                str(ReportSettings._meta.get_field(name).verbose_name),
+                posted.get(name, getattr(head, name)),
+            )
+            for name in narrative_service.SETTINGS_FIELDS
+        ],
+    }
+    return render(request, "reports/report_narrative.html", context, status=status)
+
+
+def _version(raw: str | None) -> int:
+    """The version a form was shown (0: nothing saved yet); a malformed one reads as -1, which no row has."""
+    return int(raw) if raw and raw.isdigit() else (0 if not raw else -1)
 
 
 # --- open data (public, no login): every dataset of `reports.schema`, filtered, cached, streamed ----------

@@ -206,6 +206,12 @@ def can_review(user: AnyUser, locality: Locality | int) -> bool:
     return s.superuser or locality_id in s.reviewer_localities
 
 
+def can_write_report_text(user: AnyUser, locality: Locality | int) -> bool:
+    """Who writes a locality's Báo cáo narrative (sections IV and V, pillar notes) and its letterhead,
+    recipients and signer: its reviewers (superusers every locality's)."""
+    return can_review(user, locality)
+
+
 def get_review_locality(user: AnyUser, slug: str | None) -> Locality:
     """The locality the reviewer works on: `?locality=` if in scope, the only one otherwise; else 404."""
     localities = list(review_localities(user))

@@ -21,6 +21,8 @@ from .models import (
     Plan,
     PlanTask,
     ReportingPeriod,
+    ReportNarrative,
+    ReportSettings,
     Target,
 )
 
@@ -131,3 +133,18 @@ class PlanTaskAdmin(SimpleHistoryAdmin):
     list_select_related = ("plan", "pillar", "lead")
     search_fields = ("code", "text")
     filter_horizontal = ("cooperating", "indicators")
+
+
+@admin.register(ReportSettings)
+class ReportSettingsAdmin(DataChangedMixin, SimpleHistoryAdmin):
+    """A locality's Báo cáo letterhead, "Nơi nhận" and signer (reviewers edit them on /reports/narrative/)."""
+
+    list_display = ("locality", "issuing_body", "number_suffix", "signer_title", "signer_name")
+    list_select_related = ("locality",)
+
+
+@admin.register(ReportNarrative)
+class ReportNarrativeAdmin(DataChangedMixin, SimpleHistoryAdmin):
+    list_display = ("locality", "period_code", "version", "updated_at", "updated_by")
+    list_filter = ("locality", "period_code")
+    list_select_related = ("locality", "updated_by")

@@ -67,3 +67,37 @@ def parse_number(text: str, *, whole: bool = False) -> Decimal:
     if whole and value != value.to_integral_value():
         raise NumberError("Chỉ tiêu này nhận số nguyên.")
     return value
+
+
+# The decimal places an indicator's figures are shown and rounded to, by unit (issue #18): whole numbers for
+# counts, ranks and milestones; two places for percentages, growth rates and rates per 1,000; four for a
+# 0–1 score. A computed figure (a spreadsheet formula's result) is rounded to them, never refused.
+UNIT_DECIMALS = {
+    "count": 0,
+    "rank": 0,
+    "milestone": 0,
+    "percent": 2,
+    "growth_rate": 2,
+    "per_1000": 2,
+    "score": 4,
+}
+
+
+def decimals_for(unit: str) -> int:
+    """The decimal places figures of `unit` keep (`UNIT_DECIMALS`; an unknown unit: MAX_DECIMALS)."""
+    return UNIT_DECIMALS.get(unit, MAX_DECIMALS)
+
+
+def round_to_unit(value: Decimal, unit: str) -> Decimal:
+    """`value` rounded half away from zero to the places of `unit`: 66.666… % → 66.67."""
+    places = decimals_for(unit)
+    return value.quantize(Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP")
+
+
+def shown_decimals(value: float, places: int) -> int:
+    """How many decimals `value` needs once rounded to `places`: 100.0 → 0, 12.5 → 1, 66.6667 (2) → 2."""
+    rounded = round(value, places)
+    for d in range(places):
+        if abs(rounded - round(rounded, d)) < 1e-9:
+            return d
+    return places

@@ -157,3 +157,24 @@ def newest_first(code: str) -> tuple[int, int]:
     """Newest first: a year's quarters, then the year itself (its annual figures)."""
     year, quarter = parse_period_code(code)
     return (-year, -(quarter or 0))
+
+
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def period_label(code: str) -> str:
+    """A period as Vietnamese documents write it: '2026-Q3' → 'Quý III/2026', '2025' → 'Năm 2025'; a code
+    that is not a period is returned as it is."""
+    try:
+        year, quarter = parse_period_code(code)
+    except ValueError:
+        return code
+    return f"Quý {_ROMAN[quarter]}/{year}" if quarter else f"Năm {year}"
+
+
+def previous_period_code(code: str) -> str:
+    """The period before: '2026-Q1' → '2025-Q4', '2026-Q3' → '2026-Q2', '2026' → '2025'."""
+    year, quarter = parse_period_code(code)
+    if quarter is None:
+        return str(year - 1)
+    return f"{year - 1}-Q4" if quarter == 1 else f"{year}-Q{quarter - 1}"

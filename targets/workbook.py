@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .limits import NOTE_MAX_CHARS
+from .periods import period_label
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000  # data rows a template can hold (a department has at most a few hundred assignments)
@@ -41,6 +42,12 @@ MAX_MEMBERS = 100
 MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024  # a zip bomb is refused before anything inflates it
 COLUMNS = ("Khoá", "Chỉ tiêu", "Cấp", "Đơn vị tính", "Mục tiêu", "Kỳ trước", "Giá trị kỳ này", "Ghi chú")
 KEY_COL, VALUE_COL, NOTE_COL = 1, 7, 8
+INSTRUCTIONS = (
+    "Nhập giá trị vào cột “Giá trị kỳ này”: một số (12,5), hoặc một phần trăm (78,5 % được đọc là 78,5); kết "
+    "quả công thức được làm tròn theo số chữ số thập phân của chỉ tiêu. Ghi chú nếu cần, lưu tệp (.xlsx hoặc "
+    ".ods), rồi tải lên mục Nhập số liệu › Nhập từ Excel. Không sửa cột “Khoá” và không thêm dòng."
+)
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 # unit → (low, high, whole) for Excel's data validation, as the web form checks them
 UNIT_RANGES: dict[str, tuple[float | None, float | None, bool]] = {
@@ -90,14 +97,25 @@ def build_template(*, meta: TemplateMeta, title: str, rows: list[TemplateRow], s
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    _text(ws.cell(row=1, column=1), title).font = Font(bold=True, size=13)
-    _text(ws.cell(row=2, column=1), f"Kỳ báo cáo: {meta.period}")
-    _text(
-        ws.cell(row=3, column=1),
-        "Nhập giá trị vào cột “Giá trị kỳ này” (số, không nhập công thức), ghi chú nếu cần, rồi tải tệp lên "
-        "mục Nhập số liệu › Nhập từ Excel. Không sửa cột “Khoá” và không thêm dòng.",
+    # The title, the period and the instructions in the visible columns (column A holds the hidden keys),
+    # each across the columns B–H, wrapped, with the height its text needs.
+    lines = (
+        (title, Font(bold=True, size=13), 1),
+        (f"Kỳ báo cáo: {period_label(meta.period)} ({meta.period})", Font(bold=True), 1),
+        (INSTRUCTIONS, Font(), 3),
+        (
+            "Ô xám là giá trị đã gửi hoặc đã duyệt: không thể sửa qua Excel. Bảng tính được khoá (không mật khẩu), "
+            "chỉ các ô nhập liệu sửa được.",
+            Font(italic=True),
+            2,
+        ),
     )
-    _text(ws.cell(row=4, column=1), "Ô xám là giá trị đã gửi hoặc đã duyệt: không thể sửa qua Excel.")
+    for row, (text, font, height) in enumerate(lines, start=1):
+        cell = _text(ws.cell(row=row, column=2), text)
+        cell.font = font
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=NOTE_COL)
+        ws.row_dimensions[row].height = 16 * height + 2
     for col, name in enumerate(COLUMNS, start=1):
         cell = _text(ws.cell(row=HEADER_ROW, column=col), name)
         cell.font = Font(bold=True)
@@ -139,6 +157,13 @@ def build_template(*, meta: TemplateMeta, title: str, rows: list[TemplateRow], s
             for col in range(1, len(COLUMNS) + 1):
                 ws.cell(row=i, column=col).fill = grey
     ws.column_dimensions["A"].hidden = True  # the stable keys stay, out of the way
+    # Protected without a password: only the value and note cells of editable rows take input (a user who
+    # must can still unprotect it, from the Review menu, without asking anyone).
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # widths and heights may still be changed
+    ws.protection.formatRows = False
+    ws.protection.selectLockedCells = False
+    ws.protection.selectUnlockedCells = False
     for col, width in zip(range(1, 9), (30, 60, 14, 14, 16, 18, 16, 40), strict=True):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2)
@@ -308,12 +333,10 @@ def _parse_xml(archive: zipfile.ZipFile, name: str, handler: ContentHandler) -> 
         parser.parse(source)
 
 
-def check_archive(data: bytes) -> zipfile.ZipFile:
-    """Everything about the file that can be known before a spreadsheet reader touches it, cheaply.
-
-    The zip directory (member count, uncompressed sizes: Python's zipfile never inflates a member past
-    its declared size), then every XML member streamed once through defusedxml, with each worksheet's
-    declared range and actual cell positions checked against the template's size. Raises UploadError."""
+def _open_archive(data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """The checks every upload passes before anything is parsed: its size, what it is (a zip), the zip's
+    directory (member count, declared uncompressed sizes: Python's zipfile never inflates a member past
+    its declared size)."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadError(gettext_noop("Tệp lớn hơn 5 MB."))
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
@@ -325,7 +348,7 @@ def check_archive(data: bytes) -> zipfile.ZipFile:
             )
         )
     if not data.startswith(b"PK\x03\x04"):
-        raise UploadError(gettext_noop("Tệp không phải là bảng tính Excel (.xlsx)."))
+        raise UploadError(NOT_A_SPREADSHEET)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -345,13 +368,34 @@ def check_archive(data: bytes) -> zipfile.ZipFile:
             ),
             max=MAX_UNCOMPRESSED_BYTES // (1024 * 1024),
         )
+    return archive, infos
+
+
+NOT_A_SPREADSHEET = gettext_noop("Tệp không phải là bảng tính Excel (.xlsx) hoặc OpenDocument (.ods).")
+
+
+def is_ods(archive: zipfile.ZipFile) -> bool:
+    """Whether the zip is an OpenDocument spreadsheet: its first member, "mimetype", says so."""
+    try:
+        return archive.read("mimetype").strip() == ODS_MIMETYPE
+    except Exception:
+        return False
+
+
+def check_archive(data: bytes) -> zipfile.ZipFile:
+    """Everything about an .xlsx that can be known before a spreadsheet reader touches it, cheaply.
+
+    The zip directory (`_open_archive`), then every XML member streamed once through defusedxml, with each
+    worksheet's declared range and actual cell positions checked against the template's size. Raises
+    UploadError. (An .ods has the same checks in `check_ods_archive`.)"""
+    archive, infos = _open_archive(data)
     names = {i.filename for i in infos}
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise UploadError(
             gettext_noop("Tệp có chứa macro (.xlsm): vui lòng lưu lại dưới dạng .xlsx không có macro.")
         )
     if "xl/workbook.xml" not in names:
-        raise UploadError(gettext_noop("Tệp không phải là bảng tính Excel (.xlsx)."))
+        raise UploadError(NOT_A_SPREADSHEET)
     try:
         for info in infos:
             name = info.filename
@@ -366,11 +410,132 @@ def check_archive(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def read_upload(data: bytes, *, meta: TemplateMeta, secret: str) -> list[UploadRow]:
-    """Check the file and read its rows. Raises UploadError for a file refused as a whole.
+# --------------------------------------------------------------------------- OpenDocument (.ods)
 
-    The archive is checked first (`check_archive`); then the reader reads only the rows and columns the
-    template can hold, and any error while reading — at open or on any row — refuses the file as broken."""
+
+def _attr(attrs: Any, local: str) -> str | None:
+    """An attribute by its local name, whatever prefix the file gives its namespace."""
+    for name in attrs.getNames():
+        if name.rpartition(":")[2] == local:
+            return attrs.getValue(name)
+    return None
+
+
+def _repeat(raw: str | None) -> int:
+    if raw is None:
+        return 1
+    if not raw.isdigit() or int(raw) < 1:
+        raise _Refused(UploadError(BROKEN))
+    return int(raw)
+
+
+class _OdsScan(ContentHandler):
+    """Streams an .ods's content.xml: every table's rows and cells with their repeats, refusing a cell with
+    content beyond what the template can hold (LibreOffice writes the empty rest of a sheet as one row
+    repeated a million times: that is allowed, a repeated row or cell with content there is not), and
+    noting for the template's sheet which value cells hold a formula or a percentage."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[str] = []
+        self.table = ""
+        self.row = 0  # the last row of the current row element (repeats included)
+        self.first_row = 0
+        self.column = 0
+        self.cell: tuple[int, int] | None = None  # (first column, last column) of a cell being read
+        self.cell_checked = False
+        self.kinds: dict[int, tuple[bool, bool]] = {}  # template row → (formula, percent) of column G
+
+    def _check(self, last_column: int) -> None:
+        """The same limits and messages as a worksheet's (`_SheetScan`)."""
+        _SheetScan._beyond(self, self.row, last_column)  # type: ignore[arg-type]
+
+    def startElement(self, name: str, attrs: Any) -> None:
+        local = name.rpartition(":")[2]
+        if local == "table":
+            self.table = _attr(attrs, "name") or ""
+            self.tables.append(self.table)
+            self.row = 0
+        elif local == "table-row":
+            reps = _repeat(_attr(attrs, "number-rows-repeated"))
+            self.first_row, self.row, self.column = self.row + 1, self.row + reps, 0
+        elif local in ("table-cell", "covered-table-cell"):
+            reps = _repeat(_attr(attrs, "number-columns-repeated"))
+            first, self.column = self.column + 1, self.column + reps
+            self.cell, self.cell_checked = (first, self.column), False
+            kind = _attr(attrs, "value-type")
+            formula = _attr(attrs, "formula") is not None
+            if kind is not None or formula:
+                self._content()
+            if self.table == SHEET and first <= VALUE_COL <= self.column and self.row <= LAST_ROW:
+                for row in range(self.first_row, self.row + 1):
+                    self.kinds[row] = (formula, kind == "percentage")
+        elif local == "p" and self.cell is not None:
+            self._content()
+
+    def _content(self) -> None:
+        if self.cell is not None and not self.cell_checked:
+            self.cell_checked = True
+            self._check(self.cell[1])
+
+    def endElement(self, name: str) -> None:
+        if name.rpartition(":")[2] in ("table-cell", "covered-table-cell"):
+            self.cell = None
+
+
+def check_ods_archive(data: bytes) -> tuple[zipfile.ZipFile, _OdsScan]:
+    """The checks of an .xlsx (`check_archive`) for an .ods: the zip's directory, no macros, every XML
+    member through defusedxml (no DTD, no entities), and the sheets' cells within the template's size."""
+    archive, infos = _open_archive(data)
+    if not is_ods(archive):
+        raise UploadError(NOT_A_SPREADSHEET)
+    names = {i.filename for i in infos}
+    if any(n.startswith(("Basic/", "Scripts/")) for n in names):
+        raise UploadError(gettext_noop("Tệp có chứa macro: vui lòng lưu lại bảng tính không có macro."))
+    if "content.xml" not in names:
+        raise UploadError(BROKEN)
+    scan = _OdsScan()
+    try:
+        for info in infos:
+            name = info.filename
+            if info.is_dir() or not name.lower().endswith((".xml", ".rdf")):
+                continue
+            _parse_xml(archive, name, scan if name == "content.xml" else ContentHandler())
+    except _Refused as refused:
+        raise refused.error from None
+    except Exception as exc:
+        raise UploadError(BROKEN) from exc
+    return archive, scan
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """A cell as the rows are read from it, whatever the file's format: its value (a formula's computed
+    result), whether it holds a formula, whether it is formatted as a percentage."""
+
+    value: Any
+    formula: bool = False
+    percent: bool = False
+
+
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^]]*\]')
+
+
+def is_percent_format(number_format: str | None) -> bool:
+    """Whether a cell's number format shows its value as a percentage ("0.0%", "#,##0.00 %"); a "%" in
+    quotes, escaped or in a [condition] does not count."""
+    return "%" in _QUOTED.sub("", number_format or "")
+
+
+def read_upload(data: bytes, *, meta: TemplateMeta, secret: str) -> list[UploadRow]:
+    """Check the file and read its rows (.xlsx or .ods). Raises UploadError for a file refused as a whole.
+
+    The archive is checked first (`check_archive`, `check_ods_archive`); then the reader reads only the
+    rows and columns the template can hold, and any error while reading — at open or on any row — refuses
+    the file as broken."""
+    archive, _infos = _open_archive(data)
+    if is_ods(archive):
+        return _read_ods(data, meta=meta, secret=secret)
     check_archive(data)
     try:
         formulas = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
@@ -378,7 +543,33 @@ def read_upload(data: bytes, *, meta: TemplateMeta, secret: str) -> list[UploadR
     except Exception as exc:
         raise UploadError(BROKEN) from exc
     try:
-        return _read_rows(formulas, cached, meta=meta, secret=secret)
+        if META_SHEET not in formulas.sheetnames or SHEET not in formulas.sheetnames:
+            raise UploadError(NOT_A_TEMPLATE)
+        stored = [
+            str(r[0] or "")
+            for r in formulas[META_SHEET].iter_rows(min_row=1, max_row=2, max_col=1, values_only=True)
+        ]
+        ws_f, ws_v = formulas[SHEET], cached[SHEET]
+        # Only the rows the template can hold, whatever the sheet declares: openpyxl fills the gap before a
+        # far-away row with empty rows one by one, so an unbounded read of one cell at row 2,000,000,000
+        # walks two billion rows. check_archive refuses such a file first; the bound holds even without it.
+        bounds = {"min_row": HEADER_ROW + 1, "max_row": LAST_ROW, "max_col": NOTE_COL}
+        pairs = zip(ws_f.iter_rows(**bounds), ws_v.iter_rows(**bounds, values_only=True), strict=False)
+        rows = (
+            (
+                HEADER_ROW + 1 + offset,
+                [
+                    _Cell(
+                        value,
+                        formula=cell.data_type == "f",
+                        percent=is_percent_format(getattr(cell, "number_format", None)),
+                    )
+                    for cell, value in zip(cells, values, strict=False)
+                ],
+            )
+            for offset, (cells, values) in enumerate(pairs)
+        )
+        return _read_rows(stored, rows, meta=meta, secret=secret)
     except UploadError:
         raise
     except Exception as exc:  # a malformed cell met while reading rows (NaN, bad reference, bad XML…)
@@ -388,17 +579,62 @@ def read_upload(data: bytes, *, meta: TemplateMeta, secret: str) -> list[UploadR
         cached.close()
 
 
-def _read_rows(formulas: Any, cached: Any, *, meta: TemplateMeta, secret: str) -> list[UploadRow]:
-    if META_SHEET not in formulas.sheetnames or SHEET not in formulas.sheetnames:
-        raise UploadError(
-            gettext_noop(
-                "Đây không phải biểu mẫu nhập liệu của DTI Portal: vui lòng tải biểu mẫu từ trang nhập số liệu."
-            )
+def _read_ods(data: bytes, *, meta: TemplateMeta, secret: str) -> list[UploadRow]:
+    """An .ods read with pandas (odfpy) once `check_ods_archive` has bounded it; which value cells hold a
+    formula or a percentage comes from that scan (pandas gives the values only)."""
+    import pandas as pd  # only when an .ods comes
+
+    _archive, scan = check_ods_archive(data)
+    if META_SHEET not in scan.tables or SHEET not in scan.tables:
+        raise UploadError(NOT_A_TEMPLATE)
+    try:
+        frames = pd.read_excel(
+            io.BytesIO(data),
+            engine="odf",
+            sheet_name=[SHEET, META_SHEET],
+            header=None,
+            dtype=object,
+            nrows=LAST_ROW,
         )
-    meta_cells = [
-        row for row in formulas[META_SHEET].iter_rows(min_row=1, max_row=2, max_col=1, values_only=True)
-    ]
-    stored = [str(r[0] or "") for r in meta_cells] + ["", ""]
+    except Exception as exc:
+        raise UploadError(BROKEN) from exc
+
+    def value(v: Any) -> Any:
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
+            return None
+        if isinstance(v, str) and v == "":
+            return None
+        return v
+
+    try:
+        meta_frame = frames[META_SHEET]
+        stored = [str(value(meta_frame.iat[i, 0]) or "") if i < len(meta_frame) else "" for i in range(2)]
+        sheet = frames[SHEET]
+        width = min(sheet.shape[1], NOTE_COL)
+
+        def rows():
+            for index in range(HEADER_ROW, min(len(sheet), LAST_ROW)):
+                excel_row = index + 1
+                formula, percent = scan.kinds.get(excel_row, (False, False))
+                cells = [_Cell(value(sheet.iat[index, c])) for c in range(width)]
+                cells += [_Cell(None)] * (NOTE_COL - width)
+                cells[VALUE_COL - 1] = _Cell(cells[VALUE_COL - 1].value, formula=formula, percent=percent)
+                yield excel_row, cells
+
+        return _read_rows(stored, rows(), meta=meta, secret=secret)
+    except UploadError:
+        raise
+    except Exception as exc:
+        raise UploadError(BROKEN) from exc
+
+
+NOT_A_TEMPLATE = gettext_noop(
+    "Đây không phải biểu mẫu nhập liệu của DTI Portal: vui lòng tải biểu mẫu từ trang nhập số liệu."
+)
+
+
+def _read_rows(stored: list[str], rows: Any, *, meta: TemplateMeta, secret: str) -> list[UploadRow]:
+    stored = [*stored, "", ""]
     if stored[1] != _sign(secret, stored[0]) or not stored[0].startswith("dtiportal-entry|"):
         raise UploadError(
             gettext_noop("Biểu mẫu không hợp lệ hoặc đã bị sửa phần khoá: vui lòng tải biểu mẫu mới.")
@@ -414,29 +650,21 @@ def _read_rows(formulas: Any, cached: Any, *, meta: TemplateMeta, secret: str) -
             theirs=period,
             ours=meta.period,
         )
-    ws_f, ws_v = formulas[SHEET], cached[SHEET]
-    rows: list[UploadRow] = []
-    # Only the rows the template can hold, whatever the sheet declares: openpyxl fills the gap before a
-    # far-away row with empty rows one by one, so an unbounded read of one cell at row 2,000,000,000 walks
-    # two billion rows. check_archive refuses such a file first; the bound holds even without it.
-    bounds = {"min_row": HEADER_ROW + 1, "max_row": LAST_ROW, "max_col": NOTE_COL}
-    pairs = zip(ws_f.iter_rows(**bounds), ws_v.iter_rows(**bounds, values_only=True), strict=False)
-    for offset, (cells, values) in enumerate(pairs):
-        excel_row = HEADER_ROW + 1 + offset
-        values = list(values) + [None] * (NOTE_COL - len(values))
-        raw_key = values[KEY_COL - 1]
-        if raw_key is None and all(v in (None, "") for v in values):
+    out: list[UploadRow] = []
+    for excel_row, cells in rows:
+        cells = list(cells) + [_Cell(None)] * (NOTE_COL - len(cells))
+        if cells[KEY_COL - 1].value is None and all(c.value in (None, "") for c in cells):
             continue
-        rows.append(_read_row(excel_row, cells, values, meta, secret))
-    if not rows:
+        out.append(_read_row(excel_row, cells, meta, secret))
+    if not out:
         raise UploadError(gettext_noop("Tệp không có dòng số liệu nào."))
-    return rows
+    return out
 
 
-def _read_row(excel_row: int, cells: Any, values: list[Any], meta: TemplateMeta, secret: str) -> UploadRow:
-    raw_key = str(values[KEY_COL - 1] or "")
+def _read_row(excel_row: int, cells: list[_Cell], meta: TemplateMeta, secret: str) -> UploadRow:
+    raw_key = str(cells[KEY_COL - 1].value or "")
     parts = raw_key.split("|")
-    note = str(values[NOTE_COL - 1] or "").strip()
+    note = str(cells[NOTE_COL - 1].value or "").strip()
     row = UploadRow(excel_row=excel_row, key="", version=0, raw_value="", note=note)
     if len(note) > NOTE_MAX_CHARS:
         # Refused, never cut; the preview shows its beginning only.
@@ -452,10 +680,11 @@ def _read_row(excel_row: int, cells: Any, values: list[Any], meta: TemplateMeta,
         return row
     row.key = f"{parts[0]}|{parts[1]}"
     row.version = int(parts[2]) if parts[2].isdigit() else -1
-    formula_cell = cells[VALUE_COL - 1] if len(cells) >= VALUE_COL else None
-    value = values[VALUE_COL - 1]
-    if formula_cell is not None and formula_cell.data_type == "f":
-        # Formulas: the value Excel computed and saved is used; without one the cell is refused.
+    cell = cells[VALUE_COL - 1]
+    value = cell.value
+    if cell.formula:
+        # Formulas: the value the spreadsheet computed and saved is used (rounded to the indicator's
+        # precision by the import); without one the cell is refused.
         if value is None:
             row.errors.append(
                 f"{_cell_name(excel_row, VALUE_COL)}: ô chứa công thức nhưng không có giá trị đã tính "
@@ -470,7 +699,10 @@ def _read_row(excel_row: int, cells: Any, values: list[Any], meta: TemplateMeta,
     elif isinstance(value, float) and not math.isfinite(value):  # <v>1e999</v>: no figure is infinite
         row.errors.append(f"{_cell_name(excel_row, VALUE_COL)}: ô phải chứa một số hữu hạn.")
     elif isinstance(value, (int, float, Decimal)):
-        row.raw_value = format(Decimal(str(value)).normalize(), "f")
+        number = Decimal(str(value))
+        if cell.percent:  # 78,5 % is stored as 0.785 in a percentage cell: it means 78.5
+            number *= 100
+        row.raw_value = format(number.normalize(), "f")
     elif isinstance(value, str):
         row.raw_value = (
             value.strip()

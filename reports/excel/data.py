@@ -30,6 +30,7 @@ from targets.models import (
     Origin,
     Pillar,
     ReportingPeriod,
+    Status,
     Target,
     TaskState,
 )
@@ -49,6 +50,9 @@ def report_data(
     assessed: pd.DataFrame,
     summary: Mapping[str, Mapping[str, Any]],
     observations: pd.DataFrame,
+    previous: pd.DataFrame | None = None,
+    previous_code: str = "",
+    locality_summary: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> ReportData:
     """Everything the Excel report shows. `assessed` is the page model's assessment of the localities'
     targets at the as-of quarter, `summary` the engine's roll-up per pillar, `observations` the figures
@@ -88,12 +92,14 @@ def report_data(
                     late=today > line.state.deadline and line.submitted < line.assigned,
                 )
             )
+    # A document is named by its number and title, and found by its address: never by the portal's own
+    # file name or code.
     documents = [
         DocumentLine(
-            number=doc.number or doc.code,
-            title=f"{doc.title} — {doc.issuer}",
+            number=doc.number,
+            title=f"{doc.title} — {doc.issuer}" if doc.issuer else doc.title,
             issued_on=doc.issued_on,
-            source=doc.source_url or doc.source_file,
+            source=doc.source_url,
         )
         for doc in Document.objects.filter(locality_id__in=locality_ids).order_by("locality__name", "code")
     ]
@@ -119,7 +125,7 @@ def report_data(
         generated_at=timezone.localtime(),
         pillars=pillars,
         status_labels=status_labels(),
-        targets=_report_targets(locality_ids, [p[0] for p in pillars], assessed, level_labels),
+        targets=_report_targets(locality_ids, [p[0] for p in pillars], assessed, level_labels, previous),
         departments=departments,
         progress_period=as_of_code,
         actuals=_report_actuals(observations, localities, locality_ids, level_labels),
@@ -128,11 +134,25 @@ def report_data(
         task_state_labels={k: str(v) for k, v in TaskState.choices},
         summary=summary,
         provisional=provisional,
+        previous_period=previous_code,
+        locality_summary=[
+            (loc.name, (locality_summary or {})[loc.slug])
+            for loc in localities.values()
+            if loc.slug in (locality_summary or {})
+        ],
+        code_labels={
+            **{code: str(label) for code, label in Origin.choices},
+            **{code: str(label) for code, label in Status.choices},
+        },
     )
 
 
 def _report_targets(
-    locality_ids: list[int], pillar_slugs: list[str], assessed: pd.DataFrame, level_labels: dict[str, str]
+    locality_ids: list[int],
+    pillar_slugs: list[str],
+    assessed: pd.DataFrame,
+    level_labels: dict[str, str],
+    previous: pd.DataFrame | None = None,
 ) -> Iterator[TargetLine]:
     """The report's target lines with their assessment, in the order of the pillar sheets: one query, read
     in chunks as the report is written."""
@@ -153,18 +173,31 @@ def _report_targets(
                     "latest_after_deadline",
                     "after_period",
                     "provisional_status",
+                    "lower",
+                    "upper",
                 )
             ),
             strict=True,
         )
     )
-    unassessed = (None,) * 11
+    unassessed = (None,) * 13
+    # The period before: each target's figure and status then (the change since the previous quarter).
+    before: dict[int, tuple[Any, Any]] = {}
+    if previous is not None and not previous.empty:
+        before = dict(
+            zip(
+                previous.index.tolist(),
+                zip(previous["latest"].tolist(), previous["status"].tolist(), strict=False),
+                strict=False,
+            )
+        )
     labels = status_labels()
     rows = (
         Target.objects.filter(locality_id__in=locality_ids, indicator__pillar__slug__in=pillar_slugs)
         .order_by("locality__name", "indicator__pillar__order", "indicator__order", "level", "year")
         .values_list(
             "id",
+            "indicator_id",
             "unit",
             "comparator",
             "value",
@@ -177,7 +210,7 @@ def _report_targets(
             "indicator__name",
             "indicator__pillar__slug",
             "document__number",
-            "document__code",
+            "document__title",
         )
         .iterator(chunk_size=2000)
     )
@@ -186,8 +219,8 @@ def _report_targets(
     def number(value):
         return None if value is None or value != value else float(value)
 
-    for tid, unit, comparator, value, value_max, year, level, baseline, quote, *names in rows:
-        locality, indicator, pillar, document_number, document_code = names
+    for tid, indicator_id, unit, comparator, value, value_max, year, level, baseline, quote, *names in rows:
+        locality, indicator, pillar, document_number, document_title = names
         key = (unit, comparator, value, value_max)
         text = texts.get(key)
         if text is None:
@@ -200,7 +233,8 @@ def _report_targets(
         latest, latest_period, latest_origin, gap, completion, status, projected, pace, *rest = (
             assessments[i] if i is not None else unassessed
         )
-        after, after_period, provisional = rest
+        after, after_period, provisional, lower, upper = rest
+        previous_latest, previous_status = before.get(tid, (None, None))
         yield TargetLine(
             locality=locality,
             pillar=pillar,
@@ -224,8 +258,15 @@ def _report_targets(
             provisional_label=f"tạm tính: {labels[provisional].lower()}"
             if isinstance(provisional, str)
             else "",
-            document=document_number or document_code,
+            document=document_number or document_title,
             quote=" ".join(quote.split()),
+            target_id=tid,
+            indicator_id=indicator_id,
+            level_code=level or "",
+            previous_latest=number(previous_latest),
+            previous_status=previous_status if isinstance(previous_status, str) else "",
+            lower=number(lower),
+            upper=number(upper),
         )
 
 
@@ -246,6 +287,15 @@ def _report_actuals(
             locality_id__in=locality_ids, origin=Origin.PUBLISHED
         ).values_list("indicator_id", "locality_id", "period__code", "source")
     }
+    # A source given as the portal's own copy of a document (its file name) is shown as that document: its
+    # number and title, and its address when it has one — never the internal file name.
+    documents = {
+        source_file: " — ".join(part for part in (f"{number}: {title}" if number else title, url) if part)
+        for source_file, number, title, url in Document.objects.exclude(source_file="").values_list(
+            "source_file", "number", "title", "source_url"
+        )
+    }
+    sources = {key: documents.get(src, src) for key, src in sources.items()}
     names = {pk: loc.name for pk, loc in localities.items()}
     columns = ("locality_id", "indicator_id", "level", "obs_period", "obs_value", "origin")
     for locality_id, indicator_id, level, period, value, origin in zip(

@@ -28,8 +28,12 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from reports.status import COLOURS, FILLS, ORDER
+from targets.numbers import decimals_for, shown_decimals
+from targets.periods import period_label
 
-NUMBER = "#,##0.##"
+# A figure's format follows its indicator's precision (`targets.numbers.UNIT_DECIMALS`) and shows only the
+# decimals the figure has: 100 → "100", 12,5 → "12,5" — never "100," as "#,##0.##" shows a whole number.
+NUMBER = "#,##0"
 PERCENT_SHARE = "0%"
 # A completion is shown within 0–100 %: beyond the target it reads "vượt mục tiêu", behind the baseline
 # "lùi so với gốc"; the cell keeps the figure itself (shown in the formula bar).
@@ -63,8 +67,17 @@ class TargetLine:
     after_deadline: float | None = None
     after_deadline_period: str = ""
     provisional_label: str = ""  # awaiting_final: the provisional verdict's label
-    document: str = ""  # the source document's number, for the quote on the "Nguồn" sheet
+    document: str = ""  # the source document's number (or title), for the quote on the "Nguồn" sheet
     quote: str = ""  # the target as the document words it, verbatim
+    target_id: int = 0
+    indicator_id: int = 0
+    level_code: str = ""
+    # The period before the as-of: the figure and status then (the change since the previous quarter).
+    previous_latest: float | None = None
+    previous_status: str = ""
+    # The indicator's domain (NaN/None: unbounded): a figure outside it never reaches the workbook.
+    lower: float | None = None
+    upper: float | None = None
 
 
 @dataclass(slots=True)
@@ -144,14 +157,47 @@ class ReportData:
     # `share_on_track`. The summary sheet shows it as it is.
     summary: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     provisional: bool = False  # the as-of quarter is the current one, still being entered
+    previous_period: str = ""  # the period the change column compares with
+    # A report of several localities: per locality the engine's roll-up (`progress.rollup` by locality).
+    locality_summary: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+    # Vietnamese labels of the codes the data sheet would otherwise show (origins, statuses of figures).
+    code_labels: dict[str, str] = field(default_factory=dict)
+
+
+LINE_HEIGHT = 15.0  # points per line of 11-point text
+# Characters of ordinary Vietnamese text that fit a column's width unit (the width of "0" in the default
+# font): a little under one, as diacritics and capitals are wider than digits.
+CHARS_PER_WIDTH = 1.05
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """The lines `text` takes wrapped in a column `width` wide (word by word, as a spreadsheet wraps)."""
+    room = max(1, int(width * CHARS_PER_WIDTH))
+    lines = 0
+    for paragraph in text.split("\n"):
+        used, count = 0, 1
+        for word in paragraph.split():
+            size = len(word)
+            if used and used + 1 + size > room:
+                count += 1 + (size - 1) // room
+                used = size % room or room
+            else:
+                used += (1 if used else 0) + size
+                if used > room:
+                    count += (used - 1) // room
+                    used = used % room or room
+        lines += count
+    return max(lines, 1)
 
 
 class _Sheet:
-    """A worksheet written row by row (constant-memory mode only accepts rows in order)."""
+    """A worksheet written row by row (constant-memory mode only accepts rows in order). A row with wrapped
+    text gets the height its longest cell needs, so no text overprints the next row when printed."""
 
-    def __init__(self, ws: Worksheet, row: int = 0) -> None:
+    def __init__(self, ws: Worksheet, row: int = 0, widths: Sequence[float] = ()) -> None:
         self.ws = ws
         self.row = row
+        self.widths = list(widths)
         self._string = ws.write_string
         self._number = ws.write_number
         self._datetime = ws.write_datetime
@@ -160,6 +206,8 @@ class _Sheet:
         """One row: text as text, numbers as numbers, dates as dates; empty for None, "" and NaN (a figure
         that cannot be computed stays empty). Control characters are kept, escaped as the format says."""
         row, string, number = self.row, self._string, self._number
+        lines = 1
+        widths = self.widths
         for col, value in enumerate(values):
             fmt = formats[col] if col < len(formats) else None
             if value is None or value == "":
@@ -167,6 +215,8 @@ class _Sheet:
                     self.ws.write_blank(row, col, None, fmt)
                 continue
             if isinstance(value, str):
+                if fmt is not None and fmt.text_wrap and col < len(widths) and len(value) > widths[col]:
+                    lines = max(lines, wrapped_lines(value, widths[col]))
                 string(row, col, value, fmt)
             elif isinstance(value, int | float):
                 if math.isfinite(value):
@@ -175,6 +225,8 @@ class _Sheet:
                 self._datetime(row, col, value, fmt)
             else:
                 string(row, col, str(value), fmt)
+        if lines > 1:
+            self.ws.set_row(row, LINE_HEIGHT * lines + 2)
         self.row += 1
 
     def skip(self, rows: int = 1) -> None:
@@ -186,11 +238,15 @@ class _Formats:
         add = wb.add_format
         self.header = add({"bold": True, "bg_color": HEADER_FILL, "text_wrap": True, "valign": "top"})
         self.bold = add({"bold": True})
-        self.number = add({"num_format": NUMBER})
+        self.title = add({"bold": True, "font_size": 13})
+        self.left = add({"align": "left"})
+        # One format per number of decimals shown (`figure`): "#,##0", "#,##0.0", … "#,##0.0000".
+        self.numbers = [add({"num_format": NUMBER + ("." + "0" * d if d else "")}) for d in range(5)]
+        self.number = self.numbers[0]
         self.share = add({"num_format": PERCENT_SHARE})
         self.completion = add({"num_format": COMPLETION})
         self.date = add({"num_format": DATE})
-        self.datetime = add({"num_format": DATE + " hh:mm"})
+        self.datetime = add({"num_format": DATE + " hh:mm", "align": "left"})
         self.wrap = add({"text_wrap": True, "valign": "top"})
         overdue = {"bg_color": "#" + OVERDUE_FILL}
         self.overdue_wrap = add({**overdue, "text_wrap": True, "valign": "top"})
@@ -199,9 +255,24 @@ class _Formats:
         self.status = {s: add({"bg_color": "#" + colour}) for s, colour in FILLS.items()}
         self.late = add(overdue)
 
+    def figure(self, value: float | None, places: int) -> Format:
+        """The format of a figure kept to `places` decimals: as many as it needs, no trailing comma."""
+        if value is None or not math.isfinite(value):
+            return self.number
+        return self.numbers[min(shown_decimals(value, places), 4)]
 
-def _setup(ws: Worksheet, widths: list[float], *, header_row: int) -> None:
-    """Column widths, frozen header, A4 landscape fitted to the page width, header row on every page."""
+
+def _header_text(text: str) -> str:
+    """Text for a page header or footer: "&" doubled (it starts a code there), kept short."""
+    text = text.replace("&", "&&")
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _setup(
+    ws: Worksheet, widths: list[float], *, header_row: int, data: ReportData | None = None, title: str = ""
+) -> None:
+    """Column widths, frozen header, A4 landscape fitted to the page width, header row on every page; the
+    page header names the locality, the sheet and the quarter, the footer "Trang n/N"."""
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     ws.freeze_panes(header_row + 1, 0)
@@ -209,6 +280,16 @@ def _setup(ws: Worksheet, widths: list[float], *, header_row: int) -> None:
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+    if data is not None:
+        places = (
+            ", ".join(data.localities) if len(data.localities) <= 3 else f"{len(data.localities)} địa phương"
+        )
+        ws.set_header(
+            f"&L&9{_header_text(places)}&C&9&B{_header_text(title or ws.get_name())}&R&9"
+            f"{_header_text(_as_of_text(data))}"
+        )
+        ws.set_footer("&L&8DTI Portal&C&9Trang &P/&N")
 
 
 def _status_formatting(ws: Worksheet, fmts: _Formats, col: int, first: int, last: int, labels) -> None:
@@ -234,6 +315,17 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
+def _within(value: float | None, lower: float | None, upper: float | None) -> float | None:
+    """`value` if it lies in the indicator's domain, else None: an impossible figure is never written."""
+    if value is None or not math.isfinite(value):
+        return None
+    if lower is not None and math.isfinite(lower) and value < lower - 1e-9:
+        return None
+    if upper is not None and math.isfinite(upper) and value > upper + 1e-9:
+        return None
+    return value
+
+
 def write_report(data: ReportData, out: str | IO[bytes]) -> None:
     """Write the report to `out` (a path or a binary file object)."""
     wb = xlsxwriter.Workbook(
@@ -241,7 +333,7 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
         {
             "constant_memory": True,
             "in_memory": False,  # every sheet's rows go to a temporary file as they are written
-            "strings_to_numbers": False,  # text stays text: "2026-Q3", codes, quotes
+            "strings_to_numbers": False,  # text stays text: "Quý III/2026", codes, quotes
             "strings_to_formulas": False,  # a note beginning with "=" is not a formula
             "strings_to_urls": False,  # a source URL is shown as written
         },
@@ -252,44 +344,43 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
     # Sheets are created in the order they appear; the summary is filled last (see the module's docstring).
     summary = wb.add_worksheet(_sheet_title("Tổng hợp", used))
     pillar_sheets = {slug: _pillar_sheet(wb, fmts, data, name, used) for slug, name in data.pillars}
-    tasks = _Sheet(wb.add_worksheet(_sheet_title("Nhiệm vụ", used)))
-    departments = _Sheet(wb.add_worksheet(_sheet_title("Tiến độ nhập liệu", used)))
-    actuals = _Sheet(wb.add_worksheet(_sheet_title("Số liệu", used)))
+    tasks = wb.add_worksheet(_sheet_title("Nhiệm vụ", used))
+    departments = wb.add_worksheet(_sheet_title("Tiến độ nhập liệu", used))
+    actuals = wb.add_worksheet(_sheet_title("Số liệu", used))
     sources = _sources_sheet(wb, fmts, data, used)
 
     contains_demo = data.contains_demo
     demo_note = "minh hoạ (demo)"
     labels = data.status_labels
     multi = len(data.localities) > 1
-    formats = [
-        *([None] if multi else []),
-        fmts.wrap,
-        None,
-        None,
-        None,
-        fmts.number,
-        fmts.number,
-        fmts.number,
-        None,
-        fmts.number,
-        fmts.completion,
-        None,
-        fmts.number,
-        fmts.number,
-        None,
-        None,
-    ]
+    lead = [*([fmts.wrap] if multi else []), fmts.wrap, None, fmts.wrap, None]
+    tail = [fmts.completion, None, None, None, fmts.wrap, fmts.wrap]
     for t in data.targets:
         sheet = pillar_sheets.get(t.pillar)
         if sheet is None:
             continue
         contains_demo |= t.latest_is_demo
+        places = decimals_for(t.unit)
+        lower, upper = t.lower, t.upper
+        latest = _within(t.latest, lower, upper)
+        previous = _within(t.previous_latest, lower, upper)
+        change = latest - previous if latest is not None and previous is not None else None
+        projected = _within(t.projected, lower, upper)
+        after_value = _within(t.after_deadline, lower, upper)
         after = (
-            f"{_with_unit(t.after_deadline, t.unit)} ({t.after_deadline_period})"
-            if t.after_deadline is not None
+            f"{_with_unit(after_value, t.unit)} ({period_label(t.after_deadline_period)})"
+            if after_value is not None
             else ""
         )
         notes = [note for note in (demo_note if t.latest_is_demo else "", t.provisional_label) if note]
+        figures = (
+            t.target_value,
+            _within(t.baseline, lower, upper),
+            latest,
+            period_label(t.latest_period) if t.latest_period else "",
+            change,
+            t.gap if latest is not None else None,
+        )
         sheet.append(
             (
                 *((t.locality,) if multi else ()),
@@ -297,19 +388,28 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
                 t.level,
                 t.target,
                 t.year,
-                t.target_value,
-                t.baseline,
-                t.latest,
-                t.latest_period,
-                t.gap,
+                *(_round(v, places) if isinstance(v, float) else v for v in figures),
                 t.completion,
                 labels.get(t.status, t.status),
-                t.projected,
-                t.pace,
+                _round(projected, places),
+                _round(t.pace, places),
                 after,
                 "; ".join(notes),
             ),
-            formats,
+            [
+                *lead,
+                fmts.figure(t.target_value, places),
+                fmts.figure(t.baseline, places),
+                fmts.figure(latest, places),
+                None,
+                fmts.figure(change, places),
+                fmts.figure(t.gap, places),
+                tail[0],
+                tail[1],
+                fmts.figure(projected, places),
+                fmts.figure(t.pace, places),
+                *tail[4:],
+            ],
         )
         sources.append(
             ("Trích dẫn mục tiêu", t.document, f"{t.indicator} ({t.year})", None, t.quote),
@@ -322,7 +422,13 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
     contains_demo |= _actuals(actuals, fmts, data, published)
     for a in published:
         sources.append(
-            ("Số liệu công bố", a.indicator_code, f"{a.locality}: {a.value:g} ({a.period})", None, a.source),
+            (
+                "Số liệu công bố",
+                a.indicator,
+                f"{a.locality}: {_figure(a.value)} ({period_label(a.period)})",
+                None,
+                a.source,
+            ),
             (None, fmts.wrap, fmts.wrap, None, fmts.wrap),
         )
     _tasks(tasks, fmts, data)
@@ -331,13 +437,21 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
     wb.close()
 
 
+def _round(value: float | None, places: int) -> float | None:
+    """A figure kept to its indicator's precision (the cell holds what the format shows)."""
+    if value is None or not math.isfinite(value):
+        return None
+    return round(value, places)
+
+
 def _as_of_text(data: ReportData) -> str:
-    return f"{data.as_of} ({PROVISIONAL})" if data.provisional else data.as_of
+    label = period_label(data.as_of)
+    return f"{label} ({PROVISIONAL})" if data.provisional else label
 
 
 def _figure(value: float) -> str:
-    """A figure as text in the Vietnamese format: 3 → '3', 12.5 → '12,5'."""
-    return f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",").replace(" ", ".")
+    """A figure as text in the Vietnamese format: 3 → '3', 12.5 → '12,5', 1200 → '1.200'."""
+    return f"{value:,.4f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def _with_unit(value: float, unit: str) -> str:
@@ -347,18 +461,29 @@ def _with_unit(value: float, unit: str) -> str:
     return _figure(value) + ("%" if unit in ("percent", "growth_rate") else "")
 
 
+SUMMARY_HEADER_ROW = 6
+
+
 def _summary(
     wb: xlsxwriter.Workbook, ws: Worksheet, fmts: _Formats, data: ReportData, contains_demo: bool
 ) -> None:
-    sheet = _Sheet(ws)
     labels = data.status_labels
     columns = ["Trụ cột", *[labels[s] for s in ORDER], "Tổng số", "Tỷ lệ đạt hoặc đúng tiến độ"]
-    header_row = 6
-    _setup(ws, [28, *[13] * len(ORDER), 10, 16], header_row=header_row)
-    sheet.append([TITLE], [fmts.bold])
-    sheet.append(["Địa phương:", ", ".join(data.localities)])
-    sheet.append(["Tính đến kỳ:", _as_of_text(data)])
-    sheet.append(["Ngày xuất:", data.generated_at.replace(tzinfo=None)], [None, fmts.datetime])
+    widths = [30, *[12] * len(ORDER), 9, 13]
+    header_row = SUMMARY_HEADER_ROW
+    _setup(ws, widths, header_row=header_row, data=data, title="Tổng hợp")
+    sheet = _Sheet(ws, widths=[sum(widths), *widths[1:]])
+    sheet.append([TITLE], [fmts.title])
+    # Each value spans the columns B–E, so the export date and time fit (no "###") and a list of
+    # localities is not cut.
+    for label, value, fmt in (
+        ("Địa phương:", ", ".join(data.localities), fmts.left),
+        ("Tính đến kỳ:", _as_of_text(data), fmts.left),
+        ("Ngày xuất:", data.generated_at.replace(tzinfo=None), fmts.datetime),
+    ):
+        ws.write_string(sheet.row, 0, label)
+        ws.merge_range(sheet.row, 1, sheet.row, 4, value, fmt)
+        sheet.skip()
     demo_note = (
         "Lưu ý: báo cáo có DỮ LIỆU MINH HOẠ (demo), không phải số liệu thật."
         if contains_demo
@@ -366,15 +491,33 @@ def _summary(
     )
     sheet.append([demo_note], [fmts.bold if contains_demo else None])
     sheet.skip()
+    sheet.widths = widths
     sheet.append(columns, [fmts.header] * len(columns))
+    counts = [None] * (len(ORDER) + 1)  # the statuses and the total
     for slug, name in data.pillars:
         row = data.summary.get(slug, {})
         share = row.get("share_on_track")
         sheet.append(
             [name, *[int(row.get(s, 0)) for s in ORDER], int(row.get("total", 0)), share],
-            [None] * (len(ORDER) + 2) + [fmts.share],
+            [fmts.wrap, *counts, fmts.share],
         )
     rows = len(data.pillars)
+    after = sheet.row
+    if len(data.localities) > 1 and data.locality_summary:
+        # A report of several localities: one summary row per locality (the engine's roll-up by locality).
+        sheet.skip()
+        sheet.append(["Tổng hợp theo địa phương"], [fmts.bold])
+        sheet.append(["Địa phương", *columns[1:]], [fmts.header] * len(columns))
+        for name, row in data.locality_summary:
+            sheet.append(
+                [
+                    name,
+                    *[int(row.get(s, 0)) for s in ORDER],
+                    int(row.get("total", 0)),
+                    row.get("share_on_track"),
+                ],
+                [fmts.wrap, *counts, fmts.share],
+            )
     if not rows:
         return
     title = ws.get_name().replace("'", "''")
@@ -386,6 +529,7 @@ def _summary(
                 "name": [title, header_row, i],
                 "categories": [title, first, 0, last, 0],
                 "values": [title, first, i, last, i],
+                # The chart's colours are the cells' (`reports.status`: each fill is its colour lightened).
                 "fill": {"color": COLOURS[status]},
                 "border": {"color": "#FFFFFF"},
                 "gap": 60,
@@ -394,9 +538,10 @@ def _summary(
         )
     chart.set_title({"name": "Số mục tiêu theo trạng thái, từng trụ cột"})
     chart.set_x_axis({"name": "Số mục tiêu"})
+    chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 830, "height": 340})
-    ws.insert_chart(last + 3, 0, chart)
+    ws.insert_chart(max(after, sheet.row) + 2, 0, chart)
 
 
 PILLAR_COLUMNS = (
@@ -408,6 +553,7 @@ PILLAR_COLUMNS = (
     "Giá trị gốc",
     "Giá trị mới nhất",
     "Kỳ",
+    "Thay đổi so với kỳ trước",
     "Khoảng cách",
     "Mức hoàn thành",
     "Trạng thái",
@@ -416,19 +562,25 @@ PILLAR_COLUMNS = (
     "Số liệu sau hạn",
     "Ghi chú",
 )
+PILLAR_WIDTHS = (46, 12, 16, 6, 10, 9, 10, 12, 11, 10, 11, 16, 10, 10, 14, 18)
 
 
 def _pillar_columns(data: ReportData) -> list[str]:
     """A pillar sheet's header: with the locality first when the report has several."""
-    return [*(["Địa phương"] if len(data.localities) > 1 else []), *PILLAR_COLUMNS]
+    columns = [*(["Địa phương"] if len(data.localities) > 1 else []), *PILLAR_COLUMNS]
+    if data.previous_period:
+        columns[columns.index("Thay đổi so với kỳ trước")] = (
+            f"Thay đổi so với {period_label(data.previous_period)}"
+        )
+    return columns
 
 
 def _pillar_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, data: ReportData, name: str, used) -> _Sheet:
     ws = wb.add_worksheet(_sheet_title(name, used))
     columns = _pillar_columns(data)
-    widths = [*([14] if len(columns) > len(PILLAR_COLUMNS) else []), 52, 12, 16, 7, 12, 11, 12, 9, 12, 12]
-    _setup(ws, [*widths, 22, 13, 13, 16, 24], header_row=0)
-    sheet = _Sheet(ws)
+    widths = [*([13] if len(columns) > len(PILLAR_COLUMNS) else []), *PILLAR_WIDTHS]
+    _setup(ws, widths, header_row=0, data=data, title=name)
+    sheet = _Sheet(ws, widths=widths)
     sheet.append(columns, [fmts.header] * len(columns))
     return sheet
 
@@ -442,9 +594,8 @@ def _finish_pillar(sheet: _Sheet, fmts: _Formats, data: ReportData) -> None:
         sheet.ws.autofilter(0, 0, last, len(columns) - 1)
 
 
-def _tasks(sheet: _Sheet, fmts: _Formats, data: ReportData) -> None:
+def _tasks(ws: Worksheet, fmts: _Formats, data: ReportData) -> None:
     """The improvement-plan tasks by pillar and DTI component, overdue ones highlighted; counts below."""
-    ws = sheet.ws
     multi = len({t.locality for t in data.tasks}) > 1
     columns = [
         *(["Địa phương"] if multi else []),
@@ -458,12 +609,14 @@ def _tasks(sheet: _Sheet, fmts: _Formats, data: ReportData) -> None:
         "Trạng thái",
         "Ghi chú tiến độ",
     ]
-    _setup(ws, [*([14] if multi else []), 18, 16, 22, 24, 70, 28, 12, 16, 40], header_row=0)
+    widths = [*([13] if multi else []), 16, 14, 18, 20, 50, 22, 11, 14, 28]
+    _setup(ws, widths, header_row=0, data=data, title="Nhiệm vụ")
+    sheet = _Sheet(ws, widths=widths)
     sheet.append(columns, [fmts.header] * len(columns))
     if not data.tasks:
         sheet.append(["Chưa có kế hoạch nhiệm vụ của địa phương đến năm báo cáo."])
         return
-    lead = [None] * (5 if multi else 4)
+    lead = [fmts.wrap] * (5 if multi else 4)
     for t in data.tasks:
         overdue = t.state == "overdue"
         sheet.append(
@@ -482,7 +635,7 @@ def _tasks(sheet: _Sheet, fmts: _Formats, data: ReportData) -> None:
             [
                 *lead,
                 fmts.overdue_wrap if overdue else fmts.wrap,
-                None,
+                fmts.wrap,
                 fmts.overdue_date if overdue else fmts.date,
                 fmts.overdue_bold if overdue else None,
                 fmts.wrap,
@@ -501,16 +654,17 @@ def _tasks(sheet: _Sheet, fmts: _Formats, data: ReportData) -> None:
         overdue = count["overdue"]
         sheet.append(
             [pillar, component, sum(count.values()), *[count[s] for s in TASK_STATES]],
-            [None] * (2 + len(TASK_STATES)) + [fmts.overdue_bold if overdue else None],
+            [fmts.wrap, fmts.wrap] + [None] * len(TASK_STATES) + [fmts.overdue_bold if overdue else None],
         )
 
 
-def _departments(sheet: _Sheet, fmts: _Formats, data: ReportData) -> None:
-    ws = sheet.ws
-    _setup(ws, [14, 40, 11, 11, 11, 11, 12], header_row=0)
+def _departments(ws: Worksheet, fmts: _Formats, data: ReportData) -> None:
+    widths = [14, 40, 10, 10, 10, 10, 11]
+    _setup(ws, widths, header_row=0, data=data, title="Tiến độ nhập liệu")
+    sheet = _Sheet(ws, widths=widths)
     columns = [
         "Địa phương",
-        f"Đơn vị (kỳ {data.progress_period})",
+        f"Đơn vị ({period_label(data.progress_period)})" if data.progress_period else "Đơn vị",
         "Được giao",
         "Đã nhập",
         "Đã gửi",
@@ -528,7 +682,8 @@ def _departments(sheet: _Sheet, fmts: _Formats, data: ReportData) -> None:
                 d.submitted,
                 d.approved,
                 "Trễ hạn" if d.late else "Đúng hạn",
-            ]
+            ],
+            [fmts.wrap, fmts.wrap],
         )
     if data.departments:
         last = len(data.departments)
@@ -537,54 +692,68 @@ def _departments(sheet: _Sheet, fmts: _Formats, data: ReportData) -> None:
         )
 
 
-def _actuals(sheet: _Sheet, fmts: _Formats, data: ReportData, published: list[ActualLine]) -> bool:
+ACTUAL_COLUMNS = [
+    "Địa phương",
+    "Mã chỉ tiêu",
+    "Chỉ tiêu",
+    "Cấp",
+    "Kỳ",
+    "Giá trị",
+    "Trạng thái",
+    "Nguồn gốc",
+    "Nguồn",
+]
+
+
+def _actuals(ws: Worksheet, fmts: _Formats, data: ReportData, published: list[ActualLine]) -> bool:
     """Every approved and published value in long form, with filters; returns whether any is demo.
-    The published ones are kept in `published` for the "Nguồn" sheet (a few per locality)."""
-    ws = sheet.ws
-    columns = [
-        "Địa phương",
-        "Mã chỉ tiêu",
-        "Chỉ tiêu",
-        "Cấp",
-        "Kỳ",
-        "Giá trị",
-        "Trạng thái",
-        "Nguồn gốc",
-        "Nguồn",
-    ]
-    _setup(ws, [14, 30, 50, 10, 9, 12, 11, 16, 40], header_row=0)
-    sheet.append(columns, [fmts.header] * len(columns))
-    formats = [None, None, None, None, None, fmts.number]
+    The published ones are kept in `published` for the "Nguồn" sheet (a few per locality). Every code is
+    shown by its Vietnamese label (`ReportData.code_labels`), every period as "Quý III/2026"."""
+    widths = [13, 22, 46, 12, 12, 10, 10, 16, 40]
+    _setup(ws, widths, header_row=0, data=data, title="Số liệu")
+    sheet = _Sheet(ws, widths=widths)
+    sheet.append(ACTUAL_COLUMNS, [fmts.header] * len(ACTUAL_COLUMNS))
+    codes = data.code_labels
+    periods: dict[str, str] = {}
     demo = False
+    wrap = fmts.wrap
     for a in data.actuals:
         demo |= a.is_demo
         if a.is_published:
             published.append(a)
+        period = periods.get(a.period)
+        if period is None:
+            period = periods[a.period] = period_label(a.period)
         sheet.append(
             (
                 a.locality,
                 a.indicator_code,
                 a.indicator,
                 a.level,
-                a.period,
+                period,
                 a.value,
-                a.status,
-                a.origin,
+                codes.get(a.status, a.status),
+                codes.get(a.origin, a.origin),
                 a.source,
             ),
-            formats,
+            (None, None, wrap, None, None, fmts.figure(a.value, MAX_PLACES), None, None, wrap),
         )
     # Filters over the header and every row written (the header is frozen by `_setup`): what an Excel
     # table would give the reader, with public API only — xlsxwriter refuses tables in constant memory.
-    ws.autofilter(0, 0, sheet.row - 1, len(columns) - 1)
+    ws.autofilter(0, 0, sheet.row - 1, len(ACTUAL_COLUMNS) - 1)
     return demo
 
 
+MAX_PLACES = 4  # a stored figure has at most four decimals
+
+
 def _sources_sheet(wb: xlsxwriter.Workbook, fmts: _Formats, data: ReportData, used) -> _Sheet:
-    """Documents first; the targets' quotes and the published figures' sources follow as they stream."""
+    """Documents first (number and title, and where to find them); the targets' quotes and the published
+    figures' sources follow as they stream."""
     ws = wb.add_worksheet(_sheet_title("Nguồn", used))
-    _setup(ws, [16, 30, 60, 14, 60], header_row=0)
-    sheet = _Sheet(ws)
+    widths = [16, 26, 50, 11, 60]
+    _setup(ws, widths, header_row=0, data=data, title="Nguồn")
+    sheet = _Sheet(ws, widths=widths)
     columns = ["Loại", "Văn bản / chỉ tiêu", "Nội dung", "Ngày / năm", "Nguồn / trích dẫn nguyên văn"]
     sheet.append(columns, [fmts.header] * len(columns))
     for d in data.documents:

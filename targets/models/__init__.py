@@ -21,6 +21,7 @@ from .catalogue import (
     validate_value_for_unit,
 )
 from .frameworks import Framework, FrameworkIndex, IndexLevel, IndexLink, IndexScore
+from .narrative import HistoricalReportNarrative, HistoricalReportSettings, ReportNarrative, ReportSettings
 from .plans import (
     Component,
     HistoricalPlanTask,
@@ -61,6 +62,8 @@ __all__ = [
     "Frequency",
     "HistoricalActual",
     "HistoricalPlanTask",
+    "HistoricalReportNarrative",
+    "HistoricalReportSettings",
     "IndexLevel",
     "IndexLink",
     "IndexScore",
@@ -76,6 +79,8 @@ __all__ = [
     "PlanTask",
     "Provenance",
     "Qualifier",
+    "ReportNarrative",
+    "ReportSettings",
     "ReportingPeriod",
     "Role",
     "Status",

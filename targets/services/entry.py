@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -33,7 +33,7 @@ from ..models import (
     note_length,
     validate_value_for_unit,
 )
-from ..numbers import NumberError, parse_number
+from ..numbers import NumberError, parse_number, round_to_unit
 from ..periods import (
     district_level_reports,
 )
@@ -593,6 +593,15 @@ def actuals_import_preview(
     for up in upload_rows:
         line = lines.get(up.key)
         ind = line.assignment.indicator if line else None
+        if up.from_formula and up.raw_value and ind is not None:
+            # A formula's result (=200/3) is rounded to the indicator's precision, never refused for its
+            # decimals; the preview shows the rounded figure, and that is what is saved.
+            try:
+                rounded = round_to_unit(Decimal(up.raw_value), ind.unit)
+            except InvalidOperation:
+                rounded = None
+            if rounded is not None:
+                up.raw_value = format(rounded.normalize(), "f")
         row = PreviewRow(
             excel_row=up.excel_row,
             key=up.key,

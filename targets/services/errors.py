@@ -72,3 +72,12 @@ class TaskUpdateError(Exception):
 
 class PlanError(Exception):
     """A plan action refused; the message is for the reviewer. Nothing was written."""
+
+
+class ReportTextError(Exception):
+    """A Báo cáo narrative or letterhead refused as a whole: Vietnamese messages per field ("" for the
+    whole form); nothing was written."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(m for ms in errors.values() for m in ms))

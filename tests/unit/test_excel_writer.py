@@ -67,7 +67,7 @@ def test_streamed_rows_land_on_their_pillar_sheets_and_the_summary_shows_the_eng
     ]
     government = list(wb["Chính quyền số"].iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in government] == ["Chỉ tiêu 1", "Chỉ tiêu 2"]
-    assert [r[10] for r in government] == ["Achieved", "Off track"]
+    assert [r[11] for r in government] == ["Achieved", "Off track"]  # after the change column
     summary = {r[0]: r for r in wb["Tổng hợp"].iter_rows(min_row=8, values_only=True) if r[0]}
     header = [c.value for c in wb["Tổng hợp"][7]]
     economy = dict(zip(header, summary["Kinh tế số"], strict=True))
@@ -92,7 +92,7 @@ def test_a_figure_that_cannot_be_computed_stays_empty_and_text_is_never_a_formul
     assert row["Giá trị mới nhất"].value is None and row["Khoảng cách"].value is None
     assert row["Tốc độ cần/năm"].value is None and row["Kỳ"].value is None
     assert row["Chỉ tiêu"].data_type == "s" and row["Chỉ tiêu"].value.startswith("=HYPERLINK")
-    assert row["Giá trị mục tiêu"].value == 80 and row["Giá trị mục tiêu"].number_format == writer.NUMBER
+    assert row["Giá trị mục tiêu"].value == 80 and row["Giá trị mục tiêu"].number_format == "#,##0"
 
 
 def test_the_data_sheets_filters_span_exactly_the_rows_written_under_a_frozen_header():
@@ -139,10 +139,10 @@ def test_a_report_of_several_localities_names_the_locality_first_and_colours_the
     data.localities = ["Tỉnh Minh hoạ", "Tỉnh Minh hoạ 2"]
     ws = _read(data)["Kinh tế số"]
     header = [c.value for c in ws[1]]
-    assert header[0] == "Địa phương" and header[11] == "Trạng thái" and len(header) == 16
-    assert ws["A2"].value == "Tỉnh Minh hoạ" and ws["L2"].value == "Achieved"
-    assert {str(cf.sqref) for cf in ws.conditional_formatting} == {"L2:L4"}
-    assert ws.auto_filter.ref == "A1:P4"
+    assert header[0] == "Địa phương" and header[12] == "Trạng thái" and len(header) == 17
+    assert ws["A2"].value == "Tỉnh Minh hoạ" and ws["M2"].value == "Achieved"
+    assert {str(cf.sqref) for cf in ws.conditional_formatting} == {"M2:M4"}
+    assert ws.auto_filter.ref == "A1:Q4"
 
 
 def test_the_summary_is_the_engines_rollup_and_is_never_recounted_from_the_rows():
@@ -180,8 +180,90 @@ def test_a_completion_beyond_the_target_reads_beyond_it_and_a_figure_after_the_d
     # The cell keeps the figure; its format shows "vượt mục tiêu" above 100 %, never "590%".
     assert row["Mức hoàn thành"].value == 5.9
     assert row["Mức hoàn thành"].number_format == '[>1]"vượt mục tiêu";[<0]"lùi so với gốc";0%'
-    assert (row["Giá trị mới nhất"].value, row["Kỳ"].value) == (14, "2022")
-    assert row["Số liệu sau hạn"].value == "hạng 3 (2024)"
+    assert (row["Giá trị mới nhất"].value, row["Kỳ"].value) == (14, "Năm 2022")
+    assert row["Số liệu sau hạn"].value == "hạng 3 (Năm 2024)"
     notes = {name: ws.cell(row=3, column=i + 1).value for i, name in enumerate(header)}
     assert "tạm tính: không đạt" in notes["Ghi chú"]
-    assert wb["Tổng hợp"]["B3"].value == "2026-Q4 (tạm tính)"
+    assert wb["Tổng hợp"]["B3"].value == "Quý IV/2026 (tạm tính)"
+
+
+def test_the_summary_shows_shares_as_percentages_and_a_row_per_locality_of_a_multi_city_report():
+    zero = dict.fromkeys(STATUSES, 0)
+    data = report_data(
+        [], [], {"kinh-te-so": {**zero, "on_track": 2, "missed": 1, "total": 3, "share_on_track": 2 / 3}}
+    )
+    data.localities = ["Tỉnh A", "Tỉnh B"]
+    data.locality_summary = [
+        ("Tỉnh A", {**zero, "achieved": 1, "total": 1, "share_on_track": 1.0}),
+        ("Tỉnh B", {**zero, "missed": 2, "total": 2, "share_on_track": 0.0}),
+    ]
+    ws = _read(data)["Tổng hợp"]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=8) if r[0].value}
+    assert rows["Kinh tế số"][-1].number_format == "0%"
+    header = next(r for r in ws.iter_rows() if r[0].value == "Địa phương")
+    names = [c.value for c in header]
+    a = {n: c.value for n, c in zip(names, rows["Tỉnh A"], strict=True)}
+    b = {n: c.value for n, c in zip(names, rows["Tỉnh B"], strict=True)}
+    assert (a["Achieved"], a["Tổng số"], a["Tỷ lệ đạt hoặc đúng tiến độ"]) == (1, 1, 1.0)
+    assert (b["Missed"], b["Tổng số"], b["Tỷ lệ đạt hoặc đúng tiến độ"]) == (2, 2, 0.0)
+    assert rows["Tỉnh A"][-1].number_format == "0%"
+
+
+def test_figures_follow_their_precision_and_periods_read_in_vietnamese():
+    lines = [
+        target_line(1, "kinh-te-so", "on_track", latest=100.0, previous_latest=97.5),
+        target_line(2, "kinh-te-so", "on_track", latest=66.666666, previous_latest=None),
+        target_line(3, "kinh-te-so", "on_track", unit="count", latest=1200.0, target_value=1500.0, gap=300.0),
+    ]
+    data = report_data(lines, [actual_line(1, "published")])
+    data.previous_period = "2026-Q2"
+    data.code_labels = {"approved": "đã duyệt", "published": "số liệu công bố"}
+    wb = _read(data)
+    ws = wb["Kinh tế số"]
+    header = [c.value for c in ws[1]]
+    assert "Thay đổi so với Quý II/2026" in header
+    row = {n: ws.cell(row=2, column=i + 1) for i, n in enumerate(header)}
+    # 100 is shown "100" (never "100,"), 97,5 → 100: a change of 2,5 points.
+    assert (row["Giá trị mới nhất"].value, row["Giá trị mới nhất"].number_format) == (100, "#,##0")
+    assert (row["Thay đổi so với Quý II/2026"].value, row["Thay đổi so với Quý II/2026"].number_format) == (
+        2.5,
+        "#,##0.0",
+    )
+    assert row["Kỳ"].value == "Quý III/2026"
+    second = {n: ws.cell(row=3, column=i + 1) for i, n in enumerate(header)}
+    assert (second["Giá trị mới nhất"].value, second["Giá trị mới nhất"].number_format) == (66.67, "#,##0.00")
+    assert second["Thay đổi so với Quý II/2026"].value is None
+    third = {n: ws.cell(row=4, column=i + 1) for i, n in enumerate(header)}
+    assert (third["Giá trị mới nhất"].value, third["Giá trị mới nhất"].number_format) == (1200, "#,##0")
+    data_row = [c.value for c in wb["Số liệu"][2]]
+    assert data_row[4] == "Quý II/2022" and data_row[6] == "đã duyệt" and data_row[7] == "số liệu công bố"
+
+
+def test_no_figure_outside_its_domain_reaches_the_workbook():
+    # A percentage cannot exceed 100: a projection of 130 % or a stored 104 % is left out, never printed.
+    line = target_line(1, "kinh-te-so", "on_track", latest=104.0, projected=130.0, lower=0.0, upper=100.0)
+    ws = _read(report_data([line], []))["Kinh tế số"]
+    header = [c.value for c in ws[1]]
+    row = {n: ws.cell(row=2, column=i + 1).value for i, n in enumerate(header)}
+    assert row["Giá trị mới nhất"] is None and row["Dự báo đến hạn"] is None and row["Khoảng cách"] is None
+    assert row["Giá trị gốc"] == 10
+
+
+def test_wrapped_rows_get_the_height_of_their_text_and_every_sheet_numbers_its_pages():
+    line = target_line(1, "kinh-te-so", "on_track")
+    line.indicator = "Tỷ lệ hồ sơ thủ tục hành chính được xử lý hoàn toàn trực tuyến " * 3  # ~190 characters
+    wb = _read(report_data([line], []))
+    ws = wb["Kinh tế số"]
+    # 46 characters wide, about 48 per line: five lines of 15 points.
+    assert ws.row_dimensions[2].height >= 4 * 15
+    for sheet in wb.worksheets:
+        assert "Trang &P/&N" in sheet.oddFooter.center.text, sheet.title
+        assert sheet.oddHeader.right.text == "Quý III/2026", sheet.title
+        assert "Tỉnh Minh hoạ" in sheet.oddHeader.left.text, sheet.title
+
+
+def test_the_wrapped_line_count_follows_the_words():
+    assert writer.wrapped_lines("một hai ba", 10) == 1
+    # 10 wide → 10 characters a line: "aaaa bbbb" | "cccc dddd" | "eeee"
+    assert writer.wrapped_lines("aaaa bbbb cccc dddd eeee", 10) == 3
+    assert writer.wrapped_lines("dòng một\ndòng hai", 40) == 2

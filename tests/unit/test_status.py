@@ -58,3 +58,22 @@ def test_every_open_sdg_status_has_a_label_and_an_icon():
         english = status.opensdg_labels()
     assert list(english) == list(progress.OPENSDG_STATUSES)
     assert english["target_achieved"] and english["target_achieved"] != "Đã đạt mục tiêu"
+
+
+def test_each_excel_fill_is_its_chart_colour_lightened():
+    # Issue #18: the Excel chart (COLOURS) and the cells (FILLS) showed "Đã đạt" green in the chart and blue
+    # in the cells, "Đúng tiến độ" the other way round. A fill keeps its colour's hue (greys excepted).
+    import colorsys
+
+    def hls(hex_colour: str) -> tuple[float, float, float]:
+        r, g, b = (int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+        return colorsys.rgb_to_hls(r, g, b)
+
+    for key, term in status.TERMS.items():
+        hue, light, saturation = hls(term.colour)
+        fill_hue, fill_light, _ = hls(term.fill)
+        assert fill_light > light, key
+        if saturation < 0.1:
+            continue  # a grey: no hue to keep
+        distance = min(abs(hue - fill_hue), 1 - abs(hue - fill_hue)) * 360
+        assert distance < 30, (key, round(distance))

@@ -1,4 +1,5 @@
-"""`manage.py export_report`: the Sở's Excel report for a locality (or all) and a quarter, written to a file."""
+"""`manage.py export_report`: the Sở's Excel report for a locality (or all) and a quarter, or its Báo cáo
+(`--format docx`, one locality), written to a file."""
 
 import os
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reports import pages
+from reports import bao_cao, pages
 from reports.display import AsOf
 from reports.excel import writer
 from targets.models import Locality
@@ -22,9 +23,15 @@ class Command(BaseCommand):
             "--period", help="As-of quarter, e.g. 2026-Q3 (default: the last closed quarter)."
         )
         parser.add_argument("--pillar", action="append", default=[], help="Only this pillar (repeatable).")
-        parser.add_argument("--out", required=True, help="Where to write the .xlsx file.")
+        parser.add_argument("--out", required=True, help="Where to write the file.")
+        parser.add_argument(
+            "--format",
+            choices=("xlsx", "docx"),
+            default="xlsx",
+            help="xlsx: the Excel report; docx: the Báo cáo (Decree 30/2020 form) of one locality.",
+        )
 
-    def handle(self, *args, locality, period=None, pillar=(), out, **options):
+    def handle(self, *args, locality, period=None, pillar=(), out, format="xlsx", **options):
         if locality == "all":
             localities = list(
                 Locality.objects.filter(
@@ -42,16 +49,30 @@ class Command(BaseCommand):
             code, as_of = resolve_as_of(period, today=today)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        path = Path(out)
+        # Written beside the target and renamed when complete: a failed run never leaves half a
+        # file where the last good report was.
+        partial = path.with_name(f".{path.name}.partial")
+        if format == "docx":
+            if len(localities) != 1:
+                raise CommandError("A Báo cáo is one locality's: give its slug, not 'all'.")
+            try:
+                partial.write_bytes(
+                    bao_cao.build_bao_cao(locality_id=localities[0].pk, period_code=code, today=today)
+                )
+                os.replace(partial, path)
+            finally:
+                partial.unlink(missing_ok=True)
+            self.stdout.write(
+                f"Wrote {path} ({path.stat().st_size:,} bytes): {localities[0].name} as of {code}."
+            )
+            return
         data = pages.report(
             locality_ids=[loc.pk for loc in localities],
             as_of=AsOf(code, as_of, provisional=is_provisional(as_of, today=today)),
             pillar_slugs=list(pillar) or None,
             today=timezone.localdate(),
         )
-        path = Path(out)
-        # Written beside the target and renamed when complete: a failed run never leaves half a
-        # workbook where the last good report was.
-        partial = path.with_name(f".{path.name}.partial")
         try:
             writer.write_report(data, str(partial))
             os.replace(partial, path)

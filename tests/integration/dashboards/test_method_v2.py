@@ -65,7 +65,7 @@ def test_hai_phong_top_10_reads_missed_with_the_later_rank_as_information_on_the
     assert "sau hạn: hạng 3 (2024)" in series
 
 
-def test_hai_phong_top_10_is_missed_in_the_excel_report_with_the_2024_rank_as_a_note(
+def test_hai_phong_top_10_is_missed_in_the_excel_report_with_the_2024_rank_as_a_note_in_vietnamese_periods(
     client, hai_phong_reviewer, catalogue, fixed_today
 ):
     client.force_login(hai_phong_reviewer)
@@ -78,9 +78,9 @@ def test_hai_phong_top_10_is_missed_in_the_excel_report_with_the_2024_rank_as_a_
     assert (line["Trạng thái"], line["Giá trị mới nhất"], line["Kỳ"]) == (
         "Không đạt (đã quá hạn)",
         14,
-        "2022",
+        "Năm 2022",  # periods read in Vietnamese in the workbook (issue #18)
     )
-    assert line["Số liệu sau hạn"] == "hạng 3 (2024)"
+    assert line["Số liệu sau hạn"] == "hạng 3 (Năm 2024)"
 
 
 # --- rule 4: time travel shows what was known ----------------------------------------------------------------------
@@ -232,10 +232,10 @@ def test_the_current_quarter_is_allowed_and_labelled_provisional_everywhere(
     assert body["meta"]["provisional"] is True
     response = client.get("/reports/download/", {"locality": "hai-phong", "as_of": "2026-Q4"})
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert wb["Tổng hợp"]["B3"].value == "2026-Q4 (tạm tính)"
+    assert wb["Tổng hợp"]["B3"].value == "Quý IV/2026 (tạm tính)"
     out = tmp_path / "now.xlsx"
     call_command("export_report", "--locality", "hai-phong", "--period", "2026-Q4", "--out", str(out))
-    assert load_workbook(out)["Tổng hợp"]["B3"].value == "2026-Q4 (tạm tính)"
+    assert load_workbook(out)["Tổng hợp"]["B3"].value == "Quý IV/2026 (tạm tính)"
     # A closed quarter is not provisional.
     assert {r["provisional"] for r in _csv(client.get("/open-data/progress.csv", {"as_of": "2026-Q3"}))} == {
         "false"

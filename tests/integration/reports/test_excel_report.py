@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
 from targets.devdata import demo_data_generate
-from targets.models import Target
+from targets.models import Document, Target
 from targets.progress import STATUSES
 from targets.services.catalogue import period_get_or_create
 from targets.services.entry import EntryRow, actuals_submit
@@ -51,7 +52,7 @@ def test_the_report_has_its_sheets_title_and_headers(reviewer_client):
     assert wb.sheetnames == SHEETS
     summary = wb["Tổng hợp"]
     assert summary["A1"].value == "BÁO CÁO TIẾN ĐỘ THỰC HIỆN CÁC CHỈ TIÊU CHUYỂN ĐỔI SỐ"
-    assert summary["B2"].value == "Hải Phòng" and summary["B3"].value == "2026-Q3"
+    assert summary["B2"].value == "Hải Phòng" and summary["B3"].value == "Quý III/2026"
     assert isinstance(summary["B4"].value, dt.datetime)
     assert "DỮ LIỆU MINH HOẠ" in summary["A5"].value
     assert len(summary._charts) == 1
@@ -83,10 +84,15 @@ def test_the_figures_equal_the_open_data_for_the_same_as_of(reviewer_client, cli
         latest = row[col["Giá trị mới nhất"]]
         assert (latest is None) == (r["latest"] == "")
         if latest is not None:
-            assert latest == pytest.approx(float(r["latest"]))
-            assert row[col["Kỳ"]] == r["latest_period"]
+            # Kept to the indicator's precision (two places for these percentages).
+            assert latest == pytest.approx(float(r["latest"]), abs=0.005)
+            year, _, quarter = r["latest_period"].partition("-Q")
+            expected = (
+                f"Quý {['I', 'II', 'III', 'IV'][int(quarter) - 1]}/{year}" if quarter else f"Năm {year}"
+            )
+            assert row[col["Kỳ"]] == expected
         if r["gap"]:
-            assert row[col["Khoảng cách"]] == pytest.approx(float(r["gap"]), abs=1e-3)
+            assert row[col["Khoảng cách"]] == pytest.approx(float(r["gap"]), abs=0.005)
         checked += 1
     assert (
         checked
@@ -99,7 +105,8 @@ def test_cells_hold_numbers_with_formats_and_status_colours(reviewer_client):
     ws = wb["Kinh tế số"]
     header = [c.value for c in ws[1]]
     latest = ws.cell(row=2, column=header.index("Giá trị mục tiêu") + 1)
-    assert isinstance(latest.value, (int, float)) and latest.number_format == "#,##0.##"
+    # The format follows the indicator's precision and the figure: never "#,##0.##" (which shows "100,").
+    assert isinstance(latest.value, (int, float)) and latest.number_format in ("#,##0", "#,##0.0", "#,##0.00")
     assert ws.cell(row=2, column=header.index("Mức hoàn thành") + 1).number_format in ("0%", "General")
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
     # One colour per status, awaiting_final included.
@@ -115,8 +122,9 @@ def test_the_data_sheet_filters_every_approved_and_published_value_under_a_froze
     ws = wb["Số liệu"]
     assert ws.auto_filter.ref == f"A1:I{ws.max_row}" and ws.freeze_panes == "A2"
     origins = {row[7] for row in ws.iter_rows(min_row=2, values_only=True)}
-    assert origins == {"demo", "published"}
-    published = [row for row in ws.iter_rows(min_row=2, values_only=True) if row[7] == "published"]
+    assert origins == {"dữ liệu minh hoạ", "số liệu công bố"}  # labels, never the codes
+    assert {row[6] for row in ws.iter_rows(min_row=2, values_only=True)} == {"đã duyệt"}
+    published = [row for row in ws.iter_rows(min_row=2, values_only=True) if row[7] == "số liệu công bố"]
     assert all(row[8] for row in published)
 
 
@@ -225,3 +233,30 @@ def test_actuals_open_data_lists_approved_and_published_values_only(
     }  # the submitted value is not public
     body = client.get("/open-data/actuals.json").json()
     assert body["meta"]["count"] == 29
+
+
+def test_sources_are_document_numbers_titles_or_addresses_never_internal_file_names(reviewer_client):
+    wb = _report(reviewer_client)
+    rows = list(wb["Nguồn"].iter_rows(min_row=2, values_only=True))
+    cells = [str(c) for row in rows for c in row if c is not None]
+    assert not [c for c in cells if re.search(r"\d{3}_[0-9a-f]{16}\.txt", c)]
+    documents = [row for row in rows if row[0] == "Văn bản nguồn"]
+    assert documents and all(row[1] or row[2] for row in documents)
+    assert all(not row[4] or row[4].startswith(("http://", "https://")) for row in documents)
+    # Target quotes name their document by its number (or title when it has none), never by its code.
+    codes = set(Document.objects.values_list("code", flat=True))
+    assert not {row[1] for row in rows if row[0] == "Trích dẫn mục tiêu"} & codes
+
+
+def test_a_report_of_every_locality_has_a_summary_row_per_city(client, superuser, fixed_today):
+    demo_data_generate(today=dt.date(2026, 11, 22))
+    client.force_login(superuser)
+    wb = _report(client, locality="all")
+    ws = wb["Tổng hợp"]
+    names = [r[0] for r in ws.iter_rows(values_only=True)]
+    start = names.index("Địa phương")
+    cities = [n for n in names[start + 1 :] if n]
+    expected = sorted(
+        set(Target.objects.filter(locality__valid_to__isnull=True).values_list("locality__name", flat=True))
+    )
+    assert cities == expected

@@ -12,7 +12,17 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from targets.models import Actual, Department, Indicator, Membership, Plan, PlanTask, Role, Status
+from targets.models import (
+    Actual,
+    Department,
+    Indicator,
+    Membership,
+    Plan,
+    PlanTask,
+    ReportNarrative,
+    Role,
+    Status,
+)
 from targets.services.catalogue import period_get_or_create
 from targets.services.entry import EntryRow, actuals_submit
 from tests.integration import plan_data
@@ -177,6 +187,23 @@ MATRIX: dict[str, dict] = {
     },
     "reports:open_data_targets": {"method": "GET", "default": 200},
     "reports:open_data_progress": {"method": "GET", "default": 200},
+    # The Báo cáo: one locality's, for those who may export its report.
+    "reports:report_bao_cao": {
+        "method": "GET",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "reviewer": 200, "viewer": 200, "superuser": 200},
+    },
+    # Its narrative and letterhead: written by the locality's reviewers only.
+    "reports:report_narrative": {
+        "method": "GET",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "reviewer": 200, "superuser": 200},
+    },
+    "reports:report_narrative#post": {
+        "method": "POST",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "reviewer": 302, "superuser": 302},
+    },
 }
 
 
@@ -277,6 +304,8 @@ def _url(name: str, world) -> tuple[str, dict]:
         "targets:review": "?locality=hai-phong",
         "targets:assignments": "?locality=hai-phong",
         "reports:report_download": "?locality=hai-phong&as_of=2026-Q3",
+        "reports:report_bao_cao": "?locality=hai-phong&as_of=2026-Q3",
+        "reports:report_narrative": "?locality=hai-phong&period=2026-Q3",
     }.get(name, "")
     data = {
         "targets:review_decide": {
@@ -289,6 +318,7 @@ def _url(name: str, world) -> tuple[str, dict]:
         "targets:actual_reopen": {"reason": "Kiểm tra"},
         "targets:entry_form": {"action": "draft"},
         "targets:plan_task": {"status": "in_progress", "note": "Đang bố trí ngân sách", "version": 1},
+        "reports:report_narrative": {"action": "narrative", "version": "0", "shortcomings": "Chậm"},
     }.get(name, {})
     return reverse(name, kwargs=kwargs) + query, data
 
@@ -316,6 +346,7 @@ def test_permission_matrix(client, world, key, fixed_today):
         world["actual"].locality.periods.all().delete()
         PlanTask.objects.filter(pk=world["task"].pk).update(status="not_started", progress_note="", version=1)
         Plan.objects.filter(year=2023).delete()
+        ReportNarrative.objects.all().delete()
     assert failures == [], f"{key} {url}"
 
 
@@ -324,6 +355,7 @@ def _state() -> tuple:
         list(Actual.objects.order_by("pk").values_list("pk", "status", "version")),
         list(PlanTask.objects.order_by("pk").values_list("pk", "status", "version")),
         Plan.objects.count(),
+        list(ReportNarrative.objects.values_list("pk", "version")),
     )
 
 
