@@ -1,7 +1,7 @@
 """Figures at their indicator's precision, and an unusual jump told in plain words — pure Python, no Django.
 
 A figure is shown with the decimals its unit is reported in (percentages and rates to 2 places, a 0–1
-score to 3, counts, ranks and milestones whole), rounded half up from the stored decimal, so that a change
+score to 4, counts, ranks and milestones whole), rounded half up from the stored decimal, so that a change
 computed from two stored values never shows float noise ("+1,5499" for 79,5 − 77,95). The outlier
 explanation says what the series usually does and what it did this time, in words an officer reads
 ("Thường tăng khoảng 0,5 điểm mỗi quý; lần này tăng 12 điểm (47,55% → 59,55%)"); the caller gives the
@@ -14,10 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from .numbers import decimals_for
 from .outliers import jump_limit
 
-PLACES = {"percent": 2, "growth_rate": 2, "per_1000": 2, "score": 3, "count": 0, "rank": 0, "milestone": 0}
-DEFAULT_PLACES = 2
 
 
 def gettext_noop(message: str) -> str:
@@ -26,8 +25,9 @@ def gettext_noop(message: str) -> str:
 
 
 def places(unit: str) -> int:
-    """How many decimals a figure of `unit` is shown with."""
-    return PLACES.get(unit, DEFAULT_PLACES)
+    """How many decimals a figure of `unit` is shown with: its unit's precision (`numbers.UNIT_DECIMALS`, the
+    one table the upload, the pages and the workbook share)."""
+    return decimals_for(unit)
 
 
 def rounded(value: Decimal | float | int | str, unit: str) -> Decimal:

@@ -79,6 +79,7 @@ UNIT_DECIMALS = {
     "percent": 2,
     "growth_rate": 2,
     "per_1000": 2,
+    "index": 2,
     "score": 4,
 }
 

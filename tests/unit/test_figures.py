@@ -36,7 +36,7 @@ def _explain(jump: Jump, unit: str = "percent", yearly: bool = False) -> str:
         (61.9, 60.9301, "percent", Decimal("0.97")),  # "+0,9699"
         (Decimal("12.5"), Decimal("47.55"), "percent", Decimal("-35.05")),
         (7, 4, "rank", Decimal("3")),
-        (0.8125, 0.7, "score", Decimal("0.113")),  # half up: 0.1125 → 0.113
+        (0.81255, 0.7, "score", Decimal("0.1126")),  # half up to four places: 0.11255 → 0.1126
     ],
 )
 def test_a_change_is_rounded_to_the_units_precision(new, old, unit, expected):
@@ -50,7 +50,7 @@ def test_each_unit_has_its_precision():
         2,
         2,
         2,
-        3,
+        4,  # a DTI score is published to four places (0,4874)
         0,
         0,
         0,
