@@ -26,17 +26,31 @@ from .status import COLOURS as STATUS_COLOURS
 from .status import ICONS as STATUS_ICONS
 from .status import ORDER as STATUS_ORDER
 
-# Series of one chart (cities, levels): Okabe–Ito without the status-heavy orange and vermillion first.
+# Series of one chart (cities, levels, a series' own line): a palette of its own that never uses a status
+# colour (`reports.status.COLOURS`, a test checks), so that no city's line reads as "achieved" or "missed".
+# Dark, distinct hues (Tol's indigo, olive, teal; black, brown, dark grey, plum); beyond seven the dash
+# pattern (`SERIES_DASHES`) tells lines apart.
 SERIES_COLOURS: tuple[str, ...] = (
-    "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#CC79A7",
-    "#E69F00",
-    "#56B4E9",
-    "#000000",
-    "#F0E442",
+    "#332288",  # indigo
+    "#000000",  # black
+    "#999933",  # olive
+    "#44AA99",  # teal
+    "#8C510A",  # brown
+    "#666666",  # dark grey
+    "#762A83",  # plum
 )
+SERIES_DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot")
+TARGET_STAR = "#F0E442"  # a target's star: yellow with a dark outline, no status colour either
+
+
+def series_colour(i: int) -> str:
+    return SERIES_COLOURS[i % len(SERIES_COLOURS)]
+
+
+def series_dash(i: int) -> str:
+    return SERIES_DASHES[(i // len(SERIES_COLOURS)) % len(SERIES_DASHES)]
+
+
 DEMO_COLOUR = "#6d3fa0"  # the site's demo colour (static/css/portal.css --demo)
 INK, MUTED, GRID = "#1d2733", "#5b6675", "#e3e7ec"
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif'
@@ -110,6 +124,23 @@ def tick_label(label: str, suffix: str, limit: int) -> str:
     and level that tell rows of one indicator apart), kept whole."""
     short = shorten(label, limit)
     return f"{short}<br>{suffix}" if suffix else short
+
+
+def tick_labels(labels: Sequence[str], suffixes: Sequence[str], limit: int) -> list[str]:
+    """Axis labels (`tick_label`) that tell the rows apart (issue #17: seven rows read the same cut text):
+    rows whose shortened labels and suffixes coincide while their full labels differ are shortened less,
+    in steps, until they differ (or are whole). Rows of the same target name keep their suffixes apart."""
+    limits = [limit] * len(labels)
+    while True:
+        ticks = [tick_label(lb, sf, lim) for lb, sf, lim in zip(labels, suffixes, limits, strict=True)]
+        seen: dict[str, set[str]] = {}
+        for tick, full in zip(ticks, labels, strict=True):
+            seen.setdefault(tick, set()).add(full)
+        clashing = [i for i, tick in enumerate(ticks) if len(seen[tick]) > 1 and limits[i] < len(labels[i])]
+        if not clashing:
+            return ticks
+        for i in clashing:
+            limits[i] += 12
 
 
 def word(text: Mapping[str, str], key: str, **values: Any) -> str:
@@ -346,8 +377,8 @@ def bullet(
                 "hovertemplate": word(text, "expected_now") + ": %{customdata}<extra></extra>",
             }
         )
-    full = [tick_label(r.label, r.suffix, label_limit) for r in rows]
-    short = [tick_label(r.label, r.suffix, narrow_limit) for r in rows]
+    full = tick_labels([r.label for r in rows], [r.suffix for r in rows], label_limit)
+    short = tick_labels([r.label for r in rows], [r.suffix for r in rows], narrow_limit)
     yaxis = {
         "type": "category",
         "categoryorder": "array",
@@ -484,9 +515,7 @@ def status_heatmap(
             "type": "category",
             "tickmode": "array",
             "tickvals": list(row_keys),
-            "ticktext": [
-                tick_label(lb, sf, label_limit) for lb, sf in zip(row_labels, suffixes, strict=True)
-            ],
+            "ticktext": tick_labels(row_labels, suffixes, label_limit),
             "autorange": "reversed",
             "automargin": True,
             "fixedrange": True,
@@ -494,9 +523,7 @@ def status_heatmap(
         margin={"l": 10, "r": 10, "t": 60, "b": 10, "pad": 2},
     )
     narrow = {
-        "yaxis.ticktext": [
-            tick_label(lb, sf, narrow_limit) for lb, sf in zip(row_labels, suffixes, strict=True)
-        ],
+        "yaxis.ticktext": tick_labels(row_labels, suffixes, narrow_limit),
         "xaxis.tickangle": -60,
         "font.size": 10,
         "margin.t": 80,

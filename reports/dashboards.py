@@ -287,7 +287,7 @@ def pillar(
 def _bullet_hover(r: dict[str, Any]) -> str:
     return "<br>".join(
         [
-            charts.shorten(r["label"], 70),
+            r["label"],  # the full name: the axis shows it shortened
             f"{r['status_icon']} {r['status_label']}",
             _("Mục tiêu: %(t)s · mới nhất: %(v)s (%(p)s)")
             % {"t": r["target_text"], "v": r["latest_text"], "p": r["latest_period"] or "—"},
@@ -333,7 +333,7 @@ def _heatmap(
             cell_status = history[t].get(in_force["id"])
             cells.append(cell_status)
             cell_hovers.append(
-                f"{quarter} · {charts.shorten(label, 60)}<br>"
+                f"{quarter} · {label}<br>"
                 + _("Mục tiêu %(y)s: %(s)s")
                 % {"y": in_force["year"], "s": charts.status_label(cell_status, names)}
             )

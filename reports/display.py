@@ -88,13 +88,17 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def value_text(value: Any, unit: str) -> str:
-    """A figure in its unit ('53,2%', 'hạng 3', 'đã hoàn thành'), rounded to two decimals."""
+def value_text(value: Any, unit: str, *, among: Any = None) -> str:
+    """A figure in its unit ('53,2%', 'hạng 3', 'đã hoàn thành'), rounded to two decimals; a rank with its
+    basis when known ('hạng 3/34': 3rd of the 34 units ranked)."""
     f = _f(value)
     if f is None:
         return "—"
     if unit == Unit.RANK:
         f = round(f, 1)
+        n = _f(among)
+        if n is not None and n >= 1:
+            return f"{with_unit(_round(f), unit)}/{int(n)}"
     return with_unit(_round(f), unit)
 
 
@@ -264,11 +268,15 @@ def target_rows(assessed: pd.DataFrame, *, as_of: AsOf) -> list[dict[str, Any]]:
                 "s": status_label,
                 "p": status_names.get(provisional, provisional).lower(),
             }
-        latest_text = value_text(r["latest"], unit)
+        latest_text = value_text(r["latest"], unit, among=r.get("latest_ranked_among"))
         after = _f(r["latest_after_deadline"])
         after_period = _text(r["after_period"])
         after_text = (
-            _("sau hạn: %(v)s (%(p)s)") % {"v": value_text(after, unit), "p": period_label(after_period)}
+            _("sau hạn: %(v)s (%(p)s)")
+            % {
+                "v": value_text(after, unit, among=r.get("after_ranked_among")),
+                "p": period_label(after_period),
+            }
             if after is not None
             else ""
         )

@@ -32,7 +32,7 @@ _SERIES = ("indicator_id", "locality_id", "level")  # a series: what observation
 _ENGINE_TARGET_COLUMNS = (*_SERIES, *(c for c in progress.FRAME_COLUMNS if not c.startswith("obs_")))
 # Per target, what is shown beside the figures the engine chose: where they come from and when they
 # became known (`targets.known`).
-DESCRIBED = ("period", "origin", "known_on", "known_basis")
+DESCRIBED = ("period", "origin", "known_on", "known_basis", "ranked_among")
 
 
 # --- the engine ---------------------------------------------------------------------------------------------
@@ -85,7 +85,8 @@ def _engine(inputs: ProgressInputs, obs: pd.DataFrame, as_of: float) -> pd.DataF
 
 def assess(inputs: ProgressInputs, as_of: float) -> pd.DataFrame:
     """Every target's assessment at `as_of` with what was known then, indexed by target_id, with
-    `latest_period`, `latest_origin`, `latest_known_on`, `latest_known_basis` (and the same `after_*` for
+    `latest_period`, `latest_origin`, `latest_known_on`, `latest_known_basis`, `latest_ranked_among` (a
+    rank's basis: how many units were ranked) (and the same `after_*` for
     the figure after the deadline) and the label columns when the inputs carry them. No query: pure pandas
     and the engine."""
     labelled = "locality" in inputs.targets.columns

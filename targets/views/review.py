@@ -84,6 +84,14 @@ def review(request: HttpRequest, period: str) -> HttpResponse:
         "departments": departments,
         "today": today,
         "period_links": review_selectors.review_period_links(locality, today),
+        "crumbs": [
+            (_("Trang chủ"), reverse("targets:home")),
+            (
+                _("Thẩm định"),
+                reverse("targets:review", args=[period_obj.code]) if len(localities) > 1 else "",
+            ),
+            (f"{locality.name} · {period_obj.code}", ""),
+        ],
     }
     return render(request, "targets/review.html", context)
 
