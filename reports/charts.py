@@ -282,11 +282,13 @@ def status_stack(
             yaxis={"visible": False, "fixedrange": True},
         )
         return finish(data, layout, text=text, demo=demo, short_note=True)
+    legend_rows = math.ceil(len(data) / 4)
     layout = base_layout(
         text,
-        height=120 + 44 * len(groups),
+        height=110 + 44 * len(groups) + 24 * legend_rows,
         barmode="stack",
-        margin={"l": 10, "r": 10, "t": 60, "b": 50, "pad": 2},
+        # The legend below the axis title, the demo note alone at the top: nothing on top of each other.
+        margin={"l": 10, "r": 10, "t": 36, "b": 60 + 24 * legend_rows, "pad": 2},
         xaxis={
             "title": {"text": word(text, "targets_count"), "standoff": 8},
             "gridcolor": GRID,
@@ -295,9 +297,14 @@ def status_stack(
             "automargin": True,
         },
         yaxis={"automargin": True, "autorange": "reversed", "fixedrange": True},
-        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "traceorder": "normal"},
+        legend=_bottom_legend(),
     )
-    narrow = {"margin.t": 90, "font.size": 11}
+    narrow_bottom = 60 + 22 * len(data)  # one legend item a line on a phone
+    narrow = {
+        "margin.b": narrow_bottom,
+        "height": 110 + 44 * len(groups) + 22 * len(data),
+        "font.size": 11,
+    }
     return finish(data, layout, text=text, demo=demo, narrow=narrow)
 
 

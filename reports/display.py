@@ -8,6 +8,7 @@ labels, icons and help texts from the one status vocabulary (`reports.status`).
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from targets import known
 from targets.formatting import num, target_text, with_unit
 from targets.models import Level, Origin, Unit
-from targets.periods import quarter_of
+from targets.periods import period_end_date, quarter_of
 
 from . import charts, status
 
@@ -42,6 +43,11 @@ class AsOf:
     def label(self) -> str:
         """The code as pages show it: '2026-Q4 (tạm tính)' for the current quarter, still being entered."""
         return _("%(code)s (tạm tính)") % {"code": self.code} if self.provisional else self.code
+
+    @property
+    def end_date(self) -> dt.date:
+        """The last day the figures count up to: 2026-Q3 → 30/09/2026 (printed in a page's header)."""
+        return period_end_date(self.code)
 
     @property
     def query(self) -> str:

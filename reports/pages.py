@@ -144,6 +144,27 @@ def city(*, locality: dict, as_of: AsOf) -> dict[str, Any]:
     return dashboards.city(pillars=pillars, assessed=assessed, as_of=as_of, locality=locality)
 
 
+def city_brief(*, locality: dict, as_of: AsOf, with_departments: bool) -> dict[str, Any]:
+    """/dashboard/<locality>/brief/: the one-page leader brief — each pillar now and a quarter before, what
+    changed, the five targets most behind (with the department that reports each, when `with_departments`)
+    and the DTI rank with its basis. A fixed number of queries whatever the data size."""
+    pillars = selectors.pillars()
+    inputs = selectors.progress_inputs(locality_ids=[locality["id"]], labels=True)
+    previous = as_of.time - 0.25
+    ranks = selectors.dti_rank_history(locality_ids=[locality["id"]], as_of=as_of.time)
+    departments = selectors.responsible_departments(locality_id=locality["id"]) if with_departments else {}
+    return dashboards.city_brief(
+        pillars=pillars,
+        assessed=assess(inputs, as_of.time),
+        before=assess(inputs, previous),
+        previous_code=charts.quarter_code(previous),
+        ranks=ranks,
+        departments=departments,
+        as_of=as_of,
+        locality=locality,
+    )
+
+
 def pillar(*, locality: dict, pillar: str, as_of: AsOf) -> dict[str, Any]:
     """/dashboard/<locality>/<pillar>/: the bullet chart, the status-by-quarter heatmap, the table rows."""
     inputs = selectors.progress_inputs(locality_ids=[locality["id"]], pillar=pillar, labels=True)

@@ -20,7 +20,7 @@ from django.db.models import FloatField, QuerySet
 from django.db.models.functions import Cast
 
 from targets import known, periods
-from targets.models import Actual, Indicator, Locality, Origin, Pillar, Status, Target, Unit
+from targets.models import Actual, Assignment, Indicator, Locality, Origin, Pillar, Status, Target, Unit
 
 _TARGET_FIELDS = (
     "id",
@@ -531,3 +531,15 @@ def department_reporting(*, locality_ids: list[int]) -> list[dict]:
         {**d, "last": sent.get(d["id"], {}).get("last"), "figures": sent.get(d["id"], {}).get("figures", 0)}
         for d in departments
     ]
+
+
+def responsible_departments(*, locality_id: int) -> dict[tuple[int, str], dict]:
+    """(indicator id, level) → the department assigned to report that series in the locality (its `name`
+    and `name_en`): who answers for a target on the leader's brief. One query."""
+    rows = Assignment.objects.filter(department__locality_id=locality_id).values(
+        "indicator_id", "level", "department__name", "department__name_en"
+    )
+    return {
+        (r["indicator_id"], r["level"]): {"name": r["department__name"], "name_en": r["department__name_en"]}
+        for r in rows
+    }

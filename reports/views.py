@@ -247,6 +247,19 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
 
 
 @_dashboard
+def dashboard_city_brief(request: HttpRequest, locality: str, *, as_of: AsOf) -> HttpResponse:
+    """The leader's one-page brief of a city (issue #17): prints on one A4 page. The departments that report
+    each target are named to those who see the city in full (its members)."""
+    loc = _locality_or_404(request, locality)
+    key = ("brief", tuple(loc.items()), as_of)
+    context = _cached(
+        key,
+        functools.partial(pages.city_brief, locality=loc, as_of=as_of, with_departments=loc["full"]),
+    )
+    return _render(request, "reports/dashboard_brief.html", as_of, {**context, "locality": loc})
+
+
+@_dashboard
 def indicator_comparison(request: HttpRequest, code: str, *, as_of: AsOf) -> HttpResponse:
     """One indicator across the cities in scope, with their targets."""
     indicator = _indicator_or_404(code)
