@@ -150,3 +150,22 @@ def test_the_brief_prints_on_exactly_one_a4_page(page, live_server, ha_noi_viewe
     text = reader.pages[0].extract_text()
     for words in ("Hà Nội", "2026-Q3", "hạng 1/34 (2024)", "chậm nhất", "Thay đổi từ quý 2026-Q2"):
         assert words in text, words
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_target_page_draws_its_small_chart_and_links_on(page, live_server, ha_noi_viewer, width):
+    """Issue #17, item 9: the target page shows its status and a small chart, with no sideways scroll."""
+    from targets.models import Target
+
+    demo_data_generate(today=dt.date(2026, 11, 22))
+    target = Target.objects.filter(
+        indicator__code="epayment_accounts", locality__slug="ha-noi", year=2030
+    ).first()
+    page.set_viewport_size({"width": width, "height": 900})
+    _log_in(page, live_server, ha_noi_viewer)
+    page.goto(live_server.url + target.get_absolute_url())
+    assert _charts_drawn(page) == 1
+    assert page.locator(".target-progress .status").count() == 1
+    assert page.locator(".target-progress a", has_text="Xem chuỗi số liệu").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    screenshot(page, f"target-page-{width}")
