@@ -439,7 +439,7 @@ def bullet(
     narrow = {
         "yaxis.ticktext": short,
         "font.size": 10,
-        "margin.r": 40,
+        "margin.r": 88,  # room for "✓ vượt mục tiêu" beside a bar past the target (issue #17: cut at 390 px)
         "margin.b": narrow_bottom,
         "height": 34 + 40 * n + 20 + narrow_bottom,
         "xaxis.tickvals": [0, 0.5, 1],

@@ -370,6 +370,8 @@ def rank_history(
     """Each city's DTI rank by year, the rank axis inverted (1st at the top), every point labelled with
     how many units were ranked ('3/34': 63 provinces until 2023, 34 after the 2025 mergers)."""
     data = []
+    worst = max((p.rank for pts in series.values() for p in pts), default=10)
+    positions = rank_label_positions(series, close=max(1.5, worst * 0.09))
     for i, (name, points) in enumerate(series.items()):
         colour = series_colour(i)
         pts = sorted(points, key=lambda p: p.year)
@@ -382,8 +384,8 @@ def rank_history(
                 "y": [p.rank for p in pts],
                 # Every rank with its basis: "3/34" (rank 3 of the 34 units ranked that year).
                 "text": [f"{_rank(p.rank)}/{p.among}" if p.among else _rank(p.rank) for p in pts],
-                # Two cities at one year: their labels on opposite sides of the points, not on each other.
-                "textposition": RANK_TEXT_POSITIONS[i % len(RANK_TEXT_POSITIONS)],
+                # Cities close together in a year: their labels above, below and beside, not on each other.
+                "textposition": [positions[(name, p.year)] for p in pts],
                 "textfont": {"size": 11, "color": colour},
                 "cliponaxis": False,
                 "line": {"color": colour, "width": 2, "dash": series_dash(i)},
@@ -404,7 +406,6 @@ def rank_history(
             }
         )
     years = sorted({p.year for pts in series.values() for p in pts})
-    worst = max((p.rank for pts in series.values() for p in pts), default=10)
     bottom = worst + max(2, worst * 0.12)
     top = 1 - max(0.8, bottom * 0.07)  # room above the 1st for its label
     layout = base_layout(
@@ -454,7 +455,35 @@ def rank_history(
     return finish(data, layout, text=text, demo=demo, narrow=narrow)
 
 
-RANK_TEXT_POSITIONS = ("top center", "bottom center", "middle right", "middle left")
+def rank_label_positions(
+    series: Mapping[str, Sequence[RankPoint]], *, close: float
+) -> dict[tuple[str, int], str]:
+    """Where each point's label goes, so that the labels of cities ranked close together in one year do not
+    sit on each other (issue #17): within a run of points less than `close` ranks apart, the first above,
+    the last below, those between to the right and the left in turn; a point alone: above."""
+    out: dict[tuple[str, int], str] = {}
+    by_year: dict[int, list[tuple[float, str]]] = {}
+    for name, points in series.items():
+        for p in points:
+            by_year.setdefault(p.year, []).append((p.rank, name))
+    for year, ranked in by_year.items():
+        ranked.sort()
+        runs: list[list[tuple[float, str]]] = []
+        for point in ranked:
+            if runs and point[0] - runs[-1][-1][0] < close:
+                runs[-1].append(point)
+            else:
+                runs.append([point])
+        for run in runs:
+            for k, (_, name) in enumerate(run):
+                if k == 0:
+                    where = "top center"
+                elif k == len(run) - 1:
+                    where = "bottom center"
+                else:
+                    where = ("middle right", "middle left")[(k - 1) % 2]
+                out[(name, year)] = where
+    return out
 
 
 def _below_legend() -> dict[str, Any]:

@@ -134,11 +134,22 @@ def test_the_rank_chart_keeps_its_axis_title_off_the_ticks_and_every_rank_with_i
     assert high < 0.5 and figure["data"][0]["cliponaxis"] is False  # room above the 1st for its label
 
 
-def test_two_cities_put_their_rank_labels_on_different_sides():
+def test_cities_ranked_close_together_put_their_labels_above_below_and_beside():
     figure = timecharts.rank_history(
-        {"A": [timecharts.RankPoint(2024, 3, 34)], "B": [timecharts.RankPoint(2024, 4, 34)]}, text=TEXT
+        {
+            "A": [timecharts.RankPoint(2023, 6, 63), timecharts.RankPoint(2024, 1, 34)],
+            "B": [timecharts.RankPoint(2023, 8, 63), timecharts.RankPoint(2024, 3, 34)],
+            "C": [timecharts.RankPoint(2023, 40, 63), timecharts.RankPoint(2024, 2, 34)],
+        },
+        text=TEXT,
     )
-    assert figure["data"][0]["textposition"] != figure["data"][1]["textposition"]
+    where = {t["name"]: t["textposition"] for t in figure["data"]}
+    # 2023: A (6) and B (8) close, C (40) alone; 2024: A (1), C (2), B (3) all close.
+    assert where == {
+        "A": ["top center", "top center"],
+        "B": ["bottom center", "bottom center"],
+        "C": ["top center", "middle right"],
+    }
 
 
 def test_the_hover_gives_the_full_name():
