@@ -327,7 +327,8 @@ class BulletRow:
 
 MIN_TEXT_SHARE = 0.08  # a stacked segment narrower than this share of its bar shows no text
 
-BULLET_RANGE = (-0.2, 1.25)  # completion shown on the axis; the bar's text gives the real figure
+BULLET_RANGE = (-0.2, 1.25)
+AXIS_TITLE_ROOM = 30  # the height the axis title takes below the ticks (automargin), added to the figure  # completion shown on the axis; the bar's text gives the real figure
 
 
 def bullet(
@@ -411,11 +412,13 @@ def bullet(
             "gridcolor": GRID,
             "zeroline": True,
             "zerolinecolor": MUTED,
-            "title": {"text": word(text, "completion_axis")},
+            "title": {"text": word(text, "completion_axis"), "standoff": 10},
             "fixedrange": True,
+            "automargin": True,  # the title below the ticks, never over them (issue #17)
         },
         yaxis=yaxis,
-        margin={"l": 10, "r": 50, "t": 34, "b": 50, "pad": 2},
+        # Room on the right for the text of a bar past the target ("✓ vượt mục tiêu").
+        margin={"l": 10, "r": 100, "t": 34, "b": 50, "pad": 2},
         shapes=[
             {
                 "type": "line",
@@ -434,14 +437,14 @@ def bullet(
     n = max(1, len(rows))
     legend_rows = math.ceil(len(data) / 3)
     layout["margin"]["b"] = 60 + 22 * legend_rows
-    layout["height"] = 34 + 36 * n + 20 + layout["margin"]["b"]
+    layout["height"] = 34 + 36 * n + 20 + layout["margin"]["b"] + AXIS_TITLE_ROOM
     narrow_bottom = 70 + 20 * len(data)
     narrow = {
         "yaxis.ticktext": short,
         "font.size": 10,
         "margin.r": 88,  # room for "✓ vượt mục tiêu" beside a bar past the target (issue #17: cut at 390 px)
         "margin.b": narrow_bottom,
-        "height": 34 + 40 * n + 20 + narrow_bottom,
+        "height": 34 + 40 * n + 20 + narrow_bottom + AXIS_TITLE_ROOM,
         "xaxis.tickvals": [0, 0.5, 1],
         "xaxis.ticktext": ["0%", "50%", "100%"],
         "xaxis.title.text": "",

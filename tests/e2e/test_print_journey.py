@@ -169,3 +169,32 @@ def test_the_target_page_draws_its_small_chart_and_links_on(page, live_server, h
     assert page.locator(".target-progress a", has_text="Xem chuỗi số liệu").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     screenshot(page, f"target-page-{width}")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dashboard/?as_of=2026-Q3",
+        "/dashboard/ha-noi/dti/?as_of=2026-Q3",
+        "/indicators/epayment_accounts/?as_of=2026-Q3",
+        "/indicators/dti_rank/ha-noi/?as_of=2026-Q3",
+    ],
+)
+def test_every_other_dashboard_prints_its_charts_inside_the_page(page, live_server, ha_noi_viewer, path):
+    demo_data_generate(today=dt.date(2026, 11, 22))
+    page.set_viewport_size({"width": 1440, "height": 900})
+    _log_in(page, live_server, ha_noi_viewer)
+    page.goto(live_server.url + path)
+    assert _charts_drawn(page) >= 1
+
+    printed = _fit_for_print(page)
+
+    for name, left, right, chart_width in printed["charts"]:
+        assert left >= -1 and right <= printed["main"] + 1 and chart_width <= PRINTED_WIDTH_PX + 1, (
+            path,
+            name,
+        )
+    assert not page.locator(".site-header").is_visible() and not page.locator("form.as-of").is_visible()
+    assert "2026-Q3" in page.locator(".print-header").inner_text()
+    reader = _pdf(page, "print-" + path.split("?")[0].strip("/").replace("/", "-"))
+    assert _landscape_a4(reader)

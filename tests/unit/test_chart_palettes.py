@@ -158,3 +158,11 @@ def test_the_hover_gives_the_full_name():
     figure = charts.bullet([row], labels={}, text={})
     assert figure["data"][0]["customdata"] == [long]
     assert re.search("…", figure["layout"]["yaxis"]["ticktext"][0])
+
+
+def test_the_bullet_chart_keeps_its_axis_title_off_the_ticks_and_room_for_its_text():
+    row = charts.BulletRow(key="t1", label="A", status="achieved", completion=1.2, expected=0.5)
+    figure = charts.bullet([row], labels={}, text={})
+    layout = figure["layout"]
+    assert layout["xaxis"]["automargin"] is True and layout["xaxis"]["title"]["standoff"] >= 10
+    assert layout["margin"]["r"] >= 100 and figure["narrow"]["margin.r"] >= 88
