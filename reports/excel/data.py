@@ -153,12 +153,13 @@ def _report_targets(
                     "latest_after_deadline",
                     "after_period",
                     "provisional_status",
+                    "after_ranked_among",
                 )
             ),
             strict=True,
         )
     )
-    unassessed = (None,) * 11
+    unassessed = (None,) * 12
     labels = status_labels()
     rows = (
         Target.objects.filter(locality_id__in=locality_ids, indicator__pillar__slug__in=pillar_slugs)
@@ -200,7 +201,7 @@ def _report_targets(
         latest, latest_period, latest_origin, gap, completion, status, projected, pace, *rest = (
             assessments[i] if i is not None else unassessed
         )
-        after, after_period, provisional = rest
+        after, after_period, provisional, after_among = rest
         yield TargetLine(
             locality=locality,
             pillar=pillar,
@@ -221,6 +222,7 @@ def _report_targets(
             latest_is_demo=latest_origin == Origin.DEMO,
             after_deadline=number(after),
             after_deadline_period=after_period if isinstance(after_period, str) else "",
+            after_deadline_among=int(after_among) if number(after_among) is not None else None,
             provisional_label=f"tạm tính: {labels[provisional].lower()}"
             if isinstance(provisional, str)
             else "",

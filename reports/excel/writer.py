@@ -62,6 +62,7 @@ class TargetLine:
     # Past the deadline: the newest figure after it, as information (the verdict rests on `latest`).
     after_deadline: float | None = None
     after_deadline_period: str = ""
+    after_deadline_among: int | None = None  # a rank's basis: how many units were ranked
     provisional_label: str = ""  # awaiting_final: the provisional verdict's label
     document: str = ""  # the source document's number, for the quote on the "Nguồn" sheet
     quote: str = ""  # the target as the document words it, verbatim
@@ -285,7 +286,9 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
             continue
         contains_demo |= t.latest_is_demo
         after = (
-            f"{_with_unit(t.after_deadline, t.unit)} ({t.after_deadline_period})"
+            f"{_with_unit(t.after_deadline, t.unit)}"
+            + (f"/{t.after_deadline_among}" if t.unit == "rank" and t.after_deadline_among else "")
+            + f" ({t.after_deadline_period})"
             if t.after_deadline is not None
             else ""
         )

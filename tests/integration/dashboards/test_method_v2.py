@@ -81,7 +81,7 @@ def test_hai_phong_top_10_is_missed_in_the_excel_report_with_the_2024_rank_as_a_
         14,
         "2022",
     )
-    assert line["Số liệu sau hạn"] == "hạng 3 (2024)"
+    assert line["Số liệu sau hạn"] == "hạng 3/34 (2024)"  # with its basis (issue #17)
 
 
 # --- rule 4: time travel shows what was known ----------------------------------------------------------------------
