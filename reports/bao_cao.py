@@ -146,7 +146,8 @@ def build_bao_cao(*, locality_id: int, period_code: str, today: dt.date) -> byte
     behind = [
         (
             _name(t),
-            ", ".join(departments.get((t.indicator_id, t.level_code), [])) or "chưa phân công",
+            ", ".join(d["name"] for d in departments.get((t.indicator_id, t.level_code or ""), []))
+            or "chưa phân công",
             f"{figure_text(t.latest, t.unit)} ({period_words(t.latest_period)})"
             if t.latest is not None and t.latest_period
             else "chưa có",

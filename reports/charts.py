@@ -26,17 +26,31 @@ from .status import COLOURS as STATUS_COLOURS
 from .status import ICONS as STATUS_ICONS
 from .status import ORDER as STATUS_ORDER
 
-# Series of one chart (cities, levels): Okabe–Ito without the status-heavy orange and vermillion first.
+# Series of one chart (cities, levels, a series' own line): a palette of its own that never uses a status
+# colour (`reports.status.COLOURS`, a test checks), so that no city's line reads as "achieved" or "missed".
+# Dark, distinct hues (Tol's indigo, olive, teal; black, brown, dark grey, plum); beyond seven the dash
+# pattern (`SERIES_DASHES`) tells lines apart.
 SERIES_COLOURS: tuple[str, ...] = (
-    "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#CC79A7",
-    "#E69F00",
-    "#56B4E9",
-    "#000000",
-    "#F0E442",
+    "#332288",  # indigo
+    "#000000",  # black
+    "#999933",  # olive
+    "#44AA99",  # teal
+    "#8C510A",  # brown
+    "#666666",  # dark grey
+    "#762A83",  # plum
 )
+SERIES_DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot")
+TARGET_STAR = "#F0E442"  # a target's star: yellow with a dark outline, no status colour either
+
+
+def series_colour(i: int) -> str:
+    return SERIES_COLOURS[i % len(SERIES_COLOURS)]
+
+
+def series_dash(i: int) -> str:
+    return SERIES_DASHES[(i // len(SERIES_COLOURS)) % len(SERIES_DASHES)]
+
+
 DEMO_COLOUR = "#6d3fa0"  # the site's demo colour (static/css/portal.css --demo)
 INK, MUTED, GRID = "#1d2733", "#5b6675", "#e3e7ec"
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif'
@@ -110,6 +124,23 @@ def tick_label(label: str, suffix: str, limit: int) -> str:
     and level that tell rows of one indicator apart), kept whole."""
     short = shorten(label, limit)
     return f"{short}<br>{suffix}" if suffix else short
+
+
+def tick_labels(labels: Sequence[str], suffixes: Sequence[str], limit: int) -> list[str]:
+    """Axis labels (`tick_label`) that tell the rows apart (issue #17: seven rows read the same cut text):
+    rows whose shortened labels and suffixes coincide while their full labels differ are shortened less,
+    in steps, until they differ (or are whole). Rows of the same target name keep their suffixes apart."""
+    limits = [limit] * len(labels)
+    while True:
+        ticks = [tick_label(lb, sf, lim) for lb, sf, lim in zip(labels, suffixes, limits, strict=True)]
+        seen: dict[str, set[str]] = {}
+        for tick, full in zip(ticks, labels, strict=True):
+            seen.setdefault(tick, set()).add(full)
+        clashing = [i for i, tick in enumerate(ticks) if len(seen[tick]) > 1 and limits[i] < len(labels[i])]
+        if not clashing:
+            return ticks
+        for i in clashing:
+            limits[i] += 12
 
 
 def word(text: Mapping[str, str], key: str, **values: Any) -> str:
@@ -251,11 +282,13 @@ def status_stack(
             yaxis={"visible": False, "fixedrange": True},
         )
         return finish(data, layout, text=text, demo=demo, short_note=True)
+    legend_rows = math.ceil(len(data) / 4)
     layout = base_layout(
         text,
-        height=120 + 44 * len(groups),
+        height=110 + 44 * len(groups) + 24 * legend_rows,
         barmode="stack",
-        margin={"l": 10, "r": 10, "t": 60, "b": 50, "pad": 2},
+        # The legend below the axis title, the demo note alone at the top: nothing on top of each other.
+        margin={"l": 10, "r": 10, "t": 36, "b": 60 + 24 * legend_rows, "pad": 2},
         xaxis={
             "title": {"text": word(text, "targets_count"), "standoff": 8},
             "gridcolor": GRID,
@@ -264,9 +297,14 @@ def status_stack(
             "automargin": True,
         },
         yaxis={"automargin": True, "autorange": "reversed", "fixedrange": True},
-        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "traceorder": "normal"},
+        legend=_bottom_legend(),
     )
-    narrow = {"margin.t": 90, "font.size": 11}
+    narrow_bottom = 60 + 22 * len(data)  # one legend item a line on a phone
+    narrow = {
+        "margin.b": narrow_bottom,
+        "height": 110 + 44 * len(groups) + 22 * len(data),
+        "font.size": 11,
+    }
     return finish(data, layout, text=text, demo=demo, narrow=narrow)
 
 
@@ -289,7 +327,8 @@ class BulletRow:
 
 MIN_TEXT_SHARE = 0.08  # a stacked segment narrower than this share of its bar shows no text
 
-BULLET_RANGE = (-0.2, 1.25)  # completion shown on the axis; the bar's text gives the real figure
+BULLET_RANGE = (-0.2, 1.25)
+AXIS_TITLE_ROOM = 30  # the height the axis title takes below the ticks (automargin), added to the figure  # completion shown on the axis; the bar's text gives the real figure
 
 
 def bullet(
@@ -346,8 +385,8 @@ def bullet(
                 "hovertemplate": word(text, "expected_now") + ": %{customdata}<extra></extra>",
             }
         )
-    full = [tick_label(r.label, r.suffix, label_limit) for r in rows]
-    short = [tick_label(r.label, r.suffix, narrow_limit) for r in rows]
+    full = tick_labels([r.label for r in rows], [r.suffix for r in rows], label_limit)
+    short = tick_labels([r.label for r in rows], [r.suffix for r in rows], narrow_limit)
     yaxis = {
         "type": "category",
         "categoryorder": "array",
@@ -373,11 +412,13 @@ def bullet(
             "gridcolor": GRID,
             "zeroline": True,
             "zerolinecolor": MUTED,
-            "title": {"text": word(text, "completion_axis")},
+            "title": {"text": word(text, "completion_axis"), "standoff": 10},
             "fixedrange": True,
+            "automargin": True,  # the title below the ticks, never over them (issue #17)
         },
         yaxis=yaxis,
-        margin={"l": 10, "r": 50, "t": 34, "b": 50, "pad": 2},
+        # Room on the right for the text of a bar past the target ("✓ vượt mục tiêu").
+        margin={"l": 10, "r": 100, "t": 34, "b": 50, "pad": 2},
         shapes=[
             {
                 "type": "line",
@@ -396,14 +437,14 @@ def bullet(
     n = max(1, len(rows))
     legend_rows = math.ceil(len(data) / 3)
     layout["margin"]["b"] = 60 + 22 * legend_rows
-    layout["height"] = 34 + 36 * n + 20 + layout["margin"]["b"]
+    layout["height"] = 34 + 36 * n + 20 + layout["margin"]["b"] + AXIS_TITLE_ROOM
     narrow_bottom = 70 + 20 * len(data)
     narrow = {
         "yaxis.ticktext": short,
         "font.size": 10,
-        "margin.r": 40,
+        "margin.r": 88,  # room for "✓ vượt mục tiêu" beside a bar past the target (issue #17: cut at 390 px)
         "margin.b": narrow_bottom,
-        "height": 34 + 40 * n + 20 + narrow_bottom,
+        "height": 34 + 40 * n + 20 + narrow_bottom + AXIS_TITLE_ROOM,
         "xaxis.tickvals": [0, 0.5, 1],
         "xaxis.ticktext": ["0%", "50%", "100%"],
         "xaxis.title.text": "",
@@ -484,9 +525,7 @@ def status_heatmap(
             "type": "category",
             "tickmode": "array",
             "tickvals": list(row_keys),
-            "ticktext": [
-                tick_label(lb, sf, label_limit) for lb, sf in zip(row_labels, suffixes, strict=True)
-            ],
+            "ticktext": tick_labels(row_labels, suffixes, label_limit),
             "autorange": "reversed",
             "automargin": True,
             "fixedrange": True,
@@ -494,9 +533,7 @@ def status_heatmap(
         margin={"l": 10, "r": 10, "t": 60, "b": 10, "pad": 2},
     )
     narrow = {
-        "yaxis.ticktext": [
-            tick_label(lb, sf, narrow_limit) for lb, sf in zip(row_labels, suffixes, strict=True)
-        ],
+        "yaxis.ticktext": tick_labels(row_labels, suffixes, narrow_limit),
         "xaxis.tickangle": -60,
         "font.size": 10,
         "margin.t": 80,

@@ -312,7 +312,7 @@ def pillar(
 def _bullet_hover(r: dict[str, Any]) -> str:
     return "<br>".join(
         [
-            charts.shorten(r["label"], 70),
+            r["label"],  # the full name: the axis shows it shortened
             f"{r['status_icon']} {r['status_label']}",
             _("Mục tiêu: %(t)s · mới nhất: %(v)s (%(p)s)")
             % {"t": r["target_text"], "v": r["latest_text"], "p": r["latest_period"] or "—"},
@@ -358,7 +358,7 @@ def _heatmap(
             cell_status = history[t].get(in_force["id"])
             cells.append(cell_status)
             cell_hovers.append(
-                f"{quarter} · {charts.shorten(label, 60)}<br>"
+                f"{quarter} · {label}<br>"
                 + _("Mục tiêu %(y)s: %(s)s")
                 % {"y": in_force["year"], "s": charts.status_label(cell_status, names)}
             )
@@ -685,3 +685,135 @@ def reporting_departments(*, localities: list[dict], departments: list[dict]) ->
             }
         )
     return out
+
+
+# --- /dashboard/<locality>/brief/ ------------------------------------------------------------------------------
+
+BRIEF_BEHIND = 5  # the targets most behind on the brief
+BRIEF_CHANGES = 6  # status changes listed (the count of all of them is given)
+
+# How good a status is, to say whether a change is for the better (lower is better); the statuses without a
+# verdict (insufficient data, no longer applies) have no direction.
+_GOODNESS = {
+    progress.ACHIEVED: 0,
+    progress.ON_TRACK: 1,
+    progress.NEEDS_ACCELERATION: 2,
+    progress.AWAITING_FINAL: 3,
+    progress.OFF_TRACK: 4,
+    progress.REGRESSING: 5,
+    progress.MISSED: 6,
+}
+
+
+def city_brief(
+    *,
+    pillars: list[dict],
+    assessed: pd.DataFrame,
+    before: pd.DataFrame,
+    previous_code: str,
+    ranks: list[dict],
+    departments: dict[tuple[int, str], list[dict]],
+    as_of: AsOf,
+    locality: dict,
+) -> dict[str, Any]:
+    """The leader's one-page brief: where each pillar stands (now and a quarter before), the targets whose
+    status changed since, the five most behind with the department reporting each, the DTI rank with its
+    basis."""
+    names = status.labels()
+    rows = target_rows(assessed, as_of=as_of)
+    by_id = {r["id"]: r for r in rows}
+    pillar_rows = []
+    for pillar in pillars:
+        mine = assessed[assessed["pillar"] == pillar["slug"]] if not assessed.empty else assessed
+        if mine.empty:
+            continue
+        then = before[before["pillar"] == pillar["slug"]] if not before.empty else before
+        now_counts, then_counts = _counts(mine), _counts(then)
+        share_now, share_then = charts.finite(now_counts.get("share_on_track")), None
+        if then_counts:
+            share_then = charts.finite(then_counts.get("share_on_track"))
+        both = share_now is not None and share_then is not None
+        change = round((share_now - share_then) * 100) if both else None
+        pillar_rows.append(
+            {
+                "name": localized(pillar, "name"),
+                "total": len(mine),
+                "share_text": share_text(share_now),
+                "before_text": share_text(share_then),
+                "change": change,
+                "change_text": "—"
+                if change is None
+                else (f"+{change}" if change > 0 else f"{change}").replace("-", "−"),
+                "segments": status_segments(now_counts),
+                "chips": [c for c in status_chips(now_counts) if c["count"]],
+                "url": reverse("reports:pillar", args=[locality["slug"], pillar["slug"]]) + as_of.query,
+            }
+        )
+    changes = []
+    if not assessed.empty and not before.empty:
+        then_status = before["status"]
+        for target_id, now_status in assessed["status"].items():
+            old = then_status.get(target_id)
+            if old is None or old == now_status or int(target_id) not in by_id:
+                continue
+            row = by_id[int(target_id)]
+            was, now = _GOODNESS.get(old), _GOODNESS.get(now_status)
+            # Better or worse only between two verdicts; a first verdict (or none any more) is news.
+            direction = "news" if was is None or now is None else ("up" if now < was else "down")
+            changes.append(
+                {
+                    "row": row,
+                    "from_label": f"{status.ICONS[old]} {names.get(old, old)}",
+                    "to_label": f"{status.ICONS[now_status]} {names.get(now_status, now_status)}",
+                    "direction": direction,
+                    "order": (("down", "news", "up").index(direction), -(now or 0), row["indicator_name"]),
+                }
+            )
+        changes.sort(key=lambda c: c["order"])  # the worsened first, then the news, the worst verdict first
+    still_open = assessed[assessed["target_time"] > as_of.time] if not assessed.empty else assessed
+    behind_frame = progress.most_behind(still_open, n=BRIEF_BEHIND) if not still_open.empty else still_open
+    behind = []
+    for target_id in behind_frame.index:
+        row = by_id[int(target_id)]
+        series = assessed.loc[target_id]
+        depts = departments.get((int(series["indicator_id"]), series["level"] or ""), [])
+        behind.append({"row": row, "department": ", ".join(localized(d, "name") for d in depts)})
+    dti = [r for r in ranks if r["period__quarter"] is None] or ranks
+    rank = _brief_rank(dti)
+    return {
+        "pillars": pillar_rows,
+        "changes": changes[:BRIEF_CHANGES],
+        "changes_total": len(changes),
+        "changes_better": sum(c["direction"] == "up" for c in changes),
+        "changes_worse": sum(c["direction"] == "down" for c in changes),
+        "previous_code": previous_code,
+        "behind": behind,
+        "rank": rank,
+        "chips": [c for c in status_chips(_counts(assessed)) if c["count"]] if not assessed.empty else [],
+        "total": len(assessed),
+        "share_text": share_text(_counts(assessed).get("share_on_track")) if not assessed.empty else "—",
+        "has_demo": _has_demo(assessed) or any(r["origin"] == Origin.DEMO for r in ranks),
+    }
+
+
+def _brief_rank(ranks: list[dict]) -> dict[str, Any] | None:
+    """The newest DTI rank known with its basis ("hạng 3/34 (2024)") and the one before it."""
+    if not ranks:
+        return None
+    ordered = sorted(ranks, key=lambda r: r["time"])
+
+    def text(r: dict) -> str:
+        return f"{value_text(r['value'], Unit.RANK, among=r['ranked_among'])} ({r['period__code']})"
+
+    newest = ordered[-1]
+    previous = ordered[-2] if len(ordered) > 1 else None
+    # Places gained, only between two rankings of the same units (63 provinces until 2024, 34 after).
+    same_basis = previous is not None and previous["ranked_among"] == newest["ranked_among"]
+    moved = round(float(previous["value"]) - float(newest["value"])) if same_basis else None
+    return {
+        "text": text(newest),
+        "previous_text": text(previous) if previous else "",
+        "moved": moved,
+        "demo": newest["origin"] == Origin.DEMO,
+        "source": newest["source"] if newest["origin"] == Origin.PUBLISHED else "",
+    }

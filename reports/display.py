@@ -8,6 +8,7 @@ labels, icons and help texts from the one status vocabulary (`reports.status`).
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from targets import known
 from targets.formatting import num, target_text, with_unit
 from targets.models import Level, Origin, Unit
-from targets.periods import quarter_of
+from targets.periods import period_end_date, quarter_of
 
 from . import charts, status
 
@@ -42,6 +43,11 @@ class AsOf:
     def label(self) -> str:
         """The code as pages show it: '2026-Q4 (tạm tính)' for the current quarter, still being entered."""
         return _("%(code)s (tạm tính)") % {"code": self.code} if self.provisional else self.code
+
+    @property
+    def end_date(self) -> dt.date:
+        """The last day the figures count up to: 2026-Q3 → 30/09/2026 (printed in a page's header)."""
+        return period_end_date(self.code)
 
     @property
     def query(self) -> str:
@@ -88,13 +94,17 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def value_text(value: Any, unit: str) -> str:
-    """A figure in its unit ('53,2%', 'hạng 3', 'đã hoàn thành'), rounded to two decimals."""
+def value_text(value: Any, unit: str, *, among: Any = None) -> str:
+    """A figure in its unit ('53,2%', 'hạng 3', 'đã hoàn thành'), rounded to two decimals; a rank with its
+    basis when known ('hạng 3/34': 3rd of the 34 units ranked)."""
     f = _f(value)
     if f is None:
         return "—"
     if unit == Unit.RANK:
         f = round(f, 1)
+        n = _f(among)
+        if n is not None and n >= 1:
+            return f"{with_unit(_round(f), unit)}/{int(n)}"
     return with_unit(_round(f), unit)
 
 
@@ -264,11 +274,15 @@ def target_rows(assessed: pd.DataFrame, *, as_of: AsOf) -> list[dict[str, Any]]:
                 "s": status_label,
                 "p": status_names.get(provisional, provisional).lower(),
             }
-        latest_text = value_text(r["latest"], unit)
+        latest_text = value_text(r["latest"], unit, among=r.get("latest_ranked_among"))
         after = _f(r["latest_after_deadline"])
         after_period = _text(r["after_period"])
         after_text = (
-            _("sau hạn: %(v)s (%(p)s)") % {"v": value_text(after, unit), "p": period_label(after_period)}
+            _("sau hạn: %(v)s (%(p)s)")
+            % {
+                "v": value_text(after, unit, among=r.get("after_ranked_among")),
+                "p": period_label(after_period),
+            }
             if after is not None
             else ""
         )

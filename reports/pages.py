@@ -37,7 +37,7 @@ _SERIES = ("indicator_id", "locality_id", "level")  # a series: what observation
 _ENGINE_TARGET_COLUMNS = (*_SERIES, *(c for c in progress.FRAME_COLUMNS if not c.startswith("obs_")))
 # Per target, what is shown beside the figures the engine chose: where they come from and when they
 # became known (`targets.known`).
-DESCRIBED = ("period", "origin", "known_on", "known_basis")
+DESCRIBED = ("period", "origin", "known_on", "known_basis", "ranked_among")
 
 
 # --- the engine ---------------------------------------------------------------------------------------------
@@ -90,7 +90,8 @@ def _engine(inputs: ProgressInputs, obs: pd.DataFrame, as_of: float) -> pd.DataF
 
 def assess(inputs: ProgressInputs, as_of: float) -> pd.DataFrame:
     """Every target's assessment at `as_of` with what was known then, indexed by target_id, with
-    `latest_period`, `latest_origin`, `latest_known_on`, `latest_known_basis` (and the same `after_*` for
+    `latest_period`, `latest_origin`, `latest_known_on`, `latest_known_basis`, `latest_ranked_among` (a
+    rank's basis: how many units were ranked) (and the same `after_*` for
     the figure after the deadline) and the label columns when the inputs carry them. No query: pure pandas
     and the engine."""
     labelled = "locality" in inputs.targets.columns
@@ -151,6 +152,27 @@ def city(*, locality: dict, as_of: AsOf) -> dict[str, Any]:
     pillars = selectors.pillars()
     assessed = assess(selectors.progress_inputs(locality_ids=[locality["id"]], labels=True), as_of.time)
     return dashboards.city(pillars=pillars, assessed=assessed, as_of=as_of, locality=locality)
+
+
+def city_brief(*, locality: dict, as_of: AsOf, with_departments: bool) -> dict[str, Any]:
+    """/dashboard/<locality>/brief/: the one-page leader brief — each pillar now and a quarter before, what
+    changed, the five targets most behind (with the department that reports each, when `with_departments`)
+    and the DTI rank with its basis. A fixed number of queries whatever the data size."""
+    pillars = selectors.pillars()
+    inputs = selectors.progress_inputs(locality_ids=[locality["id"]], labels=True)
+    previous = as_of.time - 0.25
+    ranks = selectors.dti_rank_history(locality_ids=[locality["id"]], as_of=as_of.time)
+    departments = selectors.responsible_departments(locality_id=locality["id"]) if with_departments else {}
+    return dashboards.city_brief(
+        pillars=pillars,
+        assessed=assess(inputs, as_of.time),
+        before=assess(inputs, previous),
+        previous_code=charts.quarter_code(previous),
+        ranks=ranks,
+        departments=departments,
+        as_of=as_of,
+        locality=locality,
+    )
 
 
 def pillar(*, locality: dict, pillar: str, as_of: AsOf) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from django.db.models import FloatField, QuerySet
 from django.db.models.functions import Cast
 
 from targets import known, periods
-from targets.models import Actual, Indicator, Locality, Origin, Pillar, Status, Target, Unit
+from targets.models import Actual, Assignment, Indicator, Locality, Origin, Pillar, Status, Target, Unit
 from targets.selectors import catalogue as catalogue_selectors
 
 _TARGET_FIELDS = (
@@ -759,17 +759,18 @@ def open_index_scores() -> list[dict]:
     )
 
 
-def responsible_departments(*, locality_id: int) -> dict[tuple[int, str], list[str]]:
-    """Per (indicator id, level), the names of the departments of the locality assigned to report it (the
-    Báo cáo's section III names them): one query."""
-    from targets.models import Assignment
-
-    out: dict[tuple[int, str], list[str]] = {}
+def responsible_departments(*, locality_id: int) -> dict[tuple[int, str], list[dict]]:
+    """(indicator id, level) → the departments of the locality assigned to report that series, by name (each
+    with `name` and `name_en`): who answers for a target on the leader's brief and in the Báo cáo's section
+    III. One query."""
+    out: dict[tuple[int, str], list[dict]] = {}
     rows = (
         Assignment.objects.filter(department__locality_id=locality_id)
         .order_by("department__name")
-        .values_list("indicator_id", "level", "department__name")
+        .values("indicator_id", "level", "department__name", "department__name_en")
     )
-    for indicator_id, level, name in rows:
-        out.setdefault((indicator_id, level or ""), []).append(name)
+    for r in rows:
+        out.setdefault((r["indicator_id"], r["level"] or ""), []).append(
+            {"name": r["department__name"], "name_en": r["department__name_en"]}
+        )
     return out

@@ -3,9 +3,12 @@ Excel fill, in the order the dashboards, the charts, the Excel report and open d
 
 The statuses and their order are the engine's (`targets.progress.STATUSES`); this module says how each one
 reads and looks. Labels and help texts are translated per request (Vietnamese is the source language,
-English through gettext). Colours are Okabe–Ito's (colour-blind safe), and every status also carries an
-icon and a label, never colour alone. The stylesheet's `.status-<key>` classes (static/css/dashboards.css)
-use the same colours: `tests/unit/test_status.py` compares them.
+English through gettext). Colours are Okabe–Ito's (colour-blind safe) with red for "missed", and every status
+also carries an icon and a label, never colour alone. This is the ONE status palette: the charts, the
+stylesheet's `.status-<key>` classes (static/css/dashboards.css: chips, bars, table cells — compared by
+`tests/unit/test_status.py`) and the Excel report (its fills are the colours lightened, `tint`) read it from
+here. Cities on a chart take another palette (`reports.charts.SERIES_COLOURS`) that never uses a status
+colour.
 
 Also the words and icons of Open SDG's progress measure (`targets.progress.OPENSDG_STATUSES`), shown beside
 the default method. No database: the chart builders read their colours and icons from here.
@@ -20,6 +23,14 @@ from django.utils.translation import gettext_lazy as _
 
 from targets import progress
 
+FILL_STRENGTH = 0.3  # how much of a status's colour its fill keeps (the rest is white)
+
+
+def tint(colour: str, strength: float) -> str:
+    """'#009E73', 0.3 → 'B3E2D5': the colour mixed with white, `strength` of it kept, as "RRGGBB"."""
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "".join(f"{round(255 - (255 - c) * strength):02X}" for c in rgb)
+
 
 @dataclass(frozen=True)
 class StatusTerm:
@@ -30,7 +41,12 @@ class StatusTerm:
     help: Promise  # what the status means, one sentence (a chip's tooltip)
     colour: str  # charts, the Excel chart and the stylesheet, "#RRGGBB"
     icon: str  # shown beside the label, so that status never rests on colour alone
-    fill: str  # the Excel report's status cells: the colour lightened, "RRGGBB"
+
+    @property
+    def fill(self) -> str:
+        """The Excel report's status cells and the table chips' background: the colour lightened (a quarter
+        of it on white), "RRGGBB" — derived, so that it can never drift from the colour."""
+        return tint(self.colour, FILL_STRENGTH)
 
 
 _TERMS = (
@@ -40,7 +56,6 @@ _TERMS = (
         _("Giá trị mới nhất (sau hạn: số liệu của kỳ hạn) đã đạt mục tiêu."),
         "#009E73",  # bluish green
         "✓",
-        "D5EFE3",  # the fills follow their colours, lightened: the chart and the cells agree (issue #18)
     ),
     StatusTerm(
         progress.ON_TRACK,
@@ -48,7 +63,6 @@ _TERMS = (
         _("Theo xu hướng hiện tại, đến hạn sẽ đạt ít nhất 95% quãng đường đến mục tiêu."),
         "#56B4E9",  # sky blue
         "↗",
-        "CCE5FF",
     ),
     StatusTerm(
         progress.NEEDS_ACCELERATION,
@@ -56,7 +70,6 @@ _TERMS = (
         _("Theo xu hướng hiện tại, đến hạn chỉ đạt 60–95% quãng đường: cần tăng tốc."),
         "#E69F00",  # orange
         "!",
-        "FFF1C2",
     ),
     StatusTerm(
         progress.OFF_TRACK,
@@ -64,7 +77,6 @@ _TERMS = (
         _("Theo xu hướng hiện tại, đến hạn đạt dưới 60% quãng đường đến mục tiêu."),
         "#D55E00",  # vermillion
         "✕",
-        "FAD9C1",
     ),
     StatusTerm(
         progress.REGRESSING,
@@ -72,15 +84,13 @@ _TERMS = (
         _("Số liệu đang đi ngược hướng mục tiêu."),
         "#CC79A7",  # reddish purple
         "↓",
-        "F3C7DC",
     ),
     StatusTerm(
         progress.MISSED,
         _("Không đạt (đã quá hạn)"),
         _("Đã quá hạn mà số liệu của kỳ hạn (hoặc gần nhất trước hạn) chưa đạt mục tiêu."),
-        "#882255",  # wine (Tol), darker than every other status
+        "#B2182B",  # red: missed is the one verdict that reads as a failure (issue #17: not purple)
         "⊘",
-        "DBBCCC",
     ),
     StatusTerm(
         progress.AWAITING_FINAL,
@@ -91,7 +101,6 @@ _TERMS = (
         ),
         "#0072B2",  # blue: a verdict still to come
         "◷",
-        "D6E4F2",
     ),
     StatusTerm(
         progress.INSUFFICIENT_DATA,
@@ -99,7 +108,6 @@ _TERMS = (
         _("Chưa đủ hai số liệu để đánh giá xu hướng."),
         "#BBBBBB",
         "?",
-        "E8E8E8",
     ),
     StatusTerm(
         progress.NOT_APPLICABLE,
@@ -107,7 +115,6 @@ _TERMS = (
         _("Mục tiêu không còn áp dụng (ví dụ cấp huyện sau 30/6/2025)."),
         "#DDDDDD",
         "–",
-        "F4F4F4",
     ),
 )
 

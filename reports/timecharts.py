@@ -19,12 +19,17 @@ from .charts import (
     MUTED,
     REFORM_TIME,
     SERIES_COLOURS,
+    TARGET_STAR,
     base_layout,
     finish,
     finite,
+    series_colour,
+    series_dash,
     time_to_date,
     word,
 )
+
+OWN = SERIES_COLOURS[0]  # a series' own line and points (never a status colour)
 
 # --- one series over time ---------------------------------------------------------------------------------------
 
@@ -61,10 +66,10 @@ class Event:
 
 
 POINT_STYLE: dict[str, dict[str, Any]] = {
-    "approved": {"symbol": "circle", "size": 9, "color": "#0072B2"},
+    "approved": {"symbol": "circle", "size": 9, "color": OWN},
     "published": {"symbol": "square", "size": 10, "color": "#000000"},
     "demo": {"symbol": "diamond", "size": 9, "color": DEMO_COLOUR},
-    "submitted": {"symbol": "circle-open", "size": 10, "color": "#0072B2", "line": {"width": 2}},
+    "submitted": {"symbol": "circle-open", "size": 10, "color": OWN, "line": {"width": 2}},
 }
 
 
@@ -130,7 +135,7 @@ def series_chart(
     data: list[dict] = []
     approved = sorted((p for p in points if p.kind != "submitted"), key=lambda p: p.time)
     if approved:
-        line = {"color": "#0072B2", "width": 2}
+        line = {"color": OWN, "width": 2}
         times, values = [p.time for p in approved], [p.value for p in approved]
         data.append(_trace("lines", word(text, "actual_line"), times, values, line=line, hoverinfo="skip"))
     for kind in ("approved", "published", "demo", "submitted"):
@@ -153,7 +158,7 @@ def series_chart(
             )
         )
     for i, target in enumerate(sorted(targets, key=lambda t: t.due)):
-        colour = SERIES_COLOURS[(i + 2) % len(SERIES_COLOURS)]
+        colour = series_colour(i + 2)
         if target.open and target.baseline is not None:
             name = word(text, "straight_line", year=target.year)
             ends = (target.baseline, (target.due, target.value))
@@ -174,7 +179,12 @@ def series_chart(
                 [t.value for t in ordered],
                 text=[str(t.year) for t in ordered],
                 textposition="top center",
-                marker={"symbol": "star", "size": 15, "color": "#E69F00", "line": {"width": 1, "color": INK}},
+                marker={
+                    "symbol": "star",
+                    "size": 15,
+                    "color": TARGET_STAR,
+                    "line": {"width": 1, "color": INK},
+                },
                 customdata=[t.label for t in ordered],
                 hovertemplate="%{customdata}<extra></extra>",
             )
@@ -266,6 +276,8 @@ def _time_marks(events: Sequence[Event], as_of: float, text: Mapping[str, str]) 
 
 # --- one indicator across cities ---------------------------------------------------------------------------------
 
+STAR_SPREAD = 0.06  # years between two cities' stars at one deadline (about three weeks)
+
 
 @dataclass(frozen=True)
 class CityLine:
@@ -285,8 +297,12 @@ def comparison_chart(
     """One line per city with its targets as stars of the same colour, on one axis, so cities can be
     compared on the same concept; demo values are diamonds."""
     data: list[dict] = []
+    n = len(lines)
     for i, line in enumerate(lines):
-        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        colour = series_colour(i)
+        # The cities' targets often share a deadline and a value: each city's stars sit a little to the
+        # side of it (three weeks per city, centred), so that none hides another; the hover gives the date.
+        shift = (i - (n - 1) / 2) * STAR_SPREAD
         data.append(
             _trace(
                 "lines+markers",
@@ -294,7 +310,7 @@ def comparison_chart(
                 line.times,
                 line.values,
                 legendgroup=line.name,
-                line={"color": colour, "width": 2},
+                line={"color": colour, "width": 2, "dash": series_dash(i)},
                 marker={
                     "color": colour,
                     "size": 8,
@@ -312,7 +328,7 @@ def comparison_chart(
                 _trace(
                     "markers",
                     word(text, "targets_of", name=line.name),
-                    [due for due, _, _ in line.targets],
+                    [due + shift for due, _, _ in line.targets],
                     [value for _, value, _ in line.targets],
                     legendgroup=line.name,
                     showlegend=False,
@@ -354,8 +370,10 @@ def rank_history(
     """Each city's DTI rank by year, the rank axis inverted (1st at the top), every point labelled with
     how many units were ranked ('3/34': 63 provinces until 2023, 34 after the 2025 mergers)."""
     data = []
+    worst = max((p.rank for pts in series.values() for p in pts), default=10)
+    positions = rank_label_positions(series, close=max(1.5, worst * 0.09))
     for i, (name, points) in enumerate(series.items()):
-        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        colour = series_colour(i)
         pts = sorted(points, key=lambda p: p.year)
         data.append(
             {
@@ -364,10 +382,13 @@ def rank_history(
                 "name": name,
                 "x": [p.year for p in pts],
                 "y": [p.rank for p in pts],
+                # Every rank with its basis: "3/34" (rank 3 of the 34 units ranked that year).
                 "text": [f"{_rank(p.rank)}/{p.among}" if p.among else _rank(p.rank) for p in pts],
-                "textposition": "top center",
+                # Cities close together in a year: their labels above, below and beside, not on each other.
+                "textposition": [positions[(name, p.year)] for p in pts],
                 "textfont": {"size": 11, "color": colour},
-                "line": {"color": colour, "width": 2},
+                "cliponaxis": False,
+                "line": {"color": colour, "width": 2, "dash": series_dash(i)},
                 "marker": {
                     "color": colour,
                     "size": 10,
@@ -385,32 +406,34 @@ def rank_history(
             }
         )
     years = sorted({p.year for pts in series.values() for p in pts})
-    worst = max((p.rank for pts in series.values() for p in pts), default=10)
     bottom = worst + max(2, worst * 0.12)
+    top = 1 - max(0.8, bottom * 0.07)  # room above the 1st for its label
     layout = base_layout(
         text,
-        height=380,
+        height=400,
         xaxis={
-            "title": {"text": word(text, "ranking_year")},
+            "title": {"text": word(text, "ranking_year"), "standoff": 12},
             "tickmode": "array",
             "tickvals": years,
             "ticktext": [str(y) for y in years],
+            "range": [years[0] - 0.5, years[-1] + 0.5] if years else None,
             "gridcolor": GRID,
             "fixedrange": True,
+            "automargin": True,  # the title below the ticks, never over them
         },
         yaxis={
-            "title": {"text": word(text, "rank_axis")},
+            "title": {"text": word(text, "rank_axis"), "standoff": 8},
             "autorange": False,
-            "range": [bottom, 0.2],  # inverted: 1st at the top
+            "range": [bottom, top],  # inverted: 1st at the top
             "tickmode": "array",
-            "tickvals": [v for v in RANK_TICKS if v <= bottom],
+            "tickvals": rank_ticks(bottom),
             "gridcolor": GRID,
             "zeroline": False,
             "fixedrange": True,
             "automargin": True,
         },
-        margin={"l": 10, "r": 20, "t": 40, "b": 20, "pad": 2},
-        legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
+        margin={"l": 10, "r": 20, "t": 40, "b": 70, "pad": 2},
+        legend=_below_legend(),
     )
     if top:
         layout["shapes"] = [
@@ -422,17 +445,60 @@ def rank_history(
                 "x1": 1,
                 "y0": 0.5,
                 "y1": top + 0.5,
-                "fillcolor": "#009E73",
-                "opacity": 0.08,
+                "fillcolor": SERIES_COLOURS[0],  # not a status colour: the band is the goal, not a verdict
+                "opacity": 0.07,
                 "line": {"width": 0},
             }
         ]
     demo = any(p.demo for pts in series.values() for p in pts)
-    narrow = {"font.size": 11, "xaxis.title.text": "", "legend.y": -0.1}
+    narrow = {"font.size": 10, "xaxis.title.text": "", "height": 420}
     return finish(data, layout, text=text, demo=demo, narrow=narrow)
 
 
-RANK_TICKS = (1, 3, 5, 10, 15, 20, 30, 40, 50, 63)
+def rank_label_positions(
+    series: Mapping[str, Sequence[RankPoint]], *, close: float
+) -> dict[tuple[str, int], str]:
+    """Where each point's label goes, so that the labels of cities ranked close together in one year do not
+    sit on each other (issue #17): within a run of points less than `close` ranks apart, the first above,
+    the last below, those between to the right and the left in turn; a point alone: above."""
+    out: dict[tuple[str, int], str] = {}
+    by_year: dict[int, list[tuple[float, str]]] = {}
+    for name, points in series.items():
+        for p in points:
+            by_year.setdefault(p.year, []).append((p.rank, name))
+    for year, ranked in by_year.items():
+        ranked.sort()
+        runs: list[list[tuple[float, str]]] = []
+        for point in ranked:
+            if runs and point[0] - runs[-1][-1][0] < close:
+                runs[-1].append(point)
+            else:
+                runs.append([point])
+        for run in runs:
+            for k, (_, name) in enumerate(run):
+                if k == 0:
+                    where = "top center"
+                elif k == len(run) - 1:
+                    where = "bottom center"
+                else:
+                    where = ("middle right", "middle left")[(k - 1) % 2]
+                out[(name, year)] = where
+    return out
+
+
+def _below_legend() -> dict[str, Any]:
+    """A horizontal legend under the whole figure (below the axis title), out of the ticks' way."""
+    return {"orientation": "h", "x": 0, "xref": "container", "y": 0, "yref": "container", "yanchor": "bottom"}
+
+
+def rank_ticks(bottom: float) -> list[int]:
+    """The rank axis's ticks down to `bottom`: the 1st, then multiples of a round step giving about five
+    ticks, none closer to the 1st than half a step (issue #17: 1, 3 and 5 were crushed together on an axis
+    down to 48). 48 → [1, 10, 20, 30, 40]; 8 → [1, 2, 4, 6, 8]."""
+    span = max(1.0, bottom - 1)
+    step = next((s for s in (1, 2, 5, 10, 20, 25, 50) if span / s <= 5), 100)
+    ticks = [1] + [v for v in range(step, int(bottom) + 1, step) if v - 1 >= step / 2]
+    return ticks
 
 
 def _rank(value: float) -> str:

@@ -34,6 +34,8 @@ urlpatterns = [
     path("reports/narrative/", views.report_narrative, name="report_narrative"),
     path("dashboard/", views.dashboard_overview, name="overview"),
     path("dashboard/<slug:locality>/", views.dashboard_city, name="city"),
+    # Before the pillar's URL, so that "brief" is never read as a pillar.
+    path("dashboard/<slug:locality>/brief/", views.dashboard_city_brief, name="city_brief"),
     path("dashboard/<slug:locality>/<slug:pillar>/", views.dashboard_pillar, name="pillar"),
     path("indicators/<slug:code>/", views.indicator_comparison, name="indicator"),
     path("indicators/<slug:code>/<slug:locality>/", views.indicator_series, name="series"),

@@ -29,6 +29,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
@@ -254,6 +255,19 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
 
 
 @_dashboard
+def dashboard_city_brief(request: HttpRequest, locality: str, *, as_of: AsOf) -> HttpResponse:
+    """The leader's one-page brief of a city (issue #17): prints on one A4 page. The departments that report
+    each target are named to those who see the city in full (its members)."""
+    loc = _locality_or_404(request, locality)
+    key = ("brief", tuple(loc.items()), as_of)
+    context = _cached(
+        key,
+        functools.partial(pages.city_brief, locality=loc, as_of=as_of, with_departments=loc["full"]),
+    )
+    return _render(request, "reports/dashboard_brief.html", as_of, {**context, "locality": loc})
+
+
+@_dashboard
 def indicator_comparison(request: HttpRequest, code: str, *, as_of: AsOf) -> HttpResponse:
     """One indicator across the cities in scope, with their targets."""
     indicator = _indicator_or_404(code)
@@ -275,6 +289,45 @@ def indicator_series(request: HttpRequest, code: str, locality: str, *, as_of: A
     return _render(
         request, "reports/series.html", as_of, {**context, "indicator": indicator, "locality": loc}
     )
+
+
+def target_progress(
+    request: HttpRequest, *, locality_slug: str, indicator_code: str, level: str, target_id: int
+):
+    """What a target's catalogue page shows of its progress (issue #17, item 9): its status, its newest
+    figure, a small chart of its series and links to the series and pillar pages, at the last closed
+    quarter — the series page's own model (and cache), read only if the user may open that city's
+    dashboards. None otherwise, or when the target is not assessed."""
+    loc = selectors.locality_in(access.dashboard_localities(request.user), slug=locality_slug)
+    if loc is None:
+        return None
+    loc = {
+        **loc,
+        "label": display.localized(loc, "name"),
+        "full": access.sees_in_full(request.user, loc["id"]),
+    }
+    indicator = _indicator_or_404(indicator_code)
+    as_of = _parse_as_of(None)
+    build = functools.partial(pages.series, indicator=indicator, locality=loc, as_of=as_of, full=loc["full"])
+    context = _cached(("series", indicator_code, loc["id"], as_of, loc["full"]), build)
+    section = next((s for s in context["sections"] if (s["level"] or "") == (level or "")), None)
+    row = next((r for r in section["rows"] if r["id"] == target_id), None) if section else None
+    if row is None:
+        return None
+    figure = None
+    if section["figure"]:
+        figure = copy.deepcopy(section["figure"])
+        figure["layout"].update({"height": 280, "showlegend": False})
+        figure["layout"]["margin"] = {"l": 10, "r": 10, "t": 30, "b": 20, "pad": 2}
+        figure["narrow"] = {**figure.get("narrow", {}), "height": 260, "showlegend": False}
+    return {
+        "row": row,
+        "figure": figure,
+        "as_of": as_of,
+        "series_url": reverse("reports:series", args=[indicator_code, locality_slug]),
+        "pillar_url": reverse("reports:pillar", args=[locality_slug, indicator["pillar__slug"]]),
+        "pillar_label": indicator["pillar_label"],
+    }
 
 
 # --------------------------------------------------------------------------- the Excel report

@@ -212,9 +212,13 @@ def can_write_report_text(user: AnyUser, locality: Locality | int) -> bool:
     return can_review(user, locality)
 
 
-def get_review_locality(user: AnyUser, slug: str | None) -> Locality:
-    """The locality the reviewer works on: `?locality=` if in scope, the only one otherwise; else 404."""
-    localities = list(review_localities(user))
+def get_review_locality(
+    user: AnyUser, slug: str | None, *, localities: list[Locality] | None = None
+) -> Locality:
+    """The locality the reviewer works on: `?locality=` if in scope, the only one otherwise; else 404.
+    `localities`: `review_localities(user)` when the caller has read them already."""
+    if localities is None:
+        localities = list(review_localities(user))
     if not slug:
         if len(localities) == 1:
             return localities[0]
@@ -329,3 +333,35 @@ def can_update_task(user: AnyUser, task) -> bool:
 def can_copy_plan(user: AnyUser, plan) -> bool:
     """Reviewers of the locality create next year's plan from this one."""
     return can_review(user, plan.locality_id)
+
+
+# --------------------------------------------------------------------------- the menu and the landing page
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What a user's menu offers and where they land (issue #17, item 6), from their memberships alone (no
+    query beyond `scope`'s one): each flag is the same answer as the access check of the page it links."""
+
+    authenticated: bool = False
+    superuser: bool = False
+    enters: bool = False  # entry_departments is not empty: the worklist
+    reviews: bool = False  # review_localities is not empty: the review pages
+    exports: bool = False  # report_localities is not empty: the Excel report
+    leads: bool = False  # a viewer (a leader) of a locality: its city dashboard
+    leader_localities: frozenset[int] = field(default_factory=frozenset)
+
+
+def roles(user: AnyUser) -> Roles:
+    s = scope(user)
+    if not s.authenticated:
+        return Roles()
+    return Roles(
+        authenticated=True,
+        superuser=s.superuser,
+        enters=s.superuser or bool(s.editor_departments),
+        reviews=s.superuser or bool(s.reviewer_localities),
+        exports=s.superuser or bool(s.reviewer_localities or s.viewer_localities),
+        leads=bool(s.viewer_localities),
+        leader_localities=s.viewer_localities,
+    )

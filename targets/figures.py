@@ -18,7 +18,6 @@ from .numbers import decimals_for
 from .outliers import jump_limit
 
 
-
 def gettext_noop(message: str) -> str:
     """Marks a message for `make messages`; `explain_jump` translates it with the caller's gettext."""
     return message

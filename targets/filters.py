@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from .models import Level, Locality, Pillar, Target
+from .search import fold
 
 
 class TargetFilter(django_filters.FilterSet):
@@ -35,10 +36,13 @@ class TargetFilter(django_filters.FilterSet):
         choices=[c for c in Level.choices if c[0]],
         empty_label=_("Tất cả"),
     )
-    q = django_filters.CharFilter(
-        field_name="indicator__name", lookup_expr="icontains", label=_("Tìm chỉ tiêu")
-    )
+    q = django_filters.CharFilter(method="filter_text", label=_("Tìm chỉ tiêu"))
 
     class Meta:
         model = Target
         fields = ["locality", "pillar", "year", "level", "q"]
+
+    def filter_text(self, queryset, name, value):
+        """The indicator's name contains the words, with or without diacritics ("ho so" finds "hồ sơ")."""
+        folded = fold(value)
+        return queryset.filter(indicator__search_name__contains=folded) if folded else queryset

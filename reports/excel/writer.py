@@ -66,6 +66,7 @@ class TargetLine:
     # Past the deadline: the newest figure after it, as information (the verdict rests on `latest`).
     after_deadline: float | None = None
     after_deadline_period: str = ""
+    after_deadline_among: int | None = None  # a rank's basis: how many units were ranked
     provisional_label: str = ""  # awaiting_final: the provisional verdict's label
     document: str = ""  # the source document's number (or title), for the quote on the "Nguồn" sheet
     quote: str = ""  # the target as the document words it, verbatim
@@ -368,7 +369,9 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
         projected = _within(t.projected, lower, upper)
         after_value = _within(t.after_deadline, lower, upper)
         after = (
-            f"{_with_unit(after_value, t.unit)} ({period_label(t.after_deadline_period)})"
+            f"{_with_unit(after_value, t.unit)}"
+            + (f"/{t.after_deadline_among}" if t.unit == "rank" and t.after_deadline_among else "")
+            + f" ({period_label(t.after_deadline_period)})"
             if after_value is not None
             else ""
         )

@@ -44,6 +44,35 @@
 
   var charts = Array.prototype.map.call(document.querySelectorAll("[data-figure]"), draw).filter(Boolean);
 
+  // Printing (issue #17): the page is narrower on paper (A4 landscape, print.css) than on screen, and a
+  // Plotly figure keeps the width it was drawn at — cut at the right edge. Before printing, each chart is
+  // redrawn at the width its box has in the printed layout; afterwards, at the screen's again.
+  // A browser may announce printing (beforeprint) before it lays the page out for paper: the class
+  // "printing" then gives the page the printed geometry on screen (nav.css) while the charts are measured.
+  var root = document.documentElement;
+  function fitAll() {
+    var printMedia = window.matchMedia && window.matchMedia("print").matches;
+    if (!printMedia) { root.classList.add("printing"); }
+    charts.forEach(function (chart) {
+      var width = Math.floor(chart.el.getBoundingClientRect().width);
+      if (width > 0) { window.Plotly.relayout(chart.el, { width: width }); }
+    });
+  }
+  function unfitAll() {
+    root.classList.remove("printing");
+    charts.forEach(function (chart) {
+      window.Plotly.relayout(chart.el, { width: null, autosize: true });
+    });
+  }
+  if (window.matchMedia) {
+    var printing = window.matchMedia("print");
+    var onChange = function (event) { if (event.matches) { fitAll(); } else { unfitAll(); } };
+    if (printing.addEventListener) { printing.addEventListener("change", onChange); }
+    else if (printing.addListener) { printing.addListener(onChange); }
+  }
+  window.addEventListener("beforeprint", fitAll);
+  window.addEventListener("afterprint", unfitAll);
+
   // Crossing the phone width (a rotated phone, a resized window) switches between the two layouts.
   var pending = null;
   window.addEventListener("resize", function () {

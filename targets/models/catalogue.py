@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ..search import fold
 from .base import MAX_TARGET_YEAR, MAX_YEAR, MIN_YEAR
 
 
@@ -106,6 +107,11 @@ class Indicator(models.Model):
     definition = models.TextField(_("định nghĩa"), blank=True)
     frequency = models.CharField(_("tần suất báo cáo"), max_length=16, choices=Frequency.choices)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    # The name without diacritics, lower case (`targets.search.fold`), kept on every save: what the
+    # catalogue's search compares, so "ho so" finds what "hồ sơ" finds on SQLite and PostgreSQL alike.
+    search_name = models.CharField(
+        _("tên không dấu (để tìm kiếm)"), max_length=255, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["pillar__order", "order", "code"]
@@ -120,6 +126,13 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
 
 class Level(models.TextChoices):

@@ -139,9 +139,31 @@ class WorklistLine(ValueCounts):
     def missing(self) -> int:
         return self.assigned - self.entered
 
+    @property
+    def to_submit(self) -> int:
+        """Values the department still has to send: missing, drafts and values sent back."""
+        return self.assigned - self.submitted
+
+    def progress(self, today: dt.date) -> str:
+        """Where the department's quarter stands (issue #17, item 7): "done" when every value is approved,
+        "locked" when the reviewer closed it first, "waiting" when everything is sent and awaits review,
+        "overdue" only when the deadline has passed with values still to send, else "open"."""
+        if self.assigned and self.approved == self.assigned:
+            return "done"
+        if self.state.locked:
+            return "locked"
+        if self.to_submit == 0:
+            return "waiting"
+        if today > self.state.deadline:
+            return "overdue"
+        return "open"
+
 
 def worklist(departments: list[Department], periods: list[ReportingPeriod]) -> list[WorklistLine]:
-    """Per department × period: assigned / entered / submitted / approved / returned. Three queries."""
+    """Per period × department: assigned / entered / submitted / approved / returned. Three queries.
+
+    In the order of `periods` (the current quarter first), each period's departments in their order; a
+    department with nothing assigned in a period has no line (issue #17: nothing to do, nothing listed)."""
     if not departments:
         return []
     dept_ids = [d.pk for d in departments]
@@ -164,8 +186,8 @@ def worklist(departments: list[Department], periods: list[ReportingPeriod]) -> l
         for lp in LocalityPeriod.objects.filter(locality_id__in=localities, period_id__in=stored_ids(periods))
     }
     lines = []
-    for d in departments:
-        for p in periods:
+    for p in periods:
+        for d in departments:
             lp = locks.get((d.locality_id, p.pk))
             state = PeriodState(
                 period=p,
@@ -184,7 +206,8 @@ def worklist(departments: list[Department], periods: list[ReportingPeriod]) -> l
                 if status is None:
                     continue
                 line.count(status)
-            lines.append(line)
+            if line.assigned:
+                lines.append(line)
     return lines
 
 

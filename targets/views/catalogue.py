@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import render
 from django_tables2 import RequestConfig
 
 from .. import access
@@ -15,22 +14,15 @@ from ..models import (
     Origin,
     Target,
 )
-from ..periods import last_closed_quarter
+from ..navigation import landing
 from ..selectors import catalogue as catalogue_selectors
 from ..tables import TargetTable
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Each person lands where their work is: editors on their worklist, reviewers on the review page."""
-    s = access.scope(request.user)
-    if not s.authenticated:
-        return redirect("reports:open_data")
-    if s.editor_departments:
-        return redirect("targets:entry")
-    if s.reviewer_localities:
-        year, quarter = last_closed_quarter(timezone.localdate())
-        return redirect("targets:review", period=f"{year}-Q{quarter}")
-    return redirect("targets:catalogue")
+    """Each person lands where their work is (`navigation.landing`): the superuser on the overview, editors
+    on their worklist, reviewers on the quarter with the most values waiting, leaders on their city."""
+    return landing(request)
 
 
 @login_required

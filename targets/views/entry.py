@@ -83,7 +83,8 @@ def entry_worklist(request: HttpRequest) -> HttpResponse:
     periods = [p for p in periods if p.starts_on <= today]
     periods += entry_selectors.returned_periods(departments, codes)  # values sent back in an older period
     lines = entry_selectors.worklist(departments, periods)
-    return render(request, "targets/entry_worklist.html", {"lines": lines, "today": today})
+    rows = [(line, line.progress(today)) for line in lines]
+    return render(request, "targets/entry_worklist.html", {"rows": rows, "today": today})
 
 
 def _evidence_files(request: HttpRequest, lines: list[entry_selectors.EntryLine], form: str) -> dict:

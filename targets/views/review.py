@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..selectors import entry as entry_selectors
 from ..selectors import history as history_selectors
+from ..selectors import navigation as navigation_selectors
 from ..selectors import review as review_selectors
 from ..services import catalogue as catalogue_service
 from ..services import review as review_service
@@ -55,21 +56,43 @@ def _stored_period_or_404(code: str) -> ReportingPeriod:
     return period
 
 
+def _review_chooser(
+    request: HttpRequest, period: ReportingPeriod, localities: list[Locality]
+) -> HttpResponse:
+    """A reviewer of several localities (a superuser: every one) opened a quarter without saying which
+    locality: the localities to choose from, each with its values waiting (issue #17: not a 404)."""
+    waiting = navigation_selectors.waiting_by_locality(access.review_localities(request.user), period.code)
+    choices = sorted(((loc, waiting.get(loc.pk, 0)) for loc in localities), key=lambda c: (-c[1], c[0].name))
+    return render(request, "targets/review_chooser.html", {"period": period, "choices": choices})
+
+
 @login_required
 def review(request: HttpRequest, period: str) -> HttpResponse:
-    locality = access.get_review_locality(request.user, request.GET.get("locality"))
+    slug = request.GET.get("locality")
+    localities = list(access.review_localities(request.user))
+    if not slug and len(localities) > 1:
+        return _review_chooser(request, _period_or_404(period), localities)
+    locality = access.get_review_locality(request.user, slug, localities=localities)
     period_obj = _period_or_404(period)
     today = timezone.localdate()
     state, departments = review_selectors.review_overview(locality, period_obj, today=today)
     context = {
         "locality": locality,
-        "localities": list(access.review_localities(request.user)),
+        "localities": localities,
         "period": period_obj,
         "state": state,
         "departments": departments,
         "today": today,
         "period_links": review_selectors.review_period_links(locality, today),
         "can_decide": access.can_decide(request.user, locality, locked=state.locked),
+        "crumbs": [
+            (_("Trang chủ"), reverse("targets:home")),
+            (
+                _("Thẩm định"),
+                reverse("targets:review", args=[period_obj.code]) if len(localities) > 1 else "",
+            ),
+            (f"{locality.name} · {period_obj.code}", ""),
+        ],
     }
     return render(request, "targets/review.html", context)
 
@@ -158,8 +181,18 @@ def period_lock(request: HttpRequest, period: str) -> HttpResponse:
 def actual_history(request: HttpRequest, pk: int) -> HttpResponse:
     actual = access.get_readable_actual(request.user, pk)
     locked = entry_selectors.period_states(actual.locality, [actual.period])[actual.period.pk].locked
+    if access.can_review(request.user, actual.locality_id):  # back to where the value is reviewed
+        back = f"{reverse('targets:review', args=[actual.period.code])}?locality={actual.locality.slug}"
+        section = (_("Thẩm định"), back)
+    else:  # an editor: back to the form the value was entered on
+        back = reverse("targets:entry_form", args=[actual.period.code])
+        if actual.department_id:
+            back += f"?department={actual.department_id}"
+        section = (_("Nhập số liệu"), reverse("targets:entry"))
     context = {
         "actual": actual,
+        "back_url": back,
+        "section": section,
         "records": history_selectors.actual_history(actual),
         "can_reopen": access.can_reopen(request.user, actual, locked=locked),
         "locked_for_reviewer": locked

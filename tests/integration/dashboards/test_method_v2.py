@@ -51,18 +51,19 @@ def test_hai_phong_top_10_in_2022_is_missed_on_its_2022_rank_and_shows_2024_afte
     assert (row["latest_after_deadline"], row["latest_after_deadline_period"]) == ("3.0", "2024")
 
 
-def test_hai_phong_top_10_reads_missed_with_the_later_rank_as_information_on_the_pages(
+def test_hai_phong_top_10_reads_missed_with_the_later_rank_and_each_ranks_basis_on_the_pages(
     client, hai_phong_reviewer, catalogue, fixed_today
 ):
     client.force_login(hai_phong_reviewer)
     response = client.get("/dashboard/hai-phong/dti/", {"as_of": "2026-Q3"})
     row = next(r for r in response.context["rows"] if r["indicator_code"] == "dti_rank" and r["year"] == 2022)
-    assert row["verdict_text"] == "Không đạt (đã quá hạn) — hạng 14 (2022); sau hạn: hạng 3 (2024)"
+    # Every rank with its basis (issue #17): 14th of the 63 provinces in 2022, 3rd of the 34 units in 2024.
+    assert row["verdict_text"] == "Không đạt (đã quá hạn) — hạng 14/63 (2022); sau hạn: hạng 3/34 (2024)"
     html = response.content.decode()
-    assert "sau hạn: hạng 3 (2024)" in html
-    assert "Không đạt (đã quá hạn) — hạng 14 (2022); sau hạn: hạng 3 (2024)" in html  # the status's title
+    assert "sau hạn: hạng 3/34 (2024)" in html
+    assert "Không đạt (đã quá hạn) — hạng 14/63 (2022); sau hạn: hạng 3/34 (2024)" in html  # the title
     series = client.get("/indicators/dti_rank/hai-phong/", {"as_of": "2026-Q3"}).content.decode()
-    assert "sau hạn: hạng 3 (2024)" in series
+    assert "sau hạn: hạng 3/34 (2024)" in series
 
 
 def test_hai_phong_top_10_is_missed_in_the_excel_report_with_the_2024_rank_as_a_note_in_vietnamese_periods(
@@ -80,7 +81,7 @@ def test_hai_phong_top_10_is_missed_in_the_excel_report_with_the_2024_rank_as_a_
         14,
         "Năm 2022",  # periods read in Vietnamese in the workbook (issue #18)
     )
-    assert line["Số liệu sau hạn"] == "hạng 3 (Năm 2024)"
+    assert line["Số liệu sau hạn"] == "hạng 3/34 (Năm 2024)"  # with its basis (issue #17)
 
 
 # --- rule 4: time travel shows what was known ----------------------------------------------------------------------

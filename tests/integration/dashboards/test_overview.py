@@ -204,13 +204,13 @@ def test_the_overview_makes_the_same_number_of_queries_at_ten_times_the_data(
     client.force_login(superuser)
     # Session, user, memberships…, the localities, the pillars, the targets, the figures and their
     # history, the ranks (their versions, their history, their sources), the former units' ranks, the DTI
-    # frameworks (issue #21).
-    with django_assert_max_num_queries(12):
+    # frameworks (issue #21); the menu's values waiting for review.
+    with django_assert_max_num_queries(14):
         small, response = count_queries(client, "/dashboard/", as_of="2026-Q3")
     localities = len(response.context["matrix"])
     multiply(10)
     assert Locality.objects.filter(is_country=False).count() == 50
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         large, response = count_queries(client, "/dashboard/", as_of="2026-Q3")
     assert len(response.context["matrix"]) > 9 * localities
     assert large == small

@@ -160,6 +160,7 @@ MATRIX: dict[str, dict] = {
     "reports:home": {"method": "GET", "default": 302, "expect": {"anonymous": 200}},
     "reports:overview": {"method": "GET", "default": 200},
     "reports:city": {"method": "GET", "default": 200},
+    "reports:city_brief": {"method": "GET", "default": 200},  # issue #17: the city page's one-page brief
     "reports:pillar": {"method": "GET", "default": 200},
     "reports:indicator": {"method": "GET", "default": 200},
     "reports:series": {"method": "GET", "default": 200},
@@ -293,6 +294,7 @@ def _url(name: str, world) -> tuple[str, dict]:
         "reports:open_data_file": {"dataset": "localities", "fmt": "csv"},
         "reports:open_data_indicator": {"code": "epayment_accounts"},
         "reports:city": {"locality": "hai-phong"},
+        "reports:city_brief": {"locality": "hai-phong"},
         "reports:pillar": {"locality": "hai-phong", "pillar": "chinh-quyen-so"},
         "reports:indicator": {"code": "epayment_accounts"},
         "reports:series": {"code": "epayment_accounts", "locality": "hai-phong"},
