@@ -30,6 +30,7 @@ from .display import (
     status_chips,
     status_segments,
     target_rows,
+    value_text,
     vi_sort_key,
 )
 from .selectors import ProgressInputs
