@@ -13,9 +13,9 @@ from ..models import (
 
 def targets_for_catalogue() -> QuerySet[Target]:
     """All targets with what the catalogue shows of them: one query, joined (select_related)."""
-    return Target.objects.select_related("indicator", "indicator__pillar", "locality", "document").order_by(
-        "indicator__pillar__order", "indicator__order", "locality__name", "level", "year"
-    )
+    return Target.objects.select_related(
+        "indicator", "indicator__pillar", "pillar", "locality", "document"
+    ).order_by("indicator__pillar__order", "indicator__order", "locality__name", "level", "year")
 
 
 def target_detail(pk: int) -> Target:

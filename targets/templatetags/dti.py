@@ -6,7 +6,15 @@ from __future__ import annotations
 from django import template
 
 from .. import limits
-from ..formatting import figure_note, num, qualifier_label, rank_with_basis, target_text, with_unit
+from ..formatting import (
+    figure_note,
+    in_language,
+    num,
+    qualifier_label,
+    rank_with_basis,
+    target_text,
+    with_unit,
+)
 from ..models import Actual, Status
 
 register = template.Library()
@@ -15,6 +23,7 @@ register.filter(num)
 register.filter(with_unit)
 register.simple_tag(target_text)
 register.filter(figure_note)
+register.filter(in_language)
 register.filter(qualifier_label)
 register.filter("rank_basis", rank_with_basis)
 
