@@ -18,7 +18,8 @@ PDF = real_pdf("Bien ban nghiem thu")  # a real one: evidence is parsed, not sni
 
 
 def load_plan86() -> Plan:
-    """Plan 86/KH-UBND with its 48 tasks and the agencies of its Section IV (needs the catalogue)."""
+    """Plan 86/KH-UBND with its 51 tasks, the agencies of its Section IV and those the law gives the job
+    (needs the catalogue)."""
     plans_load()
     return Plan.objects.get(locality__slug="hai-phong", year=2022)
 
