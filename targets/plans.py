@@ -273,3 +273,19 @@ def _check_task(
         "indicators": list(record.get("indicators", [])),
         "_where": label,
     }
+
+
+def successor_on(
+    department_id: int, day: dt.date, links: dict[int, tuple[dt.date | None, int | None]]
+) -> int:
+    """The department that answers on `day` for `department_id`'s work (issue #16): the department itself
+    while it is active, else its successor — followed as long as each one has ended by `day`. `links`:
+    id → (valid_to, successor id). A unit that ended without a successor still answers (nobody else does)."""
+    seen = {department_id}
+    current = department_id
+    while True:
+        valid_to, successor = links.get(current, (None, None))
+        if valid_to is None or day <= valid_to or successor is None or successor in seen:
+            return current
+        seen.add(successor)
+        current = successor
