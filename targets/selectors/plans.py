@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 
 from .. import progress
-from ..plans import successor_on
 from ..models import (
     Actual,
     Component,
@@ -20,6 +19,7 @@ from ..models import (
     Target,
     TaskState,
 )
+from ..plans import successor_on
 
 # --------------------------------------------------------------------------- DTI improvement plans
 
