@@ -4,10 +4,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from targets.catalogue import CatalogueError
 from targets.services.catalogue import catalogue_load, published_figures_load
 from targets.services.plans import plans_load
+from targets.services.review import department_successions_apply
 
 
 class Command(BaseCommand):
@@ -37,6 +39,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Plans: {plans.plans} plans, {plans.agencies} agencies, {plans.tasks} tasks "
             f"({plans.tasks_removed} removed, {plans.tasks_kept} kept with reported progress)."
+        )
+        succession = department_successions_apply(today=timezone.localdate())
+        self.stdout.write(
+            f"Departments that ended: {succession.moved} assignments moved to their successor, "
+            f"{succession.merged} already held by it."
         )
         if with_published:
             pub = published_figures_load(path=root / "published_figures.csv" if root else None)
