@@ -34,7 +34,11 @@ from .selectors import ProgressInputs
 
 _SERIES = ("indicator_id", "locality_id", "level")  # a series: what observations are reported against
 # The engine's target columns (its frame without the observations) and the series they belong to.
-_ENGINE_TARGET_COLUMNS = (*_SERIES, *(c for c in progress.FRAME_COLUMNS if not c.startswith("obs_")))
+_ENGINE_TARGET_COLUMNS = (
+    *_SERIES,
+    *(c for c in progress.FRAME_COLUMNS if not c.startswith("obs_")),
+    *progress.AGGREGATION_COLUMNS,
+)
 # Per target, what is shown beside the figures the engine chose: where they come from and when they
 # became known (`targets.known`).
 DESCRIBED = ("period", "origin", "known_on", "known_basis", "ranked_among")
@@ -83,7 +87,8 @@ def _engine(inputs: ProgressInputs, obs: pd.DataFrame, as_of: float) -> pd.DataF
     targets = inputs.targets
     engine = targets[list(_ENGINE_TARGET_COLUMNS)].join(_bounds(targets, obs))
     long = engine.merge(obs[[*_SERIES, "obs_time", "obs_value"]], on=list(_SERIES), how="left")
-    assessed = progress.assess_frame(long[[*progress.FRAME_COLUMNS, *progress.BOUND_COLUMNS]], as_of=as_of)
+    columns = [*progress.FRAME_COLUMNS, *progress.BOUND_COLUMNS, *progress.AGGREGATION_COLUMNS]
+    assessed = progress.assess_frame(long[columns], as_of=as_of)
     bounds = engine.set_index("target_id")[list(progress.BOUND_COLUMNS)]
     return assessed.join(bounds)
 

@@ -77,6 +77,13 @@ _LOCALITY_CODE = _f(
     "Official province code (Ha Noi 01, Hai Phong 31, Da Nang 48)",
 )
 _PILLAR = _f("pillar", "string", "Trụ cột (chính quyền số, kinh tế số, xã hội số, DTI)", "Pillar")
+# A target's pillar is the one its document lists it under (issue #16), the indicator's by default.
+_TARGET_PILLAR = _f(
+    "pillar",
+    "string",
+    "Trụ cột theo văn bản (mặc định: trụ cột của chỉ tiêu)",
+    "Pillar as the document gives it (default: the indicator's)",
+)
 _INDICATOR = _f("indicator_code", "string", "Mã chỉ tiêu", "Indicator code", required=True)
 _INDICATOR_NAME = _f("indicator_name", "string", "Tên chỉ tiêu", "Indicator name (Vietnamese)")
 _INDICATOR_NAME_EN = _f("indicator_name_en", "string", "Tên chỉ tiêu (tiếng Anh)", "Indicator name (English)")
@@ -117,7 +124,7 @@ _TARGET_FIELDS = (
     _f("target_id", "integer", "Mã mục tiêu (ổn định)", "Target identifier (stable)", required=True),
     _LOCALITY,
     _LOCALITY_CODE,
-    _PILLAR,
+    _TARGET_PILLAR,
     _INDICATOR,
     _INDICATOR_NAME,
     _LEVEL,
@@ -134,6 +141,26 @@ _TARGET_FIELDS = (
     _UNIT,
     _f("higher_is_better", "boolean", "Càng cao càng tốt", "Higher is better"),
     _f("applies_until", "date", "Áp dụng đến", "Applies until"),
+    _f(
+        "ranked_among",
+        "integer",
+        "Mục tiêu thứ hạng: số đơn vị của bảng xếp hạng khi đặt mục tiêu (63; từ bảng xếp hạng 2024 đánh giá "
+        "trên 34 đơn vị)",
+        "Rank target: units in the ranking it was set against (63; judged on the 34-unit ranking from 2024)",
+    ),
+    _f(
+        "aggregation",
+        "string",
+        "Cách so sánh: trống = số liệu năm mục tiêu; each_year = từng năm; period_average = bình quân giai đoạn",
+        "Comparison: empty = the target year's figure; each_year = every year; period_average = period average",
+        enum=("", "each_year", "period_average"),
+    ),
+    _f(
+        "period_from",
+        "integer",
+        "Giai đoạn từ năm (so sánh theo giai đoạn)",
+        "Period from (period comparisons)",
+    ),
     _f("document", "string", "Mã văn bản nguồn", "Source document code"),
     _f("source_document", "string", "Văn bản nguồn (số hiệu: tiêu đề)", "Source document (number: title)"),
     _f("source_quote", "string", "Trích dẫn nguyên văn", "Verbatim quote"),

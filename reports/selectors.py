@@ -17,7 +17,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import connections
 from django.db.models import FloatField, QuerySet
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 
 from targets import known, periods
 from targets.models import Actual, Assignment, Indicator, Locality, Origin, Pillar, Status, Target, Unit
@@ -37,6 +37,8 @@ _TARGET_FIELDS = (
     "baseline_value",
     "applies_until",
     "indicator__higher_is_better",
+    "aggregation",
+    "period_from",
 )
 _DECIMAL_FIELDS = ("value", "value_max", "baseline_value")
 # What pages show beside the figures; fetched in the same query (joins), renamed as below.
@@ -48,11 +50,32 @@ _LABEL_FIELDS = {
     "indicator__name": "indicator_name",
     "indicator__name_en": "indicator_name_en",
     "indicator__order": "indicator_order",
-    "indicator__pillar__slug": "pillar",
-    "indicator__pillar__order": "pillar_order",
+    "target_pillar": "pillar",
+    "target_pillar_order": "pillar_order",
 }
 # Enough to group by locality and pillar (the overview): the joins cost time at national scale.
-_SLUG_FIELDS = {"locality__slug": "locality", "indicator__pillar__slug": "pillar"}
+_SLUG_FIELDS = {"locality__slug": "locality", "target_pillar": "pillar"}
+
+
+def with_target_pillar(qs: QuerySet) -> QuerySet:
+    """Targets with `target_pillar` (slug) and `target_pillar_order`: the pillar the document lists the target
+    under, else the indicator's (issue #16: Đà Nẵng's e-commerce accounts are Xã hội số)."""
+    return qs.annotate(
+        target_pillar=Coalesce("pillar__slug", "indicator__pillar__slug"),
+        target_pillar_order=Coalesce("pillar__order", "indicator__pillar__order"),
+    )
+
+
+def _narrow_targets(
+    qs: QuerySet, *, locality_ids: list[int] | None, pillar: str | None, indicator_code: str | None
+) -> QuerySet:
+    """`_narrow` for targets: a pillar is the target's own (the document's), else its indicator's."""
+    qs = _narrow(
+        with_target_pillar(qs), locality_ids=locality_ids, pillar=None, indicator_code=indicator_code
+    )
+    return qs.filter(target_pillar=pillar) if pillar is not None else qs
+
+
 LABEL_COLUMNS: tuple[str, ...] = (
     *_LABEL_FIELDS.values(),
     "year",
@@ -67,10 +90,17 @@ LABEL_COLUMNS: tuple[str, ...] = (
 
 
 def _narrow(
-    qs: QuerySet, *, locality_ids: list[int] | None, pillar: str | None, indicator_code: str | None
+    qs: QuerySet,
+    *,
+    locality_ids: list[int] | None,
+    pillar: str | None,
+    indicator_code: str | None,
+    indicator_ids: list[int] | None = None,
 ) -> QuerySet:
     if locality_ids is not None:
         qs = qs.filter(locality_id__in=locality_ids)
+    if indicator_ids is not None:
+        qs = qs.filter(indicator_id__in=indicator_ids)
     if pillar is not None:
         qs = qs.filter(indicator__pillar__slug=pillar)
     if indicator_code is not None:
@@ -131,6 +161,7 @@ def observations_frame(
     pillar: str | None = None,
     indicator_code: str | None = None,
     statuses: tuple[str, ...] = (Status.APPROVED,),
+    indicator_ids: list[int] | None = None,
 ) -> pd.DataFrame:
     """Every version of the figures (approved ones; `statuses` to add those awaiting review) with the time
     each became known and stopped being current (`targets.known`): `known.known_at(frame, as_of)` is what
@@ -139,7 +170,12 @@ def observations_frame(
     Two queries (`values()` into pandas, no model instances): the figures as they are now, and the
     history records of the entered and imported ones (their approvals and corrections).
     """
-    narrow = {"locality_ids": locality_ids, "pillar": pillar, "indicator_code": indicator_code}
+    narrow = {
+        "locality_ids": locality_ids,
+        "pillar": pillar,
+        "indicator_code": indicator_code,
+        "indicator_ids": indicator_ids,
+    }
     current = _figures(
         _narrow(Actual.objects.filter(status__in=statuses), **narrow),
         {"id": "actual_id", "published_on": "published_on"},
@@ -176,6 +212,9 @@ def _engine_columns(frame: pd.DataFrame) -> pd.DataFrame:
             # A baseline "of year Y" stands at the end of that year, like an annual figure.
             "baseline_time": frame["baseline_year"].astype(float) + 1.0,
             "baseline_value": frame["baseline_value"].astype(float),
+            # A comparison over a period (issue #16): the period "from 2026" starts at 2026.0.
+            "aggregation": frame["aggregation"].fillna(""),
+            "period_start": pd.to_numeric(frame["period_from"], errors="coerce").astype(float),
         }
     )
 
@@ -191,7 +230,7 @@ def _targets_frame(
     fields = (*_TARGET_FIELDS, *label_fields)
     # The national targets (the whole country, issue #21) are floors shown beside the cities' targets, not
     # targets anyone reports against: never assessed.
-    qs = _narrow(
+    qs = _narrow_targets(
         Target.objects.filter(locality__is_country=False),
         locality_ids=locality_ids,
         pillar=pillar,
@@ -243,10 +282,16 @@ def progress_inputs(
     )
     if targets.empty:
         observations = pd.DataFrame(columns=list(known.VERSION_COLUMNS))
-    else:
+    elif pillar is not None:
+        # A pillar's targets may have indicators of another pillar (the document's pillar, issue #16): the
+        # figures are those of the targets' indicators.
         observations = observations_frame(
-            locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code
+            locality_ids=locality_ids,
+            indicator_ids=sorted({int(i) for i in targets["indicator_id"]}),
+            indicator_code=indicator_code,
         )
+    else:
+        observations = observations_frame(locality_ids=locality_ids, indicator_code=indicator_code)
     return ProgressInputs(targets=targets, observations=observations)
 
 
@@ -430,18 +475,21 @@ def open_targets(*, locality_ids: list[int] | None = None) -> list[dict]:
     """The targets of the publishing localities (narrowed to `locality_ids` when given) as plain values,
     with id, province code and document code, in open-data order (by locality slug first): one query."""
     return list(
-        _narrow(
+        _narrow_targets(
             Target.objects.filter(locality__publishes=True),
             locality_ids=locality_ids,
             pillar=None,
             indicator_code=None,
         )
-        .order_by("locality__slug", "indicator__pillar__order", "indicator__order", "level", "year", "id")
+        .order_by("locality__slug", "target_pillar_order", "indicator__order", "level", "year", "id")
         .values(
             "id",
             "locality__slug",
             "locality__official_code",
-            "indicator__pillar__slug",
+            "target_pillar",
+            "ranked_among",
+            "aggregation",
+            "period_from",
             "indicator__code",
             "indicator__name",
             "level",

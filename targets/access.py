@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from .models import Actual, Assignment, Department, Locality, Membership, Origin, Plan, PlanTask, Role, Status
 from .periods import entry_period_codes
+from .plans import successor_on
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -322,12 +324,23 @@ def get_readable_task(user: AnyUser, pk: int):
     return task
 
 
-def can_update_task(user: AnyUser, task) -> bool:
-    """Editors of the lead agency, reviewers of the plan's locality, superusers."""
+def can_update_task(user: AnyUser, task, *, today: dt.date | None = None) -> bool:
+    """Editors of the department that answers for the task today — its lead agency, or the lead's successor
+    once the lead has ended (issue #16: the Sở TTTT's tasks go to the Sở KH&CN from 1 March 2025) —,
+    reviewers of the plan's locality, superusers."""
     s = scope(user)
-    return (
-        s.superuser or task.lead_id in s.editor_departments or task.plan.locality_id in s.reviewer_localities
-    )
+    if s.superuser or task.plan.locality_id in s.reviewer_localities:
+        return True
+    if not s.editor_departments:
+        return False
+    links = {
+        pk: (valid_to, successor)
+        for pk, valid_to, successor in Department.objects.filter(
+            locality_id=task.plan.locality_id
+        ).values_list("pk", "valid_to", "successor_id")
+    }
+    answering = successor_on(task.lead_id, today or timezone.localdate(), links)
+    return answering in s.editor_departments
 
 
 def can_copy_plan(user: AnyUser, plan) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 from .periods import DISTRICT_LEVEL_ENDS
 
 COMPARATORS = (">=", ">", "=", "~", "<=", "<", "range")
+AGGREGATIONS = ("", "each_year", "period_average")
 LEVELS = ("", "city", "district", "commune")
 UNITS = ("percent", "count", "per_1000", "rank", "growth_rate", "score", "milestone", "index")
 FREQUENCIES = ("quarterly", "annual")
@@ -76,12 +77,28 @@ _SCHEMAS: dict[str, _Schema] = {
         },
     ),
     "indicator": _Schema(
-        {"code": str, "pillar": str, "name": str, "name_en": str, "unit": str, "frequency": str},
-        {"higher_is_better": bool, "definition": str},
+        # Every indicator has its definition: numerator, denominator, source (issue #16).
+        {
+            "code": str,
+            "pillar": str,
+            "name": str,
+            "name_en": str,
+            "unit": str,
+            "frequency": str,
+            "definition": str,
+        },
+        {"higher_is_better": bool},
     ),
     "document": _Schema(
         {"code": str, "locality": str, "title": str, "source_file": str},
-        {"number": str, "issuer": str, "issued_on": dt.date, "source_url": str},
+        {
+            "number": str,
+            "issuer": str,
+            "issued_on": dt.date,
+            "source_url": str,
+            "status_note": str,
+            "status_note_en": str,
+        },
     ),
     # A national decision whose signed text is not at hand (issue #21): no source file; `label` is how
     # national_targets.csv names it.
@@ -107,6 +124,9 @@ _SCHEMAS: dict[str, _Schema] = {
             "note": str,
             "applies_until": dt.date,
             "ranked_among": int,
+            "pillar": str,
+            "aggregation": str,
+            "period_from": int,
         },
     ),
 }
@@ -231,6 +251,8 @@ def read_catalogue(root: Path) -> Catalogue:
             errors.append(f"{ind['_where']}: unknown unit '{ind['unit']}' (one of {', '.join(UNITS)})")
         if ind["frequency"] not in FREQUENCIES:
             errors.append(f"{ind['_where']}: unknown frequency '{ind['frequency']}'")
+        if "Nguồn" not in ind["definition"]:
+            errors.append(f"{ind['_where']}: the definition must name the source of the figure ('Nguồn: …')")
 
     texts: dict[str, str] = {}
     documents: dict[str, dict[str, Any]] = {}
@@ -277,7 +299,7 @@ def read_catalogue(root: Path) -> Catalogue:
         for where, record in _records(data, "target", path, errors):
             if not check_record("target", record, where, errors):
                 continue
-            target = _check_target(record, where, indicators, texts[doc_code], errors)
+            target = _check_target(record, where, indicators, texts[doc_code], errors, pillars)
             if target is None:
                 continue
             target.update(document=doc_code, locality=loc_slug)
@@ -305,6 +327,7 @@ def _check_target(
     indicators: dict[str, dict[str, Any]],
     doc_text: str | None,
     errors: list[str],
+    pillars: set[str] | None = None,
 ) -> dict[str, Any] | None:
     """Check one target record. `doc_text` None: the document's text is not at hand (a national decision);
     the quote is then kept exactly as given, with the page it was read on (checked by the caller)."""
@@ -346,6 +369,21 @@ def _check_target(
         errors.append(f"{label}: only a rank target has 'ranked_among'")
     if ranked_among is not None and not value <= ranked_among:
         errors.append(f"{label}: rank {value:g} is beyond the {ranked_among} units ranked")
+    pillar = record.get("pillar", indicator["pillar"])
+    if pillars is not None and pillar not in pillars:
+        errors.append(f"{label}: unknown pillar '{pillar}'")
+    if "pillar" in record and record["pillar"] == indicator["pillar"]:
+        errors.append(f"{label}: 'pillar' is the indicator's own; give it only where the document differs")
+    aggregation = record.get("aggregation", "")
+    period_from = record.get("period_from")
+    if aggregation not in AGGREGATIONS:
+        errors.append(f"{label}: unknown aggregation '{aggregation}' (each_year, period_average or none)")
+    elif aggregation and (period_from is None or not MIN_YEAR <= period_from <= record["year"]):
+        errors.append(f"{label}: a comparison over a period needs 'period_from', a year up to the target's")
+    elif not aggregation and period_from is not None:
+        errors.append(
+            f"{label}: only a comparison over a period (each_year, period_average) has 'period_from'"
+        )
     if ("baseline_year" in record) != ("baseline_value" in record):
         errors.append(f"{label}: a baseline needs both 'baseline_year' and 'baseline_value'")
     quote = normalise_ws(record["quote"])
@@ -372,6 +410,10 @@ def _check_target(
         "note": record.get("note", ""),
         "applies_until": applies_until,
         "ranked_among": ranked_among,
+        "pillar": pillar,
+        "pillar_differs": pillar != indicator["pillar"],
+        "aggregation": aggregation,
+        "period_from": period_from,
         "unit": unit,
         "_where": label,
     }

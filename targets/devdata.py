@@ -234,7 +234,8 @@ DEMO_ACCOUNTS: list[tuple[str, str, list[tuple[str, str, str]], bool]] = [
         False,
     ),
     ("hp.thamdinh", "hp-thamdinh-2026", [("hai-phong", "so-khcn", Role.REVIEWER)], False),
-    ("hp.tttt", "hp-tttt-2026", [("hai-phong", "so-tttt", Role.EDITOR)], False),
+    # Once of the Sở TTTT, now of the Sở KH&CN, which answers for the Sở TTTT's tasks from 1/3/2025 (issue #16).
+    ("hp.tttt", "hp-tttt-2026", [("hai-phong", "so-khcn", Role.EDITOR)], False),
     ("hn.lanhdao", "hn-lanhdao-2026", [("ha-noi", "van-phong-ubnd", Role.VIEWER)], False),
     ("dn.bientap", "dn-bientap-2026", [("da-nang", "so-tai-chinh", Role.EDITOR)], False),
 ]

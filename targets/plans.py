@@ -19,7 +19,21 @@ from .catalogue import _Schema as Schema
 LEAD_BASES = ("stated", "inferred")
 
 _SCHEMAS: dict[str, Schema] = {
-    "agency": Schema({"code": str, "name": str, "quote": str}, {"name_en": str}),
+    # An agency the plan names has its `quote`; one the plan does not name (the agency the law gives the job,
+    # or a successor after the 2025 reorganisations) has its `basis` instead (issue #16).
+    "agency": Schema(
+        {"code": str, "name": str},
+        {
+            "name_en": str,
+            "quote": str,
+            "basis": str,
+            "valid_from": dt.date,
+            "valid_to": dt.date,
+            "successor": str,
+            "group": bool,
+            "followed_up_by": str,
+        },
+    ),
     "task": Schema(
         {
             "code": str,
@@ -142,16 +156,33 @@ def _read_plan(
         if record["code"] in agencies:
             errors.append(f"{label}: duplicate agency code")
             continue
-        if normalise_ws(record["quote"]) not in text:
+        if "quote" in record and normalise_ws(record["quote"]) not in text:
             errors.append(
                 f"{label}: quote does not appear verbatim in the document: {record['quote'][:80]!r}"
             )
+        if "quote" not in record and not record.get("basis", "").strip():
+            errors.append(f"{label}: an agency the plan does not name needs its 'basis'")
+        if "successor" in record and "valid_to" not in record:
+            errors.append(f"{label}: a successor takes over from a unit that ends: give 'valid_to'")
+        if "valid_from" in record and "valid_to" in record and record["valid_to"] < record["valid_from"]:
+            errors.append(f"{label}: 'valid_to' is before 'valid_from'")
+        if record.get("followed_up_by") and not record.get("group"):
+            errors.append(f"{label}: only a group of agencies ('group = true') is followed up by another")
         agencies[record["code"]] = {
             "code": record["code"],
             "name": record["name"],
             "name_en": record.get("name_en", ""),
+            "valid_from": record.get("valid_from"),
+            "valid_to": record.get("valid_to"),
+            "successor": record.get("successor", ""),
+            "is_group": record.get("group", False),
+            "followed_up_by": record.get("followed_up_by", ""),
             "_where": label,
         }
+    for agency in agencies.values():
+        for key in ("successor", "followed_up_by"):
+            if agency[key] and agency[key] not in agencies:
+                errors.append(f"{agency['_where']}: {key} '{agency[key]}' is not an [[agency]] of the file")
 
     tasks: list[dict[str, Any]] = []
     codes: set[str] = set()
@@ -242,3 +273,19 @@ def _check_task(
         "indicators": list(record.get("indicators", [])),
         "_where": label,
     }
+
+
+def successor_on(
+    department_id: int, day: dt.date, links: dict[int, tuple[dt.date | None, int | None]]
+) -> int:
+    """The department that answers on `day` for `department_id`'s work (issue #16): the department itself
+    while it is active, else its successor — followed as long as each one has ended by `day`. `links`:
+    id → (valid_to, successor id). A unit that ended without a successor still answers (nobody else does)."""
+    seen = {department_id}
+    current = department_id
+    while True:
+        valid_to, successor = links.get(current, (None, None))
+        if valid_to is None or day <= valid_to or successor is None or successor in seen:
+            return current
+        seen.add(successor)
+        current = successor

@@ -95,6 +95,12 @@ FRAME_COLUMNS: tuple[str, ...] = (
 )
 # Optional columns of `assess_frame`: the indicator's domain (NaN: unbounded on that side).
 BOUND_COLUMNS: tuple[str, ...] = ("lower", "upper")
+# Optional columns of `assess_frame` (issue #16): what a target's figure is compared on — "" the figure
+# itself, EACH_YEAR every yearly figure of the period, PERIOD_AVERAGE their mean — and where the period starts
+# (decimal years: a period "from 2026" starts at 2026.0, so the 2026 figure, at 2027.0, is its first).
+AGGREGATION_COLUMNS: tuple[str, ...] = ("aggregation", "period_start")
+EACH_YEAR = "each_year"
+PERIOD_AVERAGE = "period_average"
 RESULT_COLUMNS: tuple[str, ...] = (
     "status",
     "latest",
@@ -320,6 +326,12 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
     unbounded. The result has the columns in `RESULT_COLUMNS`, NaN for a figure that cannot be computed
     (never a guess). Open SDG's measure (`_opensdg_arrays`) is taken with base = the baseline, current =
     the latest judged observation, target = T, target_year = the due time.
+
+    Optional columns `aggregation` and `period_start` (`AGGREGATION_COLUMNS`, issue #16; rule 6 of
+    docs/progress-method.md): a target compared `EACH_YEAR` of its period is judged on the worst figure of the
+    period (its `latest`), and is missed as soon as one year falls short; one compared on the
+    `PERIOD_AVERAGE` is judged on the mean of the period's figures, and before the deadline needs acceleration
+    while that mean falls short. The period's figures are those after `period_start`; neither is projected.
     """
     missing = [c for c in FRAME_COLUMNS if c not in frame.columns]
     if missing:
@@ -344,6 +356,19 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
     baseline_v = _as_float(head["baseline_value"])
     lower = _as_float(head["lower"]) if "lower" in head.columns else np.full(k, np.nan)
     upper = _as_float(head["upper"]) if "upper" in head.columns else np.full(k, np.nan)
+    aggregation = (
+        head["aggregation"].fillna("").astype(str).to_numpy()
+        if "aggregation" in head.columns
+        else np.full(k, "", dtype=object)
+    )
+    is_each = aggregation == EACH_YEAR
+    is_average = aggregation == PERIOD_AVERAGE
+    is_period = is_each | is_average
+    period_start = _as_float(head["period_start"]) if "period_start" in head.columns else np.full(k, np.nan)
+    if (is_period & ~np.isfinite(period_start)).any():
+        raise ValueError(
+            f"period target(s) without period_start: {list(ids[is_period & ~np.isfinite(period_start)])}"
+        )
     d = np.where(higher, 1.0, -1.0)
     past_due = as_of >= due
 
@@ -375,6 +400,18 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
     first = np.where(has_obs, start, len(ot))
     latest, latest_t = ov_nan[last], ot_nan[last]
 
+    # A comparison over a period (issue #16) judges the figures of the period (those whose period ends after
+    # its start), each year (the worst one decides) or their mean, instead of the newest figure.
+    in_period = is_period[oc] & (ot > period_start[oc] + SAME_TIME)
+    n_period = np.bincount(oc[in_period], minlength=k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        period_mean = np.bincount(oc[in_period], weights=ov[in_period], minlength=k) / n_period
+    worst = np.full(k, np.inf)
+    np.minimum.at(worst, oc[in_period], (d[oc] * ov)[in_period])
+    period_worst = np.where(n_period > 0, d * worst, np.nan)
+    latest = np.where(is_each, period_worst, np.where(is_average, period_mean, latest))
+    has_obs = np.where(is_period, n_period > 0, has_obs)
+
     has_baseline = np.isfinite(baseline_t) & np.isfinite(baseline_v)
     base_t = np.where(has_baseline, baseline_t, ot_nan[first])
     base_v = np.where(has_baseline, baseline_v, ov_nan[first])
@@ -405,7 +442,7 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
         dt_ = pt - t_bar[pc]
         sxx = np.bincount(pc, weights=w * dt_ * dt_, minlength=k)
         sxy = np.bincount(pc, weights=w * dt_ * (pv - v_bar[pc]), minlength=k)
-        fitted = (n_points >= 2) & ~milestone
+        fitted = (n_points >= 2) & ~milestone & ~is_period  # no projection of a period's worst or mean
         slope = np.where(fitted, sxy / sxx, np.nan)
         projected = np.where(fitted, v_bar + slope * (due - t_bar), np.nan)
         projected = np.where(np.isfinite(lower) & (projected < lower), lower, projected)
@@ -424,6 +461,9 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
             past_due & judged,
             past_due,
             achieved,
+            is_period & ~has_obs,
+            is_each,
+            is_average,
             milestone & has_obs,
             milestone | ~fitted,
             d * slope < 0,
@@ -439,6 +479,9 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
             s[MISSED],
             s[AWAITING_FINAL],
             s[ACHIEVED],
+            s[INSUFFICIENT_DATA],
+            s[MISSED],  # a year of the period already fell short: "every year" can no longer be met
+            s[NEEDS_ACCELERATION],  # the mean so far is short: the remaining years must make up for it
             s[NEEDS_ACCELERATION],
             s[INSUFFICIENT_DATA],
             s[REGRESSING],

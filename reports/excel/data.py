@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 from django.utils import timezone
 
+from reports.selectors import with_target_pillar
 from reports.status import labels as status_labels
 from targets.formatting import target_text
 from targets.models import (
@@ -194,8 +195,9 @@ def _report_targets(
         )
     labels = status_labels()
     rows = (
-        Target.objects.filter(locality_id__in=locality_ids, indicator__pillar__slug__in=pillar_slugs)
-        .order_by("locality__name", "indicator__pillar__order", "indicator__order", "level", "year")
+        with_target_pillar(Target.objects.filter(locality_id__in=locality_ids))
+        .filter(target_pillar__in=pillar_slugs)
+        .order_by("locality__name", "target_pillar_order", "indicator__order", "level", "year")
         .values_list(
             "id",
             "indicator_id",
@@ -209,7 +211,7 @@ def _report_targets(
             "quote",
             "locality__name",
             "indicator__name",
-            "indicator__pillar__slug",
+            "target_pillar",
             "document__number",
             "document__title",
         )

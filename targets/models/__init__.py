@@ -8,6 +8,7 @@ Actual and PlanTask (HistoricalActual, HistoricalPlanTask).
 
 from .base import MAX_YEAR, MIN_YEAR, comment_length, note_length
 from .catalogue import (
+    Aggregation,
     Comparator,
     Document,
     Frequency,
@@ -51,6 +52,7 @@ __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
     "Actual",
+    "Aggregation",
     "Assignment",
     "Comparator",
     "Component",

@@ -158,6 +158,10 @@ class Document(models.Model):
     source_file = models.CharField(_("tệp văn bản"), max_length=255, blank=True)
     source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
     text = models.TextField(_("nội dung"), blank=True)
+    # What a reader must know about the document's standing (a draft, superseded by later plans…), in both
+    # languages; shown with every target it sets (issue #16).
+    status_note = models.TextField(_("tình trạng văn bản"), blank=True)
+    status_note_en = models.TextField(_("tình trạng văn bản (tiếng Anh)"), blank=True)
 
     class Meta:
         ordering = ["locality__name", "issued_on", "code"]
@@ -187,6 +191,14 @@ class Provenance(models.TextChoices):
     PRESS = "press", _("trích từ báo chí")
     ENGLISH = "english-source", _("nguồn tiếng Anh")
     TRANSCRIPTION = "transcription", _("bản chép chưa đối chiếu")
+
+
+class Aggregation(models.TextChoices):
+    """What a target's figure is compared on (issue #16: labour productivity)."""
+
+    YEAR = "", _("số liệu của năm mục tiêu")
+    EACH_YEAR = "each_year", _("từng năm trong giai đoạn")
+    PERIOD_AVERAGE = "period_average", _("bình quân giai đoạn")
 
 
 class Target(models.Model):
@@ -244,6 +256,26 @@ class Target(models.Model):
         verbose_name=_("mục tiêu quốc gia"),
     )
     national_note = models.TextField(_("căn cứ liên kết mục tiêu quốc gia"), blank=True)
+    # The pillar the document lists the target under; empty: the indicator's (issue #16).
+    pillar = models.ForeignKey(
+        Pillar,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name=_("trụ cột theo văn bản"),
+    )
+    # "hằng năm tăng tối thiểu 15%" is every year of the period; "tăng bình quân trên 7,5%/năm" the average
+    # over the period; both from `period_from` to the target's year.
+    aggregation = models.CharField(
+        _("cách so sánh"), max_length=16, choices=Aggregation.choices, blank=True, default=Aggregation.YEAR
+    )
+    period_from = models.PositiveSmallIntegerField(
+        _("giai đoạn từ năm"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
+    )
 
     class Meta:
         ordering = ["indicator__pillar__order", "indicator__order", "locality__name", "level", "year"]
@@ -278,6 +310,15 @@ class Target(models.Model):
                 condition=~Q(unit="percent")
                 | (Q(value__gte=0) & Q(value__lte=100) & (Q(value_max__isnull=True) | Q(value_max__lte=100))),
                 name="target_percent_within_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(aggregation__in=Aggregation.values), name="target_aggregation_known"
+            ),
+            # A comparison over a period names where the period starts; a single year has none.
+            models.CheckConstraint(
+                condition=(Q(aggregation="") & Q(period_from__isnull=True))
+                | (~Q(aggregation="") & Q(period_from__isnull=False) & Q(period_from__lte=F("year"))),
+                name="target_period_from_with_aggregation",
             ),
             models.CheckConstraint(
                 condition=(Q(baseline_year__isnull=True) & Q(baseline_value__isnull=True))

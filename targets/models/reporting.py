@@ -25,7 +25,14 @@ from .catalogue import (
 
 
 class Department(models.Model):
-    """A unit (đơn vị) of a locality: a department, the Sở TTTT, a people's committee."""
+    """A unit (đơn vị) of a locality: a department, the Sở TTTT, a people's committee.
+
+    Units change with the reorganisations (issue #16): the Sở Thông tin và Truyền thông merged into the Sở
+    Khoa học và Công nghệ on 1 March 2025, the district people's committees ended on 1 July 2025. A unit has
+    a validity period and a successor: from the day after `valid_to` its assignments, plan tasks and
+    reminders go to the successor (`targets.services.review.department_successions_apply`), while its rows
+    stay as they were — history keeps the name of the time. A group ("Các Sở, ban, ngành") is not an
+    accountable unit: its tasks are shared, and `followed_up_by` names the unit that follows them up."""
 
     locality = models.ForeignKey(
         Locality, on_delete=models.PROTECT, related_name="departments", verbose_name=_("địa phương")
@@ -34,17 +41,52 @@ class Department(models.Model):
     name = models.CharField(_("tên"), max_length=255)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
+    valid_from = models.DateField(_("hoạt động từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hoạt động đến"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("đơn vị kế nhiệm"),
+    )
+    is_group = models.BooleanField(_("nhóm cơ quan (không phải một đơn vị chịu trách nhiệm)"), default=False)
+    followed_up_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị theo dõi, đôn đốc"),
+    )
 
     class Meta:
         ordering = ["locality__name", "name"]
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
         constraints = [
-            models.UniqueConstraint(fields=["locality", "code"], name="department_code_per_locality")
+            models.UniqueConstraint(fields=["locality", "code"], name="department_code_per_locality"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="department_valid_range",
+            ),
+            # A successor takes over from a unit that ends.
+            models.CheckConstraint(
+                condition=Q(successor__isnull=True) | Q(valid_to__isnull=False),
+                name="department_successor_after_end",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def active_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
 
 
 class Role(models.TextChoices):

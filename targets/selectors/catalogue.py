@@ -16,6 +16,7 @@ def targets_for_catalogue() -> QuerySet[Target]:
     return Target.objects.select_related(
         "indicator",
         "indicator__pillar",
+        "pillar",
         "locality",
         "document",
         "national_target",

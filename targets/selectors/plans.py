@@ -19,6 +19,7 @@ from ..models import (
     Target,
     TaskState,
 )
+from ..plans import successor_on
 
 # --------------------------------------------------------------------------- DTI improvement plans
 
@@ -55,6 +56,29 @@ class PlanBoard:
     all_tasks: int
 
 
+def departments_of(locality_id: int) -> dict[int, Department]:
+    """A locality's departments by id, with their validity and successors: one query."""
+    return {d.pk: d for d in Department.objects.filter(locality_id=locality_id)}
+
+
+def with_answering(tasks: list, departments: dict[int, Department], today: dt.date) -> list:
+    """Give each task the department that answers for it `today` (issue #16): its lead, or the lead's
+    successor once the lead has ended (`answering`; the task's own `lead` keeps the agency of the time), and
+    for a task shared by a group ("Các Sở, ban, ngành") the department that follows it up (`follow_up`).
+    No query: `departments` is `departments_of` the plan's locality."""
+    links = {pk: (d.valid_to, d.successor_id) for pk, d in departments.items()}
+    for t in tasks:
+        t.answering = departments.get(successor_on(t.lead_id, today, links), t.lead)
+        lead = departments.get(t.lead_id, t.lead)
+        t.shared = lead.is_group
+        t.follow_up = (
+            departments.get(successor_on(lead.followed_up_by_id, today, links))
+            if lead.is_group and lead.followed_up_by_id
+            else None
+        )
+    return tasks
+
+
 def with_state(tasks: list, today: dt.date) -> list:
     """Give each task its board state (overdue derived from the deadline) and that state's label."""
 
@@ -79,15 +103,19 @@ def plan_board(plan, *, today: dt.date, agency_id: int | None = None, state: str
         ),
         today,
     )
+    with_answering(tasks, departments_of(plan.locality_id), today)
     agencies: dict[int, Department] = {}
     for t in tasks:
         agencies.setdefault(t.lead_id, t.lead)
+        agencies.setdefault(t.answering.pk, t.answering)
         for d in t.cooperating.all():
             agencies.setdefault(d.pk, d)
     shown = tasks
     if agency_id is not None:
         shown = [
-            t for t in shown if t.lead_id == agency_id or any(d.pk == agency_id for d in t.cooperating.all())
+            t
+            for t in shown
+            if agency_id in (t.lead_id, t.answering.pk) or any(d.pk == agency_id for d in t.cooperating.all())
         ]
     if state:
         shown = [t for t in shown if t.state == state]

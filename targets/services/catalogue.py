@@ -85,7 +85,7 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
             obj.unit = rec["unit"]
             obj.frequency = rec["frequency"]
             obj.higher_is_better = rec.get("higher_is_better", True)
-            obj.definition = rec.get("definition", "")
+            obj.definition = rec["definition"]
             obj.order = order
             clean_or_collect(
                 obj, rec["_where"], errors, exclude=["code", "pillar", "locality"], db_checks=False
@@ -103,6 +103,8 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
             obj.issued_on = rec.get("issued_on")
             obj.source_file = rec["source_file"]
             obj.source_url = rec.get("source_url", "")
+            obj.status_note = rec.get("status_note", "")
+            obj.status_note_en = rec.get("status_note_en", "")
             obj.text = rec["text"]
             clean_or_collect(
                 obj, rec["_where"], errors, exclude=["code", "pillar", "locality"], db_checks=False
@@ -140,6 +142,10 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
                 "provenance": rec.get("provenance", ""),
                 "quote_source": rec.get("quote_source", ""),
                 "clause": rec.get("clause", ""),
+                # The document's pillar where it differs from the indicator's; empty: the indicator's.
+                "pillar": pillars[rec["pillar"]] if rec["pillar_differs"] else None,
+                "aggregation": rec["aggregation"],
+                "period_from": rec["period_from"],
             }
             if obj.pk is not None and all(getattr(obj, k) == v for k, v in fields.items()):
                 kept.add(obj.pk)
@@ -148,7 +154,11 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
                 setattr(obj, k, v)
             # The reader checked references and uniqueness; skip full_clean's per-row queries for them.
             clean_or_collect(
-                obj, rec["_where"], errors, exclude=["indicator", "locality", "document"], db_checks=False
+                obj,
+                rec["_where"],
+                errors,
+                exclude=["indicator", "locality", "document", "pillar"],
+                db_checks=False,
             )
             if errors:
                 continue

@@ -74,12 +74,35 @@ def plans_load(*, root: Path | None = None) -> PlanLoadReport:
             for rec in pf.agencies:
                 dept = Department.objects.filter(locality=locality, code=rec["code"]).first()
                 dept = dept or Department(locality=locality, code=rec["code"])
-                if dept.pk is None or (dept.name, dept.name_en) != (rec["name"], rec["name_en"]):
-                    dept.name, dept.name_en = rec["name"], rec["name_en"]
-                    clean_or_collect(dept, rec["_where"], errors, exclude=["locality"])
+                own = {
+                    "name": rec["name"],
+                    "name_en": rec["name_en"],
+                    "valid_from": rec["valid_from"],
+                    "valid_to": rec["valid_to"],
+                    "is_group": rec["is_group"],
+                }
+                if dept.pk is None or any(getattr(dept, k) != v for k, v in own.items()):
+                    for k, v in own.items():
+                        setattr(dept, k, v)
+                    clean_or_collect(
+                        dept, rec["_where"], errors, exclude=["locality", "successor", "followed_up_by"]
+                    )
                     if not errors:
                         dept.save()
                 agencies[rec["code"]] = dept
+            # Successors and follow-up units refer to agencies of the same file: set once all exist.
+            for rec in pf.agencies:
+                dept = agencies[rec["code"]]
+                links = {
+                    "successor_id": agencies[rec["successor"]].pk if rec["successor"] else None,
+                    "followed_up_by_id": agencies[rec["followed_up_by"]].pk
+                    if rec["followed_up_by"]
+                    else None,
+                }
+                if any(getattr(dept, k) != v for k, v in links.items()) and not errors:
+                    for k, v in links.items():
+                        setattr(dept, k, v)
+                    dept.save(update_fields=["successor", "followed_up_by"])
             agencies_seen += len(agencies)
 
             plan = Plan.objects.filter(locality=locality, year=pf.year).first()

@@ -26,6 +26,7 @@ from ..models import (
     comment_length,
 )
 from ..periods import entry_period_codes
+from ..plans import successor_on
 from ..selectors.entry import worklist
 from .catalogue import period_get_or_create
 from .checks import change_reason, length_errors, refuse_if_locked
@@ -207,6 +208,48 @@ class Reminder:
     recipients: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class SuccessionReport:
+    moved: int  # assignments now held by the successor
+    merged: int  # assignments the successor already held (the ended department's copy removed)
+
+
+def _department_links() -> dict[int, tuple[dt.date | None, int | None]]:
+    """Every department's (valid_to, successor id), for `targets.plans.successor_on`: one query."""
+    return {
+        pk: (valid_to, successor)
+        for pk, valid_to, successor in Department.objects.values_list("pk", "valid_to", "successor_id")
+    }
+
+
+def department_successions_apply(*, today: dt.date) -> SuccessionReport:
+    """Give the assignments of departments that have ended to the department answering for them `today`
+    (issue #16: the Sở TTTT's to the Sở KH&CN from 1 March 2025, the district committees' to the commune
+    committees from 1 July 2025). The figures the ended department entered keep its name (`Actual.department`):
+    history keeps the name of the time. Idempotent; run by `load_catalogue` and `send_reminders`."""
+    links = _department_links()
+    ended = [pk for pk, (valid_to, successor) in links.items() if valid_to and valid_to < today and successor]
+    moved = merged = 0
+    with transaction.atomic():
+        for assignment in Assignment.objects.filter(department_id__in=ended):
+            target = successor_on(assignment.department_id, today, links)
+            if target == assignment.department_id:
+                continue
+            held = Assignment.objects.filter(
+                department_id=target, indicator_id=assignment.indicator_id, level=assignment.level
+            ).exists()
+            if held:
+                assignment.delete()
+                merged += 1
+            else:
+                assignment.department_id = target
+                assignment.save(update_fields=["department"])
+                moved += 1
+    if moved or merged:
+        data_changed()
+    return SuccessionReport(moved=moved, merged=merged)
+
+
 def reminders_send(*, today: dt.date, days: int = 7) -> list[Reminder]:
     """E-mail every department with unsubmitted indicators in an open quarter due within `days` or past.
     Returns every reminder due, sent or not (a department without an address gets none)."""
@@ -229,22 +272,24 @@ def _reminders(*, today: dt.date, days: int) -> list[tuple[Reminder, str, str]]:
     departments = list(
         Department.objects.select_related("locality").filter(assignments__isnull=False).distinct()
     )
-    editors = access.editor_emails(departments)
+    # A department that has ended is reminded through the one answering for it today (issue #16).
+    links = _department_links()
+    answering = {d.pk: successor_on(d.pk, today, links) for d in departments}
+    successors = {
+        d.pk: d
+        for d in Department.objects.filter(pk__in=set(answering.values()) - {d.pk for d in departments})
+    }
+    by_id = {**{d.pk: d for d in departments}, **successors}
+    editors = access.editor_emails(list(by_id.values()))
     out = []
     for line in worklist(departments, periods):
         missing = line.assigned - line.submitted
         if missing <= 0 or line.state.locked or (line.state.deadline - today).days > days:
             continue
-        recipients = tuple(
-            sorted(
-                {
-                    *editors.get(line.department.pk, []),
-                    *([line.department.email] if line.department.email else []),
-                }
-            )
-        )
+        to = by_id[answering[line.department.pk]]
+        recipients = tuple(sorted({*editors.get(to.pk, []), *([to.email] if to.email else [])}))
         reminder = Reminder(
-            department=line.department.name,
+            department=to.name,
             period=line.state.period.code,
             deadline=line.state.deadline,
             missing=missing,
@@ -253,7 +298,7 @@ def _reminders(*, today: dt.date, days: int) -> list[tuple[Reminder, str, str]]:
         overdue = today > line.state.deadline
         subject = f"[DTI Portal] {'Quá hạn' if overdue else 'Sắp đến hạn'} báo cáo kỳ {reminder.period}: còn {missing} chỉ tiêu chưa gửi"
         body = (
-            f"Kính gửi {line.department.name},\n\n"
+            f"Kính gửi {to.name},\n\n"
             f"Kỳ báo cáo {reminder.period} ({line.department.locality.name}) có hạn nộp ngày {reminder.deadline:%d/%m/%Y}"
             f"{' và đã quá hạn' if overdue else ''}. Đơn vị còn {missing} chỉ tiêu chưa gửi duyệt.\n"
             f"Vui lòng đăng nhập DTI Portal, mục Nhập số liệu, để hoàn thành.\n\n"

@@ -6,7 +6,16 @@ from __future__ import annotations
 from django import template
 
 from .. import limits
-from ..formatting import figure, figure_note, num, qualifier_label, rank_with_basis, target_text, with_unit
+from ..formatting import (
+    figure,
+    figure_note,
+    in_language,
+    num,
+    qualifier_label,
+    rank_with_basis,
+    target_text,
+    with_unit,
+)
 from ..models import Actual, Status
 
 register = template.Library()
@@ -16,6 +25,7 @@ register.filter(with_unit)
 register.filter(figure)
 register.simple_tag(target_text)
 register.filter(figure_note)
+register.filter(in_language)
 register.filter(qualifier_label)
 register.filter("rank_basis", rank_with_basis)
 

@@ -127,6 +127,7 @@ def plan_task(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "POST"])
     today = timezone.localdate()
     plans_selectors.with_state([task], today)
+    plans_selectors.with_answering([task], plans_selectors.departments_of(task.plan.locality_id), today)
     form = typed or {"status": task.status, "note": task.progress_note, "evidence_url": task.evidence_url}
     context = {
         "task": task,

@@ -19,7 +19,8 @@ PDF = real_pdf("Bien ban nghiem thu")  # a real one: evidence is parsed, not sni
 
 
 def load_plan86() -> Plan:
-    """Plan 86/KH-UBND with its 48 tasks and the agencies of its Section IV (needs the catalogue)."""
+    """Plan 86/KH-UBND with its 51 tasks, the agencies of its Section IV and those the law gives the job
+    (needs the catalogue)."""
     plans_load()
     frameworks_load()  # as load_catalogue does after the plans: the tasks' DTI indices (issue #21)
     return Plan.objects.get(locality__slug="hai-phong", year=2022)
@@ -30,15 +31,26 @@ def agency(code: str) -> Department:
 
 
 def tttt_editor():
-    """Hoa, an officer of Hải Phòng's Sở Thông tin và Truyền thông, who reports on the tasks it leads."""
+    """Hoa, who worked on digital transformation at Hải Phòng's Sở Thông tin và Truyền thông and, since that Sở
+    merged into the Sở Khoa học và Công nghệ on 1 March 2025, reports there on the tasks the Sở TTTT led
+    (issue #16: they go to the successor from that date)."""
     hp = Locality.objects.get(slug="hai-phong")
-    return _member("hoa.hp.tttt", hp, "so-tttt", "Sở Thông tin và Truyền thông", Role.EDITOR)
+    return _member("hoa.hp.tttt", hp, "so-khcn", "Sở Khoa học và Công nghệ", Role.EDITOR)
+
+
+def former_tttt_editor():
+    """An account still attached to the Sở Thông tin và Truyền thông itself, which ended on 28/02/2025."""
+    hp = Locality.objects.get(slug="hai-phong")
+    return _member("lan.hp.tttt-cu", hp, "so-tttt", "Sở Thông tin và Truyền thông", Role.EDITOR)
 
 
 def districts_editor():
-    """Nam, an officer for the district people's committees: another agency of the same plan."""
+    """Nam, an officer of the commune people's committees, which took over the district committees' tasks
+    when the district level ended on 1 July 2025: another agency of the same plan."""
     hp = Locality.objects.get(slug="hai-phong")
-    return _member("nam.hp.quanhuyen", hp, "ubnd-quan-huyen", "Ủy ban nhân dân quận, huyện", Role.EDITOR)
+    return _member(
+        "nam.hp.quanhuyen", hp, "ubnd-xa-phuong", "Ủy ban nhân dân xã, phường, đặc khu", Role.EDITOR
+    )
 
 
 def hai_phong_viewer():

@@ -25,14 +25,17 @@ def cat():
 
 def test_catalogue_holds_every_target_of_the_five_documents(cat):
     per_document = Counter(t["document"] for t in cat.targets)
-    assert per_document == {
-        "hp-nq-03-2021": 32,
-        "hn-ct-cds-2025-du-thao": 35,
-        "hp-kh-86-2022": 7,
-        "hp-kq-2022-mt-2023": 17,
-        "dn-nq-cds-2025": 48,  # issue #16: e-identity and digital skills split into citizens and businesses
-    }
-    assert len(cat.targets) == 139
+    assert (
+        per_document
+        == {
+            "hp-nq-03-2021": 32,
+            "hn-ct-cds-2025-du-thao": 35,
+            "hp-kh-86-2022": 7,
+            "hp-kq-2022-mt-2023": 17,
+            "dn-nq-cds-2025": 58,  # issue #16: e-identity and skills split (+3); 2025 targets of 100 % maintained to 2030 (+10)
+        }
+    )
+    assert len(cat.targets) == 149
 
 
 def test_every_quote_appears_verbatim_in_its_document(cat):
@@ -151,7 +154,9 @@ def test_published_figures_name_known_localities_and_indicators_and_a_source(cat
         localities={loc["slug"] for loc in cat.localities},
         indicators={i["code"] for i in cat.indicators},
     )
-    assert len(rows) == 31  # the former and the merged Đà Nẵng's 2024 rank and score both listed
+    # The reference file's 31 rows (the former and the merged Đà Nẵng's 2024 rank and score both listed) and
+    # Hải Phòng's three 2022 results of seed 003 added for issue #16.
+    assert len(rows) == 34
     assert all(r.source for r in rows)
     tracked_only = {r.indicator for r in rows} - {t["indicator"] for t in cat.targets}
     assert tracked_only == {
@@ -160,6 +165,9 @@ def test_published_figures_name_known_localities_and_indicators_and_a_source(cat
         "documents_sent_online_share",
         "e_customs_enterprise_share",
         "hospital_software_share",
+        "agencies_specialised_digital_signature",
+        "mobile_base_stations_growth",
+        "mobile_speed_rank_gain",
     }
 
 
@@ -287,3 +295,142 @@ def test_an_unknown_qualifier_is_refused(broken):
 def test_a_rank_target_without_the_ranking_it_was_set_against_is_refused(broken):
     _replace(broken / "catalogue/targets/hp-kh-86-2022.toml", "ranked_among = 63\n", "")
     assert "names the ranking it was set against" in _errors(broken)
+
+
+# ----------------------------------------------------------------- issue #16: the corrected modelling
+
+
+def _targets(cat, locality: str, year: int | None = None, indicator: str | None = None) -> list[dict]:
+    return [
+        t
+        for t in cat.targets
+        if t["locality"] == locality
+        and (year is None or t["year"] == year)
+        and (indicator is None or t["indicator"] == indicator)
+    ]
+
+
+def test_da_nang_maintains_its_2025_targets_of_100_percent_to_2030(cat):
+    """ "Đà Nẵng duy trì các mục tiêu đạt được trong giai đoạn trước": every 2025 target of 100 % without a new
+    2030 figure is a 2030 target of 100 %, quoting that clause, with a note saying why."""
+    hundred_2025 = {
+        t["indicator"] for t in _targets(cat, "da-nang", 2025) if t["value"] == 100 and t["unit"] == "percent"
+    }
+    maintained = [t for t in _targets(cat, "da-nang", 2030) if "duy trì các mục tiêu" in t["quote"]]
+    assert (
+        {t["indicator"] for t in maintained}
+        == hundred_2025
+        == {
+            "online_public_services_full",
+            "agencies_open_data",
+            "party_procedures_public",
+            "e_identity_accounts_citizens",
+            "e_identity_accounts_businesses",
+            "households_digital_address",
+            "broadband_household_access",
+            "smartphone_users_working_age",
+            "electronic_health_records",
+            "health_facilities_ehr",
+        }
+    )
+    assert all((t["comparator"], t["value"]) == ("=", 100) and t["note"] for t in maintained)
+
+
+def test_a_target_carries_the_pillar_its_document_lists_it_under(cat):
+    pillars = {(t["locality"], t["indicator"], t["year"]): t["pillar"] for t in cat.targets}
+    # Đà Nẵng lists the e-commerce accounts in its 2030 digital-society paragraph; the indicator is Kinh tế số.
+    assert pillars[("da-nang", "households_ecommerce_accounts", 2030)] == "xa-hoi-so"
+    assert pillars[("da-nang", "enterprises_ecommerce_accounts", 2030)] == "xa-hoi-so"
+    # Hải Phòng's 2030 mobile identity is under "Phát triển Chính quyền số", its 2025 one under Xã hội số.
+    assert pillars[("hai-phong", "mobile_digital_identity", 2030)] == "chinh-quyen-so"
+    assert pillars[("hai-phong", "mobile_digital_identity", 2025)] == "xa-hoi-so"
+    # Elsewhere the indicator's pillar.
+    assert pillars[("ha-noi", "epayment_accounts", 2025)] == "xa-hoi-so"
+
+
+def test_labour_productivity_each_year_and_the_period_average_are_different_comparisons(cat):
+    lp = {
+        (t["locality"], t["year"]): (t["comparator"], t["value"], t["aggregation"], t["period_from"])
+        for t in cat.targets
+        if t["indicator"] == "labour_productivity_growth"
+    }
+    assert lp == {
+        ("hai-phong", 2025): (">=", 15, "each_year", 2021),  # "hằng năm tăng tối thiểu 15%"
+        ("hai-phong", 2030): (">=", 16, "each_year", 2026),
+        ("hai-phong", 2023): (">=", 15, "", None),  # the 2023 report's target for that year
+        ("da-nang", 2025): (">=", 7, "each_year", 2021),
+        ("da-nang", 2030): (">=", 8, "each_year", 2026),
+        ("ha-noi", 2025): ("range", 7, "", None),  # "từ 7 - 7,5%": neither each year nor on average
+        ("ha-noi", 2030): (">", 7.5, "period_average", 2026),  # "tăng bình quân trên 7,5%/năm"
+    }
+
+
+def test_having_n_of_something_is_at_least_n(cat):
+    by_key = {(t["locality"], t["indicator"], t["year"]): t for t in cat.targets}
+    for key in (
+        ("hai-phong", "government_ai_applications", 2023),  # "có 3 ứng dụng"
+        ("da-nang", "open_datasets", 2025),  # "có 1.000 bộ"
+        ("da-nang", "open_datasets", 2030),
+        ("da-nang", "digital_tech_enterprises_per_1000", 2025),
+    ):
+        assert by_key[key]["comparator"] == ">=", key
+        assert by_key[key]["note"], key
+
+
+def test_an_increase_against_a_baseline_is_an_index_of_at_least_130(cat):
+    (t,) = _targets(cat, "hai-phong", 2030, "data_driven_services_index")
+    assert (t["comparator"], t["value"], t["baseline_year"], t["baseline_value"]) == (">=", 130, 2021, 100)
+    assert t["unit"] == "index" and "tăng 30%" in t["quote"]
+
+
+def test_every_indicator_says_what_to_count_and_where_the_figure_comes_from(cat):
+    for ind in cat.indicators:
+        definition = ind["definition"]
+        assert "Nguồn" in definition, ind["code"]
+        if ind["unit"] == "percent":
+            assert "Tử số" in definition and "Mẫu số" in definition, ind["code"]
+        if ind["unit"] == "milestone":
+            assert definition.startswith("Mốc: đạt (1) khi"), ind["code"]
+    defs = {i["code"]: i["definition"] for i in cat.indicators}
+    assert "LŨY KẾ" in defs["open_datasets"]  # cumulative
+    # Per-population indicators name their population.
+    assert "dân số từ đủ 15 tuổi" in defs["epayment_accounts"]
+    assert "dân số trung bình" in defs["digital_tech_enterprises_per_1000"]
+    assert "dân số từ đủ 14 tuổi" in defs["e_identity_accounts_citizens"]
+
+
+def test_smart_city_is_not_in_the_ranking_pillar(cat):
+    pillars = {i["code"]: i["pillar"] for i in cat.indicators}
+    assert pillars["smart_city"] == "chinh-quyen-so"
+    assert all(
+        i["unit"] == "rank" or i["code"] in ("dti_score", "regional_data_ai_leadership")
+        for i in cat.indicators
+        if i["pillar"] == "dti"
+    )
+
+
+def test_the_documents_say_what_they_are(cat):
+    docs = {d["code"]: d for d in cat.documents}
+    da_nang = docs["dn-nq-cds-2025"]
+    assert (da_nang["number"], str(da_nang["issued_on"])) == ("05-NQ/TU", "2021-06-17")
+    assert da_nang["issuer"] == "Ban Chấp hành Đảng bộ thành phố Đà Nẵng"
+    ha_noi = docs["hn-ct-cds-2025-du-thao"]
+    assert "dự thảo" in ha_noi["status_note"] and "thay thế" in ha_noi["status_note"]
+    assert "draft" in ha_noi["status_note_en"] and "superseded" in ha_noi["status_note_en"]
+
+
+def test_the_health_booking_clause_is_recorded_as_not_a_target(cat):
+    """Đà Nẵng: "sử dụng dịch vụ đặt lịch, tư vấn, khám, chữa bệnh qua mạng, thanh toán viện phí qua mạng…" has
+    no subject and no figure: no target quotes it, and the file records why."""
+    assert not [t for t in cat.targets if "đặt lịch" in t["quote"]]
+    text = (FIXTURES / "catalogue/targets/dn-nq-cds-2025.toml").read_text(encoding="utf-8")
+    assert "Not a target (issue #16, recorded here)" in text
+
+
+def test_hai_phongs_2022_results_are_published_figures_and_55_percent_is_left_out_with_its_reason(cat):
+    rows = {(r.indicator, r.year): r for r in _published(FIXTURES) if r.locality == "hai-phong"}
+    assert rows[("agencies_specialised_digital_signature", 2022)].value == 100
+    assert rows[("mobile_base_stations_growth", 2022)].value == 12
+    assert rows[("mobile_speed_rank_gain", 2022)].value == 20
+    notes = (FIXTURES / "published_notes.toml").read_text(encoding="utf-8")
+    assert "trung bình 55%/năm" in notes and "Left out, on purpose" in notes

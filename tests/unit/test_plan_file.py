@@ -39,12 +39,14 @@ def source() -> str:
     return normalise_ws(SOURCE.read_text(encoding="utf-8"))
 
 
-def test_plan_86_holds_48_tasks_for_hai_phong_2022(plan):
+def test_plan_86_holds_51_tasks_for_hai_phong_2022_with_the_paragraphs_of_several_agencies_split(plan):
     assert (plan.document, plan.locality, plan.year) == ("hp-kh-86-2022", "hai-phong", 2022)
-    assert len(plan.tasks) == 48
+    # 48 paragraphs; issue #16 splits kts-b-2 (start-ups, SMEs, e-commerce) in three and kts-e-1 (business
+    # leaders' training, the universities' part) in two.
+    assert len(plan.tasks) == 51
     assert Counter(t["pillar"] for t in plan.tasks) == {
         "chinh-quyen-so": 15,
-        "kinh-te-so": 13,
+        "kinh-te-so": 16,
         "xa-hoi-so": 13,
         "dti": 7,
     }
@@ -109,20 +111,58 @@ def test_section_iv_is_grouped_by_agency_with_stated_leads(plan):
     assert not any(t["lead_inferred"] for t in section_iv)
 
 
-def test_the_agencies_are_those_of_section_iv(plan):
+def test_the_agencies_are_those_of_section_iv_then_those_the_law_gives_the_job_and_the_successors(plan):
     assert [a["code"] for a in plan.agencies] == [
         "so-tttt",
         "cac-so-ban-nganh",
         "ubnd-quan-huyen",
         "truong-dai-hoc-cao-dang",
         "cuc-thong-ke",
+        # issue #16: not named by the plan
+        "so-khcn",
+        "ubnd-xa-phuong",
+        "so-noi-vu",
+        "van-phong-ubnd",
+        "so-khdt",
+        "so-tai-chinh",
+        "so-cong-thuong",
+        "nhnn-chi-nhanh",
+        "cuc-thue",
+        "cuc-hai-quan",
     ]
+    by_code = {a["code"]: a for a in plan.agencies}
+    assert (str(by_code["so-tttt"]["valid_to"]), by_code["so-tttt"]["successor"]) == ("2025-02-28", "so-khcn")
+    assert (str(by_code["ubnd-quan-huyen"]["valid_to"]), by_code["ubnd-quan-huyen"]["successor"]) == (
+        "2025-06-30",
+        "ubnd-xa-phuong",
+    )
+    assert (
+        by_code["cac-so-ban-nganh"]["is_group"] and by_code["cac-so-ban-nganh"]["followed_up_by"] == "so-tttt"
+    )
+
+
+def test_plan_86_lead_agencies_are_those_the_law_gives_the_job(plan):
+    """Issue #16: the plan names no lead for these tasks; the agency the law gives the job leads them."""
+    leads = {t["code"]: (t["lead"], set(t["cooperating"])) for t in plan.tasks}
+    assert leads["cqs-b-2"][0] == "so-noi-vu"
+    assert leads["cqs-dd-3"][0] == leads["cqs-dd-1"][0] == "van-phong-ubnd"
+    assert leads["kts-b-2"][0] == "so-khcn"  # start-ups
+    assert leads["kts-b-2-dnnvv"][0] == leads["kts-b-3"][0] == "so-khdt"  # SMEs
+    assert leads["kts-b-2-tmdt"][0] == "so-cong-thuong"  # e-commerce
+    for code in ("kts-c-1", "kts-dd-2"):
+        lead, cooperating = leads[code]
+        assert lead == "so-cong-thuong" and {"nhnn-chi-nhanh", "cuc-thue", "cuc-hai-quan"} <= cooperating
+    assert leads["kts-e-1"][0] == "so-khdt" and leads["kts-e-1-dh"][0] == "truong-dai-hoc-cao-dang"
+    assert leads["kts-b-4"][0] == leads["xhs-b-3"][0] == "so-tai-chinh"  # the budget
 
 
 def test_every_inferred_lead_says_why_and_every_task_is_due_at_the_end_of_2022(plan):
     inferred = [t for t in plan.tasks if t["lead_inferred"]]
-    assert len(inferred) == 37
-    assert all(t["basis"].startswith(("Văn bản không nêu", "Văn bản giao")) for t in inferred)
+    assert len(inferred) == 40
+    assert all(
+        t["basis"].startswith(("Văn bản không nêu", "Văn bản giao", "Đoạn văn gồm", "Tách từ đoạn"))
+        for t in inferred
+    )
     assert {str(t["deadline"]) for t in plan.tasks} == {"2022-12-31"}
 
 
@@ -145,13 +185,13 @@ def test_components_follow_the_plans_headings(plan):
         ),
         (
             'lead = "cuc-thong-ke"',
-            'lead = "cuc-thue"',
-            "hp-kh-86-2022.toml: task #48 (tcth-4-1): lead 'cuc-thue' is not an [[agency]] of the file",
+            'lead = "cuc-thong-ke-cu"',
+            "hp-kh-86-2022.toml: task #51 (tcth-4-1): lead 'cuc-thong-ke-cu' is not an [[agency]] of the file",
         ),
         (
             'component = "kiem-tra"',
             'component = "giam-sat"',
-            "hp-kh-86-2022.toml: task #39 (xhs-g-1): unknown DTI component 'giam-sat'",
+            "hp-kh-86-2022.toml: task #42 (xhs-g-1): unknown DTI component 'giam-sat'",
         ),
         (
             'code = "kts-a-2"',

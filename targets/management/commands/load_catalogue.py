@@ -4,11 +4,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from targets.catalogue import CatalogueError
 from targets.services.catalogue import catalogue_load, published_figures_load
 from targets.services.frameworks import frameworks_load
 from targets.services.plans import plans_load
+from targets.services.review import department_successions_apply
 
 
 class Command(BaseCommand):
@@ -44,6 +46,11 @@ class Command(BaseCommand):
             f"DTI frameworks: {frameworks.frameworks} frameworks, {frameworks.indices} indices, "
             f"{frameworks.indicator_links} indicator links, {frameworks.task_links} task links, "
             f"{frameworks.scores} main-index scores."
+        )
+        succession = department_successions_apply(today=timezone.localdate())
+        self.stdout.write(
+            f"Departments that ended: {succession.moved} assignments moved to their successor, "
+            f"{succession.merged} already held by it."
         )
         if with_published:
             pub = published_figures_load(path=root / "published_figures.csv" if root else None)

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from targets.services.review import reminders_due, reminders_send
+from targets.services.review import department_successions_apply, reminders_due, reminders_send
 
 
 class Command(BaseCommand):
@@ -17,8 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="List the reminders without sending them.")
 
     def handle(self, *args, days=7, dry_run=False, **options):
+        today = timezone.localdate()
+        if not dry_run:
+            # Assignments of departments that have ended go to their successor first (issue #16).
+            department_successions_apply(today=today)
         remind = reminders_due if dry_run else reminders_send
-        sent = remind(today=timezone.localdate(), days=days)
+        sent = remind(today=today, days=days)
         for r in sent:
             self.stdout.write(
                 f"{'(dry run) ' if dry_run else ''}{r.department} · {r.period}: {r.missing} chưa gửi, hạn {r.deadline:%d/%m/%Y}"

@@ -44,10 +44,10 @@ def test_loading_puts_every_city_and_national_target_in_the_database_with_its_qu
     empty_database,
 ):
     report = catalogue_load()
-    # 139 targets of the five city documents (issue #16), and the 129 national targets (issue #21) of five
+    # 149 targets of the five city documents (issue #16), and the 129 national targets (issue #21) of five
     # national documents, with the national-only indicators.
-    assert (report.targets, report.indicators, report.documents) == (139 + 129, 66 + 61, 5 + 5)
-    assert Target.objects.exclude(locality__slug="viet-nam").count() == 139
+    assert (report.targets, report.indicators, report.documents) == (149 + 129, 66 + 61, 5 + 5)
+    assert Target.objects.exclude(locality__slug="viet-nam").count() == 149
     t = Target.objects.get(indicator__code="dti_rank", locality__slug="ha-noi", year=2025)
     assert (t.comparator, t.value, t.unit) == ("<=", Decimal("5"), "rank")
     assert "nhóm 5 địa phương dẫn đầu" in t.quote
@@ -61,8 +61,8 @@ def test_loading_twice_changes_nothing(empty_database):
     before = _snapshot(), Actual.objects.count()
     again = catalogue_load()
     published = published_figures_load()
-    assert (again.targets, again.targets_removed) == (139 + 129, 0)
-    assert (published.created, published.updated, published.unchanged) == (0, 0, 28)
+    assert (again.targets, again.targets_removed) == (149 + 129, 0)
+    assert (published.created, published.updated, published.unchanged) == (0, 0, 31)
     # The former Đà Nẵng's 2024 rank, score and online-dossier rate, as predecessor history, every time.
     assert published.former == 3
     assert FormerUnitFigure.objects.count() == 3
@@ -129,7 +129,7 @@ def test_a_target_removed_from_its_file_is_removed_on_reload(empty_database, tmp
     cut = text.index('[[target]]\nindicator = "fiber_household_subscriptions"')
     path.write_text(text[:cut], encoding="utf-8")
     report = catalogue_load(root=root)
-    assert (report.targets, report.targets_removed) == (138 + 129, 1)  # with the national targets
+    assert (report.targets, report.targets_removed) == (148 + 129, 1)  # with the national targets
     assert not Target.objects.filter(indicator__code="fiber_household_subscriptions").exists()
 
 
@@ -143,8 +143,9 @@ def test_published_figures_are_approved_actuals_with_their_source(catalogue):
     )
     assert rank.source.startswith("https://dantri.com.vn/")
     assert rank.published_on == dt.date(2025, 10, 21)
-    # 31 rows, less the former (pre-merger) Đà Nẵng's three 2024 figures: predecessor history, not series.
-    assert Actual.objects.filter(origin=Origin.PUBLISHED).count() == 28
+    # 34 rows (the reference's 31 and Hải Phòng's three 2022 results of seed 003, issue #16), less the former
+    # (pre-merger) Đà Nẵng's three 2024 figures: predecessor history, not series.
+    assert Actual.objects.filter(origin=Origin.PUBLISHED).count() == 31
     assert not Actual.objects.filter(origin=Origin.PUBLISHED, source="").exists()
 
 

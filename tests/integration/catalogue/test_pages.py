@@ -25,7 +25,7 @@ def test_a_signed_in_viewer_sees_the_catalogue_in_vietnamese(client, ha_noi_view
     html = response.content.decode()
     assert '<html lang="vi">' in html
     assert "Danh mục chỉ tiêu và mục tiêu" in html
-    assert "268 mục tiêu" in html  # the cities' 139 and the 129 national targets (issue #21)
+    assert "278 mục tiêu" in html  # the cities' 149 and the 129 national targets (issue #21)
 
 
 def test_filters_narrow_the_catalogue_by_city_pillar_and_year(client, ha_noi_viewer):
@@ -92,6 +92,16 @@ def test_a_rank_target_states_the_ranking_it_was_set_against_and_how_it_is_judge
     assert "hạng 17/34" in html
     assert "hạng 2/63 — Đà Nẵng cũ" in html
     assert "Số liệu của đơn vị trước sáp nhập" in html
+
+
+def test_a_target_of_the_ha_noi_draft_says_the_draft_was_superseded(client, ha_noi_viewer):
+    client.force_login(ha_noi_viewer)
+    target = Target.objects.get(indicator__code="epayment_accounts", locality__slug="ha-noi", year=2025)
+    html = client.get(target.get_absolute_url()).content.decode()
+    assert "Tình trạng văn bản" in html
+    assert "các kế hoạch chuyển đổi số ban hành sau đó của Hà Nội đã thay thế dự thảo này" in html
+    other = Target.objects.get(indicator__code="dti_rank", locality__slug="hai-phong", year=2022)
+    assert "Tình trạng văn bản" not in client.get(other.get_absolute_url()).content.decode()
 
 
 def test_a_page_without_demo_values_has_no_demo_banner(client, ha_noi_viewer):

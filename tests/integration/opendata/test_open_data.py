@@ -26,6 +26,9 @@ COLUMNS = [
     "unit",
     "higher_is_better",
     "applies_until",
+    "ranked_among",
+    "aggregation",
+    "period_from",
     "document",
     "source_document",
     "source_quote",
@@ -48,7 +51,7 @@ def test_anyone_can_download_every_city_target_as_csv(client, catalogue):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     columns, rows = _csv_rows(response)
     assert columns == COLUMNS
-    assert len(rows) == Target.objects.filter(locality__is_country=False).count() == 139
+    assert len(rows) == Target.objects.filter(locality__is_country=False).count() == 149
     assert {r["locality"] for r in rows} == {"hai-phong", "ha-noi", "da-nang"}
     assert {r["pillar"] for r in rows} == {"chinh-quyen-so", "kinh-te-so", "xa-hoi-so", "dti"}
     assert {r["comparator"] for r in rows} <= {">=", ">", "=", "~", "<=", "<", "range"}
@@ -87,7 +90,7 @@ def test_json_has_the_same_rows_with_typed_values(client, catalogue):
     assert response.status_code == 200
     body = response.json()
     assert body["columns"] == COLUMNS
-    assert body["meta"]["count"] == len(body["data"]) == 139
+    assert body["meta"]["count"] == len(body["data"]) == 149
     rank = next(
         r
         for r in body["data"]
@@ -109,7 +112,7 @@ def test_an_unknown_format_is_not_found(client, catalogue, path):
 
 def test_open_data_refuses_writes(client, catalogue):
     assert client.post("/open-data/targets.csv").status_code == 405
-    assert Target.objects.count() == 139 + 129
+    assert Target.objects.count() == 149 + 129
 
 
 def test_open_data_makes_two_queries_whatever_the_catalogue_size(
@@ -126,3 +129,22 @@ def test_the_open_data_page_links_the_files_without_login(client, db):
     response = client.get(reverse("reports:open_data"))
     assert response.status_code == 200
     assert b"targets.csv" in response.content and b"targets.json" in response.content
+
+
+def test_targets_csv_carries_each_targets_pillar_as_the_document_gives_it_and_each_rank_targets_basis(
+    client, catalogue
+):
+    """Issue #16: the open targets file says under which pillar the document lists each target (Đà Nẵng's
+    2030 e-commerce accounts: Xã hội số, though the indicator is Kinh tế số), the ranking each rank target
+    was set against (63), and which comparison a target is (Hà Nội 2030 labour productivity: the average of
+    2026–2030)."""
+    _, rows = _csv_rows(client.get("/open-data/targets.csv"))
+    by_key = {(r["locality"], r["indicator_code"], r["level"], r["year"]): r for r in rows}
+    assert by_key[("da-nang", "households_ecommerce_accounts", "", "2030")]["pillar"] == "xa-hoi-so"
+    assert by_key[("hai-phong", "mobile_digital_identity", "", "2030")]["pillar"] == "chinh-quyen-so"
+    assert by_key[("hai-phong", "mobile_digital_identity", "", "2025")]["pillar"] == "xa-hoi-so"
+    ranks = [r for r in rows if r["unit"] == "rank"]
+    assert len(ranks) == 18 and {r["ranked_among"] for r in ranks} == {"63"}
+    assert {r["ranked_among"] for r in rows if r["unit"] != "rank"} == {""}
+    productivity = by_key[("ha-noi", "labour_productivity_growth", "", "2030")]
+    assert (productivity["aggregation"], productivity["period_from"]) == ("period_average", "2026")

@@ -32,7 +32,7 @@ def test_a_reviewer_creates_next_years_plan_from_the_open_tasks(client, plan, ha
     assert response.status_code == 302 and response["Location"] == "/plans/hai-phong/2023/"
     new = Plan.objects.get(locality__slug="hai-phong", year=2023)
     assert (new.copied_from, new.document, new.created_by) == (plan, plan.document, hai_phong_reviewer)
-    assert new.tasks.count() == 46
+    assert new.tasks.count() == 49
     assert not new.tasks.filter(code__in=["cqs-a-1", "cqs-a-2"]).exists()
     ioc = new.tasks.get(code="cqs-c-3")
     old = plan.tasks.get(code="cqs-c-3")
@@ -47,9 +47,9 @@ def test_a_reviewer_creates_next_years_plan_from_the_open_tasks(client, plan, ha
     assert set(ioc.cooperating.all()) == set(old.cooperating.all())
     assert ioc.history.get().history_change_reason == "Chuyển tiếp từ kế hoạch năm 2022"
     page = client.get("/plans/hai-phong/2023/").content.decode()
-    assert "Đã lập kế hoạch năm 2023 với 46 nhiệm vụ chưa hoàn thành chuyển từ năm 2022." in page
+    assert "Đã lập kế hoạch năm 2023 với 49 nhiệm vụ chưa hoàn thành chuyển từ năm 2022." in page
     # The old plan is untouched.
-    assert plan.tasks.count() == 48 and plan.tasks.get(code="cqs-a-1").status == TaskStatus.DONE
+    assert plan.tasks.count() == 51 and plan.tasks.get(code="cqs-a-1").status == TaskStatus.DONE
 
 
 def test_next_years_plan_is_created_only_once(client, plan, hai_phong_reviewer):
@@ -58,7 +58,7 @@ def test_next_years_plan_is_created_only_once(client, plan, hai_phong_reviewer):
     response = client.post(COPY, follow=True)
     assert "Hải Phòng đã có kế hoạch năm 2023." in response.content.decode()
     assert (
-        Plan.objects.filter(year=2023).count() == 1 and PlanTask.objects.filter(plan__year=2023).count() == 46
+        Plan.objects.filter(year=2023).count() == 1 and PlanTask.objects.filter(plan__year=2023).count() == 49
     )
 
 

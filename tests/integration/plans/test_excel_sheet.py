@@ -42,25 +42,25 @@ def test_the_task_sheet_lists_every_task_with_its_state_by_pillar_and_component(
         "Trạng thái",
         "Ghi chú tiến độ",
     ]
-    rows = [r for r in ws.iter_rows(min_row=2, max_row=49, values_only=True)]
-    assert len(rows) == 48 and all(r[0] == "86/KH-UBND (2022)" for r in rows)
+    rows = [r for r in ws.iter_rows(min_row=2, max_row=52, values_only=True)]
+    assert len(rows) == 51 and all(r[0] == "86/KH-UBND (2022)" for r in rows)
     ioc = next(r for r in rows if r[4].startswith("Triển khai vận hành thử nghiệm Trung tâm giám sát"))
     assert ioc[1:4] == ("Chính quyền số", "Hạ tầng và nền tảng số", "c) Hạ tầng số")
     assert (ioc[5], ioc[7], ioc[8]) == ("Sở Thông tin và Truyền thông", "Hoàn thành", "Đã nghiệm thu")
-    assert [r[7] for r in rows].count("Quá hạn") == 47
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:I49"
+    assert [r[7] for r in rows].count("Quá hạn") == 50
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:I52"
 
 
 def test_overdue_tasks_are_highlighted(reviewer_client):
     ws = _sheet(reviewer_client)
-    states = {row[7].value: row[7] for row in ws.iter_rows(min_row=2, max_row=49)}
+    states = {row[7].value: row[7] for row in ws.iter_rows(min_row=2, max_row=52)}
     assert states["Quá hạn"].fill.fgColor.rgb.endswith("FAD9C1") and states["Quá hạn"].font.bold
     assert states["Hoàn thành"].fill.fgColor.rgb in ("00000000", None)
 
 
 def test_the_sheet_sums_up_the_states_per_pillar_and_component(reviewer_client):
     ws = _sheet(reviewer_client)
-    rows = list(ws.iter_rows(min_row=51, values_only=True))
+    rows = list(ws.iter_rows(min_row=54, values_only=True))
     assert rows[0][0] == "Tổng hợp theo trụ cột và chỉ số thành phần"
     assert rows[1][:7] == (
         "Trụ cột",
@@ -74,7 +74,7 @@ def test_the_sheet_sums_up_the_states_per_pillar_and_component(reviewer_client):
     summary = {(r[0], r[1]): r[2:7] for r in rows[2:]}
     assert summary[("Chính quyền số", "Hạ tầng và nền tảng số")] == (3, 0, 0, 1, 2)
     assert summary[("Chỉ số DTI và xếp hạng", "Tổ chức thực hiện")] == (7, 0, 0, 0, 7)
-    assert sum(v[0] for v in summary.values()) == 48
+    assert sum(v[0] for v in summary.values()) == 51
 
 
 def test_without_a_plan_the_sheet_says_so(client, catalogue, hai_phong_reviewer, fixed_today):
@@ -90,7 +90,7 @@ def test_the_report_takes_the_latest_plan_up_to_the_report_year(reviewer_client,
     plan_copy_to_next_year(user=hai_phong_reviewer, plan_id=plan.pk)
     ws = _sheet(reviewer_client)
     rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r and r[0] and "(" in str(r[0])]
-    assert {r[0] for r in rows} == {"86/KH-UBND (2023)"} and len(rows) == 47
+    assert {r[0] for r in rows} == {"86/KH-UBND (2023)"} and len(rows) == 50
 
 
 def test_the_report_still_makes_a_fixed_number_of_queries(reviewer_client, django_assert_max_num_queries):

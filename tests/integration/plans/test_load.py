@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def test_loading_puts_every_task_of_plan_86_in_the_database_verbatim(catalogue):
     plan = plan_data.load_plan86()
     assert (plan.document.number, plan.locality.slug, plan.year) == ("86/KH-UBND", "hai-phong", 2022)
     assert "đứng trong tốp 5 toàn quốc" in plan.goals
-    assert plan.tasks.count() == 48
+    assert plan.tasks.count() == 51
     document = " ".join(plan.document.text.split())
     for task in plan.tasks.all():
         assert " ".join(task.text.split()) in document, task.code
@@ -50,15 +51,36 @@ def test_loading_puts_every_task_of_plan_86_in_the_database_verbatim(catalogue):
     assert task.status == TaskStatus.NOT_STARTED and task.version == 1
 
 
-def test_the_agencies_of_section_iv_become_departments_of_hai_phong(catalogue):
+def test_the_agencies_become_departments_of_hai_phong_with_their_validity_and_successors(catalogue):
     plan_data.load_plan86()
-    assert sorted(Department.objects.filter(locality__slug="hai-phong").values_list("code", "name")) == [
-        ("cac-so-ban-nganh", "Các Sở, ban, ngành thành phố"),
-        ("cuc-thong-ke", "Cục Thống kê"),
-        ("so-tttt", "Sở Thông tin và Truyền thông"),
-        ("truong-dai-hoc-cao-dang", "Các trường Đại học, Cao đẳng trên địa bàn thành phố"),
-        ("ubnd-quan-huyen", "Ủy ban nhân dân quận, huyện"),
-    ]
+    departments = {d.code: d for d in Department.objects.filter(locality__slug="hai-phong")}
+    assert {code: d.name for code, d in departments.items()} == {
+        "cac-so-ban-nganh": "Các Sở, ban, ngành thành phố",
+        "cuc-thong-ke": "Cục Thống kê",
+        "so-tttt": "Sở Thông tin và Truyền thông",
+        "truong-dai-hoc-cao-dang": "Các trường Đại học, Cao đẳng trên địa bàn thành phố",
+        "ubnd-quan-huyen": "Ủy ban nhân dân quận, huyện",
+        # issue #16: the agencies the law gives the job, and the successors of 2025
+        "so-khcn": "Sở Khoa học và Công nghệ",
+        "ubnd-xa-phuong": "Ủy ban nhân dân xã, phường, đặc khu",
+        "so-noi-vu": "Sở Nội vụ",
+        "van-phong-ubnd": "Văn phòng Ủy ban nhân dân thành phố",
+        "so-khdt": "Sở Kế hoạch và Đầu tư",
+        "so-tai-chinh": "Sở Tài chính",
+        "so-cong-thuong": "Sở Công Thương",
+        "nhnn-chi-nhanh": "Ngân hàng Nhà nước chi nhánh thành phố",
+        "cuc-thue": "Cơ quan thuế thành phố",
+        "cuc-hai-quan": "Cơ quan hải quan thành phố",
+    }
+    tttt, districts, group = (
+        departments["so-tttt"],
+        departments["ubnd-quan-huyen"],
+        departments["cac-so-ban-nganh"],
+    )
+    assert (tttt.valid_to, tttt.successor.code) == (dt.date(2025, 2, 28), "so-khcn")
+    assert (districts.valid_to, districts.successor.code) == (dt.date(2025, 6, 30), "ubnd-xa-phuong")
+    assert departments["ubnd-xa-phuong"].valid_from == dt.date(2025, 7, 1)
+    assert group.is_group and group.followed_up_by.code == "so-tttt"
     assert plan_data.task("tcth-4-1").lead.code == "cuc-thong-ke"
     assert plan_data.task("tcth-3-1").lead.code == "truong-dai-hoc-cao-dang"
 
@@ -67,7 +89,7 @@ def test_loading_twice_changes_nothing(catalogue):
     plans_load()
     before = _snapshot()
     report = plans_load()
-    assert (report.plans, report.tasks, report.tasks_removed, report.tasks_kept) == (1, 48, 0, 0)
+    assert (report.plans, report.tasks, report.tasks_removed, report.tasks_kept) == (1, 51, 0, 0)
     assert _snapshot() == before
 
 
@@ -87,7 +109,7 @@ def test_reloading_never_touches_the_progress_agencies_reported(catalogue):
 
 def test_the_command_loads_the_plans_with_the_catalogue(empty_database):
     call_command("load_catalogue")
-    assert Plan.objects.get().tasks.count() == 48
+    assert Plan.objects.get().tasks.count() == 51
 
 
 def test_a_broken_plan_file_loads_nothing_and_names_file_and_record(empty_database, tmp_path):
@@ -125,6 +147,6 @@ def test_a_task_removed_from_the_file_goes_unless_someone_reported_on_it(catalog
     kept = [b for b in blocks if not b.startswith(('code = "kts-b-3"', 'code = "kts-b-4"'))]
     path.write_text("\n[[task]]\n".join(kept), encoding="utf-8")
     report = plans_load(root=root)
-    assert (report.tasks, report.tasks_removed, report.tasks_kept) == (46, 1, 1)
+    assert (report.tasks, report.tasks_removed, report.tasks_kept) == (49, 1, 1)
     codes = set(PlanTask.objects.values_list("code", flat=True))
     assert "kts-b-3" not in codes and "kts-b-4" in codes

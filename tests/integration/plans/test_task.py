@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from targets import access
 from targets.models import PlanTask, TaskStatus
 from targets.services.plans import plan_task_update
 from tests.integration import plan_data
@@ -238,3 +241,39 @@ def test_the_task_page_makes_a_fixed_number_of_queries(client, ioc, django_asser
     client.force_login(plan_data.tttt_editor())
     with django_assert_max_num_queries(10):
         assert client.get(_url(ioc)).status_code == 200
+
+
+# ----------------------------------------------------------------- issue #16: agencies change
+
+
+def test_from_1_march_2025_the_sở_tttts_tasks_go_to_the_sở_khcn_and_the_record_keeps_the_sở_tttt(client, ioc):
+    """The Sở TTTT merged into the Sở KH&CN on 1 March 2025: today (2026) the Sở KH&CN's editor reports on the
+    task, an account left on the Sở TTTT does not, and the task still names the Sở TTTT as its lead."""
+    client.force_login(plan_data.former_tttt_editor())
+    assert _post(client, ioc).status_code == 404
+    client.force_login(plan_data.tttt_editor())  # a member of the Sở KH&CN
+    page = client.get(_url(ioc)).content.decode()
+    assert (
+        "Sở Khoa học và Công nghệ" in page
+        and "kế nhiệm Sở Thông tin và Truyền thông, hoạt động đến 28/02/2025" in page
+    )
+    assert _post(client, ioc, note="Đã vận hành").status_code == 302
+    ioc.refresh_from_db()
+    assert ioc.lead.code == "so-tttt" and ioc.progress_note == "Đã vận hành"
+
+
+def test_before_the_merger_the_sở_tttt_answered_for_its_own_tasks(ioc):
+    former = plan_data.former_tttt_editor()
+    successor = plan_data.tttt_editor()
+    assert access.can_update_task(former, ioc, today=dt.date(2025, 2, 28))
+    assert not access.can_update_task(successor, ioc, today=dt.date(2025, 2, 28))
+    assert not access.can_update_task(former, ioc, today=dt.date(2025, 3, 1))
+    assert access.can_update_task(successor, ioc, today=dt.date(2025, 3, 1))
+
+
+def test_a_task_of_the_departments_as_a_group_is_shown_shared_with_the_sở_that_follows_it_up(client, plan):
+    shared = plan_data.task("cqs-b-1")  # lead: "Các Sở, ban, ngành thành phố"
+    client.force_login(plan_data.tttt_editor())
+    page = client.get(_url(shared)).content.decode()
+    assert "Nhiệm vụ chung của Các Sở, ban, ngành thành phố" in page
+    assert "theo dõi, đôn đốc: Sở Khoa học và Công nghệ" in page  # the Sở TTTT's successor today

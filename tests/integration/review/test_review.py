@@ -409,3 +409,72 @@ def test_the_review_page_links_every_quarter_that_has_values_waiting(reviewer_cl
     assert "1 chờ duyệt" in link
     waiting = reviewer_client.get("/review/2024-Q2/").content.decode()
     assert f'id="actual-{Actual.objects.get(period__code="2024-Q2").pk}"' in waiting
+
+
+# ----------------------------------------------------------------- issue #16: departments that ended
+
+
+def _tttt_and_khcn():
+    """Hải Phòng's Sở TTTT (ended 28/02/2025) and its successor, the Sở KH&CN, as Plan 86 loads them."""
+    from targets.models import Department
+    from targets.services.plans import plans_load
+
+    plans_load()
+    tttt = Department.objects.get(locality__slug="hai-phong", code="so-tttt")
+    return tttt, tttt.successor
+
+
+def test_a_department_that_ended_gives_its_assignments_to_its_successor_and_its_figures_keep_its_name(
+    catalogue, today
+):
+    import datetime as dt
+
+    from targets.models import Assignment
+    from targets.services.review import SuccessionReport, department_successions_apply
+
+    tttt, khcn = _tttt_and_khcn()
+    broadband = Indicator.objects.get(code="fibre_household_coverage")
+    epay = Indicator.objects.get(code="epayment_accounts")
+    Assignment.objects.create(department=tttt, indicator=broadband)
+    Assignment.objects.create(department=tttt, indicator=epay)
+    Assignment.objects.create(department=khcn, indicator=epay)  # already the successor's
+    figure = Actual.objects.create(
+        indicator=broadband,
+        locality=tttt.locality,
+        period=period_get_or_create(code="2024-Q4"),
+        value=88,
+        status=Status.APPROVED,
+        department=tttt,
+    )
+    # The day before the merger nothing moves; from 1 March 2025 it does.
+    assert department_successions_apply(today=dt.date(2025, 2, 28)) == SuccessionReport(moved=0, merged=0)
+    report = department_successions_apply(today=dt.date(2025, 3, 1))
+    assert (report.moved, report.merged) == (1, 1)
+    assert set(
+        Assignment.objects.filter(indicator__in=[broadband, epay]).values_list(
+            "department__code", "indicator__code"
+        )
+    ) == {
+        ("so-khcn", "fibre_household_coverage"),
+        ("so-khcn", "epayment_accounts"),
+    }
+    figure.refresh_from_db()
+    assert figure.department == tttt  # history keeps the name of the time
+    assert department_successions_apply(today=dt.date(2025, 3, 2)) == SuccessionReport(moved=0, merged=0)
+
+
+def test_a_reminder_for_a_department_that_ended_goes_to_its_successor(catalogue, today):
+    from targets.models import Assignment
+
+    tttt, khcn = _tttt_and_khcn()
+    khcn.email = "khcn@haiphong.gov.vn"
+    khcn.save()
+    Assignment.objects.create(
+        department=tttt, indicator=Indicator.objects.get(code="fibre_household_coverage")
+    )
+    sent = reminders_send(today=today.replace(day=29))
+    q4 = [r for r in sent if r.period == "2026-Q4"]
+    assert [(r.department, r.recipients) for r in q4] == [
+        ("Sở Khoa học và Công nghệ", ("khcn@haiphong.gov.vn",))
+    ]
+    assert "Kính gửi Sở Khoa học và Công nghệ" in mail.outbox[0].body
