@@ -13,6 +13,10 @@ from .models import (
     Assignment,
     Department,
     Document,
+    Framework,
+    FrameworkIndex,
+    IndexLink,
+    IndexScore,
     Indicator,
     Locality,
     LocalityPeriod,
@@ -47,7 +51,7 @@ class DataChangedMixin:
 
 @admin.register(Locality)
 class LocalityAdmin(DataChangedMixin, admin.ModelAdmin):
-    list_display = ("name", "slug", "valid_from", "valid_to", "is_demo")
+    list_display = ("name", "slug", "valid_from", "valid_to", "is_demo", "is_country")
     search_fields = ("name", "slug")
     filter_horizontal = ("predecessors",)
 
@@ -78,6 +82,7 @@ class TargetAdmin(DataChangedMixin, admin.ModelAdmin):
     search_fields = ("indicator__name", "indicator__code", "quote")
     list_select_related = ("indicator", "locality", "document")
     autocomplete_fields = ("indicator",)
+    raw_id_fields = ("national_target",)  # set from national_links.toml (issue #21)
 
 
 @admin.register(Department)
@@ -131,3 +136,31 @@ class PlanTaskAdmin(SimpleHistoryAdmin):
     list_select_related = ("plan", "pillar", "lead")
     search_fields = ("code", "text")
     filter_horizontal = ("cooperating", "indicators")
+
+
+# --- the national frame (issue #21): loaded from fixtures/catalogue/dti/; the files are the truth ---------------
+
+
+@admin.register(Framework)
+class FrameworkAdmin(DataChangedMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "decision", "issued_on", "first_year", "last_year", "provincial")
+
+
+@admin.register(FrameworkIndex)
+class FrameworkIndexAdmin(DataChangedMixin, admin.ModelAdmin):
+    list_display = ("framework", "key", "level", "code", "name", "points")
+    list_filter = ("framework", "level")
+    search_fields = ("key", "name", "name_en")
+
+
+@admin.register(IndexLink)
+class IndexLinkAdmin(DataChangedMixin, admin.ModelAdmin):
+    list_display = ("index", "indicator", "task", "note")
+    list_filter = ("index__framework",)
+    raw_id_fields = ("index", "indicator", "task")
+
+
+@admin.register(IndexScore)
+class IndexScoreAdmin(DataChangedMixin, admin.ModelAdmin):
+    list_display = ("locality", "index", "year", "value", "source")
+    list_filter = ("locality", "year")
