@@ -225,6 +225,10 @@ def series(*, indicator: dict, locality: dict, as_of: AsOf, full: bool = True) -
     actuals = selectors.series_actuals(
         indicator_code=code, locality_id=locality["id"], as_of=as_of.time, awaiting_review=full
     )
+    if code in DTI_RESULTS:  # each score and rank with the framework of its year (issue #21): one query
+        frameworks = selectors.frameworks()
+        for actual in actuals:
+            actual["framework"] = _framework_label(frameworks, int(actual["period__year"]))
     return dashboards.series(
         indicator=indicator, inputs=inputs, assessed=assess(inputs, as_of.time), actuals=actuals, as_of=as_of
     )

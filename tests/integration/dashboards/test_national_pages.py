@@ -234,3 +234,22 @@ def test_the_national_frame_pages_make_the_same_number_of_queries_at_ten_times_t
     with django_assert_max_num_queries(limit):
         large, _ = count_queries(client, url, as_of=AS_OF)
     assert large == small
+
+
+def test_each_dti_score_on_its_series_page_shows_its_framework(
+    client, superuser, django_assert_max_num_queries
+):
+    client.force_login(superuser)
+    # The series page's eleven (test_indicator.py) and the frameworks.
+    with django_assert_max_num_queries(12):
+        response = client.get("/indicators/dti_score/da-nang/", {"as_of": AS_OF})
+    values = {v["period"]: v["framework"] for s in response.context["sections"] for v in s["values"]}
+    # Đà Nẵng's published scores: 2020 0.4874, 2021 0.6419, 2022 0.8002, 2023 0.8340, 2024 0.7069 (merged).
+    assert values == {
+        "2020": "1726/QĐ-BTTTT",
+        "2021": "922/QĐ-BTTTT",
+        "2022": "922/QĐ-BTTTT",
+        "2023": "922/QĐ-BTTTT",
+        "2024": "405/QĐ-BKHCN",
+    }
+    assert "khung 922/QĐ-BTTTT" in _text(response)
