@@ -235,3 +235,15 @@ def test_the_admin_lists_the_frameworks_and_their_links(client, catalogue, super
     ):
         assert client.get(path).status_code == 200, path
     assert "922/QĐ-BTTTT" in client.get("/admin/targets/framework/").content.decode()
+
+
+def test_nobody_enters_figures_for_the_country_even_through_a_department_an_admin_gave_it(
+    client, catalogue, superuser
+):
+    from targets.models import Department
+
+    dept = Department.objects.create(locality=Locality.objects.get(slug="viet-nam"), code="thu", name="Thử")
+    client.force_login(superuser)
+    assert dept not in access.entry_departments(superuser)
+    assert client.get("/entry/2026-Q3/", {"department": dept.pk}).status_code == 404
+    assert not Actual.objects.filter(locality__slug="viet-nam").exists()
