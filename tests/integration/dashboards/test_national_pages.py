@@ -22,7 +22,7 @@ BELOW = "thấp hơn mục tiêu quốc gia"
 
 def _text(response) -> str:
     """The page as it reads: tags removed, entities decoded, white space folded."""
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", response.content.decode())))
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def _hp_payment_2030() -> Target:
@@ -253,3 +253,22 @@ def test_each_dti_score_on_its_series_page_shows_its_framework(
         "2024": "405/QĐ-BKHCN",
     }
     assert "khung 922/QĐ-BTTTT" in _text(response)
+
+
+def test_the_dti_pillar_shows_a_published_main_index_score_with_its_framework_year_and_source(
+    client, superuser
+):
+    from targets.models import FrameworkIndex, IndexScore, Locality
+
+    IndexScore.objects.create(  # a test value: the reference data has no main-index score yet
+        locality=Locality.objects.get(slug="hai-phong"),
+        index=FrameworkIndex.objects.get(framework__code="dti-tinh-922", key="7"),
+        year=2022,
+        value=Decimal("0.5123"),
+        source="nguồn thử",
+    )
+    cache.clear()
+    client.force_login(superuser)
+    page = _text(client.get("/dashboard/hai-phong/dti/", {"as_of": AS_OF}))
+    assert "922/QĐ-BTTTT 2022 7. Hoạt động chính quyền số 0,5123 nguồn thử" in page
+    assert "Chưa có điểm chỉ số chính nào" not in page
