@@ -91,7 +91,8 @@ _SCHEMAS: dict[str, _Schema] = {
     ),
     "national_row": _Schema(
         {"text": str, "unit": str, "indicator": str, "note": str},
-        {"level": str, "year": int},
+        # `ranked_among`: for a rank row, the number of countries the ranking ranks, where it is known.
+        {"level": str, "year": int, "ranked_among": int},
     ),
     "national_link": _Schema(
         {"locality": str, "indicator": str, "year": int, "national_document": str, "note": str},
