@@ -636,6 +636,7 @@ def _value_row(actual: dict, unit: str) -> dict[str, Any]:
         "source": actual["source"],
         "note": actual["note"] if actual["origin"] == Origin.PUBLISHED else "",
         "known_text": known_text(actual["origin"], actual["known_on"], actual["known_basis"]),
+        "framework": actual.get("framework", ""),  # a DTI score or rank: its year's framework (issue #21)
     }
 
 

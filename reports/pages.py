@@ -257,6 +257,10 @@ def series(*, indicator: dict, locality: dict, as_of: AsOf, full: bool = True) -
     former = selectors.former_unit_figures(
         locality_ids=[locality["id"]], as_of=as_of.time, indicator_code=code
     )
+    if code in DTI_RESULTS:  # each score and rank with the framework of its year (issue #21): one query
+        frameworks = selectors.frameworks()
+        for actual in actuals:
+            actual["framework"] = _framework_label(frameworks, int(actual["period__year"]))
     return dashboards.series(
         indicator=indicator,
         inputs=inputs,

@@ -144,7 +144,12 @@ def entry_departments(user: AnyUser) -> QuerySet[Department]:
     s = scope(user)
     if not s.authenticated:
         return Department.objects.none()
-    qs = Department.objects.select_related("locality").order_by("locality__name", "name")
+    # Nobody reports for the whole country (issue #21), even through a department an admin gave it.
+    qs = (
+        Department.objects.filter(locality__is_country=False)
+        .select_related("locality")
+        .order_by("locality__name", "name")
+    )
     if s.superuser:
         return qs
     return qs.filter(pk__in=s.editor_departments)

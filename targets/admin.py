@@ -13,6 +13,10 @@ from .models import (
     Assignment,
     Department,
     Document,
+    Framework,
+    FrameworkIndex,
+    IndexLink,
+    IndexScore,
     Indicator,
     Locality,
     LocalityPeriod,
@@ -49,7 +53,7 @@ class DataChangedMixin:
 
 @admin.register(Locality)
 class LocalityAdmin(DataChangedMixin, admin.ModelAdmin):
-    list_display = ("name", "slug", "valid_from", "valid_to", "is_demo")
+    list_display = ("name", "slug", "valid_from", "valid_to", "is_demo", "is_country")
     search_fields = ("name", "slug")
     filter_horizontal = ("predecessors",)
 
@@ -80,6 +84,7 @@ class TargetAdmin(DataChangedMixin, admin.ModelAdmin):
     search_fields = ("indicator__name", "indicator__code", "quote")
     list_select_related = ("indicator", "locality", "document")
     autocomplete_fields = ("indicator",)
+    raw_id_fields = ("national_target",)  # set from national_links.toml (issue #21)
 
 
 @admin.register(Department)
@@ -148,3 +153,31 @@ class ReportNarrativeAdmin(DataChangedMixin, SimpleHistoryAdmin):
     list_display = ("locality", "period_code", "version", "updated_at", "updated_by")
     list_filter = ("locality", "period_code")
     list_select_related = ("locality", "updated_by")
+
+
+# --- the national frame (issue #21): loaded from fixtures/catalogue/dti/; the files are the truth ---------------
+
+
+@admin.register(Framework)
+class FrameworkAdmin(DataChangedMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "decision", "issued_on", "first_year", "last_year", "provincial")
+
+
+@admin.register(FrameworkIndex)
+class FrameworkIndexAdmin(DataChangedMixin, admin.ModelAdmin):
+    list_display = ("framework", "key", "level", "code", "name", "points")
+    list_filter = ("framework", "level")
+    search_fields = ("key", "name", "name_en")
+
+
+@admin.register(IndexLink)
+class IndexLinkAdmin(DataChangedMixin, admin.ModelAdmin):
+    list_display = ("index", "indicator", "task", "note")
+    list_filter = ("index__framework",)
+    raw_id_fields = ("index", "indicator", "task")
+
+
+@admin.register(IndexScore)
+class IndexScoreAdmin(DataChangedMixin, admin.ModelAdmin):
+    list_display = ("locality", "index", "year", "value", "source")
+    list_filter = ("locality", "year")

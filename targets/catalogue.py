@@ -4,6 +4,10 @@ The catalogue is a set of TOML files (pillars, localities, indicators, documents
 per document) plus the source texts and the published figures CSV. `read_catalogue` parses every file and
 checks it completely *before* anything is written, so that a broken fixture is reported with its file and
 record and nothing is loaded. The service `targets.services.catalogue.catalogue_load` writes what this returns.
+
+The national frame (issue #21) is read here too, when `catalogue/national/` exists: the country and its
+documents (`national/country.toml`), the national-only indicators, the national targets (`targets.national`)
+and the city → national links (`national_links.toml`), all checked before anything is written.
 """
 
 from __future__ import annotations
@@ -108,7 +112,8 @@ _SCHEMAS: dict[str, _Schema] = {
     ),
     "national_row": _Schema(
         {"text": str, "unit": str, "indicator": str, "note": str},
-        {"level": str, "year": int},
+        # `ranked_among`: for a rank row, the number of countries the ranking ranks, where it is known.
+        {"level": str, "year": int, "ranked_among": int},
     ),
     "national_link": _Schema(
         {"locality": str, "indicator": str, "year": int, "national_document": str, "note": str},

@@ -343,10 +343,19 @@ def scale_data_generate(
                     "order": start_order + i,
                 },
             )
+        # The national-only indicators (issue #21: targets of the whole country and of no province) are not
+        # the provinces' catalogue: the scale set stays the cities' harmonised indicators.
+        national = set(
+            Target.objects.filter(locality__is_country=True).values_list("indicator_id", flat=True)
+        )
+        provincial = set(
+            Target.objects.filter(locality__is_country=False).values_list("indicator_id", flat=True)
+        )
         indicators = [
             ind
             for ind in Indicator.objects.select_related("pillar").order_by("pk")
-            if not ind.code.startswith("demo_indicator_") or int(ind.code[-3:]) <= extra_indicators
+            if (not ind.code.startswith("demo_indicator_") or int(ind.code[-3:]) <= extra_indicators)
+            and (ind.pk not in national or ind.pk in provincial)
         ]
         password = make_password("scale-demo-2026")
         locs, departments, users = [], [], []

@@ -27,7 +27,8 @@ class TargetFilter(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(
         field_name="year",
         label=_("Năm"),
-        choices=[(y, y) for y in (2022, 2023, 2025, 2030)],
+        # The cities' target years, and 2045: the vision of 57-NQ/TW among the national targets (issue #21).
+        choices=[(y, y) for y in (2022, 2023, 2025, 2030, 2045)],
         empty_label=_("Tất cả"),
     )
     level = django_filters.ChoiceFilter(

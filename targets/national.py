@@ -199,6 +199,8 @@ def read_national_targets(
         }
         if value_max is not None:
             record["value_max"] = float(value_max)
+        if "ranked_among" in reading:  # read by a catalogue that records each rank target's ranking
+            record["ranked_among"] = reading["ranked_among"]
         target = _check_target(record, where, indicators, None, errors)
         if target is None:
             continue

@@ -72,7 +72,9 @@ class FrameworkIndex(models.Model):
     framework = models.ForeignKey(
         Framework, on_delete=models.CASCADE, related_name="indices", verbose_name=_("khung chỉ số")
     )
-    key = models.CharField(_("khoá"), max_length=255)  # unique in the framework; how the fixtures name it
+    key = models.CharField(
+        _("mã tham chiếu"), max_length=255
+    )  # unique in the framework; how the fixtures name it
     level = models.CharField(_("cấp"), max_length=16, choices=IndexLevel.choices)
     code = models.CharField(_("mã công bố"), max_length=16, blank=True)
     parent = models.ForeignKey(

@@ -220,3 +220,14 @@ def latest_plan_tasks(locality_ids: list[int], *, up_to_year: int, today: dt.dat
     for t in tasks:
         latest.setdefault(t.plan.locality_id, t.plan.year)
     return with_state([t for t in tasks if t.plan.year == latest[t.plan.locality_id]], today)
+
+
+def task_index_links(task_id: int) -> list:
+    """The DTI main index a task feeds under each framework, with the note: one query (issue #21)."""
+    from ..models import IndexLink
+
+    return list(
+        IndexLink.objects.filter(task_id=task_id)
+        .select_related("index", "index__framework", "index__parent")
+        .order_by("index__framework__order", "index__order")
+    )

@@ -138,6 +138,7 @@ def plan_task(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "failure": failure,
         "today": today,
+        "index_links": plans_selectors.task_index_links(task.pk),  # issue #21
     }
     return render(request, "targets/plan_task.html", context, status=400 if failure else 200)
 

@@ -18,7 +18,9 @@ def test_a_viewer_logs_in_and_opens_the_catalogue(page, live_server, ha_noi_view
     page.click("button[type=submit].primary")
     page.wait_for_url("**/catalogue/")
     assert page.locator("h1").inner_text() == "Danh mục chỉ tiêu và mục tiêu"
-    assert page.locator("#catalogue-table tbody tr").count() == 50  # first page of 136
+    assert (
+        page.locator("#catalogue-table tbody tr").count() == 50
+    )  # first page of 265 (136 city and 129 national targets)
     screenshot(page, "catalogue-desktop")
 
     page.select_option("select[name=locality]", "ha-noi")

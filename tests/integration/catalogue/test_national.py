@@ -223,3 +223,27 @@ def test_demo_data_makes_no_figures_for_the_country(catalogue):
     demo_data_generate(today=dt.date(2026, 11, 22))
     assert Actual.objects.filter(locality__slug__in=["hai-phong", "ha-noi"]).exists()
     assert not Actual.objects.filter(locality__slug="viet-nam").exists()
+
+
+def test_the_admin_lists_the_frameworks_and_their_links(client, catalogue, superuser):
+    client.force_login(superuser)
+    for path in (
+        "/admin/targets/framework/",
+        "/admin/targets/frameworkindex/",
+        "/admin/targets/indexlink/",
+        "/admin/targets/indexscore/",
+    ):
+        assert client.get(path).status_code == 200, path
+    assert "922/QĐ-BTTTT" in client.get("/admin/targets/framework/").content.decode()
+
+
+def test_nobody_enters_figures_for_the_country_even_through_a_department_an_admin_gave_it(
+    client, catalogue, superuser
+):
+    from targets.models import Department
+
+    dept = Department.objects.create(locality=Locality.objects.get(slug="viet-nam"), code="thu", name="Thử")
+    client.force_login(superuser)
+    assert dept not in access.entry_departments(superuser)
+    assert client.get("/entry/2026-Q3/", {"department": dept.pk}).status_code == 404
+    assert not Actual.objects.filter(locality__slug="viet-nam").exists()

@@ -239,7 +239,7 @@ def test_the_task_page_quotes_the_document_and_says_how_the_lead_was_assigned(cl
 
 def test_the_task_page_makes_a_fixed_number_of_queries(client, ioc, django_assert_max_num_queries):
     client.force_login(plan_data.tttt_editor())
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # with the DTI indices the task feeds (issue #21)
         assert client.get(_url(ioc)).status_code == 200
 
 
@@ -277,3 +277,12 @@ def test_a_task_of_the_departments_as_a_group_is_shown_shared_with_the_sở_that
     page = client.get(_url(shared)).content.decode()
     assert "Nhiệm vụ chung của Các Sở, ban, ngành thành phố" in page
     assert "theo dõi, đôn đốc: Sở Khoa học và Công nghệ" in page  # the Sở TTTT's successor today
+
+
+def test_the_task_page_shows_the_dti_index_it_feeds_under_each_framework(client, ioc):
+    """Issue #21: cqs-c-3 is a task of the 2020 grid's infrastructure component of digital government."""
+    client.force_login(plan_data.tttt_editor())
+    html = client.get(_url(ioc)).content.decode()
+    assert "1726/QĐ-BTTTT: Chính quyền số › Chỉ số đánh giá về Phát triển Hạ tầng và nền tảng số" in html
+    assert "922/QĐ-BTTTT: 3. Hạ tầng số" in html
+    assert "405/QĐ-BKHCN: Nhóm chỉ số nền tảng chung › Hạ tầng số" in html
