@@ -366,7 +366,10 @@ def _check_target(
     if unit == "rank" and (value < 1 or value != int(value)):
         errors.append(f"{label}: a rank target is a whole number from 1")
     ranked_among = record.get("ranked_among")
-    if unit == "rank" and ranked_among is None:
+    # A province's rank target names its ranking (63 units, or the 34 merged ones). A national target's world
+    # ranking (EGDI, GII…) names it where its source says how many countries were ranked: the national
+    # decisions do not (doc_text None: a national decision, read from a page that reproduces it).
+    if unit == "rank" and ranked_among is None and doc_text is not None:
         errors.append(
             f"{label}: a rank target names the ranking it was set against ('ranked_among', e.g. 63)"
         )
