@@ -72,7 +72,7 @@ def test_national_rows_are_read_with_the_catalogue_comparators_and_units(cat):
     district = national[("vn-qd-749-2020", "work_dossiers_online", "district", 2025)]
     assert str(district["applies_until"]) == "2025-06-30"  # the catalogue's own rule for the district level
     # "trên 80% hộ gia đình" → ">"; "Phổ cập …" → a milestone "= 1"; "40 - 50" → a range; "0,7" → 0.7.
-    assert national[("vn-qd-749-2020", "broadband_household_coverage", "", 2025)]["comparator"] == ">"
+    assert national[("vn-qd-749-2020", "fibre_household_coverage", "", 2025)]["comparator"] == ">"
     universal = national[("vn-qd-749-2020", "mobile_4g5g_universal", "", 2025)]
     assert (universal["comparator"], universal["value"], universal["unit"]) == ("=", 1.0, "milestone")
     ranked = national[("vn-nq-03-2025", "ranked_science_organisations", "", 2030)]
