@@ -199,17 +199,15 @@ _CITY_DEPARTMENTS = [
 ]
 DEMO_DEPARTMENTS: dict[str, list[tuple[str, str, str]]] = {
     # locality: (code, name, name_en)
+    # The names Plan 86's file gives the same agencies (fixtures/catalogue/plans/), so that loading the plans
+    # and creating the demo accounts do not rename them back and forth.
     "hai-phong": [
-        (
-            "so-khcn",
-            "Sở Khoa học và Công nghệ (cơ quan chuyển đổi số)",
-            "Department of Science and Technology",
-        ),
+        ("so-khcn", "Sở Khoa học và Công nghệ", "Department of Science and Technology"),
         ("so-tai-chinh", "Sở Tài chính", "Department of Finance"),
-        ("van-phong-ubnd", "Văn phòng UBND thành phố", "Office of the People's Committee"),
+        ("van-phong-ubnd", "Văn phòng Ủy ban nhân dân thành phố", "Office of the city People's Committee"),
         ("so-y-te", "Sở Y tế", "Department of Health"),
         ("so-cong-thuong", "Sở Công Thương", "Department of Industry and Trade"),
-        # The lead agency of most tasks of Plan 86/KH-UBND (2022), as the plan names it.
+        # The lead agency of most tasks of Plan 86/KH-UBND (2022), as the plan names it; ended 28/02/2025.
         ("so-tttt", "Sở Thông tin và Truyền thông", "Department of Information and Communications"),
     ],
     "ha-noi": _CITY_DEPARTMENTS,

@@ -1,6 +1,7 @@
 """GET filters of the catalogue page (city, pillar, year, level, text search)."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Level, Locality, Pillar, Target
@@ -23,6 +24,7 @@ class TargetFilter(django_filters.FilterSet):
         to_field_name="slug",
         label=_("Trụ cột"),
         empty_label=_("Tất cả"),
+        method="filter_pillar",
     )
     year = django_filters.ChoiceFilter(
         field_name="year",
@@ -47,3 +49,9 @@ class TargetFilter(django_filters.FilterSet):
         """The indicator's name contains the words, with or without diacritics ("ho so" finds "hồ sơ")."""
         folded = fold(value)
         return queryset.filter(indicator__search_name__contains=folded) if folded else queryset
+
+    def filter_pillar(self, queryset, name, value):
+        """A target's pillar is the one its document lists it under, the indicator's by default (issue #16)."""
+        if not value:
+            return queryset
+        return queryset.filter(Q(pillar=value) | Q(pillar__isnull=True, indicator__pillar=value))

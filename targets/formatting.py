@@ -72,6 +72,20 @@ def target_text(target) -> str:
         )
     if unit == Unit.RANK:
         return _("hạng %(target)s") % {"target": text}
+    aggregation = getattr(target, "aggregation", "")
+    period_from = getattr(target, "period_from", None)
+    if aggregation == "each_year" and period_from:
+        return _("%(target)s mỗi năm %(start)s–%(end)s") % {
+            "target": text,
+            "start": period_from,
+            "end": target.year,
+        }
+    if aggregation == "period_average" and period_from:
+        return _("%(target)s bình quân %(start)s–%(end)s") % {
+            "target": text,
+            "start": period_from,
+            "end": target.year,
+        }
     return text
 
 

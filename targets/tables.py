@@ -40,6 +40,10 @@ class TargetTable(tables.Table):
         per_page = 50
         empty_text = _("Không có mục tiêu nào khớp với bộ lọc.")
 
+    def render_pillar(self, value, record):
+        # The pillar the document lists the target under, the indicator's by default (issue #16).
+        return record.pillar.name if record.pillar_id else value
+
     def render_indicator(self, value, record):
         return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reports.selectors import with_target_pillar
 from reports.status import labels as status_labels
@@ -112,7 +113,14 @@ def report_data(
             component=str(t.get_component_display()),
             section=t.section,
             text=t.text,
-            lead=t.lead.name,
+            # Who answers for the task on the report's day (issue #16): the lead, or its successor; a group's
+            # task is shared, with the department that follows it up.
+            lead=(
+                _("%(group)s (chung; theo dõi: %(follow)s)")
+                % {"group": t.lead.name, "follow": t.follow_up.name}
+                if t.shared and t.follow_up
+                else t.answering.name
+            ),
             deadline=t.deadline,
             state=t.state,
             state_label=str(t.state_label),

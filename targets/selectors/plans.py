@@ -209,7 +209,8 @@ def dti_rank_years(locality_id: int) -> list[RankYear]:
 
 def latest_plan_tasks(locality_ids: list[int], *, up_to_year: int, today: dt.date) -> list:
     """The tasks of each locality's latest plan up to a year (the Excel report's "Nhiệm vụ" sheet), with their
-    board state: one query (joined), the older plans' rows dropped here."""
+    board state and the department answering for them `today` (`with_answering`): two queries (the tasks
+    joined, the localities' departments), the older plans' rows dropped here."""
 
     tasks = list(
         PlanTask.objects.filter(plan__locality_id__in=locality_ids, plan__year__lte=up_to_year)
@@ -219,7 +220,9 @@ def latest_plan_tasks(locality_ids: list[int], *, up_to_year: int, today: dt.dat
     latest: dict[int, int] = {}
     for t in tasks:
         latest.setdefault(t.plan.locality_id, t.plan.year)
-    return with_state([t for t in tasks if t.plan.year == latest[t.plan.locality_id]], today)
+    shown = with_state([t for t in tasks if t.plan.year == latest[t.plan.locality_id]], today)
+    departments = {d.pk: d for d in Department.objects.filter(locality_id__in=locality_ids)}
+    return with_answering(shown, departments, today)
 
 
 def task_index_links(task_id: int) -> list:

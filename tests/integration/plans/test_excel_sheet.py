@@ -28,7 +28,9 @@ def _sheet(client):
     return load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Nhiệm vụ"]
 
 
-def test_the_task_sheet_lists_every_task_with_its_state_by_pillar_and_component(reviewer_client):
+def test_the_task_sheet_lists_every_task_with_its_state_and_the_agency_answering_for_it_today(
+    reviewer_client,
+):
     ws = _sheet(reviewer_client)
     header = [c.value for c in ws[1]]
     assert header == [
@@ -46,7 +48,8 @@ def test_the_task_sheet_lists_every_task_with_its_state_by_pillar_and_component(
     assert len(rows) == 51 and all(r[0] == "86/KH-UBND (2022)" for r in rows)
     ioc = next(r for r in rows if r[4].startswith("Triển khai vận hành thử nghiệm Trung tâm giám sát"))
     assert ioc[1:4] == ("Chính quyền số", "Hạ tầng và nền tảng số", "c) Hạ tầng số")
-    assert (ioc[5], ioc[7], ioc[8]) == ("Sở Thông tin và Truyền thông", "Hoàn thành", "Đã nghiệm thu")
+    # Who answers for the task today (issue #16): the Sở TTTT's successor since 1/3/2025.
+    assert (ioc[5], ioc[7], ioc[8]) == ("Sở Khoa học và Công nghệ", "Hoàn thành", "Đã nghiệm thu")
     assert [r[7] for r in rows].count("Quá hạn") == 50
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:I52"
 
@@ -96,3 +99,14 @@ def test_the_report_takes_the_latest_plan_up_to_the_report_year(reviewer_client,
 def test_the_report_still_makes_a_fixed_number_of_queries(reviewer_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(21):
         reviewer_client.get("/reports/download/", {"locality": "hai-phong", "as_of": "2026-Q3"})
+
+
+def test_a_shared_task_in_the_sheet_names_the_group_and_the_sở_that_follows_it_up(reviewer_client):
+    """Issue #16: "Các Sở, ban, ngành" is not an accountable unit; the sheet says the task is shared and who
+    follows it up today (the Sở TTTT's successor, the Sở KH&CN)."""
+    ws = _sheet(reviewer_client)
+    rows = [r for r in ws.iter_rows(min_row=2, max_row=52, values_only=True)]
+    shared = next(
+        r for r in rows if r[4].startswith("100% các Sở, ngành thành phố, Ủy ban nhân dân quận, huyện")
+    )
+    assert shared[5] == "Các Sở, ban, ngành thành phố (chung; theo dõi: Sở Khoa học và Công nghệ)"
