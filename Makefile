@@ -25,6 +25,7 @@ data: setup
 	$(PY) manage.py load_catalogue --with-published
 	$(PY) manage.py generate_demo_data
 	$(PY) manage.py create_demo_accounts
+	$(PY) manage.py rebuild_assessments
 
 ## Set up and serve on http://127.0.0.1:8000 with SQLite.
 run: data

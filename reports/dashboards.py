@@ -249,10 +249,11 @@ def _year_block(
 
 
 def pillar(
-    *, inputs: ProgressInputs, assessed: pd.DataFrame, history: dict[float, pd.Series], as_of: AsOf
+    *, assessed: pd.DataFrame, history: dict[float, pd.Series], demo_figures: bool, as_of: AsOf
 ) -> dict[str, Any]:
     """Bullet chart per target, the status-by-quarter heatmap of the last eight quarters (`history`: each
-    target's status at each quarter's end, oldest first), the table rows."""
+    target's status at each quarter's end, oldest first; `demo_figures`: whether a demo figure is among the
+    pillar's, which may colour a cell), the table rows."""
     text, names = labels.chart_text(), status.labels()
     rows = target_rows(assessed, as_of=as_of)
     bullet = charts.bullet(
@@ -272,7 +273,7 @@ def pillar(
         text=text,
         demo=any(r["demo"] for r in rows),
     )
-    heatmap, heat_rows, quarters = _heatmap(inputs, rows, history, text=text, names=names)
+    heatmap, heat_rows, quarters = _heatmap(demo_figures, rows, history, text=text, names=names)
     return {
         "rows": rows,
         "bullet_figure": bullet if rows else None,
@@ -308,7 +309,7 @@ def _bullet_hover(r: dict[str, Any]) -> str:
 
 
 def _heatmap(
-    inputs: ProgressInputs,
+    demo: bool,
     rows: list[dict],
     history: dict[float, pd.Series],
     *,
@@ -353,8 +354,6 @@ def _heatmap(
         table.append({"label": label, "cells": cell_table, "series_url": targets[0]["series_url"]})
     if not keys:
         return None, [], quarters
-    # The inputs are this locality's pillar: any demo value among them may colour a cell.
-    demo = bool((inputs.observations["origin"] == Origin.DEMO).any())
     figure = charts.status_heatmap(
         row_keys=keys,
         row_labels=row_labels,

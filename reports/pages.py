@@ -12,14 +12,18 @@ as-of quarter.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.utils import timezone
 
 from targets import progress
-from targets.models import Unit
+from targets.cache import cached, figure_versions, stored_assessments_on
+from targets.models import Origin, Unit
+from targets.periods import live_quarters, period_end_date, period_end_time
 
 from . import charts, dashboards, opendata, selectors
 from .display import AsOf
@@ -116,10 +120,47 @@ def statuses_at(inputs: ProgressInputs, times: list[float]) -> dict[float, pd.Se
     return {t: _engine(inputs, inputs.known_at(t), t)["status"] for t in times}
 
 
+def live_code(as_of: float) -> str | None:
+    """The live quarter (`targets.periods.live_quarters`) ending at `as_of`, whose assessments are stored
+    (`reports.assessments`); None for another as-of, or when the table is switched off."""
+    if not stored_assessments_on():
+        return None
+    return next((c for c in live_quarters(timezone.localdate()) if period_end_time(c) == as_of), None)
+
+
+def _stored(as_of: float, **narrow: Any) -> pd.DataFrame | None:
+    """The stored assessments at `as_of` when it is a live quarter and the table holds every target
+    narrowed to (one query), else None."""
+    code = live_code(as_of)
+    return None if code is None else selectors.stored_assessments(as_of_code=code, **narrow)
+
+
+def assessed_at(
+    as_of: float,
+    *,
+    locality_ids: list[int] | None = None,
+    pillar: str | None = None,
+    indicator_code: str | None = None,
+    labels: bool | str = False,
+) -> pd.DataFrame:
+    """What `assess` gives for the targets narrowed to at `as_of`: read from the stored assessments at a live
+    quarter (one query), else computed (three more)."""
+    narrow = {
+        "locality_ids": locality_ids,
+        "pillar": pillar,
+        "indicator_code": indicator_code,
+        "labels": labels,
+    }
+    stored = _stored(as_of, **narrow)
+    if stored is not None:
+        return stored
+    return assess(selectors.progress_inputs(**narrow), as_of)
+
+
 def progress_table(*, as_of: float, locality_ids: list[int] | None = None) -> pd.DataFrame:
-    """Every target's assessment at `as_of` (`assess`), all localities unless narrowed: the path of
-    `/open-data/progress.*`. Three queries."""
-    return assess(selectors.progress_inputs(locality_ids=locality_ids), as_of)
+    """Every target's assessment at `as_of` (`assessed_at`), all localities unless narrowed: the path of
+    `/open-data/progress.*`. One query at a live quarter, else four."""
+    return assessed_at(as_of, locality_ids=locality_ids)
 
 
 # --- the dashboards ------------------------------------------------------------------------------------------
@@ -129,7 +170,7 @@ def overview(*, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
     """/dashboard/: the localities × pillars matrix and each city's DTI rank history."""
     ids = [loc["id"] for loc in localities]
     pillars = selectors.pillars()
-    assessed = assess(selectors.progress_inputs(locality_ids=ids, labels="slugs"), as_of.time)
+    assessed = assessed_at(as_of.time, locality_ids=ids, labels="slugs")
     ranks = selectors.dti_rank_history(locality_ids=ids, as_of=as_of.time)
     return dashboards.overview(
         localities=localities, pillars=pillars, assessed=assessed, ranks=ranks, as_of=as_of
@@ -139,17 +180,52 @@ def overview(*, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
 def city(*, locality: dict, as_of: AsOf) -> dict[str, Any]:
     """/dashboard/<locality>/: a card per pillar, the 2025 outcome and the road to 2030."""
     pillars = selectors.pillars()
-    assessed = assess(selectors.progress_inputs(locality_ids=[locality["id"]], labels=True), as_of.time)
+    assessed = assessed_at(as_of.time, locality_ids=[locality["id"]], labels=True)
     return dashboards.city(pillars=pillars, assessed=assessed, as_of=as_of, locality=locality)
 
 
 def pillar(*, locality: dict, pillar: str, as_of: AsOf) -> dict[str, Any]:
     """/dashboard/<locality>/<pillar>/: the bullet chart, the status-by-quarter heatmap, the table rows."""
-    inputs = selectors.progress_inputs(locality_ids=[locality["id"]], pillar=pillar, labels=True)
     times = charts.last_quarters(as_of.time, dashboards.HEATMAP_QUARTERS)
+    stored = _stored(as_of.time, locality_ids=[locality["id"]], pillar=pillar, labels=True)
+    if stored is None:
+        inputs = selectors.progress_inputs(locality_ids=[locality["id"]], pillar=pillar, labels=True)
+        return dashboards.pillar(
+            assessed=assess(inputs, as_of.time),
+            history=statuses_at(inputs, times),
+            demo_figures=_demo_figures(inputs),
+            as_of=as_of,
+        )
+    # The heatmap's earlier quarters: computed once per version of this locality's figures up to then (a
+    # write for the current quarter leaves them as they are); the last one is the stored status.
+    past = _pillar_history(locality_id=locality["id"], pillar=pillar, times=tuple(times[:-1]))
     return dashboards.pillar(
-        inputs=inputs, assessed=assess(inputs, as_of.time), history=statuses_at(inputs, times), as_of=as_of
+        assessed=stored,
+        history={**past["history"], times[-1]: stored["status"]},
+        demo_figures=past["demo"],
+        as_of=as_of,
     )
+
+
+def _demo_figures(inputs: ProgressInputs) -> bool:
+    """Whether any figure of the inputs is a demo value (it may colour a heatmap cell)."""
+    return bool((inputs.observations["origin"] == Origin.DEMO).any())
+
+
+def _pillar_history(*, locality_id: int, pillar: str, times: tuple[float, ...]) -> dict[str, Any]:
+    """Each target's status at each of `times` (past quarters) and whether a demo figure is among the
+    inputs, cached under the version of the locality's figures up to the last of `times` (one query; three
+    more to compute)."""
+
+    def compute() -> dict[str, Any]:
+        inputs = selectors.progress_inputs(locality_ids=[locality_id], pillar=pillar)
+        return {"history": statuses_at(inputs, list(times)), "demo": _demo_figures(inputs)}
+
+    if not times:
+        return {"history": {}, "demo": False}
+    last = period_end_date(charts.quarter_code(times[-1]))
+    versions = functools.partial(figure_versions, [locality_id], last)
+    return cached(("pillar-history", locality_id, pillar, times), compute, versions=versions)
 
 
 def indicator(*, indicator: dict, localities: list[dict], as_of: AsOf) -> dict[str, Any]:

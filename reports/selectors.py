@@ -16,11 +16,22 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connections
-from django.db.models import FloatField, QuerySet
+from django.db.models import FilteredRelation, FloatField, Q, QuerySet
 from django.db.models.functions import Cast
 
 from targets import known, periods
-from targets.models import Actual, Indicator, Locality, Origin, Pillar, Status, Target, Unit
+from targets.models import (
+    ASSESSMENT_FLOATS,
+    ASSESSMENT_TEXTS,
+    Actual,
+    Indicator,
+    Locality,
+    Origin,
+    Pillar,
+    Status,
+    Target,
+    Unit,
+)
 
 _TARGET_FIELDS = (
     "id",
@@ -66,10 +77,17 @@ LABEL_COLUMNS: tuple[str, ...] = (
 
 
 def _narrow(
-    qs: QuerySet, *, locality_ids: list[int] | None, pillar: str | None, indicator_code: str | None
+    qs: QuerySet,
+    *,
+    locality_ids: list[int] | None,
+    pillar: str | None,
+    indicator_code: str | None,
+    indicator_ids: list[int] | None = None,
 ) -> QuerySet:
     if locality_ids is not None:
         qs = qs.filter(locality_id__in=locality_ids)
+    if indicator_ids is not None:
+        qs = qs.filter(indicator_id__in=indicator_ids)
     if pillar is not None:
         qs = qs.filter(indicator__pillar__slug=pillar)
     if indicator_code is not None:
@@ -130,6 +148,7 @@ def observations_frame(
     pillar: str | None = None,
     indicator_code: str | None = None,
     statuses: tuple[str, ...] = (Status.APPROVED,),
+    indicator_ids: list[int] | None = None,
 ) -> pd.DataFrame:
     """Every version of the figures (approved ones; `statuses` to add those awaiting review) with the time
     each became known and stopped being current (`targets.known`): `known.known_at(frame, as_of)` is what
@@ -138,7 +157,12 @@ def observations_frame(
     Two queries (`values()` into pandas, no model instances): the figures as they are now, and the
     history records of the entered and imported ones (their approvals and corrections).
     """
-    narrow = {"locality_ids": locality_ids, "pillar": pillar, "indicator_code": indicator_code}
+    narrow = {
+        "locality_ids": locality_ids,
+        "pillar": pillar,
+        "indicator_code": indicator_code,
+        "indicator_ids": indicator_ids,
+    }
     current = _figures(
         _narrow(Actual.objects.filter(status__in=statuses), **narrow),
         {"id": "actual_id", "published_on": "published_on"},
@@ -185,12 +209,22 @@ def _targets_frame(
     pillar: str | None,
     indicator_code: str | None,
     labels: bool | Literal["slugs"],
+    indicator_ids: list[int] | None = None,
+    stored_as_of: str | None = None,
 ) -> pd.DataFrame:
     label_fields = _SLUG_FIELDS if labels == "slugs" else _LABEL_FIELDS if labels else {}
-    fields = (*_TARGET_FIELDS, *label_fields)
+    stored = {f"stored__{name}": name for name in STORED_COLUMNS} if stored_as_of else {}
+    fields = (*_TARGET_FIELDS, *label_fields, *stored)
     qs = _narrow(
-        Target.objects.all(), locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code
+        Target.objects.all(),
+        locality_ids=locality_ids,
+        pillar=pillar,
+        indicator_code=indicator_code,
+        indicator_ids=indicator_ids,
     )
+    if stored_as_of:
+        # Each target's stored assessment at that as-of (none: a LEFT JOIN's nulls), in the same query.
+        qs = qs.annotate(stored=FilteredRelation("assessments", condition=Q(assessments__as_of=stored_as_of)))
     # Decimals cast to floats in SQL, as in `observations_frame`.
     qs = qs.annotate(**{f"{name}_float": Cast(name, FloatField()) for name in _DECIMAL_FIELDS})
     selected = [f"{name}_float" if name in _DECIMAL_FIELDS else name for name in fields]
@@ -202,6 +236,12 @@ def _targets_frame(
         for column in (*label_fields.values(), *([] if labels == "slugs" else LABEL_COLUMNS)):
             if column not in out.columns:
                 out[column] = named[column].to_numpy()
+    for field, name in stored.items():
+        values = frame[field]
+        if name in ASSESSMENT_FLOATS:
+            out[name] = values.astype(float).to_numpy()
+        else:  # text: a missing one is NaN, as the engine leaves it
+            out[name] = values.where(values.notna(), np.nan).to_numpy()
     return out
 
 
@@ -224,6 +264,7 @@ def progress_inputs(
     pillar: str | None = None,
     indicator_code: str | None = None,
     labels: bool | Literal["slugs"] = False,
+    indicator_ids: list[int] | None = None,
 ) -> ProgressInputs:
     """Targets (with their labels when asked, joined in the same query; "slugs": only the locality and
     pillar slugs) and approved observations.
@@ -233,15 +274,49 @@ def progress_inputs(
     (every series is assessed on its own, so narrowing changes no figure).
     """
     targets = _targets_frame(
-        locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code, labels=labels
+        locality_ids=locality_ids,
+        pillar=pillar,
+        indicator_code=indicator_code,
+        labels=labels,
+        indicator_ids=indicator_ids,
     )
     if targets.empty:
         observations = pd.DataFrame(columns=list(known.VERSION_COLUMNS))
     else:
         observations = observations_frame(
-            locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code
+            locality_ids=locality_ids,
+            pillar=pillar,
+            indicator_code=indicator_code,
+            indicator_ids=indicator_ids,
         )
     return ProgressInputs(targets=targets, observations=observations)
+
+
+STORED_COLUMNS: tuple[str, ...] = (*ASSESSMENT_TEXTS, *ASSESSMENT_FLOATS)
+
+
+def stored_assessments(
+    *,
+    as_of_code: str,
+    locality_ids: list[int] | None = None,
+    pillar: str | None = None,
+    indicator_code: str | None = None,
+    labels: bool | Literal["slugs"] = False,
+) -> pd.DataFrame | None:
+    """The targets (as `progress_inputs` gives them, with their labels when asked) with their stored
+    assessment at `as_of_code` (`targets.models.Assessment`, columns `STORED_COLUMNS`), indexed by
+    target_id as `reports.pages.assess` returns them; None when a target has none (the table was not
+    built for that quarter): the caller computes instead. One query."""
+    frame = _targets_frame(
+        locality_ids=locality_ids,
+        pillar=pillar,
+        indicator_code=indicator_code,
+        labels=labels,
+        stored_as_of=as_of_code,
+    )
+    if frame["status"].isna().any():
+        return None
+    return frame.set_index("target_id")
 
 
 # --- dashboards --------------------------------------------------------------------------------------------

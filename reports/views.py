@@ -37,7 +37,7 @@ from django.views.decorators.http import condition, require_GET
 from django_tables2 import RequestConfig
 
 from targets import access
-from targets.cache import cached, data_version
+from targets.cache import cached, data_version, figure_versions
 from targets.periods import (
     MAX_PERIOD_YEAR,
     MIN_PERIOD_YEAR,
@@ -45,6 +45,7 @@ from targets.periods import (
     entry_period_codes,
     is_provisional,
     parse_period_code,
+    period_end_date,
     resolve_as_of,
 )
 from targets.views import catalogue as target_catalogue_views
@@ -139,6 +140,18 @@ def _cached(key: tuple, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     return cached(("dashboard", *key, get_language()), build)
 
 
+def _cached_figures(
+    key: tuple, locality_ids: Iterable[int], as_of: AsOf, build: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """A page that shows only targets and approved or published figures of `locality_ids` at `as_of`
+    (overview, city, pillar, the progress file): cached under the version of those localities' figures up
+    to `as_of` (`targets.cache.figure_versions`, one query), so a write cools only the pages of its
+    locality from its period on."""
+    ends_on = period_end_date(as_of.code)
+    versions = functools.partial(figure_versions, list(locality_ids), ends_on)
+    return cached(("figures", *key, get_language()), build, versions=versions)
+
+
 def _render(request: HttpRequest, template: str, as_of: AsOf, context: dict[str, Any]) -> HttpResponse:
     choices = display.as_of_choices(as_of, timezone.localdate())
     return render(request, template, {**context, "as_of": as_of, "as_of_choices": choices})
@@ -154,7 +167,8 @@ def _overview(request: HttpRequest, as_of: AsOf) -> dict[str, Any]:
     localities = selectors.localities_in(access.dashboard_localities(request.user))
     # Keyed by the localities themselves (names included): the user's scope and how they are shown.
     key = ("overview", tuple(tuple(loc.values()) for loc in localities), as_of)
-    return _cached(key, functools.partial(pages.overview, localities=localities, as_of=as_of))
+    build = functools.partial(pages.overview, localities=localities, as_of=as_of)
+    return _cached_figures(key, [loc["id"] for loc in localities], as_of, build)
 
 
 @require_GET
@@ -175,8 +189,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard_city(request: HttpRequest, locality: str, *, as_of: AsOf) -> HttpResponse:
     """One city: a card per pillar, the 2025 outcome and the road to 2030."""
     loc = _locality_or_404(request, locality)
-    context = _cached(
-        ("city", tuple(loc.items()), as_of), functools.partial(pages.city, locality=loc, as_of=as_of)
+    context = _cached_figures(
+        ("city", tuple(loc.items()), as_of),
+        [loc["id"]],
+        as_of,
+        functools.partial(pages.city, locality=loc, as_of=as_of),
     )
     return _render(request, "reports/dashboard_city.html", as_of, {**context, "locality": loc})
 
@@ -232,7 +249,7 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
         return {"content": content, "has_demo": context["has_demo"]}
 
     key = ("pillar", tuple(loc.items()), current["label"], as_of, query.urlencode(), today)
-    page = _cached(key, build)
+    page = _cached_figures(key, [loc["id"]], as_of, build)
     return _render(
         request,
         "reports/dashboard_pillar.html",
@@ -491,9 +508,16 @@ def _rows(
     if dataset == "progress":
         # Cached until the data change (seconds to compute at national scale); the key holds whether the
         # quarter is still provisional: the label changes when the quarter ends.
+        def versions() -> tuple:
+            localities = selectors.publishing_localities()
+            ids = [loc["id"] for loc in localities]
+            publishing = tuple(tuple(loc.values()) for loc in localities)
+            return (publishing, figure_versions(ids, period_end_date(as_of.code)))
+
         return cached(
             ("open-data-progress-rows", as_of.code, as_of.provisional),
             lambda: pages.open_data_rows("progress", as_of=as_of),
+            versions=versions,
         )
     return pages.open_data_rows(dataset, as_of=as_of, narrow=narrow)
 

@@ -7,7 +7,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from .cache import data_changed
+from .cache import data_changed, everything_changed
 from .models import (
     Actual,
     Assignment,
@@ -26,22 +26,26 @@ from .models import (
 
 
 class DataChangedMixin:
-    """Admin edits go around the services, so they tell the cache themselves (see `targets.cache`)."""
+    """Admin edits go around the services, so they tell the cache themselves (see `targets.cache`) and have
+    every stored assessment recomputed (an edit of a unit or a target may change any of them)."""
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        data_changed()
+        data_changed()  # the stored assessments are recomputed once, after the related rows (save_related)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        everything_changed()
         data_changed()
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         super().delete_model(request, obj)
+        everything_changed()
         data_changed()
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         super().delete_queryset(request, queryset)
+        everything_changed()
         data_changed()
 
 

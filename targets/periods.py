@@ -157,3 +157,10 @@ def newest_first(code: str) -> tuple[int, int]:
     """Newest first: a year's quarters, then the year itself (its annual figures)."""
     year, quarter = parse_period_code(code)
     return (-year, -(quarter or 0))
+
+
+def live_quarters(today: dt.date) -> tuple[str, ...]:
+    """The as-of quarters whose assessments are stored and kept current by every write (issue #20): the
+    last closed quarter (the pages' default) and the current one (provisional)."""
+    year, quarter = last_closed_quarter(today)
+    return (f"{year}-Q{quarter}", current_quarter(today))

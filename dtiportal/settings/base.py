@@ -198,6 +198,10 @@ CACHES = {
     "default": cache_settings(os.environ.get("CACHE_BACKEND", "file"), os.environ.get("CACHE_LOCATION"))
 }
 
+# Every target's assessment at the live quarters is stored and kept current by the writes (issue #20,
+# reports/assessments.py): the dashboards and the progress file read it instead of running the engine.
+ASSESSMENTS_STORED = env_bool("ASSESSMENTS_STORED", True)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

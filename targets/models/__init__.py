@@ -19,6 +19,7 @@ from .catalogue import (
     Unit,
     validate_value_for_unit,
 )
+from .freshness import ASSESSMENT_FLOATS, ASSESSMENT_TEXTS, Assessment, FigureChange, Job, JobState
 from .plans import (
     Component,
     HistoricalPlanTask,
@@ -43,18 +44,24 @@ from .reporting import (
 )
 
 __all__ = [
+    "ASSESSMENT_FLOATS",
+    "ASSESSMENT_TEXTS",
     "MAX_YEAR",
     "MIN_YEAR",
     "Actual",
+    "Assessment",
     "Assignment",
     "Comparator",
     "Component",
     "Department",
     "Document",
+    "FigureChange",
     "Frequency",
     "HistoricalActual",
     "HistoricalPlanTask",
     "Indicator",
+    "Job",
+    "JobState",
     "Level",
     "Locality",
     "LocalityPeriod",
