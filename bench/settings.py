@@ -13,3 +13,5 @@ from dtiportal.settings.test import cache_settings
 CACHES = {
     "default": cache_settings(os.environ.get("CACHE_BACKEND", "locmem"), os.environ.get("CACHE_LOCATION"))
 }
+# As in production: the stored assessments kept and read (issue #20).
+ASSESSMENTS_STORED = True

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dtiportal.middleware.RequestLogMiddleware",
+    "dtiportal.middleware.ReplicaPinMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -154,6 +155,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL;",
         **DATABASES["default"].get("OPTIONS", {}),
     }
+# A read replica (PostgreSQL streaming replication): DATABASE_REPLICA_URL adds it and the router that sends
+# reads there unless they must be current (dtiportal/routers.py; docs/deploy.md, "More than one host").
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+        ),
+        "TEST": {"MIRROR": "default"},  # tests read the test database through it
+    }
+    DATABASE_ROUTERS = ["dtiportal.routers.ReplicaRouter"]
+# After a write, the same browser reads from the primary for this long (the replica's lag is well below it).
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6 default, adopted now
 
@@ -194,9 +207,18 @@ def cache_settings(backend: str, location: str | None = None, database: dict | N
     }
 
 
-CACHES = {
-    "default": cache_settings(os.environ.get("CACHE_BACKEND", "file"), os.environ.get("CACHE_LOCATION"))
-}
+def cache_from_environment(environ: dict[str, str]) -> dict:
+    """CACHES["default"] from the environment: `CACHE_URL=redis://host:6379/0` (or rediss://) selects Django's
+    built-in Redis cache, shared by every host; else CACHE_BACKEND / CACHE_LOCATION (default: a directory)."""
+    url = environ.get("CACHE_URL", "").strip()
+    if url:
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ImproperlyConfigured(f"CACHE_URL={url!r}: use redis://host:port/db (or rediss://)")
+        return cache_settings("redis", url)
+    return cache_settings(environ.get("CACHE_BACKEND", "file"), environ.get("CACHE_LOCATION"))
+
+
+CACHES = {"default": cache_from_environment(os.environ)}
 
 # Every target's assessment at the live quarters is stored and kept current by the writes (issue #20,
 # reports/assessments.py): the dashboards and the progress file read it instead of running the engine.
