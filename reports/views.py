@@ -26,7 +26,7 @@ from django.http import (
     QueryDict,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -38,6 +38,7 @@ from django_tables2 import RequestConfig
 
 from targets import access
 from targets.cache import cached, data_version, figure_versions
+from targets.models import Job, JobState
 from targets.periods import (
     MAX_PERIOD_YEAR,
     MIN_PERIOD_YEAR,
@@ -50,7 +51,7 @@ from targets.periods import (
 )
 from targets.views import catalogue as target_catalogue_views
 
-from . import display, opendata, pages, schema, selectors
+from . import display, jobs, opendata, pages, schema, selectors
 from .display import AsOf
 from .excel import writer
 from .tables import PillarTargetTable
@@ -332,6 +333,14 @@ def report_download(request: HttpRequest) -> HttpResponse:
         return _as_of_refused(request, error)
     localities, slug, as_of, pillars = parsed
     as_of_code = as_of.code
+    if slug == "all":
+        # The country's report takes a while to write: a background job (its page shows the progress),
+        # or at once the file already written for the same request and data (issue #20).
+        params = {"locality": "all", "as_of": as_of_code, "pillars": sorted(pillars)}
+        job = jobs.job_request(user=request.user, kind="report", params=params)
+        if job.state == JobState.DONE:
+            return redirect("reports:job_file", pk=job.pk)
+        return redirect("reports:job", pk=job.pk)
     data = pages.report(
         locality_ids=[loc.pk for loc in localities],
         as_of=as_of,
@@ -347,6 +356,41 @@ def report_download(request: HttpRequest) -> HttpResponse:
         as_attachment=True,
         filename=f"bao-cao-cds-{slug}-{as_of_code}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _job_or_404(request: HttpRequest, pk: int) -> Job:
+    """A job the user may follow: whoever may ask for the same parameters (`targets.access.may_run_job`)."""
+    job = get_object_or_404(Job, pk=pk)
+    kind = jobs.KINDS.get(job.kind)
+    if kind is None or not access.may_run_job(request.user, kind.rule, job.params):
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background job: its progress bar (the page reloads itself every two seconds while it runs, with
+    <meta http-equiv="refresh">: no script), then its file, or why it failed."""
+    job = _job_or_404(request, pk)
+    running = job.state in (JobState.QUEUED, JobState.RUNNING)
+    context = {"job": job, "label": jobs.KINDS[job.kind].label, "running": running}
+    response = render(request, "reports/job.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def job_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """A finished job's file (404 before it is finished or after it was pruned)."""
+    job = _job_or_404(request, pk)
+    if job.state != JobState.DONE or not job.file or not job.file.storage.exists(job.file.name):
+        raise Http404
+    content_type = _XLSX if job.filename.endswith(".xlsx") else None
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type
     )
 
 

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "targets",
     "reports",
 ]
@@ -219,6 +221,13 @@ def cache_from_environment(environ: dict[str, str]) -> dict:
 
 
 CACHES = {"default": cache_from_environment(os.environ)}
+
+# Background jobs (reports/jobs.py): django-tasks with its database backend, so the queue is a table of the
+# portal's own database and nothing else needs installing; `manage.py db_worker` runs them (`make run`,
+# compose's `worker`, the systemd unit in docs/deploy.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+# Finished job files (jobs/ under MEDIA_ROOT) are kept this many days (`manage.py prune_jobs`).
+JOB_FILES_KEPT_DAYS = int(os.environ.get("JOB_FILES_KEPT_DAYS", "7"))
 
 # Every target's assessment at the live quarters is stored and kept current by the writes (issue #20,
 # reports/assessments.py): the dashboards and the progress file read it instead of running the engine.

@@ -24,3 +24,6 @@ WHITENOISE_AUTOREFRESH = True
 CACHES = {"default": cache_settings("dummy")}  # noqa: F405
 # Not kept nor read by default, for the same reason: the stored assessments' own tests switch them on.
 ASSESSMENTS_STORED = False
+# Background jobs run at once, in the process that asks (the worker's own test switches to the database
+# backend and runs `db_worker` in-process).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -144,14 +144,33 @@ class ReportData:
     # `share_on_track`. The summary sheet shows it as it is.
     summary: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     provisional: bool = False  # the as-of quarter is the current one, still being entered
+    # About how many rows the sheets will hold (each target twice: its pillar and its quote; each figure;
+    # the tasks, departments and documents): the total of a background job's progress bar.
+    rows_expected: int = 0
+
+
+class _Progress:
+    """Rows written so far, told to `callback` every `every` rows (a background job's progress bar)."""
+
+    def __init__(self, callback: Callable[[int], None] | None, every: int = 2000) -> None:
+        self.callback, self.every, self.rows = callback, every, 0
+
+    def tick(self) -> None:
+        self.rows += 1
+        if self.callback is not None and self.rows % self.every == 0:
+            self.callback(self.rows)
+
+
+_NO_PROGRESS = _Progress(None)
 
 
 class _Sheet:
     """A worksheet written row by row (constant-memory mode only accepts rows in order)."""
 
-    def __init__(self, ws: Worksheet, row: int = 0) -> None:
+    def __init__(self, ws: Worksheet, row: int = 0, progress: _Progress = _NO_PROGRESS) -> None:
         self.ws = ws
         self.row = row
+        self.progress = progress
         self._string = ws.write_string
         self._number = ws.write_number
         self._datetime = ws.write_datetime
@@ -176,6 +195,7 @@ class _Sheet:
             else:
                 string(row, col, str(value), fmt)
         self.row += 1
+        self.progress.tick()
 
     def skip(self, rows: int = 1) -> None:
         self.row += rows
@@ -234,8 +254,12 @@ def _sheet_title(name: str, used: set[str]) -> str:
     return title
 
 
-def write_report(data: ReportData, out: str | IO[bytes]) -> None:
-    """Write the report to `out` (a path or a binary file object)."""
+def write_report(
+    data: ReportData, out: str | IO[bytes], *, progress: Callable[[int], None] | None = None
+) -> None:
+    """Write the report to `out` (a path or a binary file object); `progress(rows)` is told the rows
+    written so far every 2,000 rows (of about `data.rows_expected`)."""
+    counter = _Progress(progress)
     wb = xlsxwriter.Workbook(
         out,
         {
@@ -256,6 +280,8 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
     departments = _Sheet(wb.add_worksheet(_sheet_title("Tiến độ nhập liệu", used)))
     actuals = _Sheet(wb.add_worksheet(_sheet_title("Số liệu", used)))
     sources = _sources_sheet(wb, fmts, data, used)
+    for sheet in (*pillar_sheets.values(), tasks, departments, actuals, sources):
+        sheet.progress = counter
 
     contains_demo = data.contains_demo
     demo_note = "minh hoạ (demo)"

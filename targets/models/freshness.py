@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .catalogue import Locality, Target
 
@@ -115,10 +116,10 @@ class FigureChange(models.Model):
 
 
 class JobState(models.TextChoices):
-    QUEUED = "queued", _("đang chờ")
-    RUNNING = "running", _("đang chạy")
-    DONE = "done", _("hoàn thành")
-    FAILED = "failed", _("lỗi")
+    QUEUED = "queued", pgettext_lazy("job state", "đang chờ")
+    RUNNING = "running", pgettext_lazy("job state", "đang chạy")
+    DONE = "done", pgettext_lazy("job state", "hoàn thành")
+    FAILED = "failed", pgettext_lazy("job state", "lỗi")
 
 
 class Job(models.Model):
