@@ -71,6 +71,14 @@ def reassess(series: set[tuple[int, int]] | None, *, today: dt.date | None = Non
         return _write(inputs, codes)
 
 
+def current(*, today: dt.date | None = None) -> bool:
+    """Whether the table holds the live quarters of `today` and no other (two queries); a new quarter makes
+    it False until `rebuild` (`manage.py rebuild_assessments --if-needed`, daily)."""
+    codes = set(live_quarters(today or timezone.localdate()))
+    stored = set(Assessment.objects.values_list("as_of", flat=True).distinct())
+    return stored == codes and not Assessment.objects.exclude(as_of__in=codes).exists()
+
+
 def rebuild(*, today: dt.date | None = None) -> int:
     """The whole table, for the live quarters of `today`. Returns the rows written."""
     return reassess(None, today=today)

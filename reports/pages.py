@@ -170,7 +170,11 @@ def overview(*, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
     """/dashboard/: the localities × pillars matrix and each city's DTI rank history."""
     ids = [loc["id"] for loc in localities]
     pillars = selectors.pillars()
-    assessed = assessed_at(as_of.time, locality_ids=ids, labels="slugs")
+    # At a live quarter: the stored statuses alone (the matrix counts them), else the engine.
+    code = live_code(as_of.time)
+    assessed = None if code is None else selectors.stored_statuses(as_of_code=code, locality_ids=ids)
+    if assessed is None:
+        assessed = assessed_at(as_of.time, locality_ids=ids, labels="slugs")
     ranks = selectors.dti_rank_history(locality_ids=ids, as_of=as_of.time)
     return dashboards.overview(
         localities=localities, pillars=pillars, assessed=assessed, ranks=ranks, as_of=as_of
@@ -318,6 +322,11 @@ def open_data_progress(*, as_of: AsOf) -> list[dict]:
     """Open-data target rows with the progress columns for `as_of`, every publishing locality at once (the
     paged JSON and the cached rows): four queries."""
     return _progress_rows(as_of=as_of, locality_ids=None)
+
+
+def open_data_progress_of(*, as_of: AsOf, locality_ids: list[int]) -> list[dict]:
+    """The rows of `open_data_progress` for `locality_ids` only, in the same order: four queries."""
+    return _progress_rows(as_of=as_of, locality_ids=locality_ids)
 
 
 def open_data_progress_chunked(*, as_of: AsOf, chunk: int = OPEN_DATA_CHUNK) -> Iterator[dict]:

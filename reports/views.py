@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import (
     FileResponse,
     Http404,
@@ -37,7 +38,7 @@ from django.views.decorators.http import condition, require_GET
 from django_tables2 import RequestConfig
 
 from targets import access
-from targets.cache import cached, data_version, figure_versions
+from targets.cache import cached, caching, data_version, figure_versions, full_key
 from targets.models import Job, JobState
 from targets.periods import (
     MAX_PERIOD_YEAR,
@@ -550,20 +551,44 @@ def _rows(
         # A streamed file: a few localities at a time, never the country's rows in memory (issue #19).
         return pages.open_data_rows("progress", as_of=as_of, streamed=True)
     if dataset == "progress":
-        # Cached until the data change (seconds to compute at national scale); the key holds whether the
-        # quarter is still provisional: the label changes when the quarter ends.
-        def versions() -> tuple:
-            localities = selectors.publishing_localities()
-            ids = [loc["id"] for loc in localities]
-            publishing = tuple(tuple(loc.values()) for loc in localities)
-            return (publishing, figure_versions(ids, period_end_date(as_of.code)))
-
-        return cached(
-            ("open-data-progress-rows", as_of.code, as_of.provisional),
-            lambda: pages.open_data_rows("progress", as_of=as_of),
-            versions=versions,
-        )
+        # Cached per locality under its figures' version (seconds to compute for the country, a few tens
+        # of milliseconds for one locality): a write recomputes the rows of its locality only.
+        return _progress_rows(as_of)
     return pages.open_data_rows(dataset, as_of=as_of, narrow=narrow)
+
+
+def _progress_rows(as_of: AsOf) -> list[dict]:
+    """The progress rows of every publishing locality (`pages.open_data_progress`, in its order: by
+    locality slug), each locality's cached under the version of its figures up to `as_of`
+    (`figure_versions`): two queries when every locality's rows are cached, four more for those that are
+    not, computed together, once (`cached`: no stampede)."""
+    if not caching():
+        return pages.open_data_rows("progress", as_of=as_of)
+    localities = selectors.publishing_localities()
+    everywhere, versions = figure_versions([loc["id"] for loc in localities], period_end_date(as_of.code))
+    keys = {
+        loc_id: full_key(
+            ("open-data-progress", loc_id, as_of.code, as_of.provisional, everywhere, version, localities)
+        )
+        for loc_id, version in versions
+    }
+    found = cache.get_many(list(keys.values()))
+    missing = [loc_id for loc_id, key in keys.items() if key not in found]
+    if missing:
+
+        def compute() -> dict[str, list[dict]]:
+            slugs = {loc["slug"]: loc["id"] for loc in localities}
+            by_locality: dict[int, list[dict]] = {loc_id: [] for loc_id in missing}
+            for row in pages.open_data_progress_of(as_of=as_of, locality_ids=missing):
+                by_locality[slugs[row["locality"]]].append(row)
+            return {keys[loc_id]: rows for loc_id, rows in by_locality.items()}
+
+        computed = cached(
+            ("open-data-progress-missing", tuple(keys[i] for i in missing)), compute, versioned=False
+        )
+        cache.set_many(computed)
+        found.update(computed)
+    return [row for loc in localities for row in found[keys[loc["id"]]]]
 
 
 def _meta(dataset: schema.Dataset, as_of: AsOf | None, total: int, limit: int, offset: int) -> dict[str, Any]:

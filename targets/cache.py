@@ -37,24 +37,36 @@ from django.db.models import Count, Max, Q
 T = TypeVar("T")
 
 VERSION_KEY = "dti:data-version"
+EPOCH_KEY = "dti:figure-epoch"  # changed only when the figure changes themselves are replaced (a restore)
 # How long a computation may hold its lock before another caller computes anyway (seconds), and how often a
 # waiting caller looks for the value.
 LOCK_TIMEOUT = 60
 LOCK_POLL = 0.05
 
 
-def data_version() -> str:
-    """The current data version (created on first use)."""
-    version = cache.get(VERSION_KEY)
+def _token(key: str) -> str:
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        cache.add(key, secrets.token_hex(8), timeout=None)
         # Still none (no cache, or evicted at once): a token of its own, so nothing is shared by mistake.
-        version = cache.get(VERSION_KEY) or secrets.token_hex(8)
+        version = cache.get(key) or secrets.token_hex(8)
     return version
 
 
-def _bump() -> None:
-    cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+def data_version() -> str:
+    """The current data version (created on first use)."""
+    return _token(VERSION_KEY)
+
+
+def _bump(key: str = VERSION_KEY) -> None:
+    cache.set(key, secrets.token_hex(8), timeout=None)
+
+
+def figures_replaced() -> None:
+    """The database was replaced wholesale (a restore): its `FigureChange` rows are another history, whose
+    counts may repeat versions seen before. Every figure version is forgotten (now and after the commit)."""
+    _bump(EPOCH_KEY)
+    transaction.on_commit(lambda: _bump(EPOCH_KEY))
 
 
 def data_changed() -> None:
@@ -124,7 +136,8 @@ def figure_versions(locality_ids: Iterable[int], as_of_ends_on: dt.date) -> tupl
     every locality. One query.
 
     The count is part of it because ids are not handed out in commit order (PostgreSQL): a change committed
-    after a newer one still adds one to the count."""
+    after a newer one still adds one to the count. The first part also holds the epoch that a restore
+    changes (`figures_replaced`)."""
     from .models import FigureChange
 
     rows = (
@@ -134,7 +147,9 @@ def figure_versions(locality_ids: Iterable[int], as_of_ends_on: dt.date) -> tupl
         .values_list("locality_id", "n", "newest")
     )
     found = {loc: (n, newest) for loc, n, newest in rows}
-    everywhere = found.get(None, (0, 0))
+    # Without a cache nothing is kept, so there is no epoch to follow (and the versions stay comparable).
+    epoch = _token(EPOCH_KEY) if caching() else ""
+    everywhere = (epoch, *found.get(None, (0, 0)))
     return (everywhere, tuple((loc, found.get(loc, (0, 0))) for loc in sorted(set(locality_ids))))
 
 
@@ -150,6 +165,11 @@ def _full_key(key: tuple[Hashable, ...], version: str | None) -> str:
 def caching() -> bool:
     """Whether a cache is configured (the tests' default is Django's dummy cache: nothing is kept)."""
     return not isinstance(caches["default"], DummyCache)
+
+
+def full_key(key: tuple[Hashable, ...]) -> str:
+    """The cache key of `key` when it carries its own versions (as `cached(..., versioned=False)`)."""
+    return _full_key(key, "v")
 
 
 def cached(

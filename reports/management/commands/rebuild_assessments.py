@@ -12,7 +12,18 @@ from targets.cache import everything_changed
 class Command(BaseCommand):
     help = "Recompute the stored assessment of every target at the live quarters (last closed and current)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-needed",
+            action="store_true",
+            help="Only when the table does not hold exactly the live quarters (a new quarter began): for a "
+            "daily timer.",
+        )
+
+    def handle(self, *args, if_needed=False, **options):
+        if if_needed and assessments.current():
+            self.stdout.write("Assessments: the table holds the live quarters; nothing to do.")
+            return
         started = time.monotonic()
         written = assessments.rebuild()
         everything_changed(reassess=False)  # every cached figure was computed before the rebuild

@@ -91,3 +91,13 @@ def test_a_catalogue_wide_change_cools_every_locality(catalogue):
 def _page(client, url: str) -> str:
     html = client.get(url, {"as_of": "2025-Q4"}).getvalue().decode()
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_a_restore_forgets_every_figure_version(catalogue):
+    """A restored database brings its own change history, whose counts may repeat versions seen before."""
+    from targets.cache import figures_replaced
+
+    ids = [loc.pk for loc in Locality.objects.all()]
+    before = figure_versions(ids, dt.date(2024, 12, 31))
+    figures_replaced()
+    assert figure_versions(ids, dt.date(2024, 12, 31)) != before

@@ -251,3 +251,55 @@ def test_indicator_ids_narrow_the_reassessment(stored):
     expected = 2 * Target.objects.filter(locality=ha_noi, indicator=indicator).count()
     assert written == expected
     assert len(ids - set(Assessment.objects.values_list("id", flat=True))) == expected
+
+
+def test_a_new_quarter_needs_a_rebuild_and_the_daily_run_does_it_only_then(stored, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    assert assessments.current()
+    call_command("rebuild_assessments", "--if-needed")  # nothing to do: same rows
+    assert set(Assessment.objects.values_list("as_of", flat=True).distinct()) == set(LIVE)
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2027, 1, 2))  # 2027-Q1 began
+    assert not assessments.current()
+    call_command("rebuild_assessments", "--if-needed")
+    assert set(Assessment.objects.values_list("as_of", flat=True).distinct()) == {"2026-Q4", "2027-Q1"}
+    assert assessments.current()
+
+
+def test_the_progress_file_recomputes_only_the_rows_of_the_locality_written_to(
+    stored, client, settings, ha_noi_reviewer
+):
+    """With a cache: each locality's rows are kept under its own figures' version. After an approval in Hà
+    Nội, Hà Nội's rows are recomputed and Hải Phòng's are served as they were (a stored row of Hải Phòng
+    changed by hand, without a write, does not show: its cached rows were not recomputed)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "progress-rows"}
+    }
+    cache.clear()
+    Locality.objects.filter(slug__in=["ha-noi", "hai-phong"]).update(publishes=True)
+    approve("epayment_accounts", "ha-noi", "2025-Q3", "45")
+    sent = submit("epayment_accounts", "ha-noi", "2025-Q4", "55")
+    assessments.rebuild()
+
+    def rows() -> dict[int, dict]:
+        body = client.get("/open-data/progress.json", {"as_of": "2026-Q4"}).json()
+        return {r["target_id"]: r for r in body["data"]}
+
+    before = rows()
+    target = _epayment_2025()
+    assert before[target.pk]["status"] == "missed"
+    hai_phong = Target.objects.filter(locality__slug="hai-phong").first()
+    Assessment.objects.filter(target=hai_phong, as_of="2026-Q4").update(status="achieved", completion=0.5)
+
+    actuals_approve(user=ha_noi_reviewer, seen={sent.pk: sent.version})
+
+    after = rows()
+    assert after[target.pk]["status"] == "achieved"  # Hà Nội recomputed
+    assert after[hai_phong.pk] == before[hai_phong.pk]  # Hải Phòng from the cache
+    assert list(after) == list(before)  # same rows, same order
+    cache.clear()
