@@ -211,36 +211,82 @@ def bench_engine(runs: int) -> dict[str, Any]:
 
 
 def bench_excel(runs: int, log: Callable[[str], None]) -> dict[str, Any]:
-    """The report of every locality (as a superuser would download it) against xlsxwriter's floor."""
+    """The report of every locality as a superuser asks for it (issue #20: a background job): the request
+    (a job page), the job itself (run here as the worker runs it, `reports.jobs.execute`) against
+    xlsxwriter's floor, its peak memory, and the repeat request that finds the kept file."""
     import excel_floor
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from reports import jobs
+    from targets.models import Job
+
     client = Client()
     client.force_login(get_user_model().objects.get(username=scale_db.BENCH_USER))
     params = {"locality": "all", "as_of": scale_db.AS_OF}
-    holder: dict[str, bytes] = {}
 
-    def download() -> None:
+    def forget() -> None:
+        for job in Job.objects.all():
+            job.file.delete(save=False)
+        Job.objects.all().delete()
+        _clear_queue()
+
+    def ask() -> str:
         response = client.get("/reports/download/", params)
-        assert response.status_code == 200, response.status_code
-        holder["body"] = b"".join(response.streaming_content)
+        assert response.status_code == 302, response.status_code
+        return response["Location"]
 
+    forget()
+    request = timings(ask, max(3, runs), before=forget)  # a new job each time: its page
+    location = ask()
+    job = Job.objects.get()
+    assert location == f"/reports/jobs/{job.pk}/", location
     with CaptureQueriesContext(connection) as captured:
-        download()
+        started = time.perf_counter()
+        jobs.execute(job.pk)
+        first_ms = (time.perf_counter() - started) * 1000
     queries = list(captured.captured_queries)
-    report = timings(download, runs)
+
+    def run_again() -> None:
+        forget()
+        jobs.execute(
+            Job.objects.get(pk=jobs.job_request(user=job.user, kind="report", params=job.params).pk).pk
+        )
+
+    report = (
+        timings(run_again, runs)
+        if runs > 1
+        else {"median_ms": round(first_ms, 1), "p95_ms": round(first_ms, 1)}
+    )
+    job = Job.objects.get()
+    repeat = timings(ask, max(3, runs))  # the file is kept: straight to it
+    assert ask() == f"/reports/jobs/{job.pk}/file/"
+
+    def fetch_file() -> None:
+        response = client.get(f"/reports/jobs/{job.pk}/file/")
+        assert response.status_code == 200
+        b"".join(response.streaming_content)
+
+    download = timings(fetch_file, max(3, runs))
+    body = job.file.read()
+    job.file.close()
+    forget()
+    new = jobs.job_request(user=job.user, kind="report", params=job.params)
     tracemalloc.start()
-    download()
+    jobs.execute(new.pk)
     report_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    log(f"  excel report        {report['median_ms'] / 1000:8.1f} s, peak {report_peak / 2**20:.0f} MiB")
+    log(
+        f"  excel request       {request['median_ms']:8.1f} ms (a job page); repeat {repeat['median_ms']:.1f} ms "
+        f"(the kept file), its download {download['median_ms']:.0f} ms"
+    )
+    log(f"  excel job           {report['median_ms'] / 1000:8.1f} s, peak {report_peak / 2**20:.0f} MiB")
     writing_peak = _excel_writing_peak()
     log(f"  of which writing    peak {writing_peak / 2**20:.0f} MiB (the figures computed beforehand)")
 
-    sheets = excel_floor.sheet_cells(holder["body"])
+    sheets = excel_floor.sheet_cells(body)
     cells = sum(len(row) for _, rows in sheets for row in rows)
     writer = timings(lambda: excel_floor.write_plain(sheets), runs)
     tracemalloc.start()
@@ -252,11 +298,15 @@ def bench_excel(runs: int, log: Callable[[str], None]) -> dict[str, Any]:
     log(
         f"  xlsxwriter floor    {writer['median_ms'] / 1000:8.1f} s (+ SQL {floor_sql['median_ms'] / 1000:.1f} s)"
     )
+    forget()
     return {
         "queries": len(queries),
-        "bytes": len(holder["body"]),
+        "bytes": len(body),
         "sheets": {title: len(rows) for title, rows in sheets},
         "cells": cells,
+        "request": request,
+        "repeat_request": repeat,
+        "kept_file_download": download,
         "report": report,
         "report_peak_mib": round(report_peak / 2**20, 1),
         "writing_peak_mib": round(writing_peak / 2**20, 1),
@@ -265,8 +315,15 @@ def bench_excel(runs: int, log: Callable[[str], None]) -> dict[str, Any]:
         "floor_sql": floor_sql,
         "floor_ms": round(floor_ms, 1),
         "ratio": round(report["median_ms"] / floor_ms, 2),
-        "goal": {"ratio": 2, "seconds": 5},
+        "goal": {"ratio": 1.2, "request_ms": 1000, "peak_mib": 300},
     }
+
+
+def _clear_queue() -> None:
+    """The tasks the bench's requests queued (the bench runs each job itself, as the worker would)."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()
 
 
 def _excel_writing_peak() -> int:

@@ -15,3 +15,5 @@ CACHES = {
 }
 # As in production: the stored assessments kept and read (issue #20).
 ASSESSMENTS_STORED = True
+# As in production: jobs queued in the database (the bench runs them itself, as the worker would).
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}

@@ -63,7 +63,7 @@ def overview(
     as_of: AsOf,
 ) -> dict[str, Any]:
     """The localities × pillars matrix (status counts, share achieved or on track) and the rank history."""
-    with_targets = set(assessed["locality"]) if not assessed.empty else set()
+    with_targets = set(assessed["locality"].unique()) if not assessed.empty else set()
     shown = sorted(
         (loc for loc in localities if loc["valid_to"] is None or loc["slug"] in with_targets),
         key=lambda loc: vi_sort_key(localized(loc, "name")),
@@ -74,8 +74,10 @@ def overview(
     if not assessed.empty:
         by_cell = progress.rollup(assessed, by=["locality", "pillar"]).to_dict(orient="index")
         by_locality = progress.rollup(assessed, by=["locality"]).to_dict(orient="index")
-        demo = assessed.loc[assessed["latest_origin"] == Origin.DEMO, ["locality", "pillar"]]
-        demo_cells = set(zip(demo["locality"], demo["pillar"], strict=True))
+        demo = assessed.loc[
+            assessed["latest_origin"] == Origin.DEMO, ["locality", "pillar"]
+        ].drop_duplicates()
+        demo_cells = set(zip(demo["locality"].tolist(), demo["pillar"].tolist(), strict=True))
     matrix = []
     for loc in shown:
         cells = []
