@@ -153,11 +153,17 @@ def overview(
 def city(*, pillars: list[dict], assessed: pd.DataFrame, as_of: AsOf, locality: dict) -> dict[str, Any]:
     """One card per pillar, the 2025 outcome and the road to 2030."""
     text, names = labels.chart_text(), status.labels()
-    rows = target_rows(assessed, as_of=as_of)
-    by_id = {r["id"]: r for r in rows}
     # The targets most behind among those still ahead: the missed ones are in the 2025 outcome below.
     still_open = assessed[assessed["target_time"] > as_of.time] if not assessed.empty else assessed
     behind = progress.most_behind(still_open, n=3, by=["pillar"]) if not still_open.empty else still_open
+    # Rows (texts, links) only for the targets the page lists: those most behind and those due in the two
+    # years shown. A province has about 1,500 targets; formatting them all cost more than the figures.
+    if not assessed.empty:
+        listed = assessed["year"].isin([OUTCOME_YEAR, HORIZON_YEAR]) | assessed.index.isin(behind.index)
+        rows = target_rows(assessed[listed], as_of=as_of)
+    else:
+        rows = target_rows(assessed, as_of=as_of)
+    by_id = {r["id"]: r for r in rows}
     cards = []
     for pillar in pillars:
         mine = assessed[assessed["pillar"] == pillar["slug"]] if not assessed.empty else assessed

@@ -214,3 +214,28 @@ def test_the_reminders_job_sends_them_and_lists_them(client, superuser, catalogu
     assert (
         job.file.read().decode("utf-8-sig").splitlines()[0] == "department,period,deadline,missing,recipients"
     )
+
+
+def test_a_progress_update_that_fails_does_not_fail_the_job(catalogue, superuser, monkeypatch):
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    def steps(params, progress):
+        progress(1, 2)  # its UPDATE fails: database is locked
+        progress(2, 2)
+        return b"ok", "ok.txt"
+
+    monkeypatch.setitem(jobs.KINDS, "steps", jobs.JobKind("steps", "steps", "report", steps, lambda p: ()))
+    job = Job.objects.create(kind="steps", params=ALL, key="steps", user=superuser)
+    real_update = QuerySet.update
+    failures = iter([True])
+
+    def flaky_update(self, **fields):
+        if "done" in fields and next(failures, False):
+            raise OperationalError("database is locked")
+        return real_update(self, **fields)
+
+    monkeypatch.setattr(QuerySet, "update", flaky_update)
+    jobs.execute(job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total) == (JobState.DONE, 2, 2)
