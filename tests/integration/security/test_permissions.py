@@ -12,7 +12,18 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from targets.models import Actual, Department, Indicator, Membership, Plan, PlanTask, Role, Status
+from targets.models import (
+    Actual,
+    Department,
+    Indicator,
+    Job,
+    JobState,
+    Membership,
+    Plan,
+    PlanTask,
+    Role,
+    Status,
+)
 from targets.services.catalogue import period_get_or_create
 from targets.services.entry import EntryRow, actuals_submit
 from tests.integration import plan_data
@@ -177,6 +188,17 @@ MATRIX: dict[str, dict] = {
     },
     "reports:open_data_targets": {"method": "GET", "default": 200},
     "reports:open_data_progress": {"method": "GET", "default": 200},
+    # A background job (Hải Phòng's report): whoever may ask for the same report (targets.access.may_run_job).
+    "reports:job": {
+        "method": "GET",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "reviewer": 200, "viewer": 200, "superuser": 200},
+    },
+    "reports:job_file": {
+        "method": "GET",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "reviewer": 200, "viewer": 200, "superuser": 200},
+    },
 }
 
 
@@ -239,7 +261,22 @@ def world(
     actual.evidence_file.save("x.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
     assert Membership.objects.filter(user=people["viewer"], role=Role.VIEWER).exists()
     task = plan_data.small_plan(lead=dept)
-    return {"people": people, "actual": actual, "department": dept, "period": period, "task": task}
+    job = Job.objects.create(
+        kind="report",
+        params={"locality": "hai-phong", "as_of": "2026-Q3", "pillars": []},
+        key="hai-phong-report",
+        state=JobState.DONE,
+        filename="bao-cao-cds-hai-phong-2026-Q3.xlsx",
+    )
+    job.file.save("hai-phong-report.xlsx", ContentFile(b"PK\x03\x04 workbook"), save=True)
+    return {
+        "people": people,
+        "actual": actual,
+        "department": dept,
+        "period": period,
+        "task": task,
+        "job": job,
+    }
 
 
 def _url(name: str, world) -> tuple[str, dict]:
@@ -269,6 +306,8 @@ def _url(name: str, world) -> tuple[str, dict]:
         "reports:pillar": {"locality": "hai-phong", "pillar": "chinh-quyen-so"},
         "reports:indicator": {"code": "epayment_accounts"},
         "reports:series": {"code": "epayment_accounts", "locality": "hai-phong"},
+        "reports:job": {"pk": world["job"].pk},
+        "reports:job_file": {"pk": world["job"].pk},
     }.get(name, {})
     query = {
         "targets:entry_form": f"?department={dept.pk}",
