@@ -99,8 +99,9 @@ def stored_assessments_on() -> bool:
     return bool(getattr(settings, "ASSESSMENTS_STORED", True))
 
 
-def figures_changed(touched: Iterable[tuple[int, int, dt.date]]) -> None:
-    """A write changed figures: `touched` holds (locality id, indicator id, period end) of each.
+def figures_changed(touched: Iterable[tuple[int, int, dt.date | None]]) -> None:
+    """A write changed figures: `touched` holds (locality id, indicator id, period end) of each (period end
+    None: every period of that locality, e.g. a target changed).
 
     Called inside the write's transaction: records one `FigureChange` per locality and period, and
     re-assesses the touched series' stored assessments, so both become visible with the figures, at commit.

@@ -303,3 +303,39 @@ def test_the_progress_file_recomputes_only_the_rows_of_the_locality_written_to(
     assert after[hai_phong.pk] == before[hai_phong.pk]  # Hải Phòng from the cache
     assert list(after) == list(before)  # same rows, same order
     cache.clear()
+
+
+def test_an_admin_delete_of_a_figure_reassesses_its_series_only(stored, rf, superuser):
+    from django.contrib import admin as django_admin
+
+    from targets.admin import ActualAdmin, DepartmentAdmin
+    from targets.models import Department
+
+    approve("epayment_accounts", "ha-noi", "2025-Q3", "45")
+    figure = approve("epayment_accounts", "ha-noi", "2025-Q4", "55")
+    assessments.rebuild()
+    target = _epayment_2025()
+    assert _row(target, "2026-Q4").status == "achieved"
+    others = dict(
+        Assessment.objects.exclude(target__indicator__code="epayment_accounts").values_list("id", "status")
+    )
+    request = rf.post("/admin/")
+    request.user = superuser
+
+    ActualAdmin(Actual, django_admin.site).delete_model(request, figure)
+
+    assert (_row(target, "2026-Q4").status, _row(target, "2026-Q4").latest) == ("missed", 45.0)
+    assert (
+        dict(
+            Assessment.objects.exclude(target__indicator__code="epayment_accounts").values_list(
+                "id", "status"
+            )
+        )
+        == others
+    )
+    assert assessments.differences() == []
+    # A department is no figure: deleting one moves no version.
+    changes = FigureChange.objects.count()
+    department = Department.objects.create(locality=Locality.objects.get(slug="ha-noi"), code="x", name="X")
+    DepartmentAdmin(Department, django_admin.site).delete_model(request, department)
+    assert FigureChange.objects.count() == changes
