@@ -54,30 +54,57 @@ def _has_demo(frame: pd.DataFrame) -> bool:
 # --- /dashboard/ ---------------------------------------------------------------------------------------------
 
 
+def overview_counts(assessed: pd.DataFrame) -> dict[str, Any]:
+    """What the overview's matrix needs from the assessments (columns locality, pillar, status,
+    latest_origin): the engine's roll-ups per locality × pillar and per locality, the cells with a demo
+    figure, the localities with targets. Computed per locality and merged (`merge_overview_counts`), it is
+    the same as computed over all of them at once: each roll-up groups by locality."""
+    if assessed.empty:
+        return {
+            "with_targets": set(),
+            "by_cell": {},
+            "by_locality": {},
+            "demo_cells": set(),
+            "has_demo": False,
+        }
+    demo = assessed.loc[assessed["latest_origin"] == Origin.DEMO, ["locality", "pillar"]].drop_duplicates()
+    return {
+        "with_targets": set(assessed["locality"].unique()),
+        "by_cell": progress.rollup(assessed, by=["locality", "pillar"]).to_dict(orient="index"),
+        "by_locality": progress.rollup(assessed, by=["locality"]).to_dict(orient="index"),
+        "demo_cells": set(zip(demo["locality"].tolist(), demo["pillar"].tolist(), strict=True)),
+        "has_demo": not demo.empty,
+    }
+
+
+def merge_overview_counts(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """`overview_counts` of disjoint sets of localities, as one."""
+    return {
+        "with_targets": set().union(*(p["with_targets"] for p in parts)),
+        "by_cell": {k: v for p in parts for k, v in p["by_cell"].items()},
+        "by_locality": {k: v for p in parts for k, v in p["by_locality"].items()},
+        "demo_cells": set().union(*(p["demo_cells"] for p in parts)),
+        "has_demo": any(p["has_demo"] for p in parts),
+    }
+
+
 def overview(
     *,
     localities: list[dict],
     pillars: list[dict],
-    assessed: pd.DataFrame,
+    counts: dict[str, Any],
     ranks: list[dict],
     as_of: AsOf,
 ) -> dict[str, Any]:
-    """The localities × pillars matrix (status counts, share achieved or on track) and the rank history."""
-    with_targets = set(assessed["locality"].unique()) if not assessed.empty else set()
+    """The localities × pillars matrix (status counts, share achieved or on track; `counts` from
+    `overview_counts`) and the rank history."""
+    with_targets = counts["with_targets"]
     shown = sorted(
         (loc for loc in localities if loc["valid_to"] is None or loc["slug"] in with_targets),
         key=lambda loc: vi_sort_key(localized(loc, "name")),
     )
-    by_cell: dict[tuple, dict] = {}
-    by_locality: dict[str, dict] = {}
-    demo_cells: set[tuple] = set()
-    if not assessed.empty:
-        by_cell = progress.rollup(assessed, by=["locality", "pillar"]).to_dict(orient="index")
-        by_locality = progress.rollup(assessed, by=["locality"]).to_dict(orient="index")
-        demo = assessed.loc[
-            assessed["latest_origin"] == Origin.DEMO, ["locality", "pillar"]
-        ].drop_duplicates()
-        demo_cells = set(zip(demo["locality"].tolist(), demo["pillar"].tolist(), strict=True))
+    by_cell, by_locality, demo_cells = counts["by_cell"], counts["by_locality"], counts["demo_cells"]
+    has_demo = counts["has_demo"]
     matrix = []
     for loc in shown:
         cells = []
@@ -143,7 +170,7 @@ def overview(
         "pillars": [{"slug": p["slug"], "name": localized(p, "name")} for p in pillars],
         "rank_figure": rank_figure,
         "rank_rows": rank_rows,
-        "has_demo": _has_demo(assessed) or any(r["origin"] == Origin.DEMO for r in ranks),
+        "has_demo": has_demo or any(r["origin"] == Origin.DEMO for r in ranks),
     }
 
 

@@ -166,19 +166,34 @@ def progress_table(*, as_of: float, locality_ids: list[int] | None = None) -> pd
 # --- the dashboards ------------------------------------------------------------------------------------------
 
 
-def overview(*, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
-    """/dashboard/: the localities × pillars matrix and each city's DTI rank history."""
+def overview(*, localities: list[dict], as_of: AsOf, counts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """/dashboard/: the localities × pillars matrix and each city's DTI rank history; `counts`: the
+    matrix's counts when the caller has them (`overview_counts`, e.g. cached per locality)."""
     ids = [loc["id"] for loc in localities]
     pillars = selectors.pillars()
-    # At a live quarter: the stored statuses alone (the matrix counts them), else the engine.
+    if counts is None:
+        counts = dashboards.merge_overview_counts(
+            list(overview_counts(localities=localities, as_of=as_of).values())
+        )
+    ranks = selectors.dti_rank_history(locality_ids=ids, as_of=as_of.time)
+    return dashboards.overview(
+        localities=localities, pillars=pillars, counts=counts, ranks=ranks, as_of=as_of
+    )
+
+
+def overview_counts(*, localities: list[dict], as_of: AsOf) -> dict[int, dict[str, Any]]:
+    """The overview's counts (`dashboards.overview_counts`) of each of `localities`, by locality id: at a
+    live quarter from the stored statuses alone (one query), else from the engine."""
+    ids = [loc["id"] for loc in localities]
     code = live_code(as_of.time)
     assessed = None if code is None else selectors.stored_statuses(as_of_code=code, locality_ids=ids)
     if assessed is None:
         assessed = assessed_at(as_of.time, locality_ids=ids, labels="slugs")
-    ranks = selectors.dti_rank_history(locality_ids=ids, as_of=as_of.time)
-    return dashboards.overview(
-        localities=localities, pillars=pillars, assessed=assessed, ranks=ranks, as_of=as_of
+    by_slug = (
+        {slug: part for slug, part in assessed.groupby("locality", sort=False)} if not assessed.empty else {}
     )
+    empty = assessed.iloc[0:0]
+    return {loc["id"]: dashboards.overview_counts(by_slug.get(loc["slug"], empty)) for loc in localities}
 
 
 def city(*, locality: dict, as_of: AsOf) -> dict[str, Any]:

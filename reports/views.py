@@ -52,7 +52,7 @@ from targets.periods import (
 )
 from targets.views import catalogue as target_catalogue_views
 
-from . import display, jobs, opendata, pages, schema, selectors
+from . import dashboards, display, jobs, opendata, pages, schema, selectors
 from .display import AsOf
 from .excel import writer
 from .tables import PillarTargetTable
@@ -169,8 +169,30 @@ def _overview(request: HttpRequest, as_of: AsOf) -> dict[str, Any]:
     localities = selectors.localities_in(access.dashboard_localities(request.user))
     # Keyed by the localities themselves (names included): the user's scope and how they are shown.
     key = ("overview", tuple(tuple(loc.values()) for loc in localities), as_of)
-    build = functools.partial(pages.overview, localities=localities, as_of=as_of)
-    return _cached_figures(key, [loc["id"] for loc in localities], as_of, build)
+    ids = [loc["id"] for loc in localities]
+    if not caching():
+        return pages.overview(localities=localities, as_of=as_of)
+    versions = figure_versions(ids, period_end_date(as_of.code))
+
+    def build() -> dict[str, Any]:
+        # Each locality's counts kept under its own version: after a write, only its locality's are
+        # counted again (issue #20).
+        everywhere, per_locality = versions
+        keys = {
+            loc_id: full_key(("overview-counts", loc_id, as_of.code, everywhere, v))
+            for loc_id, v in per_locality
+        }
+        found = cache.get_many(list(keys.values()))
+        missing = [loc for loc in localities if keys[loc["id"]] not in found]
+        if missing:
+            computed = pages.overview_counts(localities=missing, as_of=as_of)
+            fresh = {keys[loc_id]: part for loc_id, part in computed.items()}
+            cache.set_many(fresh)
+            found.update(fresh)
+        counts = dashboards.merge_overview_counts([found[keys[i]] for i in ids])
+        return pages.overview(localities=localities, as_of=as_of, counts=counts)
+
+    return cached(("figures", *key, get_language()), build, versions=lambda: versions)
 
 
 @require_GET

@@ -339,3 +339,37 @@ def test_an_admin_delete_of_a_figure_reassesses_its_series_only(stored, rf, supe
     department = Department.objects.create(locality=Locality.objects.get(slug="ha-noi"), code="x", name="X")
     DepartmentAdmin(Department, django_admin.site).delete_model(request, department)
     assert FigureChange.objects.count() == changes
+
+
+def test_the_overview_counts_again_only_the_locality_written_to(stored, client, settings, superuser):
+    """With a cache: each locality's counts are kept under its own figures' version. A change of Hải Phòng's
+    figures recounts Hải Phòng (a stored row changed by hand shows) and reuses Hà Nội's counts (a stored
+    row changed by hand, without a write, does not)."""
+    import datetime as dt
+
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "overview-counts"}
+    }
+    cache.clear()
+    client.force_login(superuser)
+
+    def achieved(slug: str) -> int:
+        matrix = client.get("/dashboard/", {"as_of": "2026-Q3"}).context["matrix"]
+        row = next(r for r in matrix if r["slug"] == slug)
+        return next((c["count"] for c in row["chips"] if c["status"] == "achieved"), 0)
+
+    before = {slug: achieved(slug) for slug in ("ha-noi", "hai-phong")}
+    for slug in ("ha-noi", "hai-phong"):
+        target = Assessment.objects.filter(
+            as_of="2026-Q3", target__locality__slug=slug, status="insufficient_data"
+        ).first()
+        Assessment.objects.filter(pk=target.pk).update(status="achieved")
+    hai_phong = Locality.objects.get(slug="hai-phong")
+    indicator = Indicator.objects.get(code="epayment_accounts")
+    figure_cache.figures_changed([(hai_phong.pk, indicator.pk, dt.date(2026, 9, 30))])
+
+    assert achieved("hai-phong") == before["hai-phong"] + 1  # recounted
+    assert achieved("ha-noi") == before["ha-noi"]  # from the cache
+    cache.clear()
