@@ -25,10 +25,14 @@ data: setup
 	$(PY) manage.py load_catalogue --with-published
 	$(PY) manage.py generate_demo_data
 	$(PY) manage.py create_demo_accounts
+	$(PY) manage.py rebuild_assessments
 
-## Set up and serve on http://127.0.0.1:8000 with SQLite.
+## Set up and serve on http://127.0.0.1:8000 with SQLite, with the background worker (jobs: the national
+## Excel report, reminders) beside it; Ctrl+C stops both.
 run: data
 	@echo "DTI Portal: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: setup

@@ -6,7 +6,9 @@ Run from the project root (`make bench` runs it through bench/run.py):
 On the scale database of `bench/scale_db.py` (SQLite by default; PostgreSQL with a postgres:// URL), with
 Django's test client in-process (server time: URL resolution, middleware, view, template; no network):
 - each page: its SQL query count, median and p95 over `--runs` requests, cold (the cache emptied before
-  each request: the time after any data change) and warm (served from the cache of figures);
+  each request), after a write (one submitted value of the province approved through
+  `targets.services.review.actuals_approve` before each request: the first request after an approval,
+  issue #20) and warm (served from the cache of figures);
 - its floor: the page's own SELECTs (captured on a cold request) re-executed with a plain cursor and fully
   fetched, which is the least any code could spend getting the same rows; the ratio page / floor;
 - the progress engine over every target of the country (fetch and assessment apart);
@@ -18,6 +20,7 @@ Django's test client in-process (server time: URL resolution, middleware, view, 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -39,6 +42,8 @@ GOALS = {  # the issue's goals: median ms, and ratio to the floor
     "pillar": {"median_ms": 150, "ratio": 3},
     "pillar_real": {"median_ms": 150, "ratio": 3},
 }
+# Issue #20: the first request after a write, median ms.
+AFTER_WRITE_GOALS = {"overview": 200, "city": 100, "pillar": 100, "open_data_progress": 500}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -144,6 +149,10 @@ def bench_pages(runs: int, cold_runs: int, log: Callable[[str], None]) -> dict[s
             get()  # from the cache of figures
         warm_queries = len(captured.captured_queries)
         cold = timings(get, cold_runs, before=cache.clear)
+        after_write = None
+        if page["name"] in AFTER_WRITE_GOALS:
+            get()
+            after_write = timings(get, cold_runs, before=functools.partial(_approve_one, users["reviewer"]))
         get()
         warm = timings(get, runs)
         floor = sql_floor(_selects(queries), runs)
@@ -152,6 +161,8 @@ def bench_pages(runs: int, cold_runs: int, log: Callable[[str], None]) -> dict[s
             "queries": len(queries),
             "queries_warm": warm_queries,
             "cold": cold,
+            "after_write": after_write,
+            "after_write_goal_ms": AFTER_WRITE_GOALS.get(page["name"]),
             "warm": warm,
             "floor": floor,
             "ratio_cold": round(cold["median_ms"] / max(floor["median_ms"], 0.01), 1),
@@ -161,9 +172,26 @@ def bench_pages(runs: int, cold_runs: int, log: Callable[[str], None]) -> dict[s
         out[page["name"]] = result
         log(
             f"  {page['name']:20s} {len(queries):3d} queries  cold {cold['median_ms']:8.1f} ms"
-            f"  warm {warm['median_ms']:8.1f} ms  floor {floor['median_ms']:7.1f} ms"
+            + (f"  after a write {after_write['median_ms']:8.1f} ms" if after_write else "")
+            + f"  warm {warm['median_ms']:8.1f} ms  floor {floor['median_ms']:7.1f} ms"
         )
     return out
+
+
+def _approve_one(reviewer) -> None:
+    """Approve one submitted value of the province for a quarter up to the as-of, through the service (as a
+    reviewer does): the write the pages must be fresh and fast after."""
+    from targets.models import Actual, Status
+    from targets.services.review import actuals_approve
+
+    actual = (
+        Actual.objects.filter(locality__slug=CITY, status=Status.SUBMITTED, period__ends_on__lte="2026-09-30")
+        .order_by("pk")
+        .first()
+    )
+    if actual is None:
+        raise SystemExit(f"no submitted value of {CITY} left to approve: rebuild bench/scale.sqlite3")
+    actuals_approve(user=reviewer, seen={actual.pk: actual.version})
 
 
 def bench_engine(runs: int) -> dict[str, Any]:
@@ -183,36 +211,82 @@ def bench_engine(runs: int) -> dict[str, Any]:
 
 
 def bench_excel(runs: int, log: Callable[[str], None]) -> dict[str, Any]:
-    """The report of every locality (as a superuser would download it) against xlsxwriter's floor."""
+    """The report of every locality as a superuser asks for it (issue #20: a background job): the request
+    (a job page), the job itself (run here as the worker runs it, `reports.jobs.execute`) against
+    xlsxwriter's floor, its peak memory, and the repeat request that finds the kept file."""
     import excel_floor
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from reports import jobs
+    from targets.models import Job
+
     client = Client()
     client.force_login(get_user_model().objects.get(username=scale_db.BENCH_USER))
     params = {"locality": "all", "as_of": scale_db.AS_OF}
-    holder: dict[str, bytes] = {}
 
-    def download() -> None:
+    def forget() -> None:
+        for job in Job.objects.all():
+            job.file.delete(save=False)
+        Job.objects.all().delete()
+        _clear_queue()
+
+    def ask() -> str:
         response = client.get("/reports/download/", params)
-        assert response.status_code == 200, response.status_code
-        holder["body"] = b"".join(response.streaming_content)
+        assert response.status_code == 302, response.status_code
+        return response["Location"]
 
+    forget()
+    request = timings(ask, max(3, runs), before=forget)  # a new job each time: its page
+    location = ask()
+    job = Job.objects.get()
+    assert location == f"/reports/jobs/{job.pk}/", location
     with CaptureQueriesContext(connection) as captured:
-        download()
+        started = time.perf_counter()
+        jobs.execute(job.pk)
+        first_ms = (time.perf_counter() - started) * 1000
     queries = list(captured.captured_queries)
-    report = timings(download, runs)
+
+    def run_again() -> None:
+        forget()
+        jobs.execute(
+            Job.objects.get(pk=jobs.job_request(user=job.user, kind="report", params=job.params).pk).pk
+        )
+
+    report = (
+        timings(run_again, runs)
+        if runs > 1
+        else {"median_ms": round(first_ms, 1), "p95_ms": round(first_ms, 1)}
+    )
+    job = Job.objects.get()
+    repeat = timings(ask, max(3, runs))  # the file is kept: straight to it
+    assert ask() == f"/reports/jobs/{job.pk}/file/"
+
+    def fetch_file() -> None:
+        response = client.get(f"/reports/jobs/{job.pk}/file/")
+        assert response.status_code == 200
+        b"".join(response.streaming_content)
+
+    download = timings(fetch_file, max(3, runs))
+    body = job.file.read()
+    job.file.close()
+    forget()
+    new = jobs.job_request(user=job.user, kind="report", params=job.params)
     tracemalloc.start()
-    download()
+    jobs.execute(new.pk)
     report_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    log(f"  excel report        {report['median_ms'] / 1000:8.1f} s, peak {report_peak / 2**20:.0f} MiB")
+    log(
+        f"  excel request       {request['median_ms']:8.1f} ms (a job page); repeat {repeat['median_ms']:.1f} ms "
+        f"(the kept file), its download {download['median_ms']:.0f} ms"
+    )
+    log(f"  excel job           {report['median_ms'] / 1000:8.1f} s, peak {report_peak / 2**20:.0f} MiB")
     writing_peak = _excel_writing_peak()
     log(f"  of which writing    peak {writing_peak / 2**20:.0f} MiB (the figures computed beforehand)")
 
-    sheets = excel_floor.sheet_cells(holder["body"])
+    sheets = excel_floor.sheet_cells(body)
     cells = sum(len(row) for _, rows in sheets for row in rows)
     writer = timings(lambda: excel_floor.write_plain(sheets), runs)
     tracemalloc.start()
@@ -224,11 +298,15 @@ def bench_excel(runs: int, log: Callable[[str], None]) -> dict[str, Any]:
     log(
         f"  xlsxwriter floor    {writer['median_ms'] / 1000:8.1f} s (+ SQL {floor_sql['median_ms'] / 1000:.1f} s)"
     )
+    forget()
     return {
         "queries": len(queries),
-        "bytes": len(holder["body"]),
+        "bytes": len(body),
         "sheets": {title: len(rows) for title, rows in sheets},
         "cells": cells,
+        "request": request,
+        "repeat_request": repeat,
+        "kept_file_download": download,
         "report": report,
         "report_peak_mib": round(report_peak / 2**20, 1),
         "writing_peak_mib": round(writing_peak / 2**20, 1),
@@ -237,8 +315,15 @@ def bench_excel(runs: int, log: Callable[[str], None]) -> dict[str, Any]:
         "floor_sql": floor_sql,
         "floor_ms": round(floor_ms, 1),
         "ratio": round(report["median_ms"] / floor_ms, 2),
-        "goal": {"ratio": 2, "seconds": 5},
+        "goal": {"ratio": 1.2, "request_ms": 1000, "peak_mib": 300},
     }
+
+
+def _clear_queue() -> None:
+    """The tasks the bench's requests queued (the bench runs each job itself, as the worker would)."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()
 
 
 def _excel_writing_peak() -> int:

@@ -103,6 +103,10 @@ def ensure(database_url: str | None = None, *, log=print) -> str:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)  # a migration added since the build
+    from targets.models import Assessment
+
+    if not Assessment.objects.exists():  # a database built before the stored assessments (issue #20)
+        call_command("rebuild_assessments")
     return database_url
 
 

@@ -13,3 +13,7 @@ from dtiportal.settings.test import cache_settings
 CACHES = {
     "default": cache_settings(os.environ.get("CACHE_BACKEND", "locmem"), os.environ.get("CACHE_LOCATION"))
 }
+# As in production: the stored assessments kept and read (issue #20).
+ASSESSMENTS_STORED = True
+# As in production: jobs queued in the database (the bench runs them itself, as the worker would).
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}

@@ -8,3 +8,12 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Báo cáo")
+
+    def ready(self) -> None:
+        # The writes of targets/ keep the stored assessments current through this hook (targets never
+        # imports reports).
+        from targets.cache import register_reassess
+
+        from .assessments import reassess
+
+        register_reassess(reassess)

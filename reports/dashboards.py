@@ -54,11 +54,45 @@ def _has_demo(frame: pd.DataFrame) -> bool:
 # --- /dashboard/ ---------------------------------------------------------------------------------------------
 
 
+def overview_counts(assessed: pd.DataFrame) -> dict[str, Any]:
+    """What the overview's matrix needs from the assessments (columns locality, pillar, status,
+    latest_origin): the engine's roll-ups per locality × pillar and per locality, the cells with a demo
+    figure, the localities with targets. Computed per locality and merged (`merge_overview_counts`), it is
+    the same as computed over all of them at once: each roll-up groups by locality."""
+    if assessed.empty:
+        return {
+            "with_targets": set(),
+            "by_cell": {},
+            "by_locality": {},
+            "demo_cells": set(),
+            "has_demo": False,
+        }
+    demo = assessed.loc[assessed["latest_origin"] == Origin.DEMO, ["locality", "pillar"]].drop_duplicates()
+    return {
+        "with_targets": set(assessed["locality"].unique()),
+        "by_cell": progress.rollup(assessed, by=["locality", "pillar"]).to_dict(orient="index"),
+        "by_locality": progress.rollup(assessed, by=["locality"]).to_dict(orient="index"),
+        "demo_cells": set(zip(demo["locality"].tolist(), demo["pillar"].tolist(), strict=True)),
+        "has_demo": not demo.empty,
+    }
+
+
+def merge_overview_counts(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """`overview_counts` of disjoint sets of localities, as one."""
+    return {
+        "with_targets": set().union(*(p["with_targets"] for p in parts)),
+        "by_cell": {k: v for p in parts for k, v in p["by_cell"].items()},
+        "by_locality": {k: v for p in parts for k, v in p["by_locality"].items()},
+        "demo_cells": set().union(*(p["demo_cells"] for p in parts)),
+        "has_demo": any(p["has_demo"] for p in parts),
+    }
+
+
 def overview(
     *,
     localities: list[dict],
     pillars: list[dict],
-    assessed: pd.DataFrame,
+    counts: dict[str, Any],
     ranks: list[dict],
     as_of: AsOf,
     former: list[dict] = (),
@@ -66,19 +100,13 @@ def overview(
     """The localities × pillars matrix (status counts, share achieved or on track) and the rank history:
     every rank with its basis ('hạng 17/34'), a pre-merger unit's rank labelled as its predecessor's
     history ('hạng 2/63 — Đà Nẵng cũ', issue #16)."""
-    with_targets = set(assessed["locality"]) if not assessed.empty else set()
+    with_targets = counts["with_targets"]
     shown = sorted(
         (loc for loc in localities if loc["valid_to"] is None or loc["slug"] in with_targets),
         key=lambda loc: vi_sort_key(localized(loc, "name")),
     )
-    by_cell: dict[tuple, dict] = {}
-    by_locality: dict[str, dict] = {}
-    demo_cells: set[tuple] = set()
-    if not assessed.empty:
-        by_cell = progress.rollup(assessed, by=["locality", "pillar"]).to_dict(orient="index")
-        by_locality = progress.rollup(assessed, by=["locality"]).to_dict(orient="index")
-        demo = assessed.loc[assessed["latest_origin"] == Origin.DEMO, ["locality", "pillar"]]
-        demo_cells = set(zip(demo["locality"], demo["pillar"], strict=True))
+    by_cell, by_locality, demo_cells = counts["by_cell"], counts["by_locality"], counts["demo_cells"]
+    has_demo = counts["has_demo"]
     matrix = []
     for loc in shown:
         cells = []
@@ -167,7 +195,7 @@ def overview(
         "pillars": [{"slug": p["slug"], "name": localized(p, "name")} for p in pillars],
         "rank_figure": rank_figure,
         "rank_rows": rank_rows,
-        "has_demo": _has_demo(assessed) or any(r["origin"] == Origin.DEMO for r in ranks),
+        "has_demo": has_demo or any(r["origin"] == Origin.DEMO for r in ranks),
     }
 
 
@@ -177,11 +205,17 @@ def overview(
 def city(*, pillars: list[dict], assessed: pd.DataFrame, as_of: AsOf, locality: dict) -> dict[str, Any]:
     """One card per pillar, the 2025 outcome and the road to 2030."""
     text, names = labels.chart_text(), status.labels()
-    rows = target_rows(assessed, as_of=as_of)
-    by_id = {r["id"]: r for r in rows}
     # The targets most behind among those still ahead: the missed ones are in the 2025 outcome below.
     still_open = assessed[assessed["target_time"] > as_of.time] if not assessed.empty else assessed
     behind = progress.most_behind(still_open, n=3, by=["pillar"]) if not still_open.empty else still_open
+    # Rows (texts, links) only for the targets the page lists: those most behind and those due in the two
+    # years shown. A province has about 1,500 targets; formatting them all cost more than the figures.
+    if not assessed.empty:
+        listed = assessed["year"].isin([OUTCOME_YEAR, HORIZON_YEAR]) | assessed.index.isin(behind.index)
+        rows = target_rows(assessed[listed], as_of=as_of)
+    else:
+        rows = target_rows(assessed, as_of=as_of)
+    by_id = {r["id"]: r for r in rows}
     cards = []
     for pillar in pillars:
         mine = assessed[assessed["pillar"] == pillar["slug"]] if not assessed.empty else assessed
@@ -275,10 +309,11 @@ def _year_block(
 
 
 def pillar(
-    *, inputs: ProgressInputs, assessed: pd.DataFrame, history: dict[float, pd.Series], as_of: AsOf
+    *, assessed: pd.DataFrame, history: dict[float, pd.Series], demo_figures: bool, as_of: AsOf
 ) -> dict[str, Any]:
     """Bullet chart per target, the status-by-quarter heatmap of the last eight quarters (`history`: each
-    target's status at each quarter's end, oldest first), the table rows."""
+    target's status at each quarter's end, oldest first; `demo_figures`: whether a demo figure is among the
+    pillar's, which may colour a cell), the table rows."""
     text, names = labels.chart_text(), status.labels()
     rows = target_rows(assessed, as_of=as_of)
     bullet = charts.bullet(
@@ -298,7 +333,7 @@ def pillar(
         text=text,
         demo=any(r["demo"] for r in rows),
     )
-    heatmap, heat_rows, quarters = _heatmap(inputs, rows, history, text=text, names=names)
+    heatmap, heat_rows, quarters = _heatmap(demo_figures, rows, history, text=text, names=names)
     return {
         "rows": rows,
         "bullet_figure": bullet if rows else None,
@@ -334,7 +369,7 @@ def _bullet_hover(r: dict[str, Any]) -> str:
 
 
 def _heatmap(
-    inputs: ProgressInputs,
+    demo: bool,
     rows: list[dict],
     history: dict[float, pd.Series],
     *,
@@ -379,8 +414,6 @@ def _heatmap(
         table.append({"label": label, "cells": cell_table, "series_url": targets[0]["series_url"]})
     if not keys:
         return None, [], quarters
-    # The inputs are this locality's pillar: any demo value among them may colour a cell.
-    demo = bool((inputs.observations["origin"] == Origin.DEMO).any())
     figure = charts.status_heatmap(
         row_keys=keys,
         row_labels=row_labels,

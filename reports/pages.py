@@ -12,18 +12,21 @@ as-of quarter.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.utils import timezone
 
 from targets import progress
+from targets.cache import cached, figure_versions, stored_assessments_on
 from targets.formatting import national_floor, provenance_badge, target_text
 from targets.frameworks import framework_for_year
-from targets.models import Unit
-from targets.periods import period_end_time, previous_period_code
+from targets.models import Origin, Unit
+from targets.periods import live_quarters, period_end_date, period_end_time, previous_period_code
 from targets.selectors import catalogue as catalogue_selectors
 
 from . import charts, dashboards, opendata, selectors
@@ -127,24 +130,65 @@ def statuses_at(inputs: ProgressInputs, times: list[float]) -> dict[float, pd.Se
     return {t: _engine(inputs, inputs.known_at(t), t)["status"] for t in times}
 
 
+def live_code(as_of: float) -> str | None:
+    """The live quarter (`targets.periods.live_quarters`) ending at `as_of`, whose assessments are stored
+    (`reports.assessments`); None for another as-of, or when the table is switched off."""
+    if not stored_assessments_on():
+        return None
+    return next((c for c in live_quarters(timezone.localdate()) if period_end_time(c) == as_of), None)
+
+
+def _stored(as_of: float, **narrow: Any) -> pd.DataFrame | None:
+    """The stored assessments at `as_of` when it is a live quarter and the table holds every target
+    narrowed to (one query), else None."""
+    code = live_code(as_of)
+    return None if code is None else selectors.stored_assessments(as_of_code=code, **narrow)
+
+
+def assessed_at(
+    as_of: float,
+    *,
+    locality_ids: list[int] | None = None,
+    pillar: str | None = None,
+    indicator_code: str | None = None,
+    labels: bool | str = False,
+) -> pd.DataFrame:
+    """What `assess` gives for the targets narrowed to at `as_of`: read from the stored assessments at a live
+    quarter (one query), else computed (three more)."""
+    narrow = {
+        "locality_ids": locality_ids,
+        "pillar": pillar,
+        "indicator_code": indicator_code,
+        "labels": labels,
+    }
+    stored = _stored(as_of, **narrow)
+    if stored is not None:
+        return stored
+    return assess(selectors.progress_inputs(**narrow), as_of)
+
+
 def progress_table(*, as_of: float, locality_ids: list[int] | None = None) -> pd.DataFrame:
-    """Every target's assessment at `as_of` (`assess`), all localities unless narrowed: the path of
-    `/open-data/progress.*`. Three queries."""
-    return assess(selectors.progress_inputs(locality_ids=locality_ids), as_of)
+    """Every target's assessment at `as_of` (`assessed_at`), all localities unless narrowed: the path of
+    `/open-data/progress.*`. One query at a live quarter, else four."""
+    return assessed_at(as_of, locality_ids=locality_ids)
 
 
 # --- the dashboards ------------------------------------------------------------------------------------------
 
 
-def overview(*, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
-    """/dashboard/: the localities × pillars matrix and each city's DTI rank history."""
+def overview(*, localities: list[dict], as_of: AsOf, counts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """/dashboard/: the localities × pillars matrix and each city's DTI rank history; `counts`: the
+    matrix's counts when the caller has them (`overview_counts`, e.g. cached per locality)."""
     ids = [loc["id"] for loc in localities]
     pillars = selectors.pillars()
-    assessed = assess(selectors.progress_inputs(locality_ids=ids, labels="slugs"), as_of.time)
+    if counts is None:
+        counts = dashboards.merge_overview_counts(
+            list(overview_counts(localities=localities, as_of=as_of).values())
+        )
     ranks = selectors.dti_rank_history(locality_ids=ids, as_of=as_of.time)
     former = selectors.former_unit_figures(locality_ids=ids, as_of=as_of.time, indicator_code="dti_rank")
     page = dashboards.overview(
-        localities=localities, pillars=pillars, assessed=assessed, ranks=ranks, former=former, as_of=as_of
+        localities=localities, pillars=pillars, counts=counts, ranks=ranks, former=former, as_of=as_of
     )
     frameworks = selectors.frameworks()
     for row in page.get("rank_rows", []):  # a rank is a rank of the framework of its year (issue #21)
@@ -152,10 +196,25 @@ def overview(*, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
     return page
 
 
+def overview_counts(*, localities: list[dict], as_of: AsOf) -> dict[int, dict[str, Any]]:
+    """The overview's counts (`dashboards.overview_counts`) of each of `localities`, by locality id: at a
+    live quarter from the stored statuses alone (one query), else from the engine."""
+    ids = [loc["id"] for loc in localities]
+    code = live_code(as_of.time)
+    assessed = None if code is None else selectors.stored_statuses(as_of_code=code, locality_ids=ids)
+    if assessed is None:
+        assessed = assessed_at(as_of.time, locality_ids=ids, labels="slugs")
+    by_slug = (
+        {slug: part for slug, part in assessed.groupby("locality", sort=False)} if not assessed.empty else {}
+    )
+    empty = assessed.iloc[0:0]
+    return {loc["id"]: dashboards.overview_counts(by_slug.get(loc["slug"], empty)) for loc in localities}
+
+
 def city(*, locality: dict, as_of: AsOf) -> dict[str, Any]:
     """/dashboard/<locality>/: a card per pillar, the 2025 outcome and the road to 2030."""
     pillars = selectors.pillars()
-    assessed = assess(selectors.progress_inputs(locality_ids=[locality["id"]], labels=True), as_of.time)
+    assessed = assessed_at(as_of.time, locality_ids=[locality["id"]], labels=True)
     return dashboards.city(pillars=pillars, assessed=assessed, as_of=as_of, locality=locality)
 
 
@@ -182,11 +241,26 @@ def city_brief(*, locality: dict, as_of: AsOf, with_departments: bool) -> dict[s
 
 def pillar(*, locality: dict, pillar: str, as_of: AsOf) -> dict[str, Any]:
     """/dashboard/<locality>/<pillar>/: the bullet chart, the status-by-quarter heatmap, the table rows."""
-    inputs = selectors.progress_inputs(locality_ids=[locality["id"]], pillar=pillar, labels=True)
     times = charts.last_quarters(as_of.time, dashboards.HEATMAP_QUARTERS)
-    page = dashboards.pillar(
-        inputs=inputs, assessed=assess(inputs, as_of.time), history=statuses_at(inputs, times), as_of=as_of
-    )
+    stored = _stored(as_of.time, locality_ids=[locality["id"]], pillar=pillar, labels=True)
+    if stored is None:
+        inputs = selectors.progress_inputs(locality_ids=[locality["id"]], pillar=pillar, labels=True)
+        page = dashboards.pillar(
+            assessed=assess(inputs, as_of.time),
+            history=statuses_at(inputs, times),
+            demo_figures=_demo_figures(inputs),
+            as_of=as_of,
+        )
+    else:
+        # The heatmap's earlier quarters: computed once per version of this locality's figures up to then (a
+        # write for the current quarter leaves them as they are); the last one is the stored status.
+        past = _pillar_history(locality_id=locality["id"], pillar=pillar, times=tuple(times[:-1]))
+        page = dashboards.pillar(
+            assessed=stored,
+            history={**past["history"], times[-1]: stored["status"]},
+            demo_figures=past["demo"],
+            as_of=as_of,
+        )
     _with_national_floors(page["rows"])
     frameworks = selectors.frameworks()
     for row in page["rows"]:  # a DTI score or rank is one of its year's framework (issue #21)
@@ -219,6 +293,27 @@ def _with_national_floors(rows: list[dict[str, Any]]) -> None:
             if link
             else None
         )
+
+
+def _demo_figures(inputs: ProgressInputs) -> bool:
+    """Whether any figure of the inputs is a demo value (it may colour a heatmap cell)."""
+    return bool((inputs.observations["origin"] == Origin.DEMO).any())
+
+
+def _pillar_history(*, locality_id: int, pillar: str, times: tuple[float, ...]) -> dict[str, Any]:
+    """Each target's status at each of `times` (past quarters) and whether a demo figure is among the
+    inputs, cached under the version of the locality's figures up to the last of `times` (one query; three
+    more to compute)."""
+
+    def compute() -> dict[str, Any]:
+        inputs = selectors.progress_inputs(locality_ids=[locality_id], pillar=pillar)
+        return {"history": statuses_at(inputs, list(times)), "demo": _demo_figures(inputs)}
+
+    if not times:
+        return {"history": {}, "demo": False}
+    last = period_end_date(charts.quarter_code(times[-1]))
+    versions = functools.partial(figure_versions, [locality_id], last)
+    return cached(("pillar-history", locality_id, pillar, times), compute, versions=versions)
 
 
 def indicator(*, indicator: dict, localities: list[dict], as_of: AsOf) -> dict[str, Any]:
@@ -337,6 +432,11 @@ def open_data_progress(*, as_of: AsOf) -> list[dict]:
     return _progress_rows(as_of=as_of, locality_ids=None, dti=selectors.open_dti_indices_by_indicator())
 
 
+def open_data_progress_of(*, as_of: AsOf, locality_ids: list[int]) -> list[dict]:
+    """The rows of `open_data_progress` for `locality_ids` only, in the same order: four queries."""
+    return _progress_rows(as_of=as_of, locality_ids=locality_ids)
+
+
 def open_data_progress_chunked(*, as_of: AsOf, chunk: int = OPEN_DATA_CHUNK) -> Iterator[dict]:
     """The rows of `open_data_progress`, in the same order, assessed `chunk` localities at a time with the
     same engine path (`progress_table`): one query for the indicators' DTI indices, one for the localities,
@@ -410,9 +510,14 @@ def report(
     locality for the summary sheet, the figures known then, and the report's other rows
     (`reports.excel.data`). A fixed number of queries whatever the data size."""
     inputs = selectors.progress_inputs(locality_ids=locality_ids, labels="slugs")
-    assessed = assess(inputs, as_of.time)
+    # The stored assessments at a live quarter (issue #20): no engine run, nor its long frame in memory.
+    assessed = _stored(as_of.time, locality_ids=locality_ids, labels="slugs")
+    if assessed is None:
+        assessed = assess(inputs, as_of.time)
     previous_code = previous_period_code(as_of.code)
-    before = assess(inputs, period_end_time(previous_code))
+    before = _stored(period_end_time(previous_code), locality_ids=locality_ids, labels="slugs")
+    if before is None:
+        before = assess(inputs, period_end_time(previous_code))
     # The summary sheet: the engine's roll-up per pillar, and per locality, as every page shows it.
     by_pillar = progress.rollup(assessed, by=["pillar"]) if not assessed.empty else pd.DataFrame()
     by_locality = progress.rollup(assessed, by=["locality"]) if not assessed.empty else pd.DataFrame()

@@ -16,11 +16,23 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connections
-from django.db.models import FloatField, QuerySet
+from django.db.models import FilteredRelation, FloatField, Q, QuerySet
 from django.db.models.functions import Cast, Coalesce
 
 from targets import known, periods
-from targets.models import Actual, Assignment, Indicator, Locality, Origin, Pillar, Status, Target, Unit
+from targets.models import (
+    ASSESSMENT_FLOATS,
+    ASSESSMENT_TEXTS,
+    Actual,
+    Assignment,
+    Indicator,
+    Locality,
+    Origin,
+    Pillar,
+    Status,
+    Target,
+    Unit,
+)
 from targets.selectors import catalogue as catalogue_selectors
 
 _TARGET_FIELDS = (
@@ -67,11 +79,20 @@ def with_target_pillar(qs: QuerySet) -> QuerySet:
 
 
 def _narrow_targets(
-    qs: QuerySet, *, locality_ids: list[int] | None, pillar: str | None, indicator_code: str | None
+    qs: QuerySet,
+    *,
+    locality_ids: list[int] | None,
+    pillar: str | None,
+    indicator_code: str | None,
+    indicator_ids: list[int] | None = None,
 ) -> QuerySet:
     """`_narrow` for targets: a pillar is the target's own (the document's), else its indicator's."""
     qs = _narrow(
-        with_target_pillar(qs), locality_ids=locality_ids, pillar=None, indicator_code=indicator_code
+        with_target_pillar(qs),
+        locality_ids=locality_ids,
+        pillar=None,
+        indicator_code=indicator_code,
+        indicator_ids=indicator_ids,
     )
     return qs.filter(target_pillar=pillar) if pillar is not None else qs
 
@@ -225,9 +246,12 @@ def _targets_frame(
     pillar: str | None,
     indicator_code: str | None,
     labels: bool | Literal["slugs"],
+    indicator_ids: list[int] | None = None,
+    stored_as_of: str | None = None,
 ) -> pd.DataFrame:
     label_fields = _SLUG_FIELDS if labels == "slugs" else _LABEL_FIELDS if labels else {}
-    fields = (*_TARGET_FIELDS, *label_fields)
+    stored = {f"stored__{name}": name for name in STORED_COLUMNS} if stored_as_of else {}
+    fields = (*_TARGET_FIELDS, *label_fields, *stored)
     # The national targets (the whole country, issue #21) are floors shown beside the cities' targets, not
     # targets anyone reports against: never assessed.
     qs = _narrow_targets(
@@ -235,7 +259,11 @@ def _targets_frame(
         locality_ids=locality_ids,
         pillar=pillar,
         indicator_code=indicator_code,
+        indicator_ids=indicator_ids,
     )
+    if stored_as_of:
+        # Each target's stored assessment at that as-of (none: a LEFT JOIN's nulls), in the same query.
+        qs = qs.annotate(stored=FilteredRelation("assessments", condition=Q(assessments__as_of=stored_as_of)))
     # Decimals cast to floats in SQL, as in `observations_frame`.
     qs = qs.annotate(**{f"{name}_float": Cast(name, FloatField()) for name in _DECIMAL_FIELDS})
     selected = [f"{name}_float" if name in _DECIMAL_FIELDS else name for name in fields]
@@ -247,6 +275,12 @@ def _targets_frame(
         for column in (*label_fields.values(), *([] if labels == "slugs" else LABEL_COLUMNS)):
             if column not in out.columns:
                 out[column] = named[column].to_numpy()
+    for field, name in stored.items():
+        values = frame[field]
+        if name in ASSESSMENT_FLOATS:
+            out[name] = values.astype(float).to_numpy()
+        else:  # text: a missing one is NaN, as the engine leaves it
+            out[name] = values.where(values.notna(), np.nan).to_numpy()
     return out
 
 
@@ -269,6 +303,7 @@ def progress_inputs(
     pillar: str | None = None,
     indicator_code: str | None = None,
     labels: bool | Literal["slugs"] = False,
+    indicator_ids: list[int] | None = None,
 ) -> ProgressInputs:
     """Targets (with their labels when asked, joined in the same query; "slugs": only the locality and
     pillar slugs) and approved observations.
@@ -278,7 +313,11 @@ def progress_inputs(
     (every series is assessed on its own, so narrowing changes no figure).
     """
     targets = _targets_frame(
-        locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code, labels=labels
+        locality_ids=locality_ids,
+        pillar=pillar,
+        indicator_code=indicator_code,
+        labels=labels,
+        indicator_ids=indicator_ids,
     )
     if targets.empty:
         observations = pd.DataFrame(columns=list(known.VERSION_COLUMNS))
@@ -293,6 +332,55 @@ def progress_inputs(
     else:
         observations = observations_frame(locality_ids=locality_ids, indicator_code=indicator_code)
     return ProgressInputs(targets=targets, observations=observations)
+
+
+STORED_COLUMNS: tuple[str, ...] = (*ASSESSMENT_TEXTS, *ASSESSMENT_FLOATS)
+
+
+def stored_statuses(*, as_of_code: str, locality_ids: list[int] | None = None) -> pd.DataFrame | None:
+    """Each target's locality and pillar slugs with its stored status and latest figure's origin at
+    `as_of_code`, indexed by target_id: all the overview needs (`stored_assessments` with four columns);
+    None when a target has no stored row. One query."""
+    fields = {
+        "id": "target_id",
+        "locality__slug": "locality",
+        "indicator__pillar__slug": "pillar",
+        "stored__status": "status",
+        "stored__latest_origin": "latest_origin",
+    }
+    qs = _narrow(Target.objects.all(), locality_ids=locality_ids, pillar=None, indicator_code=None).annotate(
+        stored=FilteredRelation("assessments", condition=Q(assessments__as_of=as_of_code))
+    )
+    frame = _frame(qs.values_list(*fields), list(fields))
+    frame.columns = list(fields.values())
+    if frame["status"].isna().any():
+        return None
+    frame["latest_origin"] = frame["latest_origin"].where(frame["latest_origin"].notna(), np.nan)
+    return frame.set_index("target_id")
+
+
+def stored_assessments(
+    *,
+    as_of_code: str,
+    locality_ids: list[int] | None = None,
+    pillar: str | None = None,
+    indicator_code: str | None = None,
+    labels: bool | Literal["slugs"] = False,
+) -> pd.DataFrame | None:
+    """The targets (as `progress_inputs` gives them, with their labels when asked) with their stored
+    assessment at `as_of_code` (`targets.models.Assessment`, columns `STORED_COLUMNS`), indexed by
+    target_id as `reports.pages.assess` returns them; None when a target has none (the table was not
+    built for that quarter): the caller computes instead. One query."""
+    frame = _targets_frame(
+        locality_ids=locality_ids,
+        pillar=pillar,
+        indicator_code=indicator_code,
+        labels=labels,
+        stored_as_of=as_of_code,
+    )
+    if frame["status"].isna().any():
+        return None
+    return frame.set_index("target_id")
 
 
 # --- dashboards --------------------------------------------------------------------------------------------

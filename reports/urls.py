@@ -32,6 +32,8 @@ urlpatterns = [
     path("reports/download/", views.report_download, name="report_download"),
     path("reports/bao-cao/", views.report_bao_cao, name="report_bao_cao"),
     path("reports/narrative/", views.report_narrative, name="report_narrative"),
+    path("reports/jobs/<int:pk>/", views.job_page, name="job"),
+    path("reports/jobs/<int:pk>/file/", views.job_file, name="job_file"),
     path("dashboard/", views.dashboard_overview, name="overview"),
     path("dashboard/<slug:locality>/", views.dashboard_city, name="city"),
     # Before the pillar's URL, so that "brief" is never read as a pillar.

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import (
     FileResponse,
     Http404,
@@ -27,7 +28,7 @@ from django.http import (
     QueryDict,
     StreamingHttpResponse,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -39,8 +40,8 @@ from django.views.decorators.http import condition, require_GET
 from django_tables2 import RequestConfig
 
 from targets import access
-from targets.cache import cached, data_version
-from targets.models import ReportSettings
+from targets.cache import cached, caching, data_version, figure_versions, full_key
+from targets.models import Job, JobState, ReportSettings
 from targets.periods import (
     MAX_PERIOD_YEAR,
     MIN_PERIOD_YEAR,
@@ -49,6 +50,7 @@ from targets.periods import (
     is_provisional,
     last_closed_quarter,
     parse_period_code,
+    period_end_date,
     period_label,
     resolve_as_of,
 )
@@ -57,7 +59,7 @@ from targets.services import narrative as narrative_service
 from targets.services.errors import ReportTextError
 from targets.views import catalogue as target_catalogue_views
 
-from . import bao_cao, display, opendata, pages, schema, selectors
+from . import bao_cao, dashboards, display, jobs, opendata, pages, schema, selectors
 from .display import AsOf
 from .excel import writer
 from .tables import PillarTargetTable
@@ -147,6 +149,18 @@ def _cached(key: tuple, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     return cached(("dashboard", *key, get_language()), build)
 
 
+def _cached_figures(
+    key: tuple, locality_ids: Iterable[int], as_of: AsOf, build: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """A page that shows only targets and approved or published figures of `locality_ids` at `as_of`
+    (overview, city, pillar, the progress file): cached under the version of those localities' figures up
+    to `as_of` (`targets.cache.figure_versions`, one query), so a write cools only the pages of its
+    locality from its period on."""
+    ends_on = period_end_date(as_of.code)
+    versions = functools.partial(figure_versions, list(locality_ids), ends_on)
+    return cached(("figures", *key, get_language()), build, versions=versions)
+
+
 def _render(request: HttpRequest, template: str, as_of: AsOf, context: dict[str, Any]) -> HttpResponse:
     choices = display.as_of_choices(as_of, timezone.localdate())
     return render(request, template, {**context, "as_of": as_of, "as_of_choices": choices})
@@ -162,7 +176,30 @@ def _overview(request: HttpRequest, as_of: AsOf) -> dict[str, Any]:
     localities = selectors.localities_in(access.dashboard_localities(request.user))
     # Keyed by the localities themselves (names included): the user's scope and how they are shown.
     key = ("overview", tuple(tuple(loc.values()) for loc in localities), as_of)
-    return _cached(key, functools.partial(pages.overview, localities=localities, as_of=as_of))
+    ids = [loc["id"] for loc in localities]
+    if not caching():
+        return pages.overview(localities=localities, as_of=as_of)
+    versions = figure_versions(ids, period_end_date(as_of.code))
+
+    def build() -> dict[str, Any]:
+        # Each locality's counts kept under its own version: after a write, only its locality's are
+        # counted again (issue #20).
+        everywhere, per_locality = versions
+        keys = {
+            loc_id: full_key(("overview-counts", loc_id, as_of.code, everywhere, v))
+            for loc_id, v in per_locality
+        }
+        found = cache.get_many(list(keys.values()))
+        missing = [loc for loc in localities if keys[loc["id"]] not in found]
+        if missing:
+            computed = pages.overview_counts(localities=missing, as_of=as_of)
+            fresh = {keys[loc_id]: part for loc_id, part in computed.items()}
+            cache.set_many(fresh)
+            found.update(fresh)
+        counts = dashboards.merge_overview_counts([found[keys[i]] for i in ids])
+        return pages.overview(localities=localities, as_of=as_of, counts=counts)
+
+    return cached(("figures", *key, get_language()), build, versions=lambda: versions)
 
 
 @require_GET
@@ -183,8 +220,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard_city(request: HttpRequest, locality: str, *, as_of: AsOf) -> HttpResponse:
     """One city: a card per pillar, the 2025 outcome and the road to 2030."""
     loc = _locality_or_404(request, locality)
-    context = _cached(
-        ("city", tuple(loc.items()), as_of), functools.partial(pages.city, locality=loc, as_of=as_of)
+    context = _cached_figures(
+        ("city", tuple(loc.items()), as_of),
+        [loc["id"]],
+        as_of,
+        functools.partial(pages.city, locality=loc, as_of=as_of),
     )
     return _render(request, "reports/dashboard_city.html", as_of, {**context, "locality": loc})
 
@@ -240,7 +280,7 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
         return {"content": content, "has_demo": context["has_demo"]}
 
     key = ("pillar", tuple(loc.items()), current["label"], as_of, query.urlencode(), today)
-    page = _cached(key, build)
+    page = _cached_figures(key, [loc["id"]], as_of, build)
     return _render(
         request,
         "reports/dashboard_pillar.html",
@@ -376,6 +416,14 @@ def report_download(request: HttpRequest) -> HttpResponse:
         return _as_of_refused(request, error)
     localities, slug, as_of, pillars = parsed
     as_of_code = as_of.code
+    if slug == "all":
+        # The country's report takes a while to write: a background job (its page shows the progress),
+        # or at once the file already written for the same request and data (issue #20).
+        params = {"locality": "all", "as_of": as_of_code, "pillars": sorted(pillars)}
+        job = jobs.job_request(user=request.user, kind="report", params=params)
+        if job.state == JobState.DONE:
+            return redirect("reports:job_file", pk=job.pk)
+        return redirect("reports:job", pk=job.pk)
     data = pages.report(
         locality_ids=[loc.pk for loc in localities],
         as_of=as_of,
@@ -410,6 +458,15 @@ def _bao_cao_locality(request: HttpRequest, slug: str | None):
         if loc.slug == slug:
             return loc
     raise Http404
+
+
+def _job_or_404(request: HttpRequest, pk: int) -> Job:
+    """A job the user may follow: whoever may ask for the same parameters (`targets.access.may_run_job`)."""
+    job = get_object_or_404(Job, pk=pk)
+    kind = jobs.KINDS.get(job.kind)
+    if kind is None or not access.may_run_job(request.user, kind.rule, job.params):
+        raise Http404
+    return job
 
 
 @login_required
@@ -524,6 +581,32 @@ def report_narrative(request: HttpRequest) -> HttpResponse:
 def _version(raw: str | None) -> int:
     """The version a form was shown (0: nothing saved yet); a malformed one reads as -1, which no row has."""
     return int(raw) if raw and raw.isdigit() else (0 if not raw else -1)
+
+
+@login_required
+@require_GET
+def job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background job: its progress bar (the page reloads itself every two seconds while it runs, with
+    <meta http-equiv="refresh">: no script), then its file, or why it failed."""
+    job = _job_or_404(request, pk)
+    running = job.state in (JobState.QUEUED, JobState.RUNNING)
+    context = {"job": job, "label": jobs.KINDS[job.kind].label, "running": running}
+    response = render(request, "reports/job.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def job_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """A finished job's file (404 before it is finished or after it was pruned)."""
+    job = _job_or_404(request, pk)
+    if job.state != JobState.DONE or not job.file or not job.file.storage.exists(job.file.name):
+        raise Http404
+    content_type = _XLSX if job.filename.endswith(".xlsx") else None
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type
+    )
 
 
 # --- open data (public, no login): every dataset of `reports.schema`, filtered, cached, streamed ----------
@@ -682,13 +765,44 @@ def _rows(
         # A streamed file: a few localities at a time, never the country's rows in memory (issue #19).
         return pages.open_data_rows("progress", as_of=as_of, streamed=True)
     if dataset == "progress":
-        # Cached until the data change (seconds to compute at national scale); the key holds whether the
-        # quarter is still provisional: the label changes when the quarter ends.
-        return cached(
-            ("open-data-progress-rows", as_of.code, as_of.provisional),
-            lambda: pages.open_data_rows("progress", as_of=as_of),
-        )
+        # Cached per locality under its figures' version (seconds to compute for the country, a few tens
+        # of milliseconds for one locality): a write recomputes the rows of its locality only.
+        return _progress_rows(as_of)
     return pages.open_data_rows(dataset, as_of=as_of, narrow=narrow)
+
+
+def _progress_rows(as_of: AsOf) -> list[dict]:
+    """The progress rows of every publishing locality (`pages.open_data_progress`, in its order: by
+    locality slug), each locality's cached under the version of its figures up to `as_of`
+    (`figure_versions`): two queries when every locality's rows are cached, four more for those that are
+    not, computed together, once (`cached`: no stampede)."""
+    if not caching():
+        return pages.open_data_rows("progress", as_of=as_of)
+    localities = selectors.publishing_localities()
+    everywhere, versions = figure_versions([loc["id"] for loc in localities], period_end_date(as_of.code))
+    keys = {
+        loc_id: full_key(
+            ("open-data-progress", loc_id, as_of.code, as_of.provisional, everywhere, version, localities)
+        )
+        for loc_id, version in versions
+    }
+    found = cache.get_many(list(keys.values()))
+    missing = [loc_id for loc_id, key in keys.items() if key not in found]
+    if missing:
+
+        def compute() -> dict[str, list[dict]]:
+            slugs = {loc["slug"]: loc["id"] for loc in localities}
+            by_locality: dict[int, list[dict]] = {loc_id: [] for loc_id in missing}
+            for row in pages.open_data_progress_of(as_of=as_of, locality_ids=missing):
+                by_locality[slugs[row["locality"]]].append(row)
+            return {keys[loc_id]: rows for loc_id, rows in by_locality.items()}
+
+        computed = cached(
+            ("open-data-progress-missing", tuple(keys[i] for i in missing)), compute, versioned=False
+        )
+        cache.set_many(computed)
+        found.update(computed)
+    return [row for loc in localities for row in found[keys[loc["id"]]]]
 
 
 def _meta(dataset: schema.Dataset, as_of: AsOf | None, total: int, limit: int, offset: int) -> dict[str, Any]:

@@ -383,3 +383,31 @@ def roles(user: AnyUser) -> Roles:
         leads=bool(s.viewer_localities),
         leader_localities=s.viewer_localities,
     )
+
+
+# --- background jobs (reports/jobs.py) ------------------------------------------------------------------------
+
+
+def report_params_allowed(user: AnyUser, params: dict) -> bool:
+    """A report of `params["locality"]` (a slug, or "all"): for whom `report_localities` holds it; "all"
+    for whom `can_export_all`."""
+    slug = params.get("locality", "")
+    if slug == "all":
+        return can_export_all(user)
+    return report_localities(user).filter(slug=slug).exists()
+
+
+def reminders_allowed(user: AnyUser, params: dict) -> bool:
+    """Sending the deadline reminders of every locality: superusers (as the `send_reminders` command)."""
+    return scope(user).superuser
+
+
+# Which "may I?" answers for a job of each rule (a job kind names its rule in `reports.jobs.KINDS`): a job
+# and its file are for whoever may ask for the same parameters; an unknown rule is refused.
+JOB_RULES = {"report": report_params_allowed, "reminders": reminders_allowed}
+
+
+def may_run_job(user: AnyUser, rule: str, params: dict) -> bool:
+    """Whether `user` may start, follow and download a job of `rule` with `params`."""
+    check = JOB_RULES.get(rule)
+    return bool(user.is_authenticated and check is not None and check(user, params))

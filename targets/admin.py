@@ -7,7 +7,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from .cache import data_changed
+from .cache import data_changed, everything_changed, figures_changed
 from .models import (
     Actual,
     Assignment,
@@ -32,22 +32,54 @@ from .models import (
 
 
 class DataChangedMixin:
-    """Admin edits go around the services, so they tell the cache themselves (see `targets.cache`)."""
+    """Admin edits go around the services, so they tell the cache themselves (see `targets.cache`) and keep
+    the stored assessments current (`figures`, per admin class):
+
+    - "series": a figure or a target: its series re-assessed, its locality's versions moved;
+    - "all": what any assessment may depend on (an indicator's unit or direction, a locality, a pillar, a
+      period's dates): every stored assessment recomputed (seconds at national scale);
+    - "none": rows no figure depends on (departments, members, assignments, locks): the data version only.
+    """
+
+    figures = "all"
+
+    def _figures_changed(self, obj: Model | None) -> None:
+        if self.figures == "none":
+            return
+        if self.figures == "series" and isinstance(obj, Actual):
+            figures_changed([(obj.locality_id, obj.indicator_id, obj.period.ends_on)])
+        elif self.figures == "series" and isinstance(obj, Target):
+            figures_changed([(obj.locality_id, obj.indicator_id, None)])  # every period of its locality
+        else:
+            everything_changed()
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
+        if (
+            change
+            and self.figures == "series"
+            and {"indicator", "locality", "level", "period"} & set(form.changed_data)
+        ):
+            request._figures_moved = True  # it left its series: the old one changes too
         super().save_model(request, obj, form, change)
         data_changed()
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        if getattr(request, "_figures_moved", False):
+            everything_changed()
+        else:
+            self._figures_changed(form.instance)
         data_changed()
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         super().delete_model(request, obj)
+        self._figures_changed(obj)
         data_changed()
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         super().delete_queryset(request, queryset)
+        if self.figures != "none":
+            everything_changed()
         data_changed()
 
 
@@ -79,6 +111,7 @@ class DocumentAdmin(DataChangedMixin, admin.ModelAdmin):
 
 @admin.register(Target)
 class TargetAdmin(DataChangedMixin, admin.ModelAdmin):
+    figures = "series"
     list_display = ("indicator", "locality", "level", "year", "comparator", "value", "value_max", "document")
     list_filter = ("locality", "indicator__pillar", "year", "level", "comparator")
     search_fields = ("indicator__name", "indicator__code", "quote")
@@ -89,6 +122,7 @@ class TargetAdmin(DataChangedMixin, admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(DataChangedMixin, admin.ModelAdmin):
+    figures = "none"
     list_display = ("name", "locality", "code")
     list_filter = ("locality",)
     search_fields = ("name", "code")
@@ -96,12 +130,14 @@ class DepartmentAdmin(DataChangedMixin, admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(DataChangedMixin, admin.ModelAdmin):
+    figures = "none"
     list_display = ("user", "department", "role")
     list_filter = ("role", "department__locality")
 
 
 @admin.register(Assignment)
 class AssignmentAdmin(DataChangedMixin, admin.ModelAdmin):
+    figures = "none"
     list_display = ("department", "indicator", "level")
     list_filter = ("department__locality",)
 
@@ -113,11 +149,13 @@ class ReportingPeriodAdmin(DataChangedMixin, admin.ModelAdmin):
 
 @admin.register(LocalityPeriod)
 class LocalityPeriodAdmin(DataChangedMixin, SimpleHistoryAdmin):
+    figures = "none"
     list_display = ("locality", "period", "deadline", "locked_at")
 
 
 @admin.register(Actual)
 class ActualAdmin(DataChangedMixin, SimpleHistoryAdmin):
+    figures = "series"
     list_display = ("indicator", "locality", "level", "period", "value", "status", "origin")
     list_filter = ("locality", "status", "origin")
     list_select_related = ("indicator", "locality", "period")

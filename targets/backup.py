@@ -39,7 +39,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-from .cache import data_changed
+from .cache import data_changed, figures_replaced
 
 MANIFEST = "manifest.json"
 FORMAT = 2  # 2: checksums, file counts and snapshot row counts (issue #14)
@@ -403,5 +403,8 @@ def restore(folder: Path) -> dict[str, int]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(retired, ignore_errors=True)
-    data_changed()  # every cached page was computed from the data just replaced
+    # Every cached page was computed from the data just replaced. The stored assessments come with the
+    # backup, consistent with its figures (a later quarter: `rebuild_assessments --if-needed`).
+    figures_replaced()
+    data_changed()
     return dict(manifest["tables"])

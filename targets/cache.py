@@ -1,47 +1,77 @@
-"""Computed figures cached under a data version that every write service changes: never stale.
+"""Computed figures cached under versions that the writes change: never stale, and only as cold as a write
+makes them (issue #20).
 
-`targets.services` calls `data_changed()` after each write that can change what a dashboard, the open data
-or a report shows (an approval, a return, a reopen, an import, a catalogue or published-figures load,
-generated data). Readers key their cache entries by `data_version()`, so an entry made before a change is
-never read after it: it is simply left to expire.
+Two kinds of version:
 
-The version is a random token, not a counter: two processes changing data at once each write a token no
-reader has seen, whereas two increments racing could both write the same number. It lives in Django's
-`default` cache, which must therefore be shared by every process serving the site (see
-`dtiportal/settings/base.py`, CACHES).
+- `data_version()`: one random token for the whole site, changed by `data_changed()` after every write that
+  can change what any cached page shows (submissions included: the series page draws submitted values).
+  Pages that are not versioned per locality key their entries by it.
+- `figure_versions(locality_ids, as_of)`: per locality, what changed its figures for periods ending on or
+  before the as-of (`FigureChange` rows, written in the same transaction as the figures by
+  `figures_changed()`). The dashboards and the progress file key their entries by it, so approving a value
+  of Hải Phòng for 2026-Q3 cools neither Hà Nội's pages nor Hải Phòng's history before 2026-Q3.
+
+`cached()` lets one process compute a missing entry while the others wait for it (no stampede): the first
+takes a lock (`cache.add`, which only one caller can win), the others poll for the value until the lock is
+released or its timeout passes.
+
+The version token lives in Django's `default` cache, which must therefore be shared by every process
+serving the site (see `dtiportal/settings/base.py`, CACHES).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Callable, Hashable
+import time
+from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
 from django.db import transaction
+from django.db.models import Count, Max, Q
 
 T = TypeVar("T")
 
 VERSION_KEY = "dti:data-version"
+EPOCH_KEY = "dti:figure-epoch"  # changed only when the figure changes themselves are replaced (a restore)
+# How long a computation may hold its lock before another caller computes anyway (seconds), and how often a
+# waiting caller looks for the value.
+LOCK_TIMEOUT = 60
+LOCK_POLL = 0.05
+
+
+def _token(key: str) -> str:
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, secrets.token_hex(8), timeout=None)
+        # Still none (no cache, or evicted at once): a token of its own, so nothing is shared by mistake.
+        version = cache.get(key) or secrets.token_hex(8)
+    return version
 
 
 def data_version() -> str:
     """The current data version (created on first use)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
-        # Still none (no cache, or evicted at once): a token of its own, so nothing is shared by mistake.
-        version = cache.get(VERSION_KEY) or secrets.token_hex(8)
-    return version
+    return _token(VERSION_KEY)
 
 
-def _bump() -> None:
-    cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+def _bump(key: str = VERSION_KEY) -> None:
+    cache.set(key, secrets.token_hex(8), timeout=None)
+
+
+def figures_replaced() -> None:
+    """The database was replaced wholesale (a restore): its `FigureChange` rows are another history, whose
+    counts may repeat versions seen before. Every figure version is forgotten (now and after the commit)."""
+    _bump(EPOCH_KEY)
+    transaction.on_commit(lambda: _bump(EPOCH_KEY))
 
 
 def data_changed() -> None:
-    """Forget every cached figure: now, and again once the surrounding transaction commits.
+    """Forget every figure cached under the data version: now, and again once the surrounding transaction
+    commits.
 
     Now, so that a reader in the same transaction (or a test) sees the change; after the commit, so that a
     reader in another process who computed from the rows as they were before the commit cannot have
@@ -51,13 +81,136 @@ def data_changed() -> None:
     transaction.on_commit(_bump)
 
 
-def cached(key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
-    """`compute()`, or its result stored under `key` for the current data version."""
+# --- figure versions per locality and period ----------------------------------------------------------------
+
+# Set by the reports app (`reports.apps`): re-assesses the stored assessments of the series a write touched
+# (`reports.assessments.reassess`), or all of them (None). targets never imports reports.
+_reassess: Callable[[set[tuple[int, int]] | None], None] | None = None
+
+
+def register_reassess(function: Callable[[set[tuple[int, int]] | None], None]) -> None:
+    global _reassess
+    _reassess = function
+
+
+def stored_assessments_on() -> bool:
+    """Whether the assessments table is kept and read (`ASSESSMENTS_STORED`; the tests' default is off,
+    since most tests write rows directly; the table's own tests switch it on)."""
+    return bool(getattr(settings, "ASSESSMENTS_STORED", True))
+
+
+def figures_changed(touched: Iterable[tuple[int, int, dt.date | None]]) -> None:
+    """A write changed figures: `touched` holds (locality id, indicator id, period end) of each (period end
+    None: every period of that locality, e.g. a target changed).
+
+    Called inside the write's transaction: records one `FigureChange` per locality and period, and
+    re-assesses the touched series' stored assessments, so both become visible with the figures, at commit.
+    """
+    from .models import FigureChange
+
+    touched = list(touched)
+    if not touched:
+        return
+    FigureChange.objects.bulk_create(
+        [
+            FigureChange(locality_id=loc, period_ends_on=end)
+            for loc, end in sorted({(t[0], t[2]) for t in touched})
+        ]
+    )
+    if _reassess is not None and stored_assessments_on():
+        _reassess({(t[0], t[1]) for t in touched})
+
+
+def everything_changed(*, reassess: bool = True) -> None:
+    """Targets or figures changed everywhere (a catalogue load, generated data, a restore, an admin edit):
+    one `FigureChange` for every locality and period, and every stored assessment recomputed."""
+    from .models import FigureChange
+
+    FigureChange.objects.create(locality=None, period_ends_on=None)
+    if reassess and _reassess is not None and stored_assessments_on():
+        _reassess(None)
+
+
+def figure_versions(locality_ids: Iterable[int], as_of_ends_on: dt.date) -> tuple:
+    """The version of the figures of `locality_ids` known at an as-of ending on `as_of_ends_on`: per
+    locality, the count and the newest id of the changes to its periods up to then and of the changes to
+    every locality. One query.
+
+    The count is part of it because ids are not handed out in commit order (PostgreSQL): a change committed
+    after a newer one still adds one to the count. The first part also holds the epoch that a restore
+    changes (`figures_replaced`)."""
+    from .models import FigureChange
+
+    rows = (
+        FigureChange.objects.filter(Q(period_ends_on__isnull=True) | Q(period_ends_on__lte=as_of_ends_on))
+        .values("locality_id")
+        .annotate(n=Count("id"), newest=Max("id"))
+        .values_list("locality_id", "n", "newest")
+    )
+    found = {loc: (n, newest) for loc, n, newest in rows}
+    # Without a cache nothing is kept, so there is no epoch to follow (and the versions stay comparable).
+    epoch = _token(EPOCH_KEY) if caching() else ""
+    everywhere = (epoch, *found.get(None, (0, 0)))
+    return (everywhere, tuple((loc, found.get(loc, (0, 0))) for loc in sorted(set(locality_ids))))
+
+
+# --- the cache of computed figures ----------------------------------------------------------------------
+
+
+def _full_key(key: tuple[Hashable, ...], version: str | None) -> str:
     # Hashed: a key may carry a long list of locality ids, and memcached refuses keys over 250 characters.
     digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    full_key = f"dti:{data_version()}:{digest}"
+    return f"dti:{data_version() if version is None else version}:{digest}"
+
+
+def caching() -> bool:
+    """Whether a cache is configured (the tests' default is Django's dummy cache: nothing is kept)."""
+    return not isinstance(caches["default"], DummyCache)
+
+
+def full_key(key: tuple[Hashable, ...]) -> str:
+    """The cache key of `key` when it carries its own versions (as `cached(..., versioned=False)`)."""
+    return _full_key(key, "v")
+
+
+def cached(
+    key: tuple[Hashable, ...],
+    compute: Callable[[], T],
+    *,
+    versioned: bool = True,
+    versions: Callable[[], Hashable] | None = None,
+) -> T:
+    """`compute()`, or its result stored under `key` for the current data version; with `versions`, under
+    `key` and what `versions()` returns instead (e.g. `figure_versions`: asked only when a cache is
+    configured); with `versioned` False, under `key` alone (it carries its own versions).
+
+    While one caller computes a missing entry the others wait for its result instead of computing it too:
+    the computing caller holds a lock (`cache.add`: one winner) until it has stored the value; a waiting
+    caller polls for the value and computes only if the lock is gone (its holder failed) or outlives
+    `LOCK_TIMEOUT`."""
+    if not caching():
+        return compute()
+    if versions is not None:
+        key, versioned = (*key, versions()), False
+    full_key = _full_key(key, None if versioned else "v")
     value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value)
-    return value
+    if value is not None:
+        return value
+    lock_key = f"{full_key}:lock"
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    while not cache.add(lock_key, secrets.token_hex(4), timeout=LOCK_TIMEOUT):
+        # Someone else computes it: wait for their value.
+        time.sleep(LOCK_POLL)
+        value = cache.get(full_key)
+        if value is not None:
+            return value
+        if time.monotonic() > deadline:
+            break  # its holder is stuck: compute it here rather than wait longer
+    try:
+        value = cache.get(full_key)  # stored between our miss and our lock
+        if value is None:
+            value = compute()
+            cache.set(full_key, value)
+        return value
+    finally:
+        cache.delete(lock_key)

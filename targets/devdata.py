@@ -15,7 +15,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from .cache import data_changed  # called after every write that changes what pages and reports show
+from .cache import (
+    data_changed,  # called after every write that changes what pages and reports show
+    everything_changed,  # generated figures: every stored assessment recomputed
+)
 from .catalogue import CatalogueError
 from .models import (
     Actual,
@@ -129,6 +132,7 @@ def demo_data_generate(*, seed: int = 2026, today: dt.date | None = None) -> Dem
             )
     with transaction.atomic():
         Actual.objects.bulk_create(to_create, batch_size=500)
+    everything_changed()
     data_changed()
     until = f"{last_year}-Q{last_q}"
     return DemoReport(created=len(to_create), kept=kept, until=until)
@@ -485,6 +489,7 @@ def scale_data_generate(
                         )
                     )
         Actual.objects.bulk_create(actuals, batch_size=2000)
+    everything_changed()
     data_changed()
     return ScaleReport(
         localities=len(locs),

@@ -178,3 +178,10 @@ def previous_period_code(code: str) -> str:
     if quarter is None:
         return str(year - 1)
     return f"{year - 1}-Q4" if quarter == 1 else f"{year}-Q{quarter - 1}"
+
+
+def live_quarters(today: dt.date) -> tuple[str, ...]:
+    """The as-of quarters whose assessments are stored and kept current by every write (issue #20): the
+    last closed quarter (the pages' default) and the current one (provisional)."""
+    year, quarter = last_closed_quarter(today)
+    return (f"{year}-Q{quarter}", current_quarter(today))

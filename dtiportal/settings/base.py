@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "targets",
     "reports",
 ]
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dtiportal.middleware.RequestLogMiddleware",
+    "dtiportal.middleware.ReplicaPinMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -155,6 +158,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL;",
         **DATABASES["default"].get("OPTIONS", {}),
     }
+# A read replica (PostgreSQL streaming replication): DATABASE_REPLICA_URL adds it and the router that sends
+# reads there unless they must be current (dtiportal/routers.py; docs/deploy.md, "More than one host").
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+        ),
+        "TEST": {"MIRROR": "default"},  # tests read the test database through it
+    }
+    DATABASE_ROUTERS = ["dtiportal.routers.ReplicaRouter"]
+# After a write, the same browser reads from the primary for this long (the replica's lag is well below it).
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6 default, adopted now
 
@@ -195,9 +210,29 @@ def cache_settings(backend: str, location: str | None = None, database: dict | N
     }
 
 
-CACHES = {
-    "default": cache_settings(os.environ.get("CACHE_BACKEND", "file"), os.environ.get("CACHE_LOCATION"))
-}
+def cache_from_environment(environ: dict[str, str]) -> dict:
+    """CACHES["default"] from the environment: `CACHE_URL=redis://host:6379/0` (or rediss://) selects Django's
+    built-in Redis cache, shared by every host; else CACHE_BACKEND / CACHE_LOCATION (default: a directory)."""
+    url = environ.get("CACHE_URL", "").strip()
+    if url:
+        if not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ImproperlyConfigured(f"CACHE_URL={url!r}: use redis://host:port/db (or rediss://)")
+        return cache_settings("redis", url)
+    return cache_settings(environ.get("CACHE_BACKEND", "file"), environ.get("CACHE_LOCATION"))
+
+
+CACHES = {"default": cache_from_environment(os.environ)}
+
+# Background jobs (reports/jobs.py): django-tasks with its database backend, so the queue is a table of the
+# portal's own database and nothing else needs installing; `manage.py db_worker` runs them (`make run`,
+# compose's `worker`, the systemd unit in docs/deploy.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+# Finished job files (jobs/ under MEDIA_ROOT) are kept this many days (`manage.py prune_jobs`).
+JOB_FILES_KEPT_DAYS = int(os.environ.get("JOB_FILES_KEPT_DAYS", "7"))
+
+# Every target's assessment at the live quarters is stored and kept current by the writes (issue #20,
+# reports/assessments.py): the dashboards and the progress file read it instead of running the engine.
+ASSESSMENTS_STORED = env_bool("ASSESSMENTS_STORED", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

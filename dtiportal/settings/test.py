@@ -22,3 +22,8 @@ WHITENOISE_AUTOREFRESH = True
 # No cache by default: tests write rows directly (not only through the services that change the data
 # version), so a cached page could show figures from before. The cache's own tests switch it on.
 CACHES = {"default": cache_settings("dummy")}  # noqa: F405
+# Not kept nor read by default, for the same reason: the stored assessments' own tests switch them on.
+ASSESSMENTS_STORED = False
+# Background jobs run at once, in the process that asks (the worker's own test switches to the database
+# backend and runs `db_worker` in-process).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

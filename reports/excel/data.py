@@ -153,7 +153,19 @@ def report_data(
             **{code: str(label) for code, label in Origin.choices},
             **{code: str(label) for code, label in Status.choices},
         },
+        rows_expected=2 * _targets_in(assessed, pillars)
+        + len(observations)
+        + len(tasks)
+        + len(departments)
+        + len(documents),
     )
+
+
+def _targets_in(assessed: pd.DataFrame, pillars: list[tuple[str, str]]) -> int:
+    """How many of the assessed targets the pillar sheets show."""
+    if assessed.empty or "pillar" not in assessed.columns:
+        return len(assessed)
+    return int(assessed["pillar"].isin([slug for slug, _ in pillars]).sum())
 
 
 def _report_targets(

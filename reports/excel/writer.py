@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -164,6 +164,10 @@ class ReportData:
     # Vietnamese labels of the codes the data sheet would otherwise show (origins, statuses of figures).
     code_labels: dict[str, str] = field(default_factory=dict)
 
+    # About how many rows the sheets will hold (each target twice: its pillar and its quote; each figure;
+    # the tasks, departments and documents): the total of a background job's progress bar.
+    rows_expected: int = 0
+
 
 LINE_HEIGHT = 15.0  # points per line of 11-point text
 # Characters of ordinary Vietnamese text that fit a column's width unit (the width of "0" in the default
@@ -191,14 +195,33 @@ def wrapped_lines(text: str, width: float) -> int:
     return max(lines, 1)
 
 
+class _Progress:
+    """Rows written so far, told to `callback` every `every` rows (a background job's progress bar)."""
+
+    def __init__(self, callback: Callable[[int], None] | None, every: int = 2000) -> None:
+        self.callback, self.every, self.rows = callback, every, 0
+
+    def tick(self) -> None:
+        self.rows += 1
+        if self.callback is not None and self.rows % self.every == 0:
+            self.callback(self.rows)
+
+
+_NO_PROGRESS = _Progress(None)
+
+
 class _Sheet:
     """A worksheet written row by row (constant-memory mode only accepts rows in order). A row with wrapped
     text gets the height its longest cell needs, so no text overprints the next row when printed."""
 
-    def __init__(self, ws: Worksheet, row: int = 0, widths: Sequence[float] = ()) -> None:
+    def __init__(
+        self, ws: Worksheet, row: int = 0, widths: Sequence[float] = (), progress: _Progress = _NO_PROGRESS
+    ) -> None:
         self.ws = ws
         self.row = row
         self.widths = list(widths)
+        # A worksheet made before its _Sheet (the data sheets) carries the job's counter as `ws.progress`.
+        self.progress = progress if progress is not _NO_PROGRESS else getattr(ws, "progress", _NO_PROGRESS)
         self._string = ws.write_string
         self._number = ws.write_number
         self._datetime = ws.write_datetime
@@ -229,6 +252,7 @@ class _Sheet:
         if lines > 1:
             self.ws.set_row(row, LINE_HEIGHT * lines + 2)
         self.row += 1
+        self.progress.tick()
 
     def skip(self, rows: int = 1) -> None:
         self.row += rows
@@ -327,8 +351,12 @@ def _within(value: float | None, lower: float | None, upper: float | None) -> fl
     return value
 
 
-def write_report(data: ReportData, out: str | IO[bytes]) -> None:
-    """Write the report to `out` (a path or a binary file object)."""
+def write_report(
+    data: ReportData, out: str | IO[bytes], *, progress: Callable[[int], None] | None = None
+) -> None:
+    """Write the report to `out` (a path or a binary file object); `progress(rows)` is told the rows
+    written so far every 2,000 rows (of about `data.rows_expected`)."""
+    counter = _Progress(progress)
     wb = xlsxwriter.Workbook(
         out,
         {
@@ -349,6 +377,8 @@ def write_report(data: ReportData, out: str | IO[bytes]) -> None:
     departments = wb.add_worksheet(_sheet_title("Tiến độ nhập liệu", used))
     actuals = wb.add_worksheet(_sheet_title("Số liệu", used))
     sources = _sources_sheet(wb, fmts, data, used)
+    for sheet in (*pillar_sheets.values(), tasks, departments, actuals, sources):
+        sheet.progress = counter
 
     contains_demo = data.contains_demo
     demo_note = "minh hoạ (demo)"

@@ -22,6 +22,7 @@ from .catalogue import (
     validate_value_for_unit,
 )
 from .frameworks import Framework, FrameworkIndex, IndexLevel, IndexLink, IndexScore
+from .freshness import ASSESSMENT_FLOATS, ASSESSMENT_TEXTS, Assessment, FigureChange, Job, JobState
 from .narrative import HistoricalReportNarrative, HistoricalReportSettings, ReportNarrative, ReportSettings
 from .plans import (
     Component,
@@ -49,15 +50,19 @@ from .reporting import (
 )
 
 __all__ = [
+    "ASSESSMENT_FLOATS",
+    "ASSESSMENT_TEXTS",
     "MAX_YEAR",
     "MIN_YEAR",
     "Actual",
     "Aggregation",
+    "Assessment",
     "Assignment",
     "Comparator",
     "Component",
     "Department",
     "Document",
+    "FigureChange",
     "FormerUnitFigure",
     "Framework",
     "FrameworkIndex",
@@ -70,6 +75,8 @@ __all__ = [
     "IndexLink",
     "IndexScore",
     "Indicator",
+    "Job",
+    "JobState",
     "Level",
     "Locality",
     "LocalityPeriod",

@@ -3,6 +3,7 @@ figures, and reporting periods (created from their code on first use)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +11,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from ..cache import data_changed  # called after every write that changes what pages and reports show
+from ..cache import (  # the stored assessments, in the transaction
+    data_changed,  # called after every write that changes what pages and reports show
+    everything_changed,
+    figures_changed,
+)
 from ..catalogue import CatalogueError, read_catalogue, read_published
 from ..models import (
     Actual,
@@ -171,6 +176,7 @@ def catalogue_load(*, root: Path | None = None) -> LoadReport:
         removed = stale.count()
         stale.delete()
         _national_links_set(cat.national_links, indicators, localities, documents)
+        everything_changed()  # targets changed: every stored assessment recomputed
     data_changed()
     return LoadReport(
         pillars=len(pillars),
@@ -247,6 +253,7 @@ def published_figures_load(*, path: Path | None = None) -> PublishedReport:
     rows = read_published(path, localities=set(localities), indicators=set(indicators))
     created = updated = unchanged = former = 0
     errors: list[str] = []
+    touched: list[tuple[int, int, dt.date]] = []
     with transaction.atomic():
         for row in rows:
             if row.unit_scope == "former":
@@ -289,9 +296,11 @@ def published_figures_load(*, path: Path | None = None) -> PublishedReport:
             if not errors:
                 actual._change_reason = "published figure loaded"
                 actual.save()
+                touched.append((loc.pk, ind.pk, period.ends_on))
         if errors:
             transaction.set_rollback(True)
             raise CatalogueError(errors)
+        figures_changed(touched)
     data_changed()
     return PublishedReport(created=created, updated=updated, unchanged=unchanged, former=former)
 

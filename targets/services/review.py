@@ -12,7 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from .. import access
-from ..cache import data_changed  # called after every write that changes what pages and reports show
+from ..cache import (
+    data_changed,  # called after every write that changes what pages and reports show
+    figures_changed,  # in the transaction of every write that changes approved figures
+)
 from ..formatting import typed_number
 from ..models import (
     Actual,
@@ -107,6 +110,9 @@ def _actuals_decide(*, user, seen: dict[int, int], status: str, comment: str, re
             a._change_reason = reason
             a._history_user = user
             a.save()
+        # Approving adds the figure, returning a submitted one changes none: both re-assess its series (a
+        # millisecond each), in this transaction.
+        figures_changed((a.locality_id, a.indicator_id, a.period.ends_on) for a in actuals)
     data_changed()
     return len(actuals)
 
@@ -141,6 +147,7 @@ def actual_reopen(*, user, actual_id: int, reason: str) -> Actual:
         a._change_reason = change_reason(f"Mở lại: {reason}")
         a._history_user = user
         a.save()
+        figures_changed([(a.locality_id, a.indicator_id, a.period.ends_on)])
     data_changed()
     return a
 

@@ -26,3 +26,18 @@ def test_two_databases_never_share_cache_entries():
         base.cache_settings("file", database=one)["KEY_PREFIX"]
         != base.cache_settings("file", database=other)["KEY_PREFIX"]
     )
+
+
+def test_cache_url_selects_djangos_redis_cache():
+    settings = base.cache_from_environment({"CACHE_URL": "redis://cache.internal:6379/1"})
+    assert settings["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["LOCATION"] == "redis://cache.internal:6379/1"
+
+
+def test_a_cache_url_that_is_not_redis_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL='http://cache:6379'"):
+        base.cache_from_environment({"CACHE_URL": "http://cache:6379"})
+
+
+def test_without_cache_url_the_default_stays_a_directory():
+    assert base.cache_from_environment({})["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"

@@ -155,7 +155,9 @@ def test_a_viewer_of_another_city_cannot_download_hai_phong(client, ha_noi_viewe
     assert client.get("/reports/download/", {"locality": "ha-noi", "as_of": "2026-Q3"}).status_code == 200
 
 
-def test_only_a_superuser_may_export_every_locality_at_once(client, superuser, reviewer_client):
+def test_only_a_superuser_may_export_every_locality_at_once_through_a_background_job(
+    client, superuser, reviewer_client, django_capture_on_commit_callbacks
+):
     # The reviewer of Hải Phòng neither sees the "all" choice nor gets the report of every locality.
     assert not reviewer_client.get("/reports/").context["can_choose_all"]
     assert (
@@ -163,7 +165,13 @@ def test_only_a_superuser_may_export_every_locality_at_once(client, superuser, r
     )
     client.force_login(superuser)
     assert client.get("/reports/").context["can_choose_all"]
-    wb = _report(client, locality="all")
+    # Every locality: a background job (run at once by the tests' task backend), then its file.
+    with django_capture_on_commit_callbacks(execute=True):
+        job_page = client.get("/reports/download/", {"locality": "all", "as_of": "2026-Q3"})
+    assert job_page.status_code == 302 and "/reports/jobs/" in job_page["Location"]
+    response = client.get(job_page["Location"] + "file/")
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-cds-all-2026-Q3.xlsx"'
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     # Every current locality with targets, in the database's order of names ("Đ" after "H").
     assert wb["Tổng hợp"]["B2"].value == "Hà Nội, Hải Phòng, Đà Nẵng"
 

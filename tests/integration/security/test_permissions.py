@@ -16,6 +16,8 @@ from targets.models import (
     Actual,
     Department,
     Indicator,
+    Job,
+    JobState,
     Membership,
     Plan,
     PlanTask,
@@ -194,6 +196,12 @@ MATRIX: dict[str, dict] = {
         "default": 404,
         "expect": {"anonymous": LOGIN, "reviewer": 200, "viewer": 200, "superuser": 200},
     },
+    # A background job (Hải Phòng's report): whoever may ask for the same report (targets.access.may_run_job).
+    "reports:job": {
+        "method": "GET",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "reviewer": 200, "viewer": 200, "superuser": 200},
+    },
     # Its narrative and letterhead: written by the locality's reviewers only.
     "reports:report_narrative": {
         "method": "GET",
@@ -204,6 +212,11 @@ MATRIX: dict[str, dict] = {
         "method": "POST",
         "default": 404,
         "expect": {"anonymous": LOGIN, "reviewer": 302, "superuser": 302},
+    },
+    "reports:job_file": {
+        "method": "GET",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "reviewer": 200, "viewer": 200, "superuser": 200},
     },
 }
 
@@ -267,7 +280,22 @@ def world(
     actual.evidence_file.save("x.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
     assert Membership.objects.filter(user=people["viewer"], role=Role.VIEWER).exists()
     task = plan_data.small_plan(lead=dept)
-    return {"people": people, "actual": actual, "department": dept, "period": period, "task": task}
+    job = Job.objects.create(
+        kind="report",
+        params={"locality": "hai-phong", "as_of": "2026-Q3", "pillars": []},
+        key="hai-phong-report",
+        state=JobState.DONE,
+        filename="bao-cao-cds-hai-phong-2026-Q3.xlsx",
+    )
+    job.file.save("hai-phong-report.xlsx", ContentFile(b"PK\x03\x04 workbook"), save=True)
+    return {
+        "people": people,
+        "actual": actual,
+        "department": dept,
+        "period": period,
+        "task": task,
+        "job": job,
+    }
 
 
 def _url(name: str, world) -> tuple[str, dict]:
@@ -298,6 +326,8 @@ def _url(name: str, world) -> tuple[str, dict]:
         "reports:pillar": {"locality": "hai-phong", "pillar": "chinh-quyen-so"},
         "reports:indicator": {"code": "epayment_accounts"},
         "reports:series": {"code": "epayment_accounts", "locality": "hai-phong"},
+        "reports:job": {"pk": world["job"].pk},
+        "reports:job_file": {"pk": world["job"].pk},
     }.get(name, {})
     query = {
         "targets:entry_form": f"?department={dept.pk}",

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0006_i19_publishes'),
+        ('targets', '0007_i16_catalogue_truth'),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0006_i19_publishes'),
+        ('targets', '0009_i17b_indicator_search_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

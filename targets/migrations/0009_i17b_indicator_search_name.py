@@ -21,7 +21,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("targets", "0006_i19_publishes")]
+    dependencies = [("targets", "0008_i21_national_frame")]
 
     operations = [
         migrations.AddField(

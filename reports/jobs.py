@@ -1,0 +1,227 @@
+"""Background jobs (issue #20): long work run by the worker (`manage.py db_worker`, django-tasks' database
+backend), never in a web request, with its progress and its file.
+
+A job kind is one entry of `KINDS`: its name, its label, the `targets.access` rule that says who may run it
+(`access.JOB_RULES`), what version of the data its file depends on, and a function
+`run(params, progress) -> (file bytes, file name)` that calls `progress(done, total)` as it goes. Adding a
+kind (say the Báo cáo .docx) is one `register(JobKind(...))`.
+
+- `job_request(user=…, kind=…, params=…)`: the job for those parameters and that data version: a finished
+  one (its file is kept, so a repeat download is instant), one queued or running (no second run), or a
+  new one, queued once the request's transaction commits.
+- `execute(job_id)`: what the worker runs (`reports.tasks.run_job`): the kind's function, its progress
+  written to the job row as it goes, its file saved, or the failure recorded.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import logging
+import tempfile
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from targets import access
+from targets.cache import caching, data_version, figure_versions
+from targets.models import Actual, Assignment, HistoricalPlanTask, Job, JobState, Locality
+from targets.periods import is_provisional, period_end_date, resolve_as_of
+
+from .display import AsOf
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    name: str
+    label: Any  # a lazy translation
+    rule: str  # `targets.access.JOB_RULES`
+    run: Callable[[dict, Progress], tuple[bytes, str]]
+    version: Callable[[dict], Hashable]  # what the file depends on besides `params`
+
+
+KINDS: dict[str, JobKind] = {}
+
+
+def register(kind: JobKind) -> JobKind:
+    KINDS[kind.name] = kind
+    return kind
+
+
+# --- requesting and running ------------------------------------------------------------------------------
+
+
+def _key(kind: JobKind, params: dict) -> str:
+    version = kind.version(params)
+    text = json.dumps([kind.name, params], sort_keys=True, ensure_ascii=False) + repr(version)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def job_request(*, user, kind: str, params: dict) -> Job:
+    """The job of `kind` for `params` on the current data: a finished one whose file is still there, one
+    queued or running, or a new one (queued when the surrounding transaction commits). Raises
+    PermissionDenied when `targets.access` refuses."""
+    spec = KINDS[kind]
+    if not access.may_run_job(user, spec.rule, params):
+        raise PermissionDenied
+    key = _key(spec, params)
+    existing = (
+        Job.objects.filter(key=key, state__in=[JobState.QUEUED, JobState.RUNNING, JobState.DONE])
+        .order_by("-pk")
+        .first()
+    )
+    if existing is not None and (
+        existing.state != JobState.DONE or existing.file.storage.exists(existing.file.name)
+    ):
+        return existing
+    job = Job.objects.create(kind=kind, params=params, key=key, user=user)
+    from .tasks import run_job  # the task module imports this one
+
+    transaction.on_commit(lambda: run_job.enqueue(job.pk))
+    return job
+
+
+def execute(job_id: int) -> None:
+    """Run a queued job (the worker's task): its state, progress, file or failure written to its row."""
+    claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+        state=JobState.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:  # already run (a task delivered twice), or gone
+        return
+    job = Job.objects.get(pk=job_id)
+    last = [float("-inf")]  # the first report (the total) is written at once
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or done >= total:  # at most twice a second: one small UPDATE
+            last[0] = now
+            try:
+                Job.objects.filter(pk=job_id).update(done=min(done, total), total=total)
+            except DatabaseError:  # the bar may lag (SQLite busy with a long write): the job goes on
+                logger.warning("job %s: progress not recorded at %s/%s", job_id, done, total, exc_info=True)
+
+    try:
+        content, filename = KINDS[job.kind].run(job.params, progress)
+    except Exception as exc:
+        logger.exception("job %s (%s) failed", job_id, job.kind)
+        Job.objects.filter(pk=job_id).update(
+            state=JobState.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+        )
+        return
+    job.refresh_from_db()
+    job.filename = filename
+    job.file.save(f"{job.key[:16]}-{filename}", ContentFile(content), save=False)
+    job.state = JobState.DONE
+    job.done = job.total = max(job.total, job.done, 1)
+    job.finished_at = timezone.now()
+    job.save()
+
+
+# --- the kinds ---------------------------------------------------------------------------------------------
+
+
+def _report_scope(params: dict) -> tuple[list[Locality], AsOf]:
+    slug = params["locality"]
+    if slug == "all":
+        localities = list(Locality.objects.filter(valid_to__isnull=True, targets__isnull=False).distinct())
+    else:
+        localities = list(Locality.objects.filter(slug=slug))
+    today = timezone.localdate()
+    code, time_ = resolve_as_of(params.get("as_of") or None, today=today)
+    return localities, AsOf(code, time_, explicit=True, provisional=is_provisional(time_, today=today))
+
+
+def _report_version(params: dict) -> Hashable:
+    """What the report's file depends on besides its parameters: the figures of its localities up to its
+    as-of, their entries (drafts and submissions change the data-entry sheet's counts), the assignments,
+    the plan tasks' updates, the day (lateness) and, with a cache, the data version (locks, admin edits)."""
+    localities, as_of = _report_scope(params)
+    ids = [loc.pk for loc in localities]
+    entries = Actual.objects.filter(locality_id__in=ids).aggregate(n=Count("id"), last=Max("updated_at"))
+    assigned = Assignment.objects.filter(department__locality_id__in=ids).aggregate(
+        n=Count("id"), last=Max("id")
+    )
+    tasks = HistoricalPlanTask.objects.aggregate(last=Max("history_id"))
+    return (
+        figure_versions(ids, period_end_date(as_of.code)),
+        (entries["n"], str(entries["last"])),
+        (assigned["n"], assigned["last"]),
+        tasks["last"],
+        str(timezone.localdate()),
+        data_version() if caching() else "",
+    )
+
+
+def _report_run(params: dict, progress: Progress) -> tuple[bytes, str]:
+    from . import pages
+    from .excel import writer
+
+    localities, as_of = _report_scope(params)
+    data = pages.report(
+        locality_ids=[loc.pk for loc in localities],
+        as_of=as_of,
+        pillar_slugs=params.get("pillars") or None,
+        today=timezone.localdate(),
+    )
+    total = max(data.rows_expected, 1)
+    progress(0, total)
+    with tempfile.TemporaryFile() as out:
+        writer.write_report(data, out, progress=lambda rows: progress(min(rows, total), total))
+        progress(total, total)
+        out.seek(0)
+        content = out.read()
+    return content, f"bao-cao-cds-{params['locality']}-{as_of.code}.xlsx"
+
+
+register(
+    JobKind(
+        name="report",
+        label=_("Báo cáo Excel"),
+        rule="report",
+        run=_report_run,
+        version=_report_version,
+    )
+)
+
+
+def _reminders_run(params: dict, progress: Progress) -> tuple[bytes, str]:
+    """The deadline reminders of every locality (as `manage.py send_reminders`), and the list of what was
+    sent as a CSV."""
+    from targets.services.review import reminders_send
+
+    today = timezone.localdate()
+    progress(0, 1)
+    sent = reminders_send(today=today, days=int(params.get("days", 7)))
+    out = io.StringIO()
+    lines = csv.writer(out)
+    lines.writerow(["department", "period", "deadline", "missing", "recipients"])
+    for r in sent:
+        lines.writerow([r.department, r.period, r.deadline.isoformat(), r.missing, " ".join(r.recipients)])
+    progress(1, 1)
+    return out.getvalue().encode("utf-8-sig"), f"nhac-han-{today.isoformat()}.csv"
+
+
+register(
+    JobKind(
+        name="reminders",
+        label=_("Gửi nhắc hạn"),
+        rule="reminders",
+        run=_reminders_run,
+        # Reminders are sent each time they are asked for: never answered with an earlier run's file.
+        version=lambda params: (timezone.now().isoformat(),),
+    )
+)

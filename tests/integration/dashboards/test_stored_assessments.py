@@ -1,0 +1,375 @@
+"""The stored assessments (issue #20): every target's assessment at the live quarters (2026-Q3, the default,
+and 2026-Q4, provisional), kept current by the writes that change figures, for the series they touch only,
+in the same transaction; read by the overview, city, pillar and the progress file; rebuilt and checked by
+two commands.
+
+The suite runs without the table (tests write rows directly); these tests switch it on.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from reports import assessments
+from targets import cache as figure_cache
+from targets.models import Actual, Assessment, FigureChange, Indicator, Locality, Status, Target
+from targets.services.catalogue import published_figures_load
+from targets.services.review import actual_reopen, actuals_approve
+from tests.integration.dashboard_data import approve, count_queries, submit
+
+LIVE = ("2026-Q3", "2026-Q4")
+
+
+@pytest.fixture
+def stored(settings, catalogue, fixed_today):
+    """The table switched on and built for the catalogue and published figures of the test database."""
+    settings.ASSESSMENTS_STORED = True
+    assessments.rebuild()
+    return catalogue
+
+
+@pytest.fixture
+def ha_noi_reviewer(catalogue):
+    from django.contrib.auth import get_user_model
+
+    from targets.models import Department, Membership, Role
+
+    dept = Department.objects.create(locality=catalogue["ha-noi"], code="so-khcn", name="Sở KH&CN")
+    user = get_user_model().objects.create_user("thao.hn.khcn", password="s3cret-pass-for-tests")
+    Membership.objects.create(user=user, department=dept, role=Role.REVIEWER)
+    return user
+
+
+def _epayment_2025() -> Target:
+    """Hà Nội's "trên 50%" e-payment accounts by 2025 (due 2026.0)."""
+    return Target.objects.get(indicator__code="epayment_accounts", locality__slug="ha-noi", year=2025)
+
+
+def _row(target: Target, as_of: str) -> Assessment:
+    return Assessment.objects.get(target=target, as_of=as_of)
+
+
+def test_the_table_holds_every_target_at_both_live_quarters_and_agrees_with_a_recomputation(stored):
+    targets = Target.objects.count()
+    for code in LIVE:
+        assert Assessment.objects.filter(as_of=code).count() == targets
+    assert assessments.differences() == []
+
+
+def test_an_approval_reassesses_its_series_in_the_same_transaction_and_no_other(stored, ha_noi_reviewer):
+    approve("epayment_accounts", "ha-noi", "2025-Q3", "45")
+    sent = submit("epayment_accounts", "ha-noi", "2025-Q4", "55")
+    assessments.rebuild()
+    target = _epayment_2025()
+    # Before: 45 is the last figure by the deadline (2026.0); past it, in 2026-Q4, 45 < 50 → missed.
+    assert _row(target, "2026-Q4").status == "missed"
+    assert _row(target, "2026-Q4").latest == 45.0
+    untouched = dict(
+        Assessment.objects.exclude(target__indicator__code="epayment_accounts").values_list("id", "status")
+    )
+    hai_phong = dict(
+        Assessment.objects.filter(target__locality__slug="hai-phong").values_list("target_id", "status")
+    )
+
+    with transaction.atomic():
+        actuals_approve(user=ha_noi_reviewer, seen={sent.pk: sent.version})
+        # Inside the approval's transaction already: 55 > 50 at the deadline → achieved.
+        assert _row(target, "2026-Q4").status == "achieved"
+
+    row = _row(target, "2026-Q4")
+    assert (row.status, row.latest, row.latest_period, row.latest_origin) == (
+        "achieved",
+        55.0,
+        "2025-Q4",
+        "entered",
+    )
+    # 2026-Q3 ended before the approval: what was known then is unchanged.
+    assert _row(target, "2026-Q3").latest == 45.0
+    # Only the touched series' rows were rewritten: every other row is the same row (same id).
+    assert (
+        dict(
+            Assessment.objects.exclude(target__indicator__code="epayment_accounts").values_list(
+                "id", "status"
+            )
+        )
+        == untouched
+    )
+    assert (
+        dict(Assessment.objects.filter(target__locality__slug="hai-phong").values_list("target_id", "status"))
+        == hai_phong
+    )
+    # One change of Hà Nội's figures, for the period ending 2025-12-31.
+    change = FigureChange.objects.latest("id")
+    assert (change.locality.slug, str(change.period_ends_on)) == ("ha-noi", "2025-12-31")
+    assert assessments.differences() == []
+
+
+def test_a_failure_while_reassessing_rolls_the_approval_back(stored, ha_noi_reviewer, monkeypatch):
+    sent = submit("epayment_accounts", "ha-noi", "2025-Q4", "55")
+    before = _row(_epayment_2025(), "2026-Q4").status
+    changes = FigureChange.objects.count()
+
+    def broken(series):
+        raise RuntimeError("the engine failed")
+
+    monkeypatch.setattr(figure_cache, "_reassess", broken)
+    with pytest.raises(RuntimeError):
+        actuals_approve(user=ha_noi_reviewer, seen={sent.pk: sent.version})
+
+    sent.refresh_from_db()
+    assert sent.status == Status.SUBMITTED  # the approval did not happen: figures and table agree
+    assert _row(_epayment_2025(), "2026-Q4").status == before
+    assert FigureChange.objects.count() == changes
+
+
+def test_a_reopen_takes_the_value_back_out_of_the_table(stored, ha_noi_reviewer):
+    approve("epayment_accounts", "ha-noi", "2025-Q3", "45")
+    sent = submit("epayment_accounts", "ha-noi", "2025-Q4", "55")
+    assessments.rebuild()
+    actuals_approve(user=ha_noi_reviewer, seen={sent.pk: sent.version})
+    assert _row(_epayment_2025(), "2026-Q4").status == "achieved"
+
+    actual_reopen(user=ha_noi_reviewer, actual_id=sent.pk, reason="Sai đơn vị tính")
+
+    row = _row(_epayment_2025(), "2026-Q4")
+    assert (row.status, row.latest) == ("missed", 45.0)
+    assert assessments.differences() == []
+
+
+def test_a_published_figures_load_reassesses_the_series_it_changes(stored):
+    rank = Actual.objects.get(indicator__code="dti_rank", locality__slug="hai-phong", period__code="2024")
+    Actual.objects.filter(pk=rank.pk).update(value=40)  # as if the file had said 40; the load puts 4 back
+    assessments.rebuild()
+    assert assessments.differences() == []
+    stale = dict(
+        Assessment.objects.filter(
+            target__indicator__code="dti_rank", target__locality__slug="hai-phong", as_of="2026-Q3"
+        ).values_list("target_id", "latest")
+    )
+    assert 40.0 in stale.values()
+
+    published_figures_load()
+
+    fresh = dict(
+        Assessment.objects.filter(
+            target__indicator__code="dti_rank", target__locality__slug="hai-phong", as_of="2026-Q3"
+        ).values_list("target_id", "latest")
+    )
+    assert 40.0 not in fresh.values()
+    assert assessments.differences() == []
+
+
+def test_the_check_command_finds_a_row_that_differs_and_the_rebuild_command_mends_it(stored):
+    call_command("check_assessments")  # agrees: no error
+    target = _epayment_2025()
+    Assessment.objects.filter(target=target, as_of="2026-Q3").update(status="achieved", latest=99.0)
+
+    with pytest.raises(CommandError) as refused:
+        call_command("check_assessments")
+    assert f"2026-Q3: target {target.pk} status: stored 'achieved'" in str(refused.value)
+    assert f"2026-Q3: target {target.pk} latest: stored 99.0" in str(refused.value)
+
+    call_command("rebuild_assessments")
+    call_command("check_assessments")
+    assert Assessment.objects.filter(as_of="2026-Q3").count() == Target.objects.count()
+
+
+def test_the_check_command_reports_missing_rows(stored):
+    Assessment.objects.filter(as_of="2026-Q4", target__locality__slug="da-nang").delete()
+    missing = Target.objects.filter(locality__slug="da-nang").count()
+    with pytest.raises(CommandError) as refused:
+        call_command("check_assessments")
+    assert f"2026-Q4: {missing} target(s) without a stored assessment" in str(refused.value)
+
+
+def _society_chips(client, as_of: str) -> dict[str, int]:
+    row = next(
+        r for r in client.get("/dashboard/", {"as_of": as_of}).context["matrix"] if r["slug"] == "ha-noi"
+    )
+    cell = next(c for c in row["cells"] if c["pillar"] == "xa-hoi-so")
+    return {chip["status"]: chip["count"] for chip in cell["chips"]}
+
+
+def test_the_overview_city_and_pillar_read_the_stored_rows_at_a_live_quarter(stored, client, superuser):
+    """A stored row changed by hand shows on the pages of a live quarter: they read the table, not the
+    engine. A past quarter is computed, so it does not."""
+    client.force_login(superuser)
+    target = _epayment_2025()
+    before = _society_chips(client, "2026-Q3")
+    old = _row(target, "2026-Q3").status
+    Assessment.objects.filter(target=target, as_of="2026-Q3").update(status="achieved")
+
+    after = _society_chips(client, "2026-Q3")
+    assert after.get("achieved", 0) == before.get("achieved", 0) + (old != "achieved")
+    city = client.get("/dashboard/ha-noi/", {"as_of": "2026-Q3"})
+    assert city.status_code == 200
+    pillar = client.get("/dashboard/ha-noi/xa-hoi-so/", {"as_of": "2026-Q3"})
+    assert next(r for r in pillar.context["rows"] if r["id"] == target.pk)["status"] == "achieved"
+    # 2026-Q2 is not live: computed by the engine, the hand-made row plays no part.
+    past = client.get("/dashboard/ha-noi/xa-hoi-so/", {"as_of": "2026-Q2"})
+    assert next(r for r in past.context["rows"] if r["id"] == target.pk)["status"] == old
+
+
+def test_the_progress_file_reads_the_stored_rows(stored, client):
+    Locality.objects.filter(slug="ha-noi").update(publishes=True)
+    target = _epayment_2025()
+    Assessment.objects.filter(target=target, as_of="2026-Q3").update(completion=0.4321)
+    body = client.get("/open-data/progress.json", {"as_of": "2026-Q3", "locality": "ha-noi"}).json()
+    row = next(r for r in body["data"] if r["target_id"] == target.pk)
+    assert row["completion"] == pytest.approx(0.4321)
+
+
+def test_pages_read_from_the_table_make_a_fixed_number_of_queries(stored, client, superuser):
+    client.force_login(superuser)
+    urls = ("/dashboard/", "/dashboard/ha-noi/", "/dashboard/ha-noi/xa-hoi-so/")
+    live = {url: count_queries(client, url, as_of="2026-Q3")[0] for url in urls}
+    past = {url: count_queries(client, url, as_of="2026-Q2")[0] for url in urls}
+    assert live == {"/dashboard/": 9, "/dashboard/ha-noi/": 6, "/dashboard/ha-noi/xa-hoi-so/": 9}
+    # Computed by the engine (a past quarter): the targets, the figures and their history (three queries)
+    # instead of the stored rows (one); the pillar's earlier quarters come from the same three.
+    assert past == {"/dashboard/": 11, "/dashboard/ha-noi/": 8, "/dashboard/ha-noi/xa-hoi-so/": 8}
+
+
+def test_a_catalogue_load_rebuilds_the_table(stored):
+    from targets.services.catalogue import catalogue_load
+
+    Assessment.objects.all().delete()
+    catalogue_load()
+    assert Assessment.objects.filter(as_of="2026-Q3").count() == Target.objects.count()
+    assert assessments.differences() == []
+
+
+def test_indicator_ids_narrow_the_reassessment(stored):
+    """A write's series: only the rows of its locality × indicator are rewritten."""
+    ids = set(Assessment.objects.values_list("id", flat=True))
+    ha_noi = Locality.objects.get(slug="ha-noi")
+    indicator = Indicator.objects.get(code="epayment_accounts")
+    written = assessments.reassess({(ha_noi.pk, indicator.pk)})
+    expected = 2 * Target.objects.filter(locality=ha_noi, indicator=indicator).count()
+    assert written == expected
+    assert len(ids - set(Assessment.objects.values_list("id", flat=True))) == expected
+
+
+def test_a_new_quarter_needs_a_rebuild_and_the_daily_run_does_it_only_then(stored, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    assert assessments.current()
+    call_command("rebuild_assessments", "--if-needed")  # nothing to do: same rows
+    assert set(Assessment.objects.values_list("as_of", flat=True).distinct()) == set(LIVE)
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2027, 1, 2))  # 2027-Q1 began
+    assert not assessments.current()
+    call_command("rebuild_assessments", "--if-needed")
+    assert set(Assessment.objects.values_list("as_of", flat=True).distinct()) == {"2026-Q4", "2027-Q1"}
+    assert assessments.current()
+
+
+def test_the_progress_file_recomputes_only_the_rows_of_the_locality_written_to(
+    stored, client, settings, ha_noi_reviewer
+):
+    """With a cache: each locality's rows are kept under its own figures' version. After an approval in Hà
+    Nội, Hà Nội's rows are recomputed and Hải Phòng's are served as they were (a stored row of Hải Phòng
+    changed by hand, without a write, does not show: its cached rows were not recomputed)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "progress-rows"}
+    }
+    cache.clear()
+    Locality.objects.filter(slug__in=["ha-noi", "hai-phong"]).update(publishes=True)
+    approve("epayment_accounts", "ha-noi", "2025-Q3", "45")
+    sent = submit("epayment_accounts", "ha-noi", "2025-Q4", "55")
+    assessments.rebuild()
+
+    def rows() -> dict[int, dict]:
+        body = client.get("/open-data/progress.json", {"as_of": "2026-Q4"}).json()
+        return {r["target_id"]: r for r in body["data"]}
+
+    before = rows()
+    target = _epayment_2025()
+    assert before[target.pk]["status"] == "missed"
+    hai_phong = Target.objects.filter(locality__slug="hai-phong").first()
+    Assessment.objects.filter(target=hai_phong, as_of="2026-Q4").update(status="achieved", completion=0.5)
+
+    actuals_approve(user=ha_noi_reviewer, seen={sent.pk: sent.version})
+
+    after = rows()
+    assert after[target.pk]["status"] == "achieved"  # Hà Nội recomputed
+    assert after[hai_phong.pk] == before[hai_phong.pk]  # Hải Phòng from the cache
+    assert list(after) == list(before)  # same rows, same order
+    cache.clear()
+
+
+def test_an_admin_delete_of_a_figure_reassesses_its_series_only(stored, rf, superuser):
+    from django.contrib import admin as django_admin
+
+    from targets.admin import ActualAdmin, DepartmentAdmin
+    from targets.models import Department
+
+    approve("epayment_accounts", "ha-noi", "2025-Q3", "45")
+    figure = approve("epayment_accounts", "ha-noi", "2025-Q4", "55")
+    assessments.rebuild()
+    target = _epayment_2025()
+    assert _row(target, "2026-Q4").status == "achieved"
+    others = dict(
+        Assessment.objects.exclude(target__indicator__code="epayment_accounts").values_list("id", "status")
+    )
+    request = rf.post("/admin/")
+    request.user = superuser
+
+    ActualAdmin(Actual, django_admin.site).delete_model(request, figure)
+
+    assert (_row(target, "2026-Q4").status, _row(target, "2026-Q4").latest) == ("missed", 45.0)
+    assert (
+        dict(
+            Assessment.objects.exclude(target__indicator__code="epayment_accounts").values_list(
+                "id", "status"
+            )
+        )
+        == others
+    )
+    assert assessments.differences() == []
+    # A department is no figure: deleting one moves no version.
+    changes = FigureChange.objects.count()
+    department = Department.objects.create(locality=Locality.objects.get(slug="ha-noi"), code="x", name="X")
+    DepartmentAdmin(Department, django_admin.site).delete_model(request, department)
+    assert FigureChange.objects.count() == changes
+
+
+def test_the_overview_counts_again_only_the_locality_written_to(stored, client, settings, superuser):
+    """With a cache: each locality's counts are kept under its own figures' version. A change of Hải Phòng's
+    figures recounts Hải Phòng (a stored row changed by hand shows) and reuses Hà Nội's counts (a stored
+    row changed by hand, without a write, does not)."""
+    import datetime as dt
+
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "overview-counts"}
+    }
+    cache.clear()
+    client.force_login(superuser)
+
+    def achieved(slug: str) -> int:
+        matrix = client.get("/dashboard/", {"as_of": "2026-Q3"}).context["matrix"]
+        row = next(r for r in matrix if r["slug"] == slug)
+        return next((c["count"] for c in row["chips"] if c["status"] == "achieved"), 0)
+
+    before = {slug: achieved(slug) for slug in ("ha-noi", "hai-phong")}
+    for slug in ("ha-noi", "hai-phong"):
+        target = Assessment.objects.filter(
+            as_of="2026-Q3", target__locality__slug=slug, status="insufficient_data"
+        ).first()
+        Assessment.objects.filter(pk=target.pk).update(status="achieved")
+    hai_phong = Locality.objects.get(slug="hai-phong")
+    indicator = Indicator.objects.get(code="epayment_accounts")
+    figure_cache.figures_changed([(hai_phong.pk, indicator.pk, dt.date(2026, 9, 30))])
+
+    assert achieved("hai-phong") == before["hai-phong"] + 1  # recounted
+    assert achieved("ha-noi") == before["ha-noi"]  # from the cache
+    cache.clear()
