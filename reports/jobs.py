@@ -137,7 +137,9 @@ def execute(job_id: int) -> None:
 def _report_scope(params: dict) -> tuple[list[Locality], AsOf]:
     slug = params["locality"]
     if slug == "all":
-        localities = list(Locality.objects.filter(valid_to__isnull=True, targets__isnull=False).distinct())
+        localities = list(
+            Locality.objects.filter(valid_to__isnull=True, is_country=False, targets__isnull=False).distinct()
+        )
     else:
         localities = list(Locality.objects.filter(slug=slug))
     today = timezone.localdate()
@@ -223,5 +225,43 @@ register(
         run=_reminders_run,
         # Reminders are sent each time they are asked for: never answered with an earlier run's file.
         version=lambda params: (timezone.now().isoformat(),),
+    )
+)
+
+
+def _bao_cao_run(params: dict, progress: Progress) -> tuple[bytes, str]:
+    """The Báo cáo of one locality and quarter (issue #18: `reports.bao_cao`), as `/reports/bao-cao/` and
+    `export_report --format docx` give it."""
+    from . import bao_cao
+
+    localities, as_of = _report_scope(params)
+    if params["locality"] == "all" or len(localities) != 1:
+        raise ValueError("Báo cáo là của một địa phương: hãy chọn một địa phương.")
+    progress(0, 1)
+    body = bao_cao.build_bao_cao(
+        locality_id=localities[0].pk, period_code=as_of.code, today=timezone.localdate()
+    )
+    progress(1, 1)
+    return body, f"bao-cao-{params['locality']}-{as_of.code}.docx"
+
+
+def _bao_cao_version(params: dict) -> Hashable:
+    """The report's figures (`_report_version`) and the reviewer's texts: the narrative of the locality and
+    its letterhead, "Nơi nhận" and signer."""
+    from targets.models import ReportNarrative, ReportSettings
+
+    slug = params["locality"]
+    texts = ReportNarrative.objects.filter(locality__slug=slug).aggregate(n=Count("id"), v=Max("version"))
+    head = ReportSettings.objects.filter(locality__slug=slug).aggregate(v=Max("version"))
+    return (_report_version(params), texts["n"], texts["v"], head["v"])
+
+
+register(
+    JobKind(
+        name="bao_cao",
+        label=_("Báo cáo (Word)"),
+        rule="report",
+        run=_bao_cao_run,
+        version=_bao_cao_version,
     )
 )

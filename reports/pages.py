@@ -434,7 +434,9 @@ def open_data_progress(*, as_of: AsOf) -> list[dict]:
 
 def open_data_progress_of(*, as_of: AsOf, locality_ids: list[int]) -> list[dict]:
     """The rows of `open_data_progress` for `locality_ids` only, in the same order: four queries."""
-    return _progress_rows(as_of=as_of, locality_ids=locality_ids)
+    return _progress_rows(
+        as_of=as_of, locality_ids=locality_ids, dti=selectors.open_dti_indices_by_indicator()
+    )
 
 
 def open_data_progress_chunked(*, as_of: AsOf, chunk: int = OPEN_DATA_CHUNK) -> Iterator[dict]:

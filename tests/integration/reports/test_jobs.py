@@ -239,3 +239,41 @@ def test_a_progress_update_that_fails_does_not_fail_the_job(catalogue, superuser
     jobs.execute(job.pk)
     job.refresh_from_db()
     assert (job.state, job.done, job.total) == (JobState.DONE, 2, 2)
+
+
+def test_the_bao_cao_runs_as_a_job_whose_file_is_the_word_document_and_a_new_narrative_makes_a_new_one(
+    admin_client, superuser, django_capture_on_commit_callbacks
+):
+    """Issue #20 point 4 with issue #18: the Báo cáo is one more job kind; its file is kept until the figures
+    or the reviewer's texts change."""
+    from docx import Document as Docx
+
+    from targets.models import Locality
+    from targets.services.narrative import report_narrative_save
+
+    params = {"locality": "hai-phong", "as_of": "2026-Q3"}
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.job_request(user=superuser, kind="bao_cao", params=params)
+    job.refresh_from_db()
+    assert (job.state, job.filename) == (JobState.DONE, "bao-cao-hai-phong-2026-Q3.docx")
+    text = "\n".join(p.text for p in Docx(job.file.open("rb")).paragraphs)
+    assert "BÁO CÁO" in text and "quý III năm 2026" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        again = jobs.job_request(user=superuser, kind="bao_cao", params=params)
+    assert again.pk == job.pk  # kept: nothing changed
+    report_narrative_save(
+        user=superuser,
+        locality=Locality.objects.get(slug="hai-phong"),
+        period_code="2026-Q3",
+        version=0,
+        shortcomings="Một số sở chưa cập nhật số liệu đúng hạn.",
+        recommendations="Đề nghị UBND thành phố chỉ đạo các sở báo cáo đúng hạn.",
+        pillar_notes={},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = jobs.job_request(user=superuser, kind="bao_cao", params=params)
+    fresh.refresh_from_db()
+    assert fresh.pk != job.pk and fresh.state == JobState.DONE
+    text = "\n".join(p.text for p in Docx(fresh.file.open("rb")).paragraphs)
+    assert "Một số sở chưa cập nhật số liệu đúng hạn." in text
+    assert Job.objects.filter(kind="bao_cao").count() == 2
