@@ -191,3 +191,32 @@ _TARGET_FIELDS = ("unit", "comparator", "value", "value_max")
 
 def _float(value) -> float | None:
     return None if value is None else float(value)
+
+
+def national_floor_of(target) -> dict | None:
+    """`national_floor` of a Target whose `national_target` (with its document) and `indicator` are loaded:
+    the catalogue table's column and the target page read the same answer. None without a national target."""
+    nat = target.national_target
+    if nat is None:
+        return None
+    return national_floor(
+        {
+            "id": nat.pk,
+            "comparator": nat.comparator,
+            "value": nat.value,
+            "value_max": nat.value_max,
+            "unit": nat.unit,
+            "year": nat.year,
+            "provenance": nat.provenance,
+            "document_number": nat.document.number,
+            "document_title": nat.document.title,
+        },
+        city={
+            "comparator": target.comparator,
+            "value": target.value,
+            "value_max": target.value_max,
+            "unit": target.unit,
+            "national_note": target.national_note,
+        },
+        higher_is_better=target.indicator.higher_is_better,
+    )

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .formatting import national_floor, provenance_badge, target_text
+from .formatting import national_floor_of, provenance_badge, target_text
 from .models import Target
 
 
@@ -60,29 +60,9 @@ class TargetTable(tables.Table):
         )
 
     def render_national(self, record):
-        nat = record.national_target
-        if nat is None:
+        floor = national_floor_of(record)
+        if floor is None:
             return "—"
-        floor = national_floor(
-            {
-                "id": nat.pk,
-                "comparator": nat.comparator,
-                "value": nat.value,
-                "value_max": nat.value_max,
-                "unit": nat.unit,
-                "year": nat.year,
-                "provenance": nat.provenance,
-                "document_number": nat.document.number,
-                "document_title": nat.document.title,
-            },
-            city={
-                "comparator": record.comparator,
-                "value": record.value,
-                "value_max": record.value_max,
-                "unit": record.unit,
-            },
-            higher_is_better=record.indicator.higher_is_better,
-        )
         return _floor_html(floor)
 
     def render_document(self, value, record):

@@ -9,7 +9,7 @@ from django_tables2 import RequestConfig
 
 from .. import access
 from ..filters import TargetFilter
-from ..formatting import figure_text, in_language, national_floor, provenance_badge
+from ..formatting import figure_text, in_language, national_floor_of, provenance_badge
 from ..models import (
     Origin,
     Target,
@@ -49,30 +49,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     former = catalogue_selectors.former_unit_figures(
         locality_ids=[target.locality_id], indicator_code=target.indicator.code
     )
-    floor = None
-    if target.national_target_id is not None:  # issue #21: the national target beside the city's
-        nat = target.national_target
-        floor = national_floor(
-            {
-                "id": nat.pk,
-                "comparator": nat.comparator,
-                "value": nat.value,
-                "value_max": nat.value_max,
-                "unit": nat.unit,
-                "year": nat.year,
-                "provenance": nat.provenance,
-                "document_number": nat.document.number,
-                "document_title": nat.document.title,
-            },
-            city={
-                "comparator": target.comparator,
-                "value": target.value,
-                "value_max": target.value_max,
-                "unit": target.unit,
-                "national_note": target.national_note,
-            },
-            higher_is_better=target.indicator.higher_is_better,
-        )
+    floor = national_floor_of(target)  # issue #21: the national target beside the city's
     context = {
         "target": target,
         "actuals": actuals,
