@@ -189,10 +189,15 @@ def test_only_whoever_may_ask_for_the_report_may_follow_its_job(
 
 
 def test_the_database_queue_and_its_worker_run_the_job(
-    admin_client, settings, django_capture_on_commit_callbacks
+    admin_client, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
     # The real queue (django-tasks reads TASKS again when the setting changes).
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    # The worker closes its old connections between tasks, as a long-lived process should; run here inside
+    # the test's transaction it must keep the test's connection (PostgreSQL cannot reopen it mid-transaction).
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     _ask(admin_client, django_capture_on_commit_callbacks)
     job = Job.objects.get()
     assert job.state == JobState.QUEUED  # waiting for the worker: the request did not run it
