@@ -39,6 +39,8 @@ ASSESSMENT_FLOATS = (
     "latest_after_deadline_time",
     "lower",
     "upper",
+    "latest_ranked_among",
+    "after_ranked_among",
 )
 ASSESSMENT_TEXTS = (
     "status",
@@ -87,6 +89,9 @@ class Assessment(models.Model):
     after_origin = models.CharField(max_length=16, null=True)
     after_known_on = models.CharField(max_length=10, null=True)
     after_known_basis = models.CharField(max_length=32, null=True)
+    # A rank's basis: how many units the ranking of the latest (and the after-deadline) figure ranked.
+    latest_ranked_among = models.FloatField(null=True)
+    after_ranked_among = models.FloatField(null=True)
 
     class Meta:
         verbose_name = _("đánh giá hiện hành")

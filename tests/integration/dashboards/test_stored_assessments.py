@@ -381,3 +381,45 @@ def test_the_overview_counts_again_only_the_locality_written_to(stored, client, 
     assert achieved("hai-phong") == before["hai-phong"] + 1  # recounted
     assert achieved("ha-noi") == before["ha-noi"]  # from the cache
     cache.clear()
+
+
+def test_the_table_keeps_every_column_the_engine_path_gives():
+    """Found serving `make run` (the table on): the Báo cáo and the Excel report failed with KeyError
+    'after_ranked_among', a column the engine path gives (a rank's basis, issue #17) and the table did not keep.
+    The table's columns are the engine's results, the domain bounds and what each figure is."""
+    from reports.pages import DESCRIBED
+    from targets import progress
+    from targets.models import ASSESSMENT_FLOATS, ASSESSMENT_TEXTS
+
+    engine = {
+        *progress.RESULT_COLUMNS,
+        *progress.BOUND_COLUMNS,
+        *(f"{p}_{c}" for p in ("latest", "after") for c in DESCRIBED),
+    }
+    assert engine == {*ASSESSMENT_FLOATS, *ASSESSMENT_TEXTS}
+
+
+def test_with_the_table_on_the_reports_read_it_and_give_each_rank_its_basis(stored, client, superuser):
+    """The Báo cáo and the Excel report at a live quarter read the stored rows (issue #20) and still show a
+    rank with its basis: Hải Phòng's 2022 top-10 target was missed at rank 14 of 63."""
+    import io
+
+    from docx import Document as Docx
+    from openpyxl import load_workbook
+
+    client.force_login(superuser)
+    word = client.get("/reports/bao-cao/", {"locality": "hai-phong", "as_of": "2026-Q3"})
+    assert word.status_code == 200
+    assert "BÁO CÁO" in "\n".join(p.text for p in Docx(io.BytesIO(word.content)).paragraphs)
+    excel = client.get("/reports/download/", {"locality": "hai-phong", "as_of": "2026-Q3"})
+    assert excel.status_code == 200
+    wb = load_workbook(io.BytesIO(b"".join(excel.streaming_content)))
+    cells = [str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert any("hạng 3/34" in c for c in cells)  # the 2024 rank after the 2022 deadline, with its basis
+    row = Assessment.objects.get(
+        as_of="2026-Q3",
+        target__locality__slug="hai-phong",
+        target__indicator__code="dti_rank",
+        target__year=2022,
+    )
+    assert (row.status, row.latest, row.latest_ranked_among) == ("missed", 14.0, 63.0)
