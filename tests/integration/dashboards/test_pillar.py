@@ -237,7 +237,7 @@ def test_the_tables_quick_rows_render_what_django_tables2s_own_rows_render(dossi
 
     class OwnRows(PillarTargetTable):
         class Meta(PillarTargetTable.Meta):
-            pass
+            template_name = "django_tables2/semantic.html"  # django-tables2's own template
 
         def __init__(self, *args, **kwargs):
             django_tables2.Table.__init__(self, *args, **kwargs)  # django-tables2's own BoundRows
@@ -258,3 +258,9 @@ def test_the_tables_quick_rows_render_what_django_tables2s_own_rows_render(dossi
     assert len(rows) == 28
     assert html[OwnRows].count("<tr ") == 28  # a row per target (the header's is a bare <tr>)
     assert html[PillarTargetTable] == html[OwnRows]
+    empty = {}
+    for table_class in (OwnRows, PillarTargetTable):  # no target: the empty text, as before
+        request = RequestFactory().get("/")
+        empty[table_class] = template.render({"table": table_class([])}, request)
+    assert "Trụ cột này chưa có mục tiêu nào." in empty[OwnRows]
+    assert empty[PillarTargetTable] == empty[OwnRows]
