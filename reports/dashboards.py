@@ -281,11 +281,11 @@ def _year_block(
     if mine.empty:
         return None
     groups, counts = [], []
+    by_pillar = progress.rollup(mine, by=["pillar"])  # one roll-up for every pillar's bar
     for pillar in pillars:
-        part = mine[mine["pillar"] == pillar["slug"]]
-        if not part.empty:
+        if pillar["slug"] in by_pillar.index:
             groups.append(localized(pillar, "name"))
-            counts.append(_counts(part))
+            counts.append(by_pillar.loc[pillar["slug"]].to_dict())
     listed = [r for r in rows if r["year"] == year]
     overall = _counts(mine)
     return {
