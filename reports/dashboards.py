@@ -217,11 +217,16 @@ def city(*, pillars: list[dict], assessed: pd.DataFrame, as_of: AsOf, locality: 
         rows = target_rows(assessed, as_of=as_of)
     by_id = {r["id"]: r for r in rows}
     cards = []
+    # One roll-up for every pillar's card, and the pillars with a demo figure, rather than one pass each.
+    by_pillar = progress.rollup(assessed, by=["pillar"]) if not assessed.empty else None
+    demo_pillars = (
+        set(assessed.loc[assessed["latest_origin"] == Origin.DEMO, "pillar"]) if not assessed.empty else set()
+    )
     for pillar in pillars:
-        mine = assessed[assessed["pillar"] == pillar["slug"]] if not assessed.empty else assessed
-        if mine.empty:
+        if by_pillar is None or pillar["slug"] not in by_pillar.index:
             continue
-        counts = _counts(mine)
+        counts = by_pillar.loc[pillar["slug"]].to_dict()
+        demo = pillar["slug"] in demo_pillars
         worst = (
             [by_id[int(i)] for i in behind.index[behind["pillar"] == pillar["slug"]]]
             if not behind.empty
@@ -231,7 +236,7 @@ def city(*, pillars: list[dict], assessed: pd.DataFrame, as_of: AsOf, locality: 
             {
                 "slug": pillar["slug"],
                 "name": localized(pillar, "name"),
-                "total": len(mine),
+                "total": int(counts["total"]),
                 "share_text": share_text(counts["share_on_track"]),
                 "chips": status_chips(counts),
                 "figure": charts.status_stack(
@@ -239,10 +244,10 @@ def city(*, pillars: list[dict], assessed: pd.DataFrame, as_of: AsOf, locality: 
                     [counts],
                     labels=names,
                     text=text,
-                    demo=_has_demo(mine),
+                    demo=demo,
                     compact=True,
                 ),
-                "demo": _has_demo(mine),
+                "demo": demo,
                 "behind": worst,
                 "url": reverse("reports:pillar", args=[locality["slug"], pillar["slug"]]) + as_of.query,
             }
@@ -281,11 +286,11 @@ def _year_block(
     if mine.empty:
         return None
     groups, counts = [], []
+    by_pillar = progress.rollup(mine, by=["pillar"])  # one roll-up for every pillar's bar
     for pillar in pillars:
-        part = mine[mine["pillar"] == pillar["slug"]]
-        if not part.empty:
+        if pillar["slug"] in by_pillar.index:
             groups.append(localized(pillar, "name"))
-            counts.append(_counts(part))
+            counts.append(by_pillar.loc[pillar["slug"]].to_dict())
     listed = [r for r in rows if r["year"] == year]
     overall = _counts(mine)
     return {

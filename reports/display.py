@@ -9,6 +9,7 @@ labels, icons and help texts from the one status vocabulary (`reports.status`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,7 +17,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -250,6 +252,17 @@ _FIGURES = (
 )
 
 
+def _url(name: str, *args: Any) -> str:
+    """`reverse(name, args=args)`, remembered for the URL configuration and prefix in force: a national page
+    links hundreds of rows, the same links before and after a write (issue #20)."""
+    return _reversed(name, args, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, get_language())
+
+
+@functools.lru_cache(maxsize=100_000)
+def _reversed(name: str, args: tuple, prefix: str, urlconf: Any, language: str | None) -> str:
+    return reverse(name, args=list(args))
+
+
 def target_rows(assessed: pd.DataFrame, *, as_of: AsOf) -> list[dict[str, Any]]:
     """One display row per target of a labelled assessment (`ProgressInputs.at`), in catalogue order.
 
@@ -353,9 +366,8 @@ def target_rows(assessed: pd.DataFrame, *, as_of: AsOf) -> list[dict[str, Any]]:
                 "opensdg_icon": status.OPENSDG_ICONS.get(r["opensdg_status"], ""),
                 "opensdg_value": _f(r["opensdg_value"]),
                 "opensdg_value_text": num(_round(_f(r["opensdg_value"]))),
-                "series_url": reverse("reports:series", args=[r["indicator_code"], r["locality"]])
-                + as_of.query,
-                "target_url": reverse("targets:target_detail", args=[int(target_id)]),
+                "series_url": _url("reports:series", r["indicator_code"], r["locality"]) + as_of.query,
+                "target_url": _url("targets:target_detail", int(target_id)),
             }
         )
     return rows

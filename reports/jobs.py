@@ -57,6 +57,15 @@ class JobKind:
 KINDS: dict[str, JobKind] = {}
 
 
+class JobRefused(Exception):
+    """A job's input refused with messages for its user (Vietnamese): recorded on the job, shown on its
+    page; the kind has written nothing."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = [str(m) for m in messages]
+        super().__init__("; ".join(self.messages))
+
+
 def register(kind: JobKind) -> JobKind:
     KINDS[kind.name] = kind
     return kind
@@ -116,6 +125,14 @@ def execute(job_id: int) -> None:
 
     try:
         content, filename = KINDS[job.kind].run(job.params, progress)
+    except JobRefused as exc:
+        Job.objects.filter(pk=job_id).update(
+            state=JobState.FAILED,
+            refusal=exc.messages,
+            error=f"JobRefused: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        return
     except Exception as exc:
         logger.exception("job %s (%s) failed", job_id, job.kind)
         Job.objects.filter(pk=job_id).update(
@@ -263,5 +280,61 @@ register(
         rule="report",
         run=_bao_cao_run,
         version=_bao_cao_version,
+    )
+)
+
+
+def _entry_import_run(params: dict, progress: Progress) -> tuple[bytes, str]:
+    """A large Excel import (issue #20): the rows its upload's preview checked and staged, written as
+    drafts through `actuals_import_confirm` (all or nothing, checked again: a value changed meanwhile or a
+    quarter locked since is refused with its message, and nothing is written), and the list of what was
+    written as a CSV."""
+    from django.contrib.auth import get_user_model
+
+    from targets.models import Department, ReportingPeriod
+    from targets.services.entry import actuals_import_confirm
+    from targets.services.errors import EntryError
+
+    rows = params["rows"]
+    total = max(len(rows), 1)
+    progress(0, total)
+    user = get_user_model().objects.get(pk=params["user"])
+    department = Department.objects.select_related("locality").get(pk=params["department"])
+    period = ReportingPeriod.objects.get(code=params["period"])
+    try:
+        report = actuals_import_confirm(
+            user=user,
+            department=department,
+            period=period,
+            rows=rows,
+            confirmed=set(params.get("confirmed", [])),
+            today=timezone.localdate(),
+        )
+    except EntryError as exc:
+        messages = exc.general + [m for errs in exc.errors.values() for ms in errs.values() for m in ms]
+        if exc.warnings:
+            messages.append(_("Còn giá trị bất thường chưa được xác nhận."))
+        if exc.conflicts:
+            messages.append(_("Có giá trị vừa được người khác thay đổi: vui lòng tải biểu mẫu mới."))
+        raise JobRefused(messages) from exc
+    progress(total, total)
+    out = io.StringIO()
+    lines = csv.writer(out)
+    lines.writerow(["key", "value", "note"])
+    for r in rows:
+        lines.writerow([r["key"], r["new"], r["note"]])
+    lines.writerow([])
+    lines.writerow(["saved", report.saved, "unchanged", report.unchanged])
+    return out.getvalue().encode("utf-8-sig"), f"nhap-excel-{department.code}-{period.code}.csv"
+
+
+register(
+    JobKind(
+        name="entry_import",
+        label=_("Nhập số liệu từ Excel"),
+        rule="entry_import",
+        run=_entry_import_run,
+        # The parameters hold the preview's one-time token: a confirm sent twice finds the same job.
+        version=lambda params: (),
     )
 )

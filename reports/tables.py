@@ -5,9 +5,61 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_tables2.rows import BoundRow, BoundRows
+from django_tables2.utils import signature
+
+
+class _ColumnInRow:
+    """What the table template reads of a column in a row (`column.attrs.td`, `column.localize`), built once
+    per column instead of once per cell."""
+
+    __slots__ = ("attrs", "localize")
+
+    def __init__(self, bound_column) -> None:
+        # The columns' attributes are constants (no callables): the cell's `<td …>` text, once.
+        self.attrs = {"td": {"as_html": bound_column.attrs["td"].as_html()}}
+        self.localize = bound_column.localize
+
+
+class _FastRow(BoundRow):
+    """A row whose cells are rendered as django-tables2's `BoundRow.items` renders them (the same value, the
+    same empty test and default, the same `render_FOO` call), with what does not change from cell to cell
+    (each render function's signature, each column's attributes) worked out once per table: a national
+    pillar has hundreds of rows × eleven cells, and the per-cell signature inspection dominated the page's
+    first rendering after a write (issue #20)."""
+
+    def items(self):
+        record = self.record
+        for bound_column, key, empty, default, render, args, takes_all, column in self.table.cell_plan():
+            value = record.get(key)
+            if value in empty:
+                yield column, default
+                continue
+            kwargs = {
+                "value": value,
+                "record": record,
+                "column": bound_column.column,
+                "bound_column": bound_column,
+                "bound_row": self,
+                "table": self._table,
+            }
+            if not takes_all:
+                kwargs = {name: kwargs[name] for name in args if name in kwargs}
+                if len(kwargs) != len(args):
+                    yield column, None
+                    continue
+            yield column, render(**kwargs)
+
+
+class _FastRows(BoundRows):
+    def __iter__(self):
+        for record in self.data:
+            yield _FastRow(record, table=self.table)
 
 
 class PillarTargetTable(tables.Table):
@@ -36,8 +88,66 @@ class PillarTargetTable(tables.Table):
 
     class Meta:
         attrs = {"class": "table dash dashboard-table", "id": "pillar-table"}
+        # django-tables2's semantic template, its body's rows written by `tbody_html` (the same text).
+        template_name = "reports/_pillar_table.html"
         orderable = True
         empty_text = _("Trụ cột này chưa có mục tiêu nào.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = _FastRows(data=self.data, table=self)  # rows are plain dicts, never pinned
+        self._plan = None
+
+    def tbody_html(self) -> SafeString:
+        """The table's body exactly as django-tables2's template writes it (its whitespace included), built
+        as one string: the template's per-cell work dominated a 500-row pillar's rendering (issue #20). A
+        table without rows is left to the template (its empty text)."""
+        context = Context()  # what the template's `{{ cell }}` uses: autoescape, default localization
+        tbody = self.attrs.get("tbody")
+        parts = ["\n                <tbody ", tbody.as_html() if tbody else "", ">\n                "]
+        for row in self.paginated_rows:
+            parts += [
+                "\n                    \n                    <tr ",
+                row.attrs.as_html(),
+                ">\n                        ",
+            ]
+            for column, cell in row.items():
+                parts += [
+                    "\n                            <td ",
+                    column.attrs["td"]["as_html"],
+                    ">",
+                    render_value_in_context(cell, context),
+                    "</td>\n                        ",
+                ]
+            parts.append("\n                    </tr>\n                    \n                ")
+        parts.append("\n                </tbody>\n            ")
+        return mark_safe("".join(str(conditional_escape(p)) if not isinstance(p, str) else p for p in parts))
+
+    def cell_plan(self) -> list[tuple]:
+        """Per visible column, what `_FastRow` needs to render its cells (computed on first use, after the
+        ordering and the request's configuration)."""
+        if self._plan is None:
+            plan = []
+            for bound_column in self.columns:
+                accessor = str(bound_column.accessor)
+                # Plain dict keys and nothing else: django-tables2's general path handles the rest.
+                assert "." not in accessor and "__" not in accessor and not bound_column.link, accessor
+                assert bound_column.localize is None, bound_column.name  # `tbody_html` writes {{ cell }}
+                args, takes_all = signature(bound_column.render)
+                plan.append(
+                    (
+                        bound_column,
+                        accessor,
+                        bound_column.column.empty_values,
+                        bound_column.default,
+                        bound_column.render,
+                        args,
+                        bool(takes_all),
+                        _ColumnInRow(bound_column),
+                    )
+                )
+            self._plan = plan
+        return self._plan
 
     def render_indicator(self, value: str, record: dict[str, Any]) -> SafeString:
         return format_html('<a href="{}">{}</a>', record["series_url"], value)

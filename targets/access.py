@@ -404,7 +404,22 @@ def reminders_allowed(user: AnyUser, params: dict) -> bool:
 
 # Which "may I?" answers for a job of each rule (a job kind names its rule in `reports.jobs.KINDS`): a job
 # and its file are for whoever may ask for the same parameters; an unknown rule is refused.
-JOB_RULES = {"report": report_params_allowed, "reminders": reminders_allowed}
+def entry_import_allowed(user: AnyUser, params: dict) -> bool:
+    """A large Excel import (`reports.jobs`, kind "entry_import"): only its uploader, while they may still
+    enter for its department."""
+    s = scope(user)
+    return (
+        s.authenticated
+        and params.get("user") == getattr(user, "pk", None)
+        and (s.superuser or params.get("department") in s.editor_departments)
+    )
+
+
+JOB_RULES = {
+    "report": report_params_allowed,
+    "reminders": reminders_allowed,
+    "entry_import": entry_import_allowed,
+}
 
 
 def may_run_job(user: AnyUser, rule: str, params: dict) -> bool:

@@ -5,8 +5,11 @@ Excel report and the services' messages call these."""
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal, InvalidOperation
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,15 +29,28 @@ def _plain(value) -> str:
     """A number in the active language's format, without meaningless trailing zeros: 7.5000 → '7,5'."""
     if value is None or value == "":
         return "—"
+    return _plain_text(str(value), get_language())
+
+
+@functools.lru_cache(maxsize=65536)
+def _plain_text(text: str, language: str | None) -> str:
+    """`_plain` of a number's text in `language` (the format depends on nothing else but the settings):
+    remembered, as a national page formats thousands of figures, most of them the same as before a write
+    (issue #20)."""
     try:
-        d = Decimal(str(value))
+        d = Decimal(text)
     except (InvalidOperation, ValueError):
-        return str(value)
+        return text
     if not d.is_finite():
         return "—"
     d = d.normalize()
     places = max(0, -d.as_tuple().exponent)
     return number_format(d, decimal_pos=min(places, 4), use_l10n=True, force_grouping=abs(d) >= 10000)
+
+
+@receiver(setting_changed)
+def _formats_changed(**kwargs) -> None:  # a test overriding the format settings
+    _plain_text.cache_clear()
 
 
 def num(value) -> str:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("entry/<str:period>/template.xlsx", entry.entry_template, name="entry_template"),
     path("entry/<str:period>/import/", entry.entry_import, name="entry_import"),
     path("review/assignments/", review.assignments, name="assignments"),
+    path("review/reminders/", review.reminders_send, name="reminders_send"),
     path("review/<str:period>/", review.review, name="review"),
     path("review/<str:period>/decide/", review.review_decide, name="review_decide"),
     path("review/<str:period>/lock/", review.period_lock, name="period_lock"),

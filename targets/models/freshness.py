@@ -145,6 +145,9 @@ class Job(models.Model):
     file = models.FileField(upload_to="jobs/", blank=True, max_length=200)
     filename = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
+    # Why the job refused its input, in the user's words (Vietnamese, `reports.jobs.JobRefused`): shown on
+    # the job page; nothing was written.
+    refusal = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

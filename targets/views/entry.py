@@ -458,6 +458,25 @@ def entry_import(request: HttpRequest, period: str) -> HttpResponse:
             context["error"] = _("Phiên xem trước đã hết hạn: vui lòng tải tệp lên lại.")
             return render(request, "targets/entry_import.html", context, status=400)
         confirmed = {k.removeprefix("confirm-") for k in request.POST if k.startswith("confirm-")}
+        if len(stash["rows"]) > settings.ENTRY_IMPORT_JOB_ROWS:
+            # A large import: checked and staged by the preview, written by a background job (checked
+            # again there, all or nothing) whose page shows its progress.
+            from reports import jobs  # the job kinds live with the other background jobs
+
+            job = jobs.job_request(
+                user=request.user,
+                kind="entry_import",
+                params={
+                    "user": request.user.pk,
+                    "department": department.pk,
+                    "period": _stored(period_obj).code,
+                    "token": token,
+                    "rows": stash["rows"],
+                    "confirmed": sorted(confirmed),
+                },
+            )
+            del request.session[_SESSION_KEY]
+            return redirect("reports:job", job.pk)
         try:
             report = entry_service.actuals_import_confirm(
                 user=request.user,

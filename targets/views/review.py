@@ -63,7 +63,15 @@ def _review_chooser(
     locality: the localities to choose from, each with its values waiting (issue #17: not a 404)."""
     waiting = navigation_selectors.waiting_by_locality(access.review_localities(request.user), period.code)
     choices = sorted(((loc, waiting.get(loc.pk, 0)) for loc in localities), key=lambda c: (-c[1], c[0].name))
-    return render(request, "targets/review_chooser.html", {"period": period, "choices": choices})
+    return render(
+        request,
+        "targets/review_chooser.html",
+        {
+            "period": period,
+            "choices": choices,
+            "can_send_reminders": access.may_run_job(request.user, "reminders", {}),
+        },
+    )
 
 
 @login_required
@@ -85,6 +93,7 @@ def review(request: HttpRequest, period: str) -> HttpResponse:
         "today": today,
         "period_links": review_selectors.review_period_links(locality, today),
         "can_decide": access.can_decide(request.user, locality, locked=state.locked),
+        "can_send_reminders": access.may_run_job(request.user, "reminders", {}),
         "crumbs": [
             (_("Trang chủ"), reverse("targets:home")),
             (
@@ -95,6 +104,21 @@ def review(request: HttpRequest, period: str) -> HttpResponse:
         ],
     }
     return render(request, "targets/review.html", context)
+
+
+@login_required
+@require_POST
+def reminders_send(request: HttpRequest) -> HttpResponse:
+    """Send the deadline reminders of every locality now (superusers, as `manage.py send_reminders`): the
+    "reminders" background job, whose page lists what was sent. 404 for whoever may not (it reveals
+    nothing, as every refusal outside one's scope)."""
+    from reports import jobs  # the job kinds live with the other background jobs
+
+    if not access.may_run_job(request.user, "reminders", {}):
+        raise Http404
+
+    job = jobs.job_request(user=request.user, kind="reminders", params={"days": 7})
+    return redirect("reports:job", job.pk)
 
 
 def _back_to_review(locality: Locality, period: ReportingPeriod) -> HttpResponse:

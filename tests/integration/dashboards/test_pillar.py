@@ -218,3 +218,49 @@ def test_a_bad_as_of_gets_a_clear_vietnamese_message(client, hai_phong_reviewer,
     assert "Thời điểm không hợp lệ" in html
     assert "không hợp lệ (ví dụ: 2026-Q3 hoặc 2024)" in html or "nằm ngoài khoảng" in html
     assert 'name="as_of"' in html  # the form to choose again
+
+
+@pytest.mark.parametrize("sort", ["", "-gap", "latest", "status", "-projected", "indicator"])
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_tables_quick_rows_render_what_django_tables2s_own_rows_render(dossiers, demo, sort, language):
+    """The pillar table renders its cells without django-tables2's per-cell machinery (issue #20: the first
+    rendering after a write at national scale): every cell, attribute and row must come out the same."""
+    import django_tables2
+    from django.template import engines
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from reports import pages
+    from reports.display import AsOf
+    from reports.tables import PillarTargetTable
+    from targets.models import Locality
+
+    class OwnRows(PillarTargetTable):
+        class Meta(PillarTargetTable.Meta):
+            template_name = "django_tables2/semantic.html"  # django-tables2's own template
+
+        def __init__(self, *args, **kwargs):
+            django_tables2.Table.__init__(self, *args, **kwargs)  # django-tables2's own BoundRows
+
+    locality = Locality.objects.values("id", "slug", "name").get(slug="hai-phong")
+    template = engines["django"].from_string("{% load django_tables2 %}{% render_table table %}")
+    with translation.override(language):
+        rows = pages.pillar(
+            locality=locality, pillar="chinh-quyen-so", as_of=AsOf("2026-Q3", 2026.75, explicit=True)
+        )["rows"]
+        html = {}
+        for table_class in (OwnRows, PillarTargetTable):
+            request = RequestFactory().get("/", {"sort": sort} if sort else {})
+            table = table_class(rows)
+            django_tables2.RequestConfig(request, paginate=False).configure(table)
+            html[table_class] = template.render({"table": table}, request)
+
+    assert len(rows) == 28
+    assert html[OwnRows].count("<tr ") == 28  # a row per target (the header's is a bare <tr>)
+    assert html[PillarTargetTable] == html[OwnRows]
+    empty = {}
+    for table_class in (OwnRows, PillarTargetTable):  # no target: the empty text, as before
+        request = RequestFactory().get("/")
+        empty[table_class] = template.render({"table": table_class([])}, request)
+    assert "Trụ cột này chưa có mục tiêu nào." in empty[OwnRows]
+    assert empty[PillarTargetTable] == empty[OwnRows]

@@ -102,6 +102,13 @@ MATRIX: dict[str, dict] = {
         "expect": {"anonymous": LOGIN, "reviewer": 302, "superuser": 302},
     },
     "targets:period_lock#get": {"method": "GET", "default": 405, "expect": {"anonymous": LOGIN}},
+    # Sending every locality's deadline reminders (the "reminders" job): superusers only.
+    "targets:reminders_send": {
+        "method": "POST",
+        "default": 404,
+        "expect": {"anonymous": LOGIN, "superuser": 302},
+    },
+    "targets:reminders_send#get": {"method": "GET", "default": 405, "expect": {"anonymous": LOGIN}},
     "targets:assignments": {
         "method": "GET",
         "default": 404,
