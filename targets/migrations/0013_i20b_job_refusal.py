@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('targets', '0011_i20_assessments_jobs'),
+        ('targets', '0012_assessment_rank_basis'),
     ]
 
     operations = [
