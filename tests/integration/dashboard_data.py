@@ -143,3 +143,17 @@ def count_queries(client, url: str, **params) -> tuple[int, object]:
         response = client.get(url, params)
     assert response.status_code == 200, (url, response.status_code)
     return len(captured.captured_queries), response
+
+
+def assigned_values(assignments, code: str, status: str, n: int | None = None) -> None:
+    """A value of 50 for each of the first `n` assignments (all: None) in period `code`, with `status`."""
+    period = period_get_or_create(code=code)
+    for a in assignments[:n]:
+        Actual.objects.create(
+            indicator=a.indicator,
+            locality=a.department.locality,
+            level=a.level,
+            period=period,
+            value=Decimal("50"),
+            status=status,
+        )

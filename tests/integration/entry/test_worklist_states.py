@@ -10,32 +10,19 @@ reports three quarterly series and no annual one.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from targets.models import Actual, LocalityPeriod, ReportingPeriod, Status
 from targets.services.catalogue import period_get_or_create
+from tests.integration.dashboard_data import assigned_values
 
 
 @pytest.fixture
 def editor_client(client, hai_phong_finance_editor, finance_assignments, fixed_today):
     client.force_login(hai_phong_finance_editor)
     return client
-
-
-def _values(assignments, code: str, status: str, n: int | None = None) -> None:
-    period = period_get_or_create(code=code)
-    for a in assignments[:n]:
-        Actual.objects.create(
-            indicator=a.indicator,
-            locality=a.department.locality,
-            level=a.level,
-            period=period,
-            value=Decimal("50"),
-            status=status,
-        )
 
 
 def _rows(html: str) -> dict[str, str]:
@@ -47,9 +34,9 @@ def _rows(html: str) -> dict[str, str]:
 def test_the_worklist_says_done_waiting_overdue_and_locked_for_what_each_quarter_is(
     editor_client, finance_assignments
 ):
-    _values(finance_assignments, "2026-Q3", Status.APPROVED)  # every value approved: done
-    _values(finance_assignments, "2026-Q2", Status.SUBMITTED)  # every value sent: waiting for review
-    _values(finance_assignments, "2026-Q1", Status.APPROVED, n=2)  # one value never sent: overdue
+    assigned_values(finance_assignments, "2026-Q3", Status.APPROVED)  # every value approved: done
+    assigned_values(finance_assignments, "2026-Q2", Status.SUBMITTED)  # every value sent: waiting for review
+    assigned_values(finance_assignments, "2026-Q1", Status.APPROVED, n=2)  # one value never sent: overdue
     locked = period_get_or_create(code="2025-Q4")
     LocalityPeriod.objects.create(
         locality=finance_assignments[0].department.locality, period=locked, locked_at=timezone.now()

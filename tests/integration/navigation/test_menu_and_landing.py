@@ -9,26 +9,13 @@ the year 2025. Hải Phòng's Department of Finance reports three quarterly seri
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from django.utils import timezone
 
 from targets.models import Actual, LocalityPeriod, Status
 from targets.services.catalogue import period_get_or_create
 from tests.conftest import PASSWORD
-
-
-def _values(assignments, code: str, status: str, n: int | None = None) -> None:
-    period = period_get_or_create(code=code)
-    for a in assignments[:n]:
-        Actual.objects.create(
-            indicator=a.indicator,
-            locality=a.department.locality,
-            level=a.level,
-            period=period,
-            value=Decimal("50"),
-            status=status,
-        )
+from tests.integration.dashboard_data import assigned_values
 
 
 def _menu(html: str) -> dict[str, str]:
@@ -54,9 +41,9 @@ def test_the_public_menu_has_no_work_items(client, catalogue):
 def test_an_editor_sees_entry_with_the_quarters_still_due_and_nothing_of_review(
     client, hai_phong_finance_editor, finance_assignments, fixed_today
 ):
-    _values(finance_assignments, "2026-Q4", Status.SUBMITTED)  # Q4 sent in full: not due
-    _values(finance_assignments, "2026-Q3", Status.APPROVED, n=2)  # one value still missing: due
-    _values(finance_assignments, "2026-Q2", Status.DRAFT)  # drafts are not sent: due
+    assigned_values(finance_assignments, "2026-Q4", Status.SUBMITTED)  # Q4 sent in full: not due
+    assigned_values(finance_assignments, "2026-Q3", Status.APPROVED, n=2)  # one value still missing: due
+    assigned_values(finance_assignments, "2026-Q2", Status.DRAFT)  # drafts are not sent: due
     LocalityPeriod.objects.create(  # a locked quarter takes nothing more: not due
         locality=finance_assignments[0].department.locality,
         period=period_get_or_create(code="2026-Q1"),
@@ -74,9 +61,9 @@ def test_an_editor_sees_entry_with_the_quarters_still_due_and_nothing_of_review(
 def test_a_reviewer_sees_review_with_the_values_waiting_and_the_reports(
     client, hai_phong_reviewer, finance_assignments, fixed_today
 ):
-    _values(finance_assignments, "2026-Q4", Status.SUBMITTED, n=1)
-    _values(finance_assignments, "2026-Q2", Status.SUBMITTED)  # the busiest quarter: 3 waiting
-    _values(finance_assignments, "2026-Q3", Status.APPROVED)  # approved: not waiting
+    assigned_values(finance_assignments, "2026-Q4", Status.SUBMITTED, n=1)
+    assigned_values(finance_assignments, "2026-Q2", Status.SUBMITTED)  # the busiest quarter: 3 waiting
+    assigned_values(finance_assignments, "2026-Q3", Status.APPROVED)  # approved: not waiting
     client.force_login(hai_phong_reviewer)
 
     html = client.get("/catalogue/").content.decode()
@@ -106,7 +93,7 @@ def test_the_superuser_sees_every_item_and_the_current_one_is_marked(
     assert re.search(r'data-menu="reports" aria-current="page"', html)
 
 
-def test_the_menu_makes_the_same_number_of_queries_with_ten_times_the_values(
+def test_the_menu_makes_the_same_number_of_queries_with_ten_times_theassigned_values(
     client, hai_phong_finance_editor, hai_phong_reviewer, finance_assignments, fixed_today
 ):
     """One user who both enters and reviews: the counts cost a fixed number of queries."""
@@ -121,11 +108,11 @@ def test_the_menu_makes_the_same_number_of_queries_with_ten_times_the_values(
         role="reviewer",
     )
     client.force_login(hai_phong_finance_editor)
-    _values(finance_assignments, "2026-Q4", Status.SUBMITTED, n=1)
+    assigned_values(finance_assignments, "2026-Q4", Status.SUBMITTED, n=1)
     with CaptureQueriesContext(connection) as small:
         client.get("/plans/")
     for code in ("2026-Q3", "2026-Q2", "2026-Q1", "2025-Q4", "2025-Q3", "2025-Q2", "2025-Q1"):
-        _values(finance_assignments, code, Status.SUBMITTED)
+        assigned_values(finance_assignments, code, Status.SUBMITTED)
     with CaptureQueriesContext(connection) as large:
         html = client.get("/plans/").content.decode()
     assert len(large) == len(small)
@@ -145,8 +132,8 @@ def test_the_reviewer_lands_on_the_quarter_with_the_most_values_waiting(
     client, hai_phong_reviewer, finance_assignments, fixed_today
 ):
     """The trial: the reviewer landed on a quarter with nothing pending while another had values waiting."""
-    _values(finance_assignments, "2026-Q4", Status.SUBMITTED, n=1)
-    _values(finance_assignments, "2026-Q2", Status.SUBMITTED)
+    assigned_values(finance_assignments, "2026-Q4", Status.SUBMITTED, n=1)
+    assigned_values(finance_assignments, "2026-Q2", Status.SUBMITTED)
     client.force_login(hai_phong_reviewer)
 
     response = client.get("/")
@@ -180,7 +167,7 @@ def test_the_superuser_lands_on_the_overview(client, superuser, catalogue):
 def test_a_superuser_on_a_review_page_without_a_locality_gets_a_chooser_not_a_404(
     client, superuser, finance_assignments, fixed_today
 ):
-    _values(finance_assignments, "2026-Q3", Status.SUBMITTED, n=2)
+    assigned_values(finance_assignments, "2026-Q3", Status.SUBMITTED, n=2)
     client.force_login(superuser)
     before = Actual.objects.count()
 
@@ -198,7 +185,7 @@ def test_a_superuser_on_a_review_page_without_a_locality_gets_a_chooser_not_a_40
 def test_the_history_page_has_breadcrumbs_and_a_back_link(
     client, hai_phong_reviewer, finance_assignments, fixed_today
 ):
-    _values(finance_assignments, "2026-Q3", Status.SUBMITTED, n=1)
+    assigned_values(finance_assignments, "2026-Q3", Status.SUBMITTED, n=1)
     actual = Actual.objects.get(period__code="2026-Q3")
     client.force_login(hai_phong_reviewer)
 
