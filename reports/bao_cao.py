@@ -41,8 +41,9 @@ def period_words(code: str) -> str:
     return f"quý {ROMAN[quarter]} năm {year}" if quarter else f"năm {year}"
 
 
-def figure_text(value: float | None, unit: str) -> str:
-    """A figure in Vietnamese, kept to its indicator's precision: '58,9%', '1.200', 'hạng 3'; '—' if none."""
+def figure_text(value: float | None, unit: str, *, among: int | None = None) -> str:
+    """A figure in Vietnamese, kept to its indicator's precision: '58,9%', '1.200', 'hạng 3/34' (a rank with
+    the number of units ranked, when known); '—' if none."""
     if value is None or not math.isfinite(value):
         return "—"
     if unit == "milestone":
@@ -53,7 +54,7 @@ def figure_text(value: float | None, unit: str) -> str:
         text = text.rstrip("0").rstrip(".")
     text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
     if unit == "rank":
-        return f"hạng {text}"
+        return f"hạng {text}/{among}" if among else f"hạng {text}"
     return text + ("%" if unit in ("percent", "growth_rate") else "")
 
 
@@ -117,7 +118,7 @@ def build_bao_cao(*, locality_id: int, period_code: str, today: dt.date) -> byte
         (
             heading,
             [
-                f"{_name(t)}: {t.target} năm {t.year} (số liệu mới nhất {figure_text(t.latest, t.unit)})"
+                f"{_name(t)}: {t.target} năm {t.year} (số liệu mới nhất {figure_text(t.latest, t.unit, among=t.latest_among)})"
                 for t in targets
                 if t.status == status and t.previous_status != status
             ],
@@ -130,7 +131,7 @@ def build_bao_cao(*, locality_id: int, period_code: str, today: dt.date) -> byte
             (
                 _name(t),
                 f"{t.target} ({t.year})",
-                f"{figure_text(t.latest, t.unit)} ({period_words(t.latest_period)})"
+                f"{figure_text(t.latest, t.unit, among=t.latest_among)} ({period_words(t.latest_period)})"
                 if t.latest is not None and t.latest_period
                 else "—",
                 labels.get(t.status, t.status),
@@ -148,7 +149,7 @@ def build_bao_cao(*, locality_id: int, period_code: str, today: dt.date) -> byte
             _name(t),
             ", ".join(d["name"] for d in departments.get((t.indicator_id, t.level_code or ""), []))
             or "chưa phân công",
-            f"{figure_text(t.latest, t.unit)} ({period_words(t.latest_period)})"
+            f"{figure_text(t.latest, t.unit, among=t.latest_among)} ({period_words(t.latest_period)})"
             if t.latest is not None and t.latest_period
             else "chưa có",
             _what_it_takes(t),

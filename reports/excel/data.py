@@ -197,12 +197,13 @@ def _report_targets(
                     "lower",
                     "upper",
                     "after_ranked_among",
+                    "latest_ranked_among",
                 )
             ),
             strict=True,
         )
     )
-    unassessed = (None,) * 14
+    unassessed = (None,) * 15
     # The period before: each target's figure and status then (the change since the previous quarter).
     before: dict[int, tuple[Any, Any]] = {}
     if previous is not None and not previous.empty:
@@ -256,7 +257,7 @@ def _report_targets(
         latest, latest_period, latest_origin, gap, completion, status, projected, pace, *rest = (
             assessments[i] if i is not None else unassessed
         )
-        after, after_period, provisional, lower, upper, after_among = rest
+        after, after_period, provisional, lower, upper, after_among, latest_among = rest
         previous_latest, previous_status = before.get(tid, (None, None))
         yield TargetLine(
             locality=locality,
@@ -279,6 +280,7 @@ def _report_targets(
             after_deadline=number(after),
             after_deadline_period=after_period if isinstance(after_period, str) else "",
             after_deadline_among=int(after_among) if number(after_among) is not None else None,
+            latest_among=int(latest_among) if number(latest_among) is not None else None,
             provisional_label=f"tạm tính: {labels[provisional].lower()}"
             if isinstance(provisional, str)
             else "",

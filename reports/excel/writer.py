@@ -67,6 +67,7 @@ class TargetLine:
     after_deadline: float | None = None
     after_deadline_period: str = ""
     after_deadline_among: int | None = None  # a rank's basis: how many units were ranked
+    latest_among: int | None = None  # the latest figure's basis, for a rank
     provisional_label: str = ""  # awaiting_final: the provisional verdict's label
     document: str = ""  # the source document's number (or title), for the quote on the "Nguồn" sheet
     quote: str = ""  # the target as the document words it, verbatim

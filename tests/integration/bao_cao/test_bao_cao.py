@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -270,3 +271,14 @@ def test_a_future_quarter_gets_a_message(demo_client):
 def test_the_bao_cao_makes_a_fixed_number_of_queries(demo_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(25):
         _download(demo_client)
+
+
+def test_every_rank_in_the_bao_cao_shows_its_basis(demo_client):
+    """Issue #16: a rank reads with the ranking it belongs to. Hải Phòng's 2022 top-10 target was judged on
+    its 2022 rank, 14th of 63; its 2025 target on the 2024 rank, 3rd of the 34 merged units."""
+    doc = _download(demo_client)
+    cells = [c.text for table in doc.tables for row in table.rows for c in row.cells]
+    words = "\n".join([*_texts(doc), *cells])
+    assert "hạng 14/63" in words
+    assert "hạng 3/34" in words
+    assert not re.search(r"hạng \d+(?![\d/])", words)  # no rank without its basis
