@@ -221,8 +221,7 @@ class _Sheet:
         self.ws = ws
         self.row = row
         self.widths = list(widths)
-        # A worksheet made before its _Sheet (the data sheets) carries the job's counter as `ws.progress`.
-        self.progress = progress if progress is not _NO_PROGRESS else getattr(ws, "progress", _NO_PROGRESS)
+        self.progress = progress
         self._string = ws.write_string
         self._number = ws.write_number
         self._datetime = ws.write_datetime
@@ -378,7 +377,7 @@ def write_report(
     departments = wb.add_worksheet(_sheet_title("Tiến độ nhập liệu", used))
     actuals = wb.add_worksheet(_sheet_title("Số liệu", used))
     sources = _sources_sheet(wb, fmts, data, used)
-    for sheet in (*pillar_sheets.values(), tasks, departments, actuals, sources):
+    for sheet in (*pillar_sheets.values(), sources):
         sheet.progress = counter
 
     contains_demo = data.contains_demo
@@ -453,7 +452,7 @@ def write_report(
         _finish_pillar(pillar_sheets[slug], fmts, data)
 
     published: list[ActualLine] = []
-    contains_demo |= _actuals(actuals, fmts, data, published)
+    contains_demo |= _actuals(actuals, fmts, data, published, counter)
     for a in published:
         sources.append(
             (
@@ -465,8 +464,8 @@ def write_report(
             ),
             (None, fmts.wrap, fmts.wrap, None, fmts.wrap),
         )
-    _tasks(tasks, fmts, data)
-    _departments(departments, fmts, data)
+    _tasks(tasks, fmts, data, counter)
+    _departments(departments, fmts, data, counter)
     _summary(wb, summary, fmts, data, contains_demo)
     wb.close()
 
@@ -628,7 +627,7 @@ def _finish_pillar(sheet: _Sheet, fmts: _Formats, data: ReportData) -> None:
         sheet.ws.autofilter(0, 0, last, len(columns) - 1)
 
 
-def _tasks(ws: Worksheet, fmts: _Formats, data: ReportData) -> None:
+def _tasks(ws: Worksheet, fmts: _Formats, data: ReportData, progress: _Progress = _NO_PROGRESS) -> None:
     """The improvement-plan tasks by pillar and DTI component, overdue ones highlighted; counts below."""
     multi = len({t.locality for t in data.tasks}) > 1
     columns = [
@@ -645,7 +644,7 @@ def _tasks(ws: Worksheet, fmts: _Formats, data: ReportData) -> None:
     ]
     widths = [*([13] if multi else []), 16, 14, 18, 20, 50, 22, 11, 14, 28]
     _setup(ws, widths, header_row=0, data=data, title="Nhiệm vụ")
-    sheet = _Sheet(ws, widths=widths)
+    sheet = _Sheet(ws, widths=widths, progress=progress)
     sheet.append(columns, [fmts.header] * len(columns))
     if not data.tasks:
         sheet.append(["Chưa có kế hoạch nhiệm vụ của địa phương đến năm báo cáo."])
@@ -692,10 +691,10 @@ def _tasks(ws: Worksheet, fmts: _Formats, data: ReportData) -> None:
         )
 
 
-def _departments(ws: Worksheet, fmts: _Formats, data: ReportData) -> None:
+def _departments(ws: Worksheet, fmts: _Formats, data: ReportData, progress: _Progress = _NO_PROGRESS) -> None:
     widths = [14, 40, 10, 10, 10, 10, 11]
     _setup(ws, widths, header_row=0, data=data, title="Tiến độ nhập liệu")
-    sheet = _Sheet(ws, widths=widths)
+    sheet = _Sheet(ws, widths=widths, progress=progress)
     columns = [
         "Địa phương",
         f"Đơn vị ({period_label(data.progress_period)})" if data.progress_period else "Đơn vị",
@@ -739,13 +738,19 @@ ACTUAL_COLUMNS = [
 ]
 
 
-def _actuals(ws: Worksheet, fmts: _Formats, data: ReportData, published: list[ActualLine]) -> bool:
+def _actuals(
+    ws: Worksheet,
+    fmts: _Formats,
+    data: ReportData,
+    published: list[ActualLine],
+    progress: _Progress = _NO_PROGRESS,
+) -> bool:
     """Every approved and published value in long form, with filters; returns whether any is demo.
     The published ones are kept in `published` for the "Nguồn" sheet (a few per locality). Every code is
     shown by its Vietnamese label (`ReportData.code_labels`), every period as "Quý III/2026"."""
     widths = [13, 22, 46, 12, 12, 10, 10, 16, 40]
     _setup(ws, widths, header_row=0, data=data, title="Số liệu")
-    sheet = _Sheet(ws, widths=widths)
+    sheet = _Sheet(ws, widths=widths, progress=progress)
     sheet.append(ACTUAL_COLUMNS, [fmts.header] * len(ACTUAL_COLUMNS))
     codes = data.code_labels
     periods: dict[str, str] = {}
