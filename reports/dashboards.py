@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -202,8 +203,15 @@ def overview(
 # --- /dashboard/<locality>/ ---------------------------------------------------------------------------------
 
 
-def city(*, pillars: list[dict], assessed: pd.DataFrame, as_of: AsOf, locality: dict) -> dict[str, Any]:
-    """One card per pillar, the 2025 outcome and the road to 2030."""
+def city(
+    *,
+    pillars: list[dict],
+    assessed: pd.DataFrame,
+    as_of: AsOf,
+    locality: dict,
+    remember: tuple | None = None,
+) -> dict[str, Any]:
+    """One card per pillar, the 2025 outcome and the road to 2030 (`remember`: see `target_rows`)."""
     text, names = labels.chart_text(), status.labels()
     # The targets most behind among those still ahead: the missed ones are in the 2025 outcome below.
     still_open = assessed[assessed["target_time"] > as_of.time] if not assessed.empty else assessed
@@ -212,7 +220,7 @@ def city(*, pillars: list[dict], assessed: pd.DataFrame, as_of: AsOf, locality: 
     # years shown. A province has about 1,500 targets; formatting them all cost more than the figures.
     if not assessed.empty:
         listed = assessed["year"].isin([OUTCOME_YEAR, HORIZON_YEAR]) | assessed.index.isin(behind.index)
-        rows = target_rows(assessed[listed], as_of=as_of)
+        rows = target_rows(assessed[listed], as_of=as_of, remember=remember, also=_city_row_html)
     else:
         rows = target_rows(assessed, as_of=as_of)
     by_id = {r["id"]: r for r in rows}
@@ -259,6 +267,16 @@ def city(*, pillars: list[dict], assessed: pd.DataFrame, as_of: AsOf, locality: 
         "outcome_due": as_of.time >= progress.target_due_time(OUTCOME_YEAR),
         "has_demo": _has_demo(assessed),
     }
+
+
+def _city_row_html(row: dict[str, Any]) -> dict[str, str]:
+    """A listed row's table row as the city page writes it (made once per row, kept with it:
+    `target_rows(also=…)`): a province lists hundreds of targets due in 2025 and 2030."""
+    if row["year"] == OUTCOME_YEAR:
+        return {"list_html": render_to_string("reports/_target_list_row.html", {"row": row})}
+    if row["year"] == HORIZON_YEAR and row["status"] in _WORRY:
+        return {"road_html": render_to_string("reports/_road_row.html", {"row": row})}
+    return {}
 
 
 _WORRY = (
@@ -314,13 +332,18 @@ def _year_block(
 
 
 def pillar(
-    *, assessed: pd.DataFrame, history: dict[float, pd.Series], demo_figures: bool, as_of: AsOf
+    *,
+    assessed: pd.DataFrame,
+    history: dict[float, pd.Series],
+    demo_figures: bool,
+    as_of: AsOf,
+    remember: tuple | None = None,
 ) -> dict[str, Any]:
     """Bullet chart per target, the status-by-quarter heatmap of the last eight quarters (`history`: each
     target's status at each quarter's end, oldest first; `demo_figures`: whether a demo figure is among the
     pillar's, which may colour a cell), the table rows."""
     text, names = labels.chart_text(), status.labels()
-    rows = target_rows(assessed, as_of=as_of)
+    rows = target_rows(assessed, as_of=as_of, remember=remember, also=_bullet_hover)
     bullet = charts.bullet(
         [
             charts.BulletRow(
@@ -329,7 +352,7 @@ def pillar(
                 status=r["status"],
                 completion=r["completion"],
                 expected=r["expected_completion"],
-                hover=_bullet_hover(r),
+                hover=r["bullet_hover"],
                 suffix=" · ".join(x for x in (r["level_label"], str(r["year"])) if x),
             )
             for r in rows
@@ -350,7 +373,12 @@ def pillar(
     }
 
 
-def _bullet_hover(r: dict[str, Any]) -> str:
+def _bullet_hover(r: dict[str, Any]) -> dict[str, str]:
+    """The bullet chart's hover text of a row (made once per row, kept with it: `target_rows(also=…)`)."""
+    return {"bullet_hover": _bullet_hover_text(r)}
+
+
+def _bullet_hover_text(r: dict[str, Any]) -> str:
     return "<br>".join(
         [
             r["label"],  # the full name: the axis shows it shortened

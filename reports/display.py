@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -23,6 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from targets import known
+from targets.cache import caching, remembered
 from targets.formatting import num, target_text, with_unit
 from targets.models import Level, Origin, Unit
 from targets.periods import period_end_date, quarter_of
@@ -263,16 +265,63 @@ def _reversed(name: str, args: tuple, prefix: str, urlconf: Any, language: str |
     return reverse(name, args=list(args))
 
 
-def target_rows(assessed: pd.DataFrame, *, as_of: AsOf) -> list[dict[str, Any]]:
+# Changed whenever `target_rows` writes its rows differently: rows remembered by an earlier version of the
+# code are then never reused (`remembered` keys them by it).
+ROWS_FORMAT = 1
+
+
+def target_rows(
+    assessed: pd.DataFrame,
+    *,
+    as_of: AsOf,
+    remember: tuple[Hashable, ...] | None = None,
+    also: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     """One display row per target of a labelled assessment (`ProgressInputs.at`), in catalogue order.
 
     Past its deadline a target shows its deadline figure (`latest_*`) and, as information, the newest
-    figure after the deadline (`after_*`): "Không đạt — hạng 14 (2022); sau hạn: hạng 3 (2024)"."""
+    figure after the deadline (`after_*`): "Không đạt — hạng 14 (2022); sau hạn: hạng 3 (2024)".
+
+    With `remember` (a page's scope, e.g. a locality's pillar), each row is kept in the cache under its
+    target's whole assessed row (`fingerprint`, a 64-bit hash of every column): after a write only the rows
+    of the targets it re-assessed are formatted again (issue #20); the rows are the same either way.
+    `also(row)`: more keys a page makes from a row alone (kept with the row)."""
     if assessed.empty:
         return []
+    frame = assessed.sort_values(["pillar_order", "indicator_order", "indicator_code", "level", "year"])
+    if remember is None or not caching():
+        rows = _target_rows(frame, as_of=as_of)
+        return [{**row, **also(row)} for row in rows] if also else rows
+    fingerprints = dict(
+        zip(frame.index.tolist(), pd.util.hash_pandas_object(frame, index=True).tolist(), strict=True)
+    )
+
+    key = (
+        *remember,
+        "target-rows",
+        ROWS_FORMAT,
+        also.__qualname__ if also else None,
+        get_language(),
+        as_of,
+        get_script_prefix(),
+    )
+    # A row's `fingerprint` stands for everything it was built from (its assessed row and `key`): whoever
+    # keeps something made from the row alone may key it by the fingerprint (`tables.PillarTargetTable`).
+    context = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+
+    def build(ids: list[Hashable]) -> dict[Hashable, dict[str, Any]]:
+        rows = _target_rows(frame.loc[ids], as_of=as_of)
+        if also:
+            rows = [{**row, **also(row)} for row in rows]
+        return {row["id"]: {**row, "fingerprint": f"{fingerprints[row['id']]:x}:{context}"} for row in rows}
+
+    by_id = remembered(key, fingerprints, build)
+    return [by_id[target_id] for target_id in frame.index.tolist()]
+
+
+def _target_rows(frame: pd.DataFrame, *, as_of: AsOf) -> list[dict[str, Any]]:
     status_names, sdg_names = status.labels(), status.opensdg_labels()
     order = {s: i for i, s in enumerate(status.ORDER)}
-    frame = assessed.sort_values(["pillar_order", "indicator_order", "indicator_code", "level", "year"])
     rows = []
     for target_id, r in zip(frame.index, frame.to_dict(orient="records"), strict=True):
         unit = r["unit"]

@@ -215,7 +215,9 @@ def city(*, locality: dict, as_of: AsOf) -> dict[str, Any]:
     """/dashboard/<locality>/: a card per pillar, the 2025 outcome and the road to 2030."""
     pillars = selectors.pillars()
     assessed = assessed_at(as_of.time, locality_ids=[locality["id"]], labels=True)
-    return dashboards.city(pillars=pillars, assessed=assessed, as_of=as_of, locality=locality)
+    return dashboards.city(
+        pillars=pillars, assessed=assessed, as_of=as_of, locality=locality, remember=("city", locality["id"])
+    )
 
 
 def city_brief(*, locality: dict, as_of: AsOf, with_departments: bool) -> dict[str, Any]:
@@ -250,6 +252,7 @@ def pillar(*, locality: dict, pillar: str, as_of: AsOf) -> dict[str, Any]:
             history=statuses_at(inputs, times),
             demo_figures=_demo_figures(inputs),
             as_of=as_of,
+            remember=("pillar", locality["id"], pillar),
         )
     else:
         # The heatmap's earlier quarters: computed once per version of this locality's figures up to then (a
@@ -260,6 +263,7 @@ def pillar(*, locality: dict, pillar: str, as_of: AsOf) -> dict[str, Any]:
             history={**past["history"], times[-1]: stored["status"]},
             demo_figures=past["demo"],
             as_of=as_of,
+            remember=("pillar", locality["id"], pillar),
         )
     _with_national_floors(page["rows"])
     frameworks = selectors.frameworks()

@@ -9,9 +9,12 @@ from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRow, BoundRows
-from django_tables2.utils import signature
+from django_tables2.utils import AttributeDict, signature
+
+from targets.cache import remembered
 
 
 class _ColumnInRow:
@@ -93,10 +96,40 @@ class PillarTargetTable(tables.Table):
         orderable = True
         empty_text = _("Trụ cột này chưa có mục tiêu nào.")
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, remember: tuple | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.rows = _FastRows(data=self.data, table=self)  # rows are plain dicts, never pinned
         self._plan = None
+        # Each row's cells, kept under its row's fingerprint (`display.target_rows`) and what is added to a
+        # row after it (the national floor, the DTI framework): a write re-renders the rows it touched.
+        self._remember = remember
+
+    def _cells_html(self, row: BoundRow, context: Context) -> str:
+        return "".join(
+            "\n                            <td "
+            + column.attrs["td"]["as_html"]
+            + ">"
+            + str(render_value_in_context(cell, context))
+            + "</td>\n                        "
+            for column, cell in row.items()
+        )
+
+    def _remembered_cells(self, rows: list[BoundRow], context: Context) -> list[str]:
+        fingerprints = {
+            index: (row.record["fingerprint"], repr(row.record.get("national")), row.record.get("framework"))
+            for index, row in enumerate(rows)
+            if "fingerprint" in row.record
+        }
+        if self._remember is None or len(fingerprints) < len(rows):
+            return [self._cells_html(row, context) for row in rows]
+        by_target = {rows[i].record["id"]: fingerprint for i, fingerprint in fingerprints.items()}
+        position = {row.record["id"]: row for row in rows}
+        # The columns shown and the language of the headers' cells; the rest is in the rows' fingerprints.
+        key = (*self._remember, "pillar-cells", get_language(), [c.name for c in self.columns])
+        cells = remembered(
+            key, by_target, lambda ids: {i: self._cells_html(position[i], context) for i in ids}
+        )
+        return [cells[row.record["id"]] for row in rows]
 
     def tbody_html(self) -> SafeString:
         """The table's body exactly as django-tables2's template writes it (its whitespace included), built
@@ -105,21 +138,21 @@ class PillarTargetTable(tables.Table):
         context = Context()  # what the template's `{{ cell }}` uses: autoescape, default localization
         tbody = self.attrs.get("tbody")
         parts = ["\n                <tbody ", tbody.as_html() if tbody else "", ">\n                "]
-        for row in self.paginated_rows:
+        rows = list(self.paginated_rows)
+        # Without row attributes of its own a row's are its parity class: two texts for the whole table.
+        parity = (
+            {c: AttributeDict({"class": c}).as_html() for c in ("even", "odd")}
+            if not self.row_attrs
+            else None
+        )
+        for row, cells in zip(rows, self._remembered_cells(rows, context), strict=True):
             parts += [
                 "\n                    \n                    <tr ",
-                row.attrs.as_html(),
+                parity[row.get_even_odd_css_class()] if parity else row.attrs.as_html(),
                 ">\n                        ",
+                cells,
+                "\n                    </tr>\n                    \n                ",
             ]
-            for column, cell in row.items():
-                parts += [
-                    "\n                            <td ",
-                    column.attrs["td"]["as_html"],
-                    ">",
-                    render_value_in_context(cell, context),
-                    "</td>\n                        ",
-                ]
-            parts.append("\n                    </tr>\n                    \n                ")
         parts.append("\n                </tbody>\n            ")
         return mark_safe("".join(str(conditional_escape(p)) if not isinstance(p, str) else p for p in parts))
 

@@ -265,7 +265,7 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
 
     def build() -> dict[str, Any]:
         context = pages.pillar(locality=loc, pillar=pillar, as_of=as_of)
-        table = PillarTargetTable(context["rows"])
+        table = PillarTargetTable(context["rows"], remember=("pillar", loc["id"], pillar))
         RequestConfig(page_request, paginate=False).configure(table)
         context = {
             **context,

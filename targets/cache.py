@@ -25,7 +25,7 @@ import datetime as dt
 import hashlib
 import secrets
 import time
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import TypeVar
 
 from django.conf import settings
@@ -214,3 +214,36 @@ def cached(
         return value
     finally:
         cache.delete(lock_key)
+
+
+def remembered(
+    key: tuple[Hashable, ...],
+    fingerprints: Mapping[Hashable, Hashable],
+    build: Callable[[list[Hashable]], Mapping[Hashable, T]],
+) -> dict[Hashable, T]:
+    """Each item's value (items: the keys of `fingerprints`): the value kept under `key` when the item's
+    fingerprint is the one it was built from, else built — the missing ones only, in one call of `build`,
+    which returns each given item's value. A write that re-assesses one series changes the fingerprints of
+    that series' targets only, so a page of 500 targets re-formats those and reuses the rest (issue #20).
+
+    The fingerprint must cover everything a value is built from besides `key` (e.g. a target's whole
+    assessed row; `key` the language and the as-of): a kept value is used only if its fingerprint matches,
+    so nothing stale is ever returned, whatever the data version. Without a cache, everything is built."""
+    if not caching():
+        return dict(build(list(fingerprints)))
+    full = full_key(("remembered", *key))
+    kept = cache.get(full) or {}
+    out: dict[Hashable, T] = {}
+    missing = []
+    for item, fingerprint in fingerprints.items():
+        hit = kept.get(item)
+        if hit is not None and hit[0] == fingerprint:
+            out[item] = hit[1]
+        else:
+            missing.append(item)
+    if missing:
+        built = build(missing)
+        for item in missing:
+            out[item] = built[item]
+        cache.set(full, {item: (fingerprint, out[item]) for item, fingerprint in fingerprints.items()})
+    return out
