@@ -197,7 +197,9 @@ def _approve_one(reviewer) -> None:
         # Every submitted value has been approved by earlier runs: put the oldest approved one back in the
         # reviewer's queue (bench set-up, untimed; the approval below is the timed service write).
         actual = (
-            Actual.objects.filter(locality__slug=CITY, status=Status.APPROVED, period__ends_on__lte="2026-09-30")
+            Actual.objects.filter(
+                locality__slug=CITY, status=Status.APPROVED, period__ends_on__lte="2026-09-30"
+            )
             .order_by("-period__ends_on", "pk")
             .first()
         )
