@@ -78,6 +78,20 @@ def overview_counts(assessed: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def overview_counts_of(counts: dict[str, Any], locality: str) -> dict[str, Any]:
+    """The part of `overview_counts` (of several localities) that is one locality's: the same as
+    `overview_counts` of that locality's rows alone (each roll-up groups by locality). Counting every
+    locality at once and splitting costs two roll-ups instead of two per locality (issue #20)."""
+    demo_cells = {cell for cell in counts["demo_cells"] if cell[0] == locality}
+    return {
+        "with_targets": counts["with_targets"] & {locality},
+        "by_cell": {k: v for k, v in counts["by_cell"].items() if k[0] == locality},
+        "by_locality": {k: v for k, v in counts["by_locality"].items() if k == locality},
+        "demo_cells": demo_cells,
+        "has_demo": bool(demo_cells),
+    }
+
+
 def merge_overview_counts(parts: list[dict[str, Any]]) -> dict[str, Any]:
     """`overview_counts` of disjoint sets of localities, as one."""
     return {

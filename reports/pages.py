@@ -204,11 +204,8 @@ def overview_counts(*, localities: list[dict], as_of: AsOf) -> dict[int, dict[st
     assessed = None if code is None else selectors.stored_statuses(as_of_code=code, locality_ids=ids)
     if assessed is None:
         assessed = assessed_at(as_of.time, locality_ids=ids, labels="slugs")
-    by_slug = (
-        {slug: part for slug, part in assessed.groupby("locality", sort=False)} if not assessed.empty else {}
-    )
-    empty = assessed.iloc[0:0]
-    return {loc["id"]: dashboards.overview_counts(by_slug.get(loc["slug"], empty)) for loc in localities}
+    counts = dashboards.overview_counts(assessed)
+    return {loc["id"]: dashboards.overview_counts_of(counts, loc["slug"]) for loc in localities}
 
 
 def city(*, locality: dict, as_of: AsOf) -> dict[str, Any]:

@@ -16,9 +16,13 @@ the default method. No database: the chart builders read their colours and icons
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from targets import progress
@@ -127,12 +131,26 @@ FILLS: dict[str, str] = {key: term.fill for key, term in TERMS.items()}
 
 def labels() -> dict[str, str]:
     """Each status's label in the active language, in `ORDER`."""
-    return {key: str(term.label) for key, term in TERMS.items()}
+    return dict(_texts(get_language())[0])
 
 
 def help_texts() -> dict[str, str]:
     """What each status means, in the active language, in `ORDER`."""
-    return {key: str(term.help) for key, term in TERMS.items()}
+    return dict(_texts(get_language())[1])
+
+
+@receiver(setting_changed)
+def _forget_texts(**_kwargs) -> None:
+    _texts.cache_clear()  # a test changed the languages or where their translations are
+
+
+@functools.lru_cache(maxsize=16)
+def _texts(language: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    # Once per language: the overview asks for them for each of its hundreds of cells (issue #20).
+    return (
+        {key: str(term.label) for key, term in TERMS.items()},
+        {key: str(term.help) for key, term in TERMS.items()},
+    )
 
 
 # --- Open SDG's progress measure ------------------------------------------------------------------------
