@@ -26,6 +26,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
@@ -104,6 +105,24 @@ def job_request(*, user, kind: str, params: dict) -> Job:
     return job
 
 
+PROGRESS_TIMEOUT = 3600  # seconds a job's reported progress is kept in the cache
+
+
+def _progress_key(job_id: int) -> str:
+    return f"dti:job-progress:{job_id}"
+
+
+def live_progress(job: Job) -> Job:
+    """`job` with the progress its worker last reported: the row's, or, while it runs, the cache's when that
+    is further (a job writing in one transaction, as an import does, reports there only: its row shows the
+    progress at the commit)."""
+    if job.state == JobState.RUNNING and caching():
+        seen = cache.get(_progress_key(job.pk))
+        if seen is not None and (seen[0] > job.done or not job.total):
+            job.done, job.total = seen
+    return job
+
+
 def execute(job_id: int) -> None:
     """Run a queued job (the worker's task): its state, progress, file or failure written to its row."""
     claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
@@ -113,13 +132,21 @@ def execute(job_id: int) -> None:
         return
     job = Job.objects.get(pk=job_id)
     last = [float("-inf")]  # the first report (the total) is written at once
+    depth = len(transaction.get_connection().atomic_blocks)  # the transactions the job was started in
 
     def progress(done: int, total: int) -> None:
         now = time.monotonic()
         if now - last[0] >= 0.5 or done >= total:  # at most twice a second: one small UPDATE
             last[0] = now
+            done = min(done, total)
+            if caching():  # seen by every process at once (`live_progress`)
+                cache.set(_progress_key(job_id), (done, total), timeout=PROGRESS_TIMEOUT)
+            if len(transaction.get_connection().atomic_blocks) > depth:
+                # Inside the job's own transaction (an import: all or nothing): the row would show it only at
+                # the commit, and a failed UPDATE would break the transaction.
+                return
             try:
-                Job.objects.filter(pk=job_id).update(done=min(done, total), total=total)
+                Job.objects.filter(pk=job_id).update(done=done, total=total)
             except DatabaseError:  # the bar may lag (SQLite busy with a long write): the job goes on
                 logger.warning("job %s: progress not recorded at %s/%s", job_id, done, total, exc_info=True)
 
@@ -309,6 +336,7 @@ def _entry_import_run(params: dict, progress: Progress) -> tuple[bytes, str]:
             rows=rows,
             confirmed=set(params.get("confirmed", [])),
             today=timezone.localdate(),
+            progress=progress,
         )
     except EntryError as exc:
         messages = exc.general + [m for errs in exc.errors.values() for ms in errs.values() for m in ms]

@@ -122,6 +122,32 @@ def assess(inputs: ProgressInputs, as_of: float) -> pd.DataFrame:
     return assessed
 
 
+# The Excel report assesses the country's targets at a quarter not stored (the one before its as-of) a few
+# localities at a time: the engine's (target × observation) frame of the whole country was most of the job's
+# memory (356 MiB at national scale, issue #20).
+ASSESS_CHUNK = 5
+
+
+def assess_by_localities(inputs: ProgressInputs, as_of: float, size: int = ASSESS_CHUNK) -> pd.DataFrame:
+    """`assess(inputs, as_of)` made `size` localities at a time: the same rows in the same order (each series
+    is assessed on its own), with the engine's working frames of a few localities in memory at once. No
+    query."""
+    localities = sorted(inputs.targets["locality_id"].unique().tolist()) if not inputs.targets.empty else []
+    if len(localities) <= size:
+        return assess(inputs, as_of)
+    targets_of = inputs.targets["locality_id"].to_numpy()
+    observations_of = inputs.observations["locality_id"].to_numpy()
+    parts = []
+    for start in range(0, len(localities), size):
+        chunk = localities[start : start + size]
+        part = ProgressInputs(
+            targets=inputs.targets[np.isin(targets_of, chunk)],
+            observations=inputs.observations[np.isin(observations_of, chunk)],
+        )
+        parts.append(assess(part, as_of))
+    return pd.concat(parts).sort_index()  # the engine's order: by target id
+
+
 def statuses_at(inputs: ProgressInputs, times: list[float]) -> dict[float, pd.Series]:
     """Each target's status at each of `times` (the heatmap's quarters), each with what was known then.
     No query."""
@@ -516,11 +542,11 @@ def report(
     # The stored assessments at a live quarter (issue #20): no engine run, nor its long frame in memory.
     assessed = _stored(as_of.time, locality_ids=locality_ids, labels="slugs")
     if assessed is None:
-        assessed = assess(inputs, as_of.time)
+        assessed = assess_by_localities(inputs, as_of.time)
     previous_code = previous_period_code(as_of.code)
     before = _stored(period_end_time(previous_code), locality_ids=locality_ids, labels="slugs")
     if before is None:
-        before = assess(inputs, period_end_time(previous_code))
+        before = assess_by_localities(inputs, period_end_time(previous_code))
     # The summary sheet: the engine's roll-up per pillar, and per locality, as every page shows it.
     by_pillar = progress.rollup(assessed, by=["pillar"]) if not assessed.empty else pd.DataFrame()
     by_locality = progress.rollup(assessed, by=["locality"]) if not assessed.empty else pd.DataFrame()

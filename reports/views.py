@@ -588,7 +588,7 @@ def _version(raw: str | None) -> int:
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A background job: its progress bar (the page reloads itself every two seconds while it runs, with
     <meta http-equiv="refresh">: no script), then its file, or why it failed."""
-    job = _job_or_404(request, pk)
+    job = jobs.live_progress(_job_or_404(request, pk))
     running = job.state in (JobState.QUEUED, JobState.RUNNING)
     context = {"job": job, "label": jobs.KINDS[job.kind].label, "running": running}
     response = render(request, "reports/job.html", context)

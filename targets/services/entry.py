@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -107,10 +108,12 @@ def actuals_save_draft(
     rows: list[EntryRow],
     origin: str = Origin.ENTERED,
     today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SaveReport:
-    """Save an entry form as drafts, all or nothing (the checks: see `_checked`)."""
+    """Save an entry form as drafts, all or nothing (the checks: see `_checked`); `progress(done, total)`
+    after each row written (a large import runs as a job with a progress bar, issue #20)."""
     context = _context(user=user, department=department, period=period, rows=rows, submit=False, today=today)
-    return _write(context, _checked(context, rows), origin=origin)
+    return _write(context, _checked(context, rows), origin=origin, progress=progress)
 
 
 def actuals_submit(
@@ -412,7 +415,13 @@ def _check_outlier(context: _Context, checked: _Checked, row: EntryRow, value: D
         checked.error(row, "note", "Giá trị bất thường: vui lòng ghi chú lý do trước khi xác nhận.")
 
 
-def _write(context: _Context, checked: _Checked, *, origin: str) -> SaveReport:
+def _write(
+    context: _Context,
+    checked: _Checked,
+    *,
+    origin: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> SaveReport:
     """The checked rows written in one transaction (the lock checked again inside it)."""
     saved = submitted = unchanged = 0
     reason = "Gửi duyệt" if context.submit else "Lưu nháp"
@@ -422,7 +431,10 @@ def _write(context: _Context, checked: _Checked, *, origin: str) -> SaveReport:
     try:
         with transaction.atomic():
             refuse_if_locked(context.locality, context.period, for_update=True)
-            for planned in checked.plan:
+            total = len(checked.plan)
+            for index, planned in enumerate(checked.plan, start=1):
+                if progress is not None:
+                    progress(index - 1, total)
                 if not context.submit and not _changes(planned):
                     unchanged += 1
                     continue
@@ -693,8 +705,10 @@ def actuals_import_confirm(
     rows: list[dict],
     confirmed: set[str],
     today: dt.date,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SaveReport:
-    """Write the previewed new/changed rows as drafts of origin `imported`, through `actuals_save_draft`: all or nothing."""
+    """Write the previewed new/changed rows as drafts of origin `imported`, through `actuals_save_draft`: all
+    or nothing; `progress(done, total)` as the rows are written."""
     indicators = {
         ind.code: ind for ind in Indicator.objects.filter(code__in={r["key"].split("|")[0] for r in rows})
     }
@@ -715,7 +729,13 @@ def actuals_import_confirm(
             )
         )
     report = actuals_save_draft(
-        user=user, department=department, period=period, rows=entries, origin=Origin.IMPORTED, today=today
+        user=user,
+        department=department,
+        period=period,
+        rows=entries,
+        origin=Origin.IMPORTED,
+        today=today,
+        progress=progress,
     )
     data_changed()
     return report

@@ -8,6 +8,7 @@ ImmediateBackend, run by `django_capture_on_commit_callbacks(execute=True)`).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -152,3 +153,41 @@ def test_only_the_uploader_may_follow_the_import_job(
 
     assert client.get(f"/reports/jobs/{job.pk}/").status_code == 404
     assert client.get(f"/reports/jobs/{job.pk}/file/").status_code == 404
+
+
+def test_the_job_page_shows_the_rows_written_so_far_while_the_import_runs(
+    editor, settings, large_from_two_rows, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The import writes all or nothing in one transaction, so its row cannot show progress before the
+    commit: the worker reports it to the shared cache too, and the page shows it from there."""
+    from django.core.cache import cache
+
+    from reports import jobs
+    from targets.services import entry
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "j"}
+    }
+    cache.clear()
+    clock = iter(range(10**6))  # a second between reports: none is held back by the twice-a-second limit
+    monkeypatch.setattr(jobs.time, "monotonic", lambda: float(next(clock)))
+    seen = []
+    changes = entry._changes
+
+    def watched(planned):  # called for each row, after its progress report, inside the import's transaction
+        job = Job.objects.get()
+        page = editor.get(f"/reports/jobs/{job.pk}/").content.decode()
+        seen.append((job.state, job.done, re.search(r'<progress max="(\d+)" value="(\d+)"', page).groups()))
+        return changes(planned)
+
+    monkeypatch.setattr(entry, "_changes", watched)
+    token = _preview(editor)
+
+    _confirm(editor, token, django_capture_on_commit_callbacks)
+
+    # Row 1 of 2, then row 2: the page shows 0 then 1 written of 2, while the row (not committed) says 0.
+    assert seen == [(JobState.RUNNING, 0, ("2", "0")), (JobState.RUNNING, 0, ("2", "1"))]
+    job = Job.objects.get()
+    assert (job.state, job.done, job.total) == (JobState.DONE, 2, 2)
+    assert _q4().count() == 2
+    cache.clear()
