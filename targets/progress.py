@@ -523,6 +523,9 @@ def assess_frame(frame: pd.DataFrame, *, as_of: float) -> pd.DataFrame:
 # --- roll-ups ------------------------------------------------------------------------------------------------
 
 
+_STATUS_INDEX = pd.Index(STATUSES)
+
+
 def rollup(assessed: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Counts per status for each group of `by` (e.g. locality × pillar), one column per status in
     `STATUSES` (zero when absent), plus `total` and `share_on_track`.
@@ -533,17 +536,38 @@ def rollup(assessed: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     targets without data. NaN when none is assessable. Every page, file and report takes its counts
     and shares from here: nothing recounts statuses by hand.
     With `by` empty, one row for all targets, labelled "all".
+
+    Counted with numpy (`bincount` over each row's group and status codes): the same table as pandas'
+    groupby and value_counts, a tenth of the time — pages roll up several times per request (issue #20).
+    Groups are sorted, a missing key is a group of its own (last), as `groupby(sort=True, dropna=False)`.
     """
-    keys = list(by) if by else [pd.Series("all", index=assessed.index, name="group")]
-    counts = (
-        assessed.groupby(keys, dropna=False, observed=True, sort=True)["status"]
-        .value_counts()
-        .unstack(fill_value=0)
-        .reindex(columns=list(STATUSES), fill_value=0)
-        .astype(int)
+    if by:
+        codes, levels = [], []
+        for name in by:
+            code, unique = pd.factorize(assessed[name], sort=True, use_na_sentinel=False)
+            codes.append(code)
+            levels.append(unique)
+        shape = tuple(max(len(level), 1) for level in levels)
+        combined = np.ravel_multi_index(codes, shape) if len(assessed) else np.zeros(0, dtype=np.intp)
+        present, group = np.unique(combined, return_inverse=True)
+        parts = np.unravel_index(present, shape)
+        if len(by) == 1:
+            index = pd.Index(levels[0].take(parts[0]), name=by[0])
+        else:
+            index = pd.MultiIndex.from_arrays(
+                [level.take(part) for level, part in zip(levels, parts, strict=True)], names=list(by)
+            )
+    else:
+        group = np.zeros(len(assessed), dtype=np.intp)
+        index = pd.Index(["all"] if len(assessed) else [], name="group")
+    groups = len(index)
+    status = _STATUS_INDEX.get_indexer(assessed["status"])  # -1: not a status
+    known = status >= 0
+    cells = np.bincount(group[known] * len(STATUSES) + status[known], minlength=groups * len(STATUSES))
+    counts = pd.DataFrame(cells.reshape(groups, len(STATUSES)), index=index, columns=list(STATUSES)).astype(
+        int
     )
-    counts.columns.name = None
-    counts["total"] = assessed.groupby(keys, dropna=False, observed=True, sort=True).size()
+    counts["total"] = np.bincount(group, minlength=groups).astype(int)
     assessable = counts["total"] - counts[NOT_APPLICABLE] - counts[INSUFFICIENT_DATA] - counts[AWAITING_FINAL]
     counts["share_on_track"] = (counts[ACHIEVED] + counts[ON_TRACK]) / assessable.where(assessable > 0)
     return counts

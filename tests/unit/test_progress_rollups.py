@@ -117,3 +117,40 @@ def test_rollup_and_most_behind_read_the_output_of_assess_frame() -> None:
     behind = most_behind(assessed, n=3, by=["locality"])
     assert (behind.groupby("locality").size() <= 3).all()
     assert not behind["status"].isin([ACHIEVED, NOT_APPLICABLE]).any()
+
+
+def _rollup_by_pandas(assessed: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """The roll-up as pandas' groupby and value_counts give it (the engine's code before issue #20): an
+    independent route to the same table."""
+    keys = list(by) if by else [pd.Series("all", index=assessed.index, name="group")]
+    counts = (
+        assessed.groupby(keys, dropna=False, observed=True, sort=True)["status"]
+        .value_counts()
+        .unstack(fill_value=0)
+        .reindex(columns=list(STATUSES), fill_value=0)
+        .astype(int)
+    )
+    counts.columns.name = None
+    counts["total"] = assessed.groupby(keys, dropna=False, observed=True, sort=True).size()
+    assessable = (
+        counts["total"] - counts[NOT_APPLICABLE] - counts[INSUFFICIENT_DATA] - counts["awaiting_final"]
+    )
+    counts["share_on_track"] = (counts[ACHIEVED] + counts[ON_TRACK]) / assessable.where(assessable > 0)
+    return counts
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rollup_is_the_table_pandas_groupby_gives(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    frame = pd.DataFrame(
+        {
+            "locality": rng.choice(["hai-phong", "ha-noi", "da-nang", None], n, p=[0.4, 0.3, 0.2, 0.1]),
+            "pillar": rng.choice(["cqs", "kts", "xhs", "dti"], n),
+            "year": rng.choice([2025, 2030], n),
+            # every status, and now and then a text that is none (counted in the total only)
+            "status": rng.choice([*STATUSES, "unknown"], n),
+        }
+    )
+    for by in ([], ["pillar"], ["locality"], ["locality", "pillar"], ["year", "pillar"]):
+        pd.testing.assert_frame_equal(rollup(frame, by), _rollup_by_pandas(frame, by), check_index_type=False)
