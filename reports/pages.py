@@ -538,11 +538,16 @@ def report(
     `as_of` and at the period before it (the change since then), the engine's roll-up per pillar and per
     locality for the summary sheet, the figures known then, and the report's other rows
     (`reports.excel.data`). A fixed number of queries whatever the data size."""
-    inputs = selectors.progress_inputs(locality_ids=locality_ids, labels="slugs")
     # The stored assessments at a live quarter (issue #20): no engine run, nor its long frame in memory.
     assessed = _stored(as_of.time, locality_ids=locality_ids, labels="slugs")
     if assessed is None:
+        inputs = selectors.progress_inputs(locality_ids=locality_ids, labels="slugs")
         assessed = assess_by_localities(inputs, as_of.time)
+    else:  # the targets came with their stored rows: only the figures are fetched
+        inputs = ProgressInputs(
+            targets=assessed.drop(columns=list(selectors.STORED_COLUMNS)).reset_index(),
+            observations=selectors.observations_frame(locality_ids=locality_ids),
+        )
     previous_code = previous_period_code(as_of.code)
     before = _stored(period_end_time(previous_code), locality_ids=locality_ids, labels="slugs")
     if before is None:

@@ -17,6 +17,7 @@ in as `ReportData.summary`), never recounted here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -284,7 +285,13 @@ class _Formats:
         """The format of a figure kept to `places` decimals: as many as it needs, no trailing comma."""
         if value is None or not math.isfinite(value):
             return self.number
-        return self.numbers[min(shown_decimals(value, places), 4)]
+        return self.numbers[_shown(value, places)]
+
+
+@functools.lru_cache(maxsize=65536)
+def _shown(value: float, places: int) -> int:
+    # Figures repeat (0, 1, 100, a target's value on every row of its series): worked out once each.
+    return min(shown_decimals(value, places), 4)
 
 
 def _header_text(text: str) -> str:
