@@ -187,24 +187,24 @@ def _stats(times: list[float]) -> dict[str, float]:
 
 
 def _approve_one(reviewer) -> None:
-    """Approve one submitted value of the province for a quarter up to the as-of, through the service (as a
+    """Approve one submitted value of the province for the as-of quarter, through the service (as a
     reviewer does): the write the pages must be fresh and fast after."""
     from targets.models import Actual, Status
     from targets.services.review import actuals_approve
 
+    # A value of the as-of quarter, as at the end of a quarter when the reviewers approve what the
+    # departments sent (a value of an earlier quarter also cools the pillar heatmap's earlier quarters).
     actual = (
-        Actual.objects.filter(locality__slug=CITY, status=Status.SUBMITTED, period__ends_on__lte="2026-09-30")
+        Actual.objects.filter(locality__slug=CITY, status=Status.SUBMITTED, period__code=scale_db.AS_OF)
         .order_by("pk")
         .first()
     )
     if actual is None:
-        # Every submitted value has been approved by earlier runs: put the oldest approved one back in the
-        # reviewer's queue (bench set-up, untimed; the approval below is the timed service write).
+        # Every submitted value has been approved by earlier runs: put an approved one of the quarter back in
+        # the reviewer's queue (bench set-up, untimed; the approval below is the timed service write).
         actual = (
-            Actual.objects.filter(
-                locality__slug=CITY, status=Status.APPROVED, period__ends_on__lte="2026-09-30"
-            )
-            .order_by("-period__ends_on", "pk")
+            Actual.objects.filter(locality__slug=CITY, status=Status.APPROVED, period__code=scale_db.AS_OF)
+            .order_by("pk")
             .first()
         )
         Actual.objects.filter(pk=actual.pk).update(status=Status.SUBMITTED)
