@@ -49,6 +49,7 @@ from load_mix import (
     PILLARS,
     SERIES,
     SUBMIT_DEPARTMENT,
+    WRITERS,
 )
 from locust import HttpUser, between, events, task
 
@@ -186,7 +187,7 @@ class Submitter(Portal):
     wait_time = between(2, 5)
 
     def on_start(self) -> None:
-        self.province = BUSY[_seat("submitter") % len(BUSY)]
+        self.province = WRITERS[_seat("submitter") % len(WRITERS)]
         self.login(f"{self.province}.{SUBMIT_DEPARTMENT}.editor", PASSWORD)
         self.url = _entry_url(self.client, AS_OF)
 
@@ -239,7 +240,7 @@ class Reviewer(Portal):
     wait_time = between(2, 5)
 
     def on_start(self) -> None:
-        self.province = BUSY[_seat("reviewer") % len(BUSY)]
+        self.province = WRITERS[_seat("reviewer") % len(WRITERS)]
         self.login(f"{self.province}.reviewer", PASSWORD)
         self.url = f"/review/{AS_OF}/?locality={self.province}"
 
@@ -274,7 +275,7 @@ class Officer(Portal):
     wait_time = between(20, 40)
 
     def on_start(self) -> None:
-        self.province = BUSY[_seat("officer") % len(BUSY)]
+        self.province = WRITERS[_seat("officer") % len(WRITERS)]
         self.login(f"{self.province}.{DRAFT_DEPARTMENT}.editor", PASSWORD)
         self.url = _entry_url(self.client, _current_quarter())
 

@@ -42,7 +42,19 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(HERE))
 
 import scale_db  # noqa: E402
-from load_mix import AS_OF, BUSY, DASHBOARDS, PASSWORD, PILLARS, SERIES, SUBMIT_DEPARTMENT  # noqa: E402
+
+if "--writers-elsewhere" in sys.argv:  # read by load_mix on import, and by locust
+    os.environ["LOAD_WRITERS_ELSEWHERE"] = "1"
+from load_mix import (  # noqa: E402
+    AS_OF,
+    BUSY,
+    DASHBOARDS,
+    PASSWORD,
+    PILLARS,
+    SERIES,
+    SUBMIT_DEPARTMENT,
+    WRITERS,
+)
 
 DASHBOARD_P95_GOAL_MS = 300
 BACKLOG = 10  # submitted values waiting for each busy province's reviewer when the run starts
@@ -70,7 +82,7 @@ def _prepare_queue() -> dict:
     removed = queued = 0
     touched = []
     with transaction.atomic():
-        for slug in BUSY:
+        for slug in WRITERS:
             quarter = Actual.objects.filter(locality__slug=slug, period__code=AS_OF)
             mine = quarter.filter(department__code=SUBMIT_DEPARTMENT, status=Status.APPROVED)
             touched += [
@@ -203,37 +215,56 @@ def _logged_in(base: str, username: str, password: str) -> urllib.request.Opener
 
 
 def _probe(base: str, rounds: int) -> dict:
-    """One client alone (no other load from this run): each dashboard page of the first busy province
-    timed the first time after a reviewer approved one of its values (through the review page), then
-    again (warm). Median over `rounds` approvals, ms: the service times the load test queues."""
+    """One client alone (no other load from this run): the reviewer's page and approval of one value of
+    the first busy province (the approval's redirect back to the review page included), then each
+    dashboard page of that province and the national open data timed the first time after it (cold) and
+    again (warm), and the officer's entry form. Median over `rounds` approvals, ms: the service times the
+    load test queues."""
     province = BUSY[0]
     reviewer = _logged_in(base, f"{province}.reviewer", PASSWORD)
     leader = _logged_in(base, f"{province}.viewer", PASSWORD)
+    officer = _logged_in(base, f"{province}.{SUBMIT_DEPARTMENT}.editor", PASSWORD)
+    worklist = officer.open(f"{base}/entry/", timeout=60).read().decode()
+    department = re.search(r"department=(\d+)", worklist).group(1)
+    entry = f"/entry/{AS_OF}/?department={department}"
     pages = {
         "/dashboard/": "/dashboard/",
         "/dashboard/[city]/": f"/dashboard/{province}/",
         "/dashboard/[city]/[pillar]/": f"/dashboard/{province}/{PILLARS[0]}/",
         "/dashboard/[city]/[pillar]/?sort": f"/dashboard/{province}/{PILLARS[0]}/?sort=gap",
         "/indicators/[code]/[city]/": f"/indicators/{SERIES[0]}/{province}/",
+        "/open-data/progress.json": "/open-data/progress.json",
     }
     times: dict[str, dict[str, list[float]]] = {name: {"cold": [], "warm": []} for name in pages}
+    times["writers"] = {
+        "/review/[period]/": [],
+        "approve (POST and redirect)": [],
+        "/entry/[period]/ (form)": [],
+    }
+
+    def timed(opener, url, data=None) -> tuple[float, bytes]:
+        began = time.perf_counter()
+        body = opener.open(urllib.request.Request(f"{base}{url}", data=data), timeout=60).read()
+        return (time.perf_counter() - began) * 1000, body
+
     approved = 0
     for _ in range(rounds):
-        page = reviewer.open(f"{base}/review/{AS_OF}/?locality={province}", timeout=60).read().decode()
+        ms, page = timed(reviewer, f"/review/{AS_OF}/?locality={province}")
+        times["writers"]["/review/[period]/"].append(ms)
+        page = page.decode()
         form = re.search(r'<form method="post" action="([^"]+)" class="decide">(.*?)</form>', page, re.S)
         if not form:
             break  # nothing waits
         fields = dict(re.findall(r'name="((?:locality|actual|version-\d+))" value="([^"]+)"', form.group(2)))
         fields.update({"csrfmiddlewaretoken": _csrf(page), "decision": "approve"})
-        body = urllib.parse.urlencode(fields).encode()
-        done = reviewer.open(urllib.request.Request(f"{base}{form.group(1)}", data=body), timeout=60).read()
+        ms, done = timed(reviewer, form.group(1), urllib.parse.urlencode(fields).encode())
+        times["writers"]["approve (POST and redirect)"].append(ms)
         approved += "Đã duyệt 1 giá trị".encode() in done
         for name, url in pages.items():
             sep = "&" if "?" in url else "?"
             for kind in ("cold", "warm"):
-                began = time.perf_counter()
-                leader.open(f"{base}{url}{sep}as_of={AS_OF}", timeout=60).read()
-                times[name][kind].append((time.perf_counter() - began) * 1000)
+                times[name][kind].append(timed(leader, f"{url}{sep}as_of={AS_OF}")[0])
+        times["writers"]["/entry/[period]/ (form)"].append(timed(officer, entry)[0])
     return {
         "approvals": approved,
         **{
@@ -351,6 +382,11 @@ def main() -> int:
         "--no-writes",
         action="store_true",
         help="for comparison: the same users, but officers and reviewers post nothing (the goals then fail)",
+    )
+    parser.add_argument(
+        "--writers-elsewhere",
+        action="store_true",
+        help="for comparison: the officers and reviewers work in five provinces the leaders do not read",
     )
     parser.add_argument("--out", type=Path, default=BENCH / "results-load.json")
     args = parser.parse_args()
@@ -472,6 +508,7 @@ def main() -> int:
         "seconds": args.seconds,
         "workers": args.workers,
         "writes": not args.no_writes,
+        "writers": list(WRITERS),
         "queue_prepared": queue,
         "one_client_after_an_approval": probe,
         "goal": {"failures": 0, "dashboards_p95_ms": DASHBOARD_P95_GOAL_MS, "values_approved": "> 0"},
