@@ -18,7 +18,9 @@ The mix (50 users; weights 6:1:1:1:1):
   page).
 - 5 members of the public downloading `progress.json` and `targets.csv` every 5–15 s.
 
-The leaders read the busy provinces only: every dashboard they ask for is one the writes cool.
+The leaders read the busy provinces only: every dashboard they ask for is one the writes cool. With 50 users
+that is about 12 requests a second, about one approval a second (docs/performance.md, "Load test with
+continuous writes").
 
 Accounts are those of the national-scale data (`targets.devdata.scale_data_generate`): per synthetic
 province `demo-NN.viewer` (leadership), `demo-NN.reviewer`, `demo-NN.<department>.editor`, and the superuser

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import os
 import re
 import resource
@@ -298,7 +299,7 @@ def _percentiles(times: list[float]) -> dict:
     ordered = sorted(times)
 
     def rank(q: float) -> float:
-        return ordered[max(0, min(len(ordered) - 1, round(q * len(ordered) + 0.5) - 1))]
+        return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
     return {
         "requests": len(ordered),
@@ -479,6 +480,9 @@ def main() -> int:
             used = {k: cpu_after[k] - cpu_before[k] for k in cpu_before}
             used["others"] = used["machine"] - used["gunicorn"] - used["postgresql"] - used["locust"]
             summary["cpu_cores_used"] = {k: round(v / elapsed, 2) for k, v in used.items()}
+            summary["gunicorn_cpu_ms_per_request"] = round(
+                used["gunicorn"] * 1000 / max(1, summary["requests"])
+            )
             samples = sampler.samples or [os.getloadavg()[0]]
             summary["load_average_1min"] = {
                 "before": round(load_before[0], 1),
@@ -523,7 +527,10 @@ def main() -> int:
             f" {row['p99_ms']:>7} {row['max_ms']:>7}"
         )
     print(f"dashboards after an approval: {json.dumps(dash['after_an_approval'])}")
-    print(f"CPU cores used (of {os.cpu_count()}): {json.dumps(summary['cpu_cores_used'])}")
+    print(
+        f"CPU cores used (of {os.cpu_count()}): {json.dumps(summary['cpu_cores_used'])}; gunicorn "
+        f"{summary['gunicorn_cpu_ms_per_request']} ms of CPU per request"
+    )
     writes = summary["written_during_the_run"]
     load = summary["load_average_1min"]
     print(
