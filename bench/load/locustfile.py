@@ -221,6 +221,7 @@ class Submitter(Portal):
                 return
         data["csrfmiddlewaretoken"] = _token(response.text)
         data["action"] = "submit-confirmed"
+        posted = time.time()
         with self.client.post(
             self.url, data, name="/entry/[period]/ (submit)", catch_response=True
         ) as response:
@@ -228,7 +229,8 @@ class Submitter(Portal):
             if not sent:
                 response.failure("the values were not submitted")
             else:
-                _log["submissions"].append([time.time(), self.province, int(sent.group(1))])
+                redirect = response.history[0].elapsed.total_seconds() if response.history else 0
+                _log["submissions"].append([posted + redirect, self.province, int(sent.group(1))])
 
 
 _DECIDE_ALL = re.compile(r'<form method="post" action="([^"]+)" class="decide-all">(.*?)</form>', re.S)

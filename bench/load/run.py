@@ -332,7 +332,7 @@ def _summary(stats_csv: Path, log: dict) -> dict:
         "dashboards": {
             **_percentiles([r[2] for r in dashboards]),
             "failures": sum(1 for r in dashboards if r[3]),
-            "after_an_approval": _after_approvals(dashboards, log["approvals"]),
+            "after_a_write": _after_writes(dashboards, log["approvals"], log["submissions"]),
         },
         "approvals_seen_by_users": {
             "decisions": len(log["approvals"]),
@@ -346,24 +346,30 @@ def _summary(stats_csv: Path, log: dict) -> dict:
     }
 
 
-def _after_approvals(dashboards: list, approvals: list) -> dict:
-    """The dashboard requests split by whether an approval changed their figures since that page (the same
-    URL) was last asked for: an approval in its province, any approval for the national overview. The
-    first kind is what the first reader after a write gets (computed again, or waiting for the one who
-    computes it); the second is served from the cache unless something else evicted it."""
+def _after_writes(dashboards: list, approvals: list, submissions: list) -> dict:
+    """The dashboard requests split by whether a write changed what the page is cached under since that
+    page (the same URL) was last asked for: for the city and pillar pages an approval in its province, for
+    the national overview any approval (both keyed by the localities' figure versions), for a series page
+    any approval or submission anywhere (keyed by the site-wide data version). The first kind is what the
+    first reader after a write gets (computed again, or waiting for the one who computes it); the second is
+    served from the cache unless something else evicted it."""
     last_asked: dict[str, float] = {}
     times: dict[str, list[float]] = {}
     run_start = min((r[0] for r in dashboards), default=0.0)
-    for start, _name, ms, _failed, url in sorted(dashboards):
+    sitewide = sorted([*approvals, *submissions])
+    for start, name, ms, _failed, url in sorted(dashboards):
         path = urllib.parse.urlsplit(url or "")
         page = f"{path.path}?{path.query}"
         province = next((p for p in BUSY if f"/{p}/" in path.path), None)
         since = last_asked.get(page, run_start)
-        changed = any(
-            since < at <= start and (province is None or province == where) for at, where, _n in approvals
-        )
+        if name.endswith("/indicators/[code]/[city]/"):
+            changed = any(since < at <= start for at, _where, _n in sitewide)
+        else:
+            changed = any(
+                since < at <= start and (province is None or province == where) for at, where, _n in approvals
+            )
         last_asked[page] = start
-        times.setdefault("first_after_an_approval" if changed else "repeat", []).append(ms)
+        times.setdefault("first_after_a_write" if changed else "repeat", []).append(ms)
     return {key: _percentiles(value) for key, value in sorted(times.items())}
 
 
@@ -526,7 +532,7 @@ def main() -> int:
             f"{name:<44} {row['requests']:>5} {row['failures']:>4} {row['median_ms']:>7} {row['p95_ms']:>7}"
             f" {row['p99_ms']:>7} {row['max_ms']:>7}"
         )
-    print(f"dashboards after an approval: {json.dumps(dash['after_an_approval'])}")
+    print(f"dashboards after a write: {json.dumps(dash['after_a_write'])}")
     print(
         f"CPU cores used (of {os.cpu_count()}): {json.dumps(summary['cpu_cores_used'])}; gunicorn "
         f"{summary['gunicorn_cpu_ms_per_request']} ms of CPU per request"
