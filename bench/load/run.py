@@ -1,5 +1,6 @@
-"""The load test: gunicorn on 127.0.0.1 against PostgreSQL, 50 locust users for 120 s, 10 of them entering
-and approving continuously (the mix: bench/load/locustfile.py).
+"""The load test: 50 users, 10 entering and approving continuously, on gunicorn + PostgreSQL (loopback).
+
+gunicorn on 127.0.0.1 against PostgreSQL, 50 locust users for 120 s (the mix: bench/load/locustfile.py).
 
 Run with a throw-away PostgreSQL: `bench/with_postgres.sh .venv/bin/python bench/load/run.py`.
 Builds the national-scale data if the database has none; prepares the writers' queue (in each busy province
