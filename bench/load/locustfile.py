@@ -27,7 +27,7 @@ province `demo-NN.viewer` (leadership), `demo-NN.reviewer`, `demo-NN.<department
 `bench`.
 
 With `LOAD_LOG=path`, every request (start, name, time, failure, URL) and every approval and submission is
-written there as JSON when the test stops: run.py computes the percentiles of the dashboards from it.
+written there as JSON when locust quits: run.py computes the percentiles of the dashboards from it.
 """
 
 from __future__ import annotations
