@@ -13,7 +13,7 @@ import hashlib
 import json
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -40,7 +40,7 @@ from django.views.decorators.http import condition, require_GET
 from django_tables2 import RequestConfig
 
 from targets import access
-from targets.cache import cached, caching, data_version, figure_versions, full_key
+from targets.cache import cached, caching, data_version, figure_versions, full_key, submissions_version
 from targets.models import Job, JobState, ReportSettings
 from targets.periods import (
     MAX_PERIOD_YEAR,
@@ -161,6 +161,20 @@ def _cached_figures(
     return cached(("figures", *key, get_language()), build, versions=versions)
 
 
+def _cached_series(key: tuple, loc: dict, as_of: AsOf, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """A series page (its locality's targets and figures of one indicator, and, to the locality's members,
+    the values awaiting review): cached under the version of the locality's figures up to `as_of` and, for
+    members, its submissions' token (`targets.cache.submissions_version`), so a write elsewhere in the
+    country leaves it warm (issue #20; it followed the site-wide data version, which any write changes)."""
+    ends_on = period_end_date(as_of.code)
+
+    def versions() -> Hashable:
+        submitted = submissions_version(loc["id"]) if loc["full"] else ""
+        return (figure_versions([loc["id"]], ends_on), submitted)
+
+    return cached(("figures", *key, get_language()), build, versions=versions)
+
+
 def _render(request: HttpRequest, template: str, as_of: AsOf, context: dict[str, Any]) -> HttpResponse:
     choices = display.as_of_choices(as_of, timezone.localdate())
     return render(request, template, {**context, "as_of": as_of, "as_of_choices": choices})
@@ -263,8 +277,15 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
     page_request = copy.copy(request)  # the table's sort links are built from the query the page reads
     page_request.GET = query
 
+    def figures() -> dict[str, Any]:
+        return pages.pillar(locality=loc, pillar=pillar, as_of=as_of)
+
     def build() -> dict[str, Any]:
-        context = pages.pillar(locality=loc, pillar=pillar, as_of=as_of)
+        # The figures kept apart from the sort order: the same pillar sorted another way renders its kept
+        # rows in another order instead of computing them again (found by the load test, issue #20).
+        context = _cached_figures(
+            ("pillar-figures", loc["id"], pillar, as_of, today), [loc["id"]], as_of, figures
+        )
         table = PillarTargetTable(context["rows"], remember=("pillar", loc["id"], pillar))
         RequestConfig(page_request, paginate=False).configure(table)
         context = {
@@ -325,7 +346,7 @@ def indicator_series(request: HttpRequest, code: str, locality: str, *, as_of: A
     loc = _locality_or_404(request, locality)
     indicator = _indicator_or_404(code)
     build = functools.partial(pages.series, indicator=indicator, locality=loc, as_of=as_of, full=loc["full"])
-    context = _cached(("series", code, loc["id"], as_of, loc["full"]), build)
+    context = _cached_series(("series", code, loc["id"], as_of, loc["full"]), loc, as_of, build)
     return _render(
         request, "reports/series.html", as_of, {**context, "indicator": indicator, "locality": loc}
     )
@@ -349,7 +370,7 @@ def target_progress(
     indicator = _indicator_or_404(indicator_code)
     as_of = _parse_as_of(None)
     build = functools.partial(pages.series, indicator=indicator, locality=loc, as_of=as_of, full=loc["full"])
-    context = _cached(("series", indicator_code, loc["id"], as_of, loc["full"]), build)
+    context = _cached_series(("series", indicator_code, loc["id"], as_of, loc["full"]), loc, as_of, build)
     section = next((s for s in context["sections"] if (s["level"] or "") == (level or "")), None)
     row = next((r for r in section["rows"] if r["id"] == target_id), None) if section else None
     if row is None:

@@ -81,6 +81,28 @@ def data_changed() -> None:
     transaction.on_commit(_bump)
 
 
+def _submissions_key(locality_id: int) -> str:
+    return f"dti:submissions:{locality_id}"
+
+
+def submissions_changed(locality_ids: Iterable[int]) -> None:
+    """Values were sent for review in these localities (they show, hollow, on their series pages to the
+    localities' members): their submission tokens change now and again after the commit, as `data_changed`."""
+    keys = [_submissions_key(loc) for loc in set(locality_ids)]
+
+    def bump() -> None:
+        for key in keys:
+            _bump(key)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def submissions_version(locality_id: int) -> str:
+    """The token `submissions_changed` changes for a locality (created on first use)."""
+    return _token(_submissions_key(locality_id))
+
+
 # --- figure versions per locality and period ----------------------------------------------------------------
 
 # Set by the reports app (`reports.apps`): re-assesses the stored assessments of the series a write touched

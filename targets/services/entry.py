@@ -17,7 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from .. import access
-from ..cache import data_changed  # called after every write that changes what pages and reports show
+from ..cache import (  # called after every write that changes what pages and reports show
+    data_changed,
+    submissions_changed,
+)
 from ..evidence import stored_name
 from ..formatting import typed_number
 from ..models import (
@@ -455,6 +458,7 @@ def _write(
         ) from exc
     if submitted:  # the series pages show submitted values; drafts appear on no cached page
         data_changed()
+        submissions_changed([context.locality.pk])
     return SaveReport(
         saved=saved, submitted=submitted, unchanged=unchanged, refreshed=tuple(checked.refreshed)
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from ..cache import data_changed
+from ..cache import data_changed, everything_changed
 from ..catalogue import CatalogueError
 from ..frameworks import grid_index, read_frameworks
 from ..models import Framework, FrameworkIndex, IndexLink, IndexScore, Indicator, Locality, PlanTask
@@ -110,6 +110,9 @@ def frameworks_load(*, root: Path | None = None) -> FrameworksReport:
         if errors:
             transaction.set_rollback(True)
             raise CatalogueError(errors)
+        # The pillar and series pages name each DTI result's framework: pages kept under the figures'
+        # versions (not the data version) are computed again. No assessment depends on a framework.
+        everything_changed(reassess=False)
     data_changed()
     return FrameworksReport(
         frameworks=len(frameworks),
