@@ -115,21 +115,19 @@ class PillarTargetTable(tables.Table):
         )
 
     def _remembered_cells(self, rows: list[BoundRow], context: Context) -> list[str]:
-        fingerprints = {
-            index: (row.record["fingerprint"], repr(row.record.get("national")), row.record.get("framework"))
-            for index, row in enumerate(rows)
-            if "fingerprint" in row.record
-        }
-        if self._remember is None or len(fingerprints) < len(rows):
+        records = [row.record for row in rows]
+        if self._remember is None or any("fingerprint" not in r for r in records):
             return [self._cells_html(row, context) for row in rows]
-        by_target = {rows[i].record["id"]: fingerprint for i, fingerprint in fingerprints.items()}
-        position = {row.record["id"]: row for row in rows}
+        fingerprints = {
+            r["id"]: (r["fingerprint"], repr(r.get("national")), r.get("framework")) for r in records
+        }
+        by_target = {row.record["id"]: row for row in rows}
         # The columns shown and the language of the headers' cells; the rest is in the rows' fingerprints.
         key = (*self._remember, "pillar-cells", get_language(), [c.name for c in self.columns])
         cells = remembered(
-            key, by_target, lambda ids: {i: self._cells_html(position[i], context) for i in ids}
+            key, fingerprints, lambda ids: {i: self._cells_html(by_target[i], context) for i in ids}
         )
-        return [cells[row.record["id"]] for row in rows]
+        return [cells[r["id"]] for r in records]
 
     def tbody_html(self) -> SafeString:
         """The table's body exactly as django-tables2's template writes it (its whitespace included), built

@@ -150,29 +150,32 @@ def _cached(key: tuple, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
 
 
 def _cached_figures(
-    key: tuple, locality_ids: Iterable[int], as_of: AsOf, build: Callable[[], dict[str, Any]]
+    key: tuple,
+    locality_ids: Iterable[int],
+    as_of: AsOf,
+    build: Callable[[], dict[str, Any]],
+    *,
+    submissions_of: int | None = None,
 ) -> dict[str, Any]:
     """A page that shows only targets and approved or published figures of `locality_ids` at `as_of`
-    (overview, city, pillar, the progress file): cached under the version of those localities' figures up
-    to `as_of` (`targets.cache.figure_versions`, one query), so a write cools only the pages of its
-    locality from its period on."""
+    (overview, city, pillar, series, the progress file): cached under the version of those localities' figures
+    up to `as_of` (`targets.cache.figure_versions`, one query), so a write cools only the pages of its
+    locality from its period on. `submissions_of`: a locality whose values awaiting review the page shows too
+    (a series page to the locality's members), whose submissions' token is then part of the version."""
     ends_on = period_end_date(as_of.code)
-    versions = functools.partial(figure_versions, list(locality_ids), ends_on)
+
+    def versions() -> Hashable:
+        figures = figure_versions(list(locality_ids), ends_on)
+        return figures if submissions_of is None else (figures, submissions_version(submissions_of))
+
     return cached(("figures", *key, get_language()), build, versions=versions)
 
 
 def _cached_series(key: tuple, loc: dict, as_of: AsOf, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """A series page (its locality's targets and figures of one indicator, and, to the locality's members,
-    the values awaiting review): cached under the version of the locality's figures up to `as_of` and, for
-    members, its submissions' token (`targets.cache.submissions_version`), so a write elsewhere in the
-    country leaves it warm (issue #20; it followed the site-wide data version, which any write changes)."""
-    ends_on = period_end_date(as_of.code)
-
-    def versions() -> Hashable:
-        submitted = submissions_version(loc["id"]) if loc["full"] else ""
-        return (figure_versions([loc["id"]], ends_on), submitted)
-
-    return cached(("figures", *key, get_language()), build, versions=versions)
+    """A series page: its locality's figures and, to the locality's members, its values awaiting review — a
+    write elsewhere in the country leaves it warm (issue #20; it followed the site-wide data version, which
+    any write changes)."""
+    return _cached_figures(key, [loc["id"]], as_of, build, submissions_of=loc["id"] if loc["full"] else None)
 
 
 def _render(request: HttpRequest, template: str, as_of: AsOf, context: dict[str, Any]) -> HttpResponse:
