@@ -252,7 +252,7 @@ def bench_excel(runs: int, log: Callable[[str], None]) -> dict[str, Any]:
         _clear_queue()
 
     def ask() -> str:
-        response = client.get("/reports/download/", params)
+        response = client.post(f"/reports/download/?locality={params['locality']}&as_of={params['as_of']}")
         assert response.status_code == 302, response.status_code
         return response["Location"]
 

@@ -81,16 +81,17 @@ def _key(kind: JobKind, params: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def job_request(*, user, kind: str, params: dict) -> Job:
-    """The job of `kind` for `params` on the current data: a finished one whose file is still there, one
-    queued or running, or a new one (queued when the surrounding transaction commits). Raises
-    PermissionDenied when `targets.access` refuses."""
+def job_find(*, user, kind: str, params: dict) -> Job | None:
+    """The job of `kind` for `params` on the current data if there is one (finished with its file still there,
+    queued or running), else None; nothing is written (a GET may ask). Raises PermissionDenied when
+    `targets.access` refuses."""
     spec = KINDS[kind]
     if not access.may_run_job(user, spec.rule, params):
         raise PermissionDenied
-    key = _key(spec, params)
     existing = (
-        Job.objects.filter(key=key, state__in=[JobState.QUEUED, JobState.RUNNING, JobState.DONE])
+        Job.objects.filter(
+            key=_key(spec, params), state__in=[JobState.QUEUED, JobState.RUNNING, JobState.DONE]
+        )
         .order_by("-pk")
         .first()
     )
@@ -98,7 +99,17 @@ def job_request(*, user, kind: str, params: dict) -> Job:
         existing.state != JobState.DONE or existing.file.storage.exists(existing.file.name)
     ):
         return existing
-    job = Job.objects.create(kind=kind, params=params, key=key, user=user)
+    return None
+
+
+def job_request(*, user, kind: str, params: dict) -> Job:
+    """The job of `kind` for `params` on the current data: a finished one whose file is still there, one
+    queued or running, or a new one (queued when the surrounding transaction commits). Raises
+    PermissionDenied when `targets.access` refuses."""
+    existing = job_find(user=user, kind=kind, params=params)
+    if existing is not None:
+        return existing
+    job = Job.objects.create(kind=kind, params=params, key=_key(KINDS[kind], params), user=user)
     from .tasks import run_job  # the task module imports this one
 
     transaction.on_commit(lambda: run_job.enqueue(job.pk))

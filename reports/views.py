@@ -36,7 +36,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import condition, require_GET
+from django.views.decorators.http import condition, require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from targets import access
@@ -434,6 +434,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def report_download(request: HttpRequest) -> HttpResponse:
     parsed, error = _report_request(request)
     if error:
@@ -442,9 +443,17 @@ def report_download(request: HttpRequest) -> HttpResponse:
     as_of_code = as_of.code
     if slug == "all":
         # The country's report takes a while to write: a background job (its page shows the progress),
-        # or at once the file already written for the same request and data (issue #20).
+        # or at once the file already written for the same request and data (issue #20). Only a POST
+        # starts one; a GET follows a job already there or asks to start it (a GET never writes).
         params = {"locality": "all", "as_of": as_of_code, "pillars": sorted(pillars)}
-        job = jobs.job_request(user=request.user, kind="report", params=params)
+        if request.method == "POST":
+            job = jobs.job_request(user=request.user, kind="report", params=params)
+        else:
+            job = jobs.job_find(user=request.user, kind="report", params=params)
+            if job is None:
+                return render(
+                    request, "reports/job_start.html", {"label": jobs.KINDS["report"].label, "as_of": as_of}
+                )
         if job.state == JobState.DONE:
             return redirect("reports:job_file", pk=job.pk)
         return redirect("reports:job", pk=job.pk)

@@ -163,4 +163,5 @@ class Job(models.Model):
     def percent(self) -> int:
         if self.state == JobState.DONE:
             return 100
-        return int(100 * self.done / self.total) if self.total else 0
+        # Never past 100 (nor below 0) whatever the worker reported.
+        return max(0, min(100, int(100 * self.done / self.total))) if self.total else 0

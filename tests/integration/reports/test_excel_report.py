@@ -167,7 +167,7 @@ def test_only_a_superuser_may_export_every_locality_at_once_through_a_background
     assert client.get("/reports/").context["can_choose_all"]
     # Every locality: a background job (run at once by the tests' task backend), then its file.
     with django_capture_on_commit_callbacks(execute=True):
-        job_page = client.get("/reports/download/", {"locality": "all", "as_of": "2026-Q3"})
+        job_page = client.post("/reports/download/?locality=all&as_of=2026-Q3")
     assert job_page.status_code == 302 and "/reports/jobs/" in job_page["Location"]
     response = client.get(job_page["Location"] + "file/")
     assert response["Content-Disposition"] == 'attachment; filename="bao-cao-cds-all-2026-Q3.xlsx"'
@@ -270,7 +270,7 @@ def test_a_report_of_every_locality_has_a_summary_row_per_city(
     client.force_login(superuser)
     # Every locality's report is a background job (issue #20): run at once by the tests' task backend.
     with django_capture_on_commit_callbacks(execute=True):
-        asked = client.get("/reports/download/", {"locality": "all", "as_of": "2026-Q3"})
+        asked = client.post("/reports/download/?locality=all&as_of=2026-Q3")
     assert asked.status_code == 302
     download = client.get(asked["Location"] + "file/")
     wb = load_workbook(io.BytesIO(b"".join(download.streaming_content)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
@@ -31,7 +32,7 @@ def admin_client(client, superuser, catalogue, fixed_today):
 
 def _ask(client, capture, params=ALL):
     with capture(execute=True):
-        return client.get("/reports/download/", params)
+        return client.post(f"/reports/download/?{urlencode(params, doseq=True)}")
 
 
 def test_the_national_report_is_a_job_whose_page_offers_the_file(
@@ -282,3 +283,33 @@ def test_the_bao_cao_runs_as_a_job_whose_file_is_the_word_document_and_a_new_nar
     text = "\n".join(p.text for p in Docx(fresh.file.open("rb")).paragraphs)
     assert "Một số sở chưa cập nhật số liệu đúng hạn." in text
     assert Job.objects.filter(kind="bao_cao").count() == 2
+
+
+def test_a_get_never_starts_the_national_report_it_asks_to_and_a_post_does(
+    admin_client, django_capture_on_commit_callbacks
+):
+    """Found in review: a GET of /reports/download/?locality=all created a job (a prefetch or a reload could
+    start the national report). A GET now writes nothing: it offers a button that POSTs; once the file is
+    kept, a GET goes straight to it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = admin_client.get("/reports/download/", ALL)
+
+    assert asked.status_code == 200
+    assert not Job.objects.exists()
+    html = asked.content.decode()
+    assert 'method="post"' in html and "/reports/download/?locality=all&amp;as_of=2026-Q3" in html
+    assert "Bắt đầu tạo báo cáo" in html
+
+    started = _ask(admin_client, django_capture_on_commit_callbacks)
+    job = Job.objects.get()
+    assert started["Location"] == f"/reports/jobs/{job.pk}/"
+    again = admin_client.get("/reports/download/", ALL)  # the kept file: a GET follows it, writes nothing
+    assert again["Location"] == f"/reports/jobs/{job.pk}/file/"
+    assert Job.objects.count() == 1
+
+
+def test_a_jobs_percentage_stays_within_0_and_100():
+    """Found in review: `done` past `total` (a worker's last report rounded up) showed over 100 %."""
+    assert Job(state=JobState.RUNNING, done=300, total=250).percent == 100
+    assert Job(state=JobState.RUNNING, done=125, total=250).percent == 50
+    assert Job(state=JobState.RUNNING, done=0, total=0).percent == 0
