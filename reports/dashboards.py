@@ -815,7 +815,8 @@ def city_brief(
         if then_counts:
             share_then = charts.finite(then_counts.get("share_on_track"))
         both = share_now is not None and share_then is not None
-        change = round((share_now - share_then) * 100) if both else None
+        # The difference of the two shares as shown (each rounded to a whole percent), so the three agree.
+        change = round(share_now * 100) - round(share_then * 100) if both else None
         pillar_rows.append(
             {
                 "name": localized(pillar, "name"),
@@ -862,6 +863,7 @@ def city_brief(
         behind.append({"row": row, "department": ", ".join(localized(d, "name") for d in depts)})
     dti = [r for r in ranks if r["period__quarter"] is None] or ranks
     rank = _brief_rank(dti)
+    overall = _counts(assessed)
     return {
         "pillars": pillar_rows,
         "changes": changes[:BRIEF_CHANGES],
@@ -871,9 +873,12 @@ def city_brief(
         "previous_code": previous_code,
         "behind": behind,
         "rank": rank,
-        "chips": [c for c in status_chips(_counts(assessed)) if c["count"]] if not assessed.empty else [],
+        "chips": [c for c in status_chips(overall) if c["count"]] if overall else [],
         "total": len(assessed),
-        "share_text": share_text(_counts(assessed).get("share_on_track")) if not assessed.empty else "—",
+        # The share is of the targets that can be judged (with data, still applying, final figure in): the
+        # page names that number, not every target (found in review).
+        "assessable": int(overall.get("assessable", 0)) if overall else 0,
+        "share_text": share_text(overall.get("share_on_track")) if overall else "—",
         "has_demo": _has_demo(assessed) or any(r["origin"] == Origin.DEMO for r in ranks),
     }
 

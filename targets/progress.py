@@ -570,6 +570,7 @@ def rollup(assessed: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     counts["total"] = np.bincount(group, minlength=groups).astype(int)
     assessable = counts["total"] - counts[NOT_APPLICABLE] - counts[INSUFFICIENT_DATA] - counts[AWAITING_FINAL]
     counts["share_on_track"] = (counts[ACHIEVED] + counts[ON_TRACK]) / assessable.where(assessable > 0)
+    counts["assessable"] = assessable  # the share's denominator: a page saying "x % of N" names this N
     return counts
 
 

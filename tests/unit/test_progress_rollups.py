@@ -57,7 +57,7 @@ def assessed() -> pd.DataFrame:
 
 def test_rollup_counts_each_status_per_locality_and_pillar(assessed: pd.DataFrame) -> None:
     table = rollup(assessed, ["locality", "pillar"])
-    assert list(table.columns) == [*STATUSES, "total", "share_on_track"]
+    assert list(table.columns) == [*STATUSES, "total", "share_on_track", "assessable"]
     government = table.loc[("hai-phong", "digital-government")]
     assert (government[ACHIEVED], government[ON_TRACK], government[OFF_TRACK], government[MISSED]) == (
         1,
@@ -76,6 +76,7 @@ def test_rollup_share_leaves_out_targets_without_data_or_no_longer_applicable(as
     assert hai_phong["total"] == 6
     # achieved + on track = 2, over 6 − 1 insufficient − 1 not applicable = 4 assessable
     assert hai_phong["share_on_track"] == pytest.approx(2 / 4)
+    assert hai_phong["assessable"] == 4  # the share's denominator, named on pages ("50 % of 4")
     # Hà Nội: 1 on track over 3 assessable
     assert table.loc["ha-noi", "share_on_track"] == pytest.approx(1 / 3)
     assert table.loc["ha-noi", ACHIEVED] == 0
@@ -136,6 +137,7 @@ def _rollup_by_pandas(assessed: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         counts["total"] - counts[NOT_APPLICABLE] - counts[INSUFFICIENT_DATA] - counts["awaiting_final"]
     )
     counts["share_on_track"] = (counts[ACHIEVED] + counts[ON_TRACK]) / assessable.where(assessable > 0)
+    counts["assessable"] = assessable
     return counts
 
 

@@ -53,6 +53,12 @@ def test_the_brief_shows_each_pillar_now_and_a_quarter_before(client, ha_noi_vie
     }
     assert response.context["previous_code"] == "2026-Q2"
     html = response.content.decode()
+    # The city's share is of the targets that can be assessed: 3 + 1 + 0 + 3 = 7 of the 35, of which
+    # 0 + 1 + 0 + 2 = 3 achieved or on track → 43 %; "43 % of 35" would read as 15 targets (found in review).
+    assert (response.context["assessable"], response.context["total"]) == (7, 35)
+    assert (
+        "<strong>43%</strong> của 7 mục tiêu đánh giá được (trong 35 mục tiêu) đạt hoặc đúng tiến độ." in html
+    )
     assert "Quý 2026-Q3 · số liệu tính đến hết 30/09/2026 · so với quý 2026-Q2" in html
 
 
