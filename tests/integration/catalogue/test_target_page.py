@@ -61,3 +61,16 @@ def test_the_target_page_makes_the_same_number_of_queries_at_ten_times_the_data(
     data_changed()
     large, _ = count_queries(client, epayment_2030.get_absolute_url())
     assert large == small
+
+
+def test_a_quote_source_that_is_no_address_is_plain_text_not_a_dead_link(
+    client, ha_noi_viewer, epayment_2030
+):
+    """Found in review: a quote's source that is no web address (a newspaper's name) was a link to "#"."""
+    Target.objects.filter(pk=epayment_2030.pk).update(quote_source="Báo Hà Nội Mới, 12/3/2021")
+    client.force_login(ha_noi_viewer)
+    html = client.get(epayment_2030.get_absolute_url()).content.decode()
+    caption = html[html.index("<figcaption>") : html.index("</figcaption>")]
+    assert '<span class="source">Báo Hà Nội Mới, 12/3/2021</span>' in caption
+    assert 'href="#"' not in caption
+    assert Target.objects.get(pk=epayment_2030.pk).quote_source == "Báo Hà Nội Mới, 12/3/2021"
