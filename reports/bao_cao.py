@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from targets import figures
+from targets.formatting import unit_suffix
 from targets.models import Locality
 from targets.numbers import decimals_for
 from targets.periods import is_provisional, parse_period_code, period_end_time, previous_period_code
@@ -49,13 +51,14 @@ def figure_text(value: float | None, unit: str, *, among: int | None = None) -> 
     if unit == "milestone":
         return "đã hoàn thành" if value >= 1 else "chưa hoàn thành"
     places = decimals_for(unit)
-    text = f"{value:,.{places}f}"
+    # Rounded half up as every page rounds (`targets.figures.rounded`), grouped by thousands as a document is.
+    text = f"{figures.rounded(value, unit):,.{places}f}"
     if places:
         text = text.rstrip("0").rstrip(".")
     text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
     if unit == "rank":
         return f"hạng {text}/{among}" if among else f"hạng {text}"
-    return text + ("%" if unit in ("percent", "growth_rate") else "")
+    return text + unit_suffix(unit)
 
 
 def _pace_text(value: float | None, unit: str) -> str:

@@ -25,6 +25,11 @@ _UNIT_SUFFIX = {
 }
 
 
+def unit_suffix(unit: str) -> str:
+    """What follows a figure of `unit`: '%', '/1.000 dân', or nothing."""
+    return _UNIT_SUFFIX.get(unit, "")
+
+
 def _plain(value) -> str:
     """A number in the active language's format, without meaningless trailing zeros: 7.5000 → '7,5'."""
     if value is None or value == "":
