@@ -53,8 +53,9 @@ DESCRIBED = ("period", "origin", "known_on", "known_basis", "ranked_among")
 def _bounds(targets: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
     """Each target's domain (`progress.domain_bounds`): a rank's upper bound is the number ranked in the
     series' newest known ranking (63 when none is known)."""
-    lower = targets["unit"].map(lambda u: progress.domain_bounds(u)[0]).astype(float)
-    upper = targets["unit"].map(lambda u: progress.domain_bounds(u)[1]).astype(float)
+    bounds = {unit: progress.domain_bounds(unit) for unit in targets["unit"].unique().tolist()}
+    lower = targets["unit"].map({unit: low for unit, (low, _high) in bounds.items()}).astype(float)
+    upper = targets["unit"].map({unit: high for unit, (_low, high) in bounds.items()}).astype(float)
     is_rank = (targets["unit"] == Unit.RANK).to_numpy()
     if is_rank.any():
         ranked = obs.loc[obs["ranked_among"].notna(), [*_SERIES, "obs_time", "ranked_among"]]
@@ -96,25 +97,28 @@ def _engine(inputs: ProgressInputs, obs: pd.DataFrame, as_of: float) -> pd.DataF
     return assessed.join(bounds)
 
 
-def assess(inputs: ProgressInputs, as_of: float) -> pd.DataFrame:
+def assess(inputs: ProgressInputs, as_of: float, *, described: bool = True) -> pd.DataFrame:
     """Every target's assessment at `as_of` with what was known then, indexed by target_id, with
     `latest_period`, `latest_origin`, `latest_known_on`, `latest_known_basis`, `latest_ranked_among` (a
     rank's basis: how many units were ranked) (and the same `after_*` for
     the figure after the deadline) and the label columns when the inputs carry them. No query: pure pandas
-    and the engine."""
+    and the engine. `described=False`: the engine's columns and the domain only (no `latest_*`/`after_*`
+    descriptions, no labels), what a comparison with an earlier quarter needs."""
     labelled = "locality" in inputs.targets.columns
-    described = [f"{p}_{c}" for p in ("latest", "after") for c in DESCRIBED]
+    descriptions = [f"{p}_{c}" for p in ("latest", "after") for c in DESCRIBED]
     if inputs.targets.empty:
         return pd.DataFrame(
             columns=[
                 *progress.RESULT_COLUMNS,
                 *progress.BOUND_COLUMNS,
-                *described,
+                *descriptions,
                 *(c for c in inputs.targets.columns if labelled and c != "target_id"),
             ]
         )
     obs = inputs.known_at(as_of)
     assessed = _engine(inputs, obs, as_of)
+    if not described:
+        return assessed
     _describe(inputs.targets, assessed, obs, "latest_time", "latest")
     _describe(inputs.targets, assessed, obs, "latest_after_deadline_time", "after")
     if labelled:
@@ -128,13 +132,15 @@ def assess(inputs: ProgressInputs, as_of: float) -> pd.DataFrame:
 ASSESS_CHUNK = 5
 
 
-def assess_by_localities(inputs: ProgressInputs, as_of: float, size: int = ASSESS_CHUNK) -> pd.DataFrame:
-    """`assess(inputs, as_of)` made `size` localities at a time: the same rows in the same order (each series
-    is assessed on its own), with the engine's working frames of a few localities in memory at once. No
-    query."""
+def assess_by_localities(
+    inputs: ProgressInputs, as_of: float, size: int = ASSESS_CHUNK, *, described: bool = True
+) -> pd.DataFrame:
+    """`assess(inputs, as_of, described=…)` made `size` localities at a time: the same rows in the same order
+    (each series is assessed on its own), with the engine's working frames of a few localities in memory at
+    once. No query."""
     localities = sorted(inputs.targets["locality_id"].unique().tolist()) if not inputs.targets.empty else []
     if len(localities) <= size:
-        return assess(inputs, as_of)
+        return assess(inputs, as_of, described=described)
     targets_of = inputs.targets["locality_id"].to_numpy()
     observations_of = inputs.observations["locality_id"].to_numpy()
     parts = []
@@ -144,7 +150,7 @@ def assess_by_localities(inputs: ProgressInputs, as_of: float, size: int = ASSES
             targets=inputs.targets[np.isin(targets_of, chunk)],
             observations=inputs.observations[np.isin(observations_of, chunk)],
         )
-        parts.append(assess(part, as_of))
+        parts.append(assess(part, as_of, described=described))
     return pd.concat(parts).sort_index()  # the engine's order: by target id
 
 
@@ -550,8 +556,8 @@ def report(
         )
     previous_code = previous_period_code(as_of.code)
     before = _stored(period_end_time(previous_code), locality_ids=locality_ids, labels="slugs")
-    if before is None:
-        before = assess_by_localities(inputs, period_end_time(previous_code))
+    if before is None:  # only each target's figure and status then are shown: the engine's columns
+        before = assess_by_localities(inputs, period_end_time(previous_code), described=False)
     # The summary sheet: the engine's roll-up per pillar, and per locality, as every page shows it.
     by_pillar = progress.rollup(assessed, by=["pillar"]) if not assessed.empty else pd.DataFrame()
     by_locality = progress.rollup(assessed, by=["locality"]) if not assessed.empty else pd.DataFrame()

@@ -22,6 +22,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from typing import IO, Any
 
 import xlsxwriter
@@ -177,8 +178,10 @@ LINE_HEIGHT = 15.0  # points per line of 11-point text
 CHARS_PER_WIDTH = 1.05
 
 
+@functools.lru_cache(maxsize=8192)
 def wrapped_lines(text: str, width: float) -> int:
-    """The lines `text` takes wrapped in a column `width` wide (word by word, as a spreadsheet wraps)."""
+    """The lines `text` takes wrapped in a column `width` wide (word by word, as a spreadsheet wraps).
+    Remembered: the same texts come back on many rows (an indicator's name, a document's wording)."""
     room = max(1, int(width * CHARS_PER_WIDTH))
     lines = 0
     for paragraph in text.split("\n"):
@@ -227,25 +230,25 @@ class _Sheet:
         self._number = ws.write_number
         self._datetime = ws.write_datetime
 
-    def append(self, values: Iterable[Any], formats: Sequence[Format | None] = ()) -> None:
+    def append(self, values: Sequence[Any], formats: Sequence[Format | None] = ()) -> None:
         """One row: text as text, numbers as numbers, dates as dates; empty for None, "" and NaN (a figure
-        that cannot be computed stays empty). Control characters are kept, escaped as the format says."""
-        row, string, number = self.row, self._string, self._number
+        that cannot be computed stays empty). Control characters are kept, escaped as the format says.
+        A cell without a format in `formats` (shorter than the row) has none."""
+        row, string, widths = self.row, self._string, self.widths
         lines = 1
-        widths = self.widths
-        for col, value in enumerate(values):
-            fmt = formats[col] if col < len(formats) else None
-            if value is None or value == "":
-                if fmt is not None and fmt.bg_color:  # a coloured cell stays coloured when empty
-                    self.ws.write_blank(row, col, None, fmt)
-                continue
+        for col, (value, fmt) in enumerate(zip(values, chain(formats, repeat(None)))):
             if isinstance(value, str):
+                if not value:
+                    self._blank(row, col, fmt)
+                    continue
                 if fmt is not None and fmt.text_wrap and col < len(widths) and len(value) > widths[col]:
                     lines = max(lines, wrapped_lines(value, widths[col]))
                 string(row, col, value, fmt)
             elif isinstance(value, int | float):
                 if math.isfinite(value):
-                    number(row, col, value, fmt)
+                    self._number(row, col, value, fmt)
+            elif value is None:
+                self._blank(row, col, fmt)
             elif isinstance(value, dt.date):
                 self._datetime(row, col, value, fmt)
             else:
@@ -254,6 +257,11 @@ class _Sheet:
             self.ws.set_row(row, LINE_HEIGHT * lines + 2)
         self.row += 1
         self.progress.tick()
+
+    def _blank(self, row: int, col: int, fmt: Format | None) -> None:
+        """An empty cell: written only when coloured (a coloured cell stays coloured when empty)."""
+        if fmt is not None and fmt.bg_color:
+            self.ws.write_blank(row, col, None, fmt)
 
     def skip(self, rows: int = 1) -> None:
         self.row += rows
@@ -287,11 +295,24 @@ class _Formats:
             return self.number
         return self.numbers[_shown(value, places)]
 
+    def kept(self, value: float | None, places: int) -> tuple[float | None, Format]:
+        """A figure's cell: the figure kept to `places` decimals (None when it cannot be computed: the cell
+        stays empty) and its format (`figure`)."""
+        if value is None or not math.isfinite(value):
+            return None, self.number
+        return round(value, places), self.numbers[_shown(value, places)]
+
 
 @functools.lru_cache(maxsize=65536)
 def _shown(value: float, places: int) -> int:
     # Figures repeat (0, 1, 100, a target's value on every row of its series): worked out once each.
     return min(shown_decimals(value, places), 4)
+
+
+@functools.lru_cache(maxsize=512)
+def _period(code: str) -> str:
+    """`period_label`, remembered: a report names the same few periods on thousands of rows."""
+    return period_label(code)
 
 
 def _header_text(text: str) -> str:
@@ -408,19 +429,18 @@ def write_report(
         after = (
             f"{_with_unit(after_value, t.unit)}"
             + (f"/{t.after_deadline_among}" if t.unit == "rank" and t.after_deadline_among else "")
-            + f" ({period_label(t.after_deadline_period)})"
+            + f" ({_period(t.after_deadline_period)})"
             if after_value is not None
             else ""
         )
         notes = [note for note in (demo_note if t.latest_is_demo else "", t.provisional_label) if note]
-        figures = (
-            t.target_value,
-            _within(t.baseline, lower, upper),
-            latest,
-            period_label(t.latest_period) if t.latest_period else "",
-            change,
-            t.gap if latest is not None else None,
-        )
+        target_value, target_format = fmts.kept(t.target_value, places)
+        baseline, baseline_format = fmts.kept(_within(t.baseline, lower, upper), places)
+        latest, latest_format = fmts.kept(latest, places)
+        change, change_format = fmts.kept(change, places)
+        gap, gap_format = fmts.kept(t.gap if latest is not None else None, places)
+        projected, projected_format = fmts.kept(projected, places)
+        pace, pace_format = fmts.kept(t.pace, places)
         sheet.append(
             (
                 *((t.locality,) if multi else ()),
@@ -428,28 +448,33 @@ def write_report(
                 t.level,
                 t.target,
                 t.year,
-                *(_round(v, places) if isinstance(v, float) else v for v in figures),
+                target_value,
+                baseline,
+                latest,
+                _period(t.latest_period) if t.latest_period else "",
+                change,
+                gap,
                 t.completion,
                 labels.get(t.status, t.status),
-                _round(projected, places),
-                _round(t.pace, places),
+                projected,
+                pace,
                 after,
                 "; ".join(notes),
             ),
-            [
+            (
                 *lead,
-                fmts.figure(t.target_value, places),
-                fmts.figure(t.baseline, places),
-                fmts.figure(latest, places),
+                target_format,
+                baseline_format,
+                latest_format,
                 None,
-                fmts.figure(change, places),
-                fmts.figure(t.gap, places),
+                change_format,
+                gap_format,
                 tail[0],
                 tail[1],
-                fmts.figure(projected, places),
-                fmts.figure(t.pace, places),
+                projected_format,
+                pace_format,
                 *tail[4:],
-            ],
+            ),
         )
         sources.append(
             ("Trích dẫn mục tiêu", t.document, f"{t.indicator} ({t.year})", None, t.quote),
@@ -760,23 +785,19 @@ def _actuals(
     sheet = _Sheet(ws, widths=widths, progress=progress)
     sheet.append(ACTUAL_COLUMNS, [fmts.header] * len(ACTUAL_COLUMNS))
     codes = data.code_labels
-    periods: dict[str, str] = {}
     demo = False
     wrap = fmts.wrap
     for a in data.actuals:
         demo |= a.is_demo
         if a.is_published:
             published.append(a)
-        period = periods.get(a.period)
-        if period is None:
-            period = periods[a.period] = period_label(a.period)
         sheet.append(
             (
                 a.locality,
                 a.indicator_code,
                 a.indicator,
                 a.level,
-                period,
+                _period(a.period),
                 a.value,
                 codes.get(a.status, a.status),
                 codes.get(a.origin, a.origin),

@@ -36,3 +36,16 @@ def test_a_single_chunk_is_the_plain_assessment(catalogue):
     pd.testing.assert_frame_equal(
         pages.assess_by_localities(inputs, 2026.5, size=100), pages.assess(inputs, 2026.5)
     )
+
+
+def test_the_quarter_before_is_assessed_without_descriptions_with_the_same_figures_and_statuses(catalogue):
+    # The report shows each target's figure and status at the quarter before its as-of (the change column,
+    # the Báo cáo's "newly achieved"): the engine's columns alone, the same as the full assessment's.
+    demo_data_generate(seed=7, today=dt.date(2026, 11, 22))
+    inputs = selectors.progress_inputs(labels="slugs")
+    whole = pages.assess(inputs, 2026.5)
+    for size in (1, 100):
+        bare = pages.assess_by_localities(inputs, 2026.5, size=size, described=False)
+        assert "latest_period" not in bare.columns and "locality" not in bare.columns
+        pd.testing.assert_frame_equal(bare[["latest", "status"]], whole[["latest", "status"]])
+    assert whole["latest"].notna().sum() > 10 and whole["status"].nunique() >= 3
