@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -177,44 +178,36 @@ def _report_targets(
 ) -> Iterator[TargetLine]:
     """The report's target lines with their assessment, in the order of the pillar sheets: one query, read
     in chunks as the report is written."""
-    position = {target_id: i for i, target_id in enumerate(assessed.index.tolist())}
-    assessments = list(
+    labels = status_labels()
+    provisional_labels = {code: f"tạm tính: {label.lower()}" for code, label in labels.items()}
+    # Each assessed target's figures as the lines hold them (floats, None where missing; text, "" where
+    # missing), converted column by column.
+    figures = _figures(assessed, ("latest", "gap", "completion", "projected", "required_pace_per_year"))
+    after = _figures(assessed, ("latest_after_deadline", "lower", "upper"))
+    among = [
+        [None if v is None else int(v) for v in column]
+        for column in _figures(assessed, ("after_ranked_among", "latest_ranked_among"))
+    ]
+    texts_of = _texts(assessed, ("latest_period", "after_period", "status", "provisional_status"))
+    texts_of[2] = [status or "insufficient_data" for status in texts_of[2]]
+    texts_of[3] = [provisional_labels[code] if code else "" for code in texts_of[3]]
+    is_demo = (assessed["latest_origin"] == Origin.DEMO).tolist()
+    assessments = dict(
         zip(
-            *(
-                assessed[name].tolist()
-                for name in (
-                    "latest",
-                    "latest_period",
-                    "latest_origin",
-                    "gap",
-                    "completion",
-                    "status",
-                    "projected",
-                    "required_pace_per_year",
-                    "latest_after_deadline",
-                    "after_period",
-                    "provisional_status",
-                    "lower",
-                    "upper",
-                    "after_ranked_among",
-                    "latest_ranked_among",
-                )
-            ),
+            assessed.index.tolist(),
+            zip(*figures, *after, *among, *texts_of, is_demo, strict=True),
             strict=True,
         )
     )
-    unassessed = (None,) * 15
+    unassessed = (None,) * 10 + ("", "", "insufficient_data", "", False)
     # The period before: each target's figure and status then (the change since the previous quarter).
     before: dict[int, tuple[Any, Any]] = {}
     if previous is not None and not previous.empty:
+        (previous_latest,) = _figures(previous, ("latest",))
+        (previous_status,) = _texts(previous, ("status",))
         before = dict(
-            zip(
-                previous.index.tolist(),
-                zip(previous["latest"].tolist(), previous["status"].tolist(), strict=False),
-                strict=False,
-            )
+            zip(previous.index.tolist(), zip(previous_latest, previous_status, strict=True), strict=True)
         )
-    labels = status_labels()
     rows = (
         with_target_pillar(Target.objects.filter(locality_id__in=locality_ids))
         .filter(target_pillar__in=pillar_slugs)
@@ -240,9 +233,6 @@ def _report_targets(
     )
     texts: dict[tuple, str] = {}  # the target as stated, by (unit, comparator, value, max): few distinct
 
-    def number(value):
-        return None if value is None or value != value else float(value)
-
     for tid, indicator_id, unit, comparator, value, value_max, year, level, baseline, quote, *names in rows:
         locality, indicator, pillar, document_number, document_title = names
         key = (unit, comparator, value, value_max)
@@ -253,12 +243,24 @@ def _report_targets(
                     SimpleNamespace(unit=unit, comparator=comparator, value=value, value_max=value_max)
                 )
             )
-        i = position.get(tid)
-        latest, latest_period, latest_origin, gap, completion, status, projected, pace, *rest = (
-            assessments[i] if i is not None else unassessed
-        )
-        after, after_period, provisional, lower, upper, after_among, latest_among = rest
-        previous_latest, previous_status = before.get(tid, (None, None))
+        (
+            latest,
+            gap,
+            completion,
+            projected,
+            pace,
+            after_value,
+            lower,
+            upper,
+            after_among,
+            latest_among,
+            latest_period,
+            after_period,
+            status,
+            provisional_label,
+            latest_is_demo,
+        ) = assessments.get(tid, unassessed)
+        previous_latest, previous_status = before.get(tid, (None, ""))
         yield TargetLine(
             locality=locality,
             pillar=pillar,
@@ -268,32 +270,44 @@ def _report_targets(
             target=text,
             target_value=float(value),
             year=year,
-            baseline=number(baseline),
-            latest=number(latest),
-            latest_period=latest_period if isinstance(latest_period, str) else "",
-            gap=number(gap),
-            completion=number(completion),
-            status=status or "insufficient_data",
-            projected=number(projected),
-            pace=number(pace),
-            latest_is_demo=latest_origin == Origin.DEMO,
-            after_deadline=number(after),
-            after_deadline_period=after_period if isinstance(after_period, str) else "",
-            after_deadline_among=int(after_among) if number(after_among) is not None else None,
-            latest_among=int(latest_among) if number(latest_among) is not None else None,
-            provisional_label=f"tạm tính: {labels[provisional].lower()}"
-            if isinstance(provisional, str)
-            else "",
+            baseline=None if baseline is None else float(baseline),
+            latest=latest,
+            latest_period=latest_period,
+            gap=gap,
+            completion=completion,
+            status=status,
+            projected=projected,
+            pace=pace,
+            latest_is_demo=latest_is_demo,
+            after_deadline=after_value,
+            after_deadline_period=after_period,
+            after_deadline_among=after_among,
+            latest_among=latest_among,
+            provisional_label=provisional_label,
             document=document_number or document_title,
             quote=" ".join(quote.split()),
             target_id=tid,
             indicator_id=indicator_id,
             level_code=level or "",
-            previous_latest=number(previous_latest),
-            previous_status=previous_status if isinstance(previous_status, str) else "",
-            lower=number(lower),
-            upper=number(upper),
+            previous_latest=previous_latest,
+            previous_status=previous_status,
+            lower=lower,
+            upper=upper,
         )
+
+
+def _figures(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[list[float | None]]:
+    """The frame's `columns` as lists of floats, None where a figure is missing (NaN)."""
+    out = []
+    for column in columns:
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        out.append([None if v != v else v for v in values.tolist()])
+    return out
+
+
+def _texts(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[list[str]]:
+    """The frame's `columns` as lists of text, "" where missing (NaN, None)."""
+    return [[v if isinstance(v, str) else "" for v in frame[column].tolist()] for column in columns]
 
 
 def _report_actuals(

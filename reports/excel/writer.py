@@ -236,21 +236,20 @@ class _Sheet:
         """One row: text as text, numbers as numbers, dates as dates; empty for None, "" and NaN (a figure
         that cannot be computed stays empty). Control characters are kept, escaped as the format says.
         A cell without a format in `formats` (shorter than the row) has none."""
-        row, string, widths = self.row, self._string, self.widths
+        row, string, number = self.row, self._string, self._number
         lines = 1
-        for col, (value, fmt) in enumerate(zip(values, chain(formats, repeat(None)), strict=False)):
-            if isinstance(value, str):
-                if not value:
-                    self._blank(row, col, fmt)
-                    continue
-                if fmt is not None and fmt.text_wrap and col < len(widths) and len(value) > widths[col]:
-                    lines = max(lines, wrapped_lines(value, widths[col]))
+        cells = zip(values, chain(formats, repeat(None)), chain(self.widths, repeat(math.inf)), strict=False)
+        for col, (value, fmt, width) in enumerate(cells):
+            if isinstance(value, str) and value:
+                if len(value) > width and fmt is not None and fmt.text_wrap:
+                    lines = max(lines, wrapped_lines(value, width))
                 string(row, col, value, fmt)
-            elif isinstance(value, int | float):
+            elif isinstance(value, (int, float)):
                 if math.isfinite(value):
-                    self._number(row, col, value, fmt)
-            elif value is None:
-                self._blank(row, col, fmt)
+                    number(row, col, value, fmt)
+            elif value is None or value == "":
+                if fmt is not None and fmt.bg_color:  # a coloured cell stays coloured when empty
+                    self.ws.write_blank(row, col, None, fmt)
             elif isinstance(value, dt.date):
                 self._datetime(row, col, value, fmt)
             else:
@@ -259,11 +258,6 @@ class _Sheet:
             self.ws.set_row(row, LINE_HEIGHT * lines + 2)
         self.row += 1
         self.progress.tick()
-
-    def _blank(self, row: int, col: int, fmt: Format | None) -> None:
-        """An empty cell: written only when coloured (a coloured cell stays coloured when empty)."""
-        if fmt is not None and fmt.bg_color:
-            self.ws.write_blank(row, col, None, fmt)
 
     def skip(self, rows: int = 1) -> None:
         self.row += rows
