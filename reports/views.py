@@ -189,16 +189,30 @@ def dashboard_overview(request: HttpRequest, *, as_of: AsOf) -> HttpResponse:
     return _render(request, "reports/dashboard_overview.html", as_of, _overview(request, as_of))
 
 
-def _overview(request: HttpRequest, as_of: AsOf) -> dict[str, Any]:
+def _overview(request: HttpRequest, as_of: AsOf, *, public_home: bool = False) -> dict[str, Any]:
+    """The overview's content, rendered (a matrix of every locality × pillar and the rank history: tens of
+    milliseconds of template each time) and cached under the figure versions of the user's localities."""
     localities = selectors.localities_in(access.dashboard_localities(request.user))
     # Keyed by the localities themselves (names included): the user's scope and how they are shown.
     key = ("overview", tuple(tuple(loc.values()) for loc in localities), as_of)
     ids = [loc["id"] for loc in localities]
+    today = timezone.localdate()
+
+    def render_content(figures: dict[str, Any]) -> dict[str, Any]:
+        context = {
+            **figures,
+            "public_home": public_home,
+            "as_of": as_of,
+            "as_of_choices": display.as_of_choices(as_of, today),
+        }
+        content = render_to_string("reports/_overview_content.html", context, request)
+        return {"content": mark_safe(content), "has_demo": figures.get("has_demo", False)}
+
     if not caching():
-        return pages.overview(localities=localities, as_of=as_of)
+        return render_content(pages.overview(localities=localities, as_of=as_of))
     versions = figure_versions(ids, period_end_date(as_of.code))
 
-    def build() -> dict[str, Any]:
+    def counted() -> dict[str, Any]:
         # Each locality's counts kept under its own version: after a write, only its locality's are
         # counted again (issue #20).
         everywhere, per_locality = versions
@@ -216,7 +230,14 @@ def _overview(request: HttpRequest, as_of: AsOf) -> dict[str, Any]:
         counts = dashboards.merge_overview_counts([found[keys[i]] for i in ids])
         return pages.overview(localities=localities, as_of=as_of, counts=counts)
 
-    return cached(("figures", *key, get_language()), build, versions=lambda: versions)
+    def build() -> dict[str, Any]:
+        figures = cached(("figures", *key, get_language()), counted, versions=lambda: versions)
+        return render_content(figures)
+
+    page = cached(
+        ("overview-content", *key, public_home, today, get_language()), build, versions=lambda: versions
+    )
+    return {**page, "content": mark_safe(page["content"])}
 
 
 @require_GET
@@ -229,7 +250,7 @@ def home(request: HttpRequest) -> HttpResponse:
         as_of = _parse_as_of(request.GET.get("as_of"))
     except ValueError as exc:
         return _as_of_refused(request, exc)
-    context = {**_overview(request, as_of), "public_home": True}
+    context = {**_overview(request, as_of, public_home=True), "public_home": True}
     return _render(request, "reports/dashboard_overview.html", as_of, context)
 
 

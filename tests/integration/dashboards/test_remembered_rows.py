@@ -213,3 +213,27 @@ def test_chart_json_writes_what_djangos_json_script_writes():
     }
     assert chart_json(figure, "fig-x") == json_script(figure, "fig-x")
     assert "</script><script>" not in chart_json(figure, "fig-x").split(">", 1)[1].rsplit("<", 1)[0]
+
+
+def test_the_overview_after_an_approval_is_the_overview_computed_from_nothing(
+    client, superuser, settings, awaiting, ha_noi_reviewer
+):
+    """The overview's content is kept rendered (issue #20): after an approval it is rendered again, equal to
+    the page with no cache."""
+    client.force_login(superuser)
+    first = _page(client, "/dashboard/")
+    actuals_approve(user=ha_noi_reviewer, seen={awaiting.pk: awaiting.version})
+    after = _page(client, "/dashboard/")
+    assert after != first
+    assert after == _uncached(client, settings, "/dashboard/")
+
+
+def test_the_public_home_and_the_overview_keep_their_own_content(client, cached, catalogue, fixed_today):
+    """The same localities' content, rendered for the public home (with its lead) and for the overview
+    (without): each keeps its own, whichever is asked first."""
+    lead = "Cổng công khai: chỉ số liệu đã duyệt"
+    for first, second in (("/", "/dashboard/"), ("/dashboard/", "/")):
+        cache.clear()
+        pages = {url: client.get(url, AS_OF).getvalue().decode() for url in (first, second)}
+        assert lead in pages["/"]
+        assert lead not in pages["/dashboard/"]
