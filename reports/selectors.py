@@ -365,13 +365,18 @@ def stored_statuses(*, as_of_code: str, locality_ids: list[int] | None = None) -
     fields = {
         "id": "target_id",
         "locality__slug": "locality",
-        "indicator__pillar__slug": "pillar",
+        # The pillar the document lists the target under, as every page counts it (issue #16).
+        "target_pillar": "pillar",
         "stored__status": "status",
         "stored__latest_origin": "latest_origin",
     }
-    qs = _narrow(Target.objects.all(), locality_ids=locality_ids, pillar=None, indicator_code=None).annotate(
-        stored=FilteredRelation("assessments", condition=Q(assessments__as_of=as_of_code))
-    )
+    # The targets `_targets_frame` gives (the national ones are never assessed), under the same pillar.
+    qs = _narrow_targets(
+        Target.objects.filter(locality__is_country=False),
+        locality_ids=locality_ids,
+        pillar=None,
+        indicator_code=None,
+    ).annotate(stored=_stored_join(as_of_code, None))
     frame = _frame(qs.values_list(*fields), list(fields))
     frame.columns = list(fields.values())
     if frame["status"].isna().any():
