@@ -919,6 +919,7 @@ def _brief_rank(ranks: list[dict]) -> dict[str, Any] | None:
         "text": text(newest),
         "previous_text": text(previous) if previous else "",
         "moved": moved,
+        "moved_by": None if moved is None else abs(moved),  # how many places, for the plural form
         "demo": newest["origin"] == Origin.DEMO,
         "source": newest["source"] if newest["origin"] == Origin.PUBLISHED else "",
     }
