@@ -218,6 +218,30 @@ def observations_frame(
 TARGET_ORDER = (*Target._meta.ordering, "id")
 
 
+def _assessed_targets(
+    *,
+    locality_ids: list[int] | None,
+    pillar: str | None,
+    indicator_code: str | None,
+    indicator_ids: list[int] | None = None,
+    stored_as_of: str | None = None,
+) -> QuerySet:
+    """The targets the engine assesses, narrowed, in `TARGET_ORDER`; with `stored_as_of`, each joined to its
+    stored assessment then as `stored` (none: a LEFT JOIN's nulls). The national targets (the whole country,
+    issue #21) are floors shown beside the cities' targets, not targets anyone reports against: never
+    assessed."""
+    qs = _narrow_targets(
+        Target.objects.filter(locality__is_country=False),
+        locality_ids=locality_ids,
+        pillar=pillar,
+        indicator_code=indicator_code,
+        indicator_ids=indicator_ids,
+    ).order_by(*TARGET_ORDER)
+    if stored_as_of:
+        qs = qs.annotate(stored=_stored_join(stored_as_of, locality_ids))
+    return qs
+
+
 def _stored_join(as_of_code: str, locality_ids: list[int] | None) -> FilteredRelation:
     """The join of a target with its stored assessment at `as_of_code`; narrowed to localities, the stored
     rows are found through their (locality, as_of) index rather than by scanning the country's."""
@@ -266,21 +290,15 @@ def _targets_frame(
     label_fields = _SLUG_FIELDS if labels == "slugs" else _LABEL_FIELDS if labels else {}
     stored = {f"stored__{name}": name for name in (*STORED_COLUMNS, "id")} if stored_as_of else {}
     fields = (*_TARGET_FIELDS, *label_fields, *stored)
-    # The national targets (the whole country, issue #21) are floors shown beside the cities' targets, not
-    # targets anyone reports against: never assessed.
-    qs = _narrow_targets(
-        Target.objects.filter(locality__is_country=False),
+    qs = _assessed_targets(
         locality_ids=locality_ids,
         pillar=pillar,
         indicator_code=indicator_code,
         indicator_ids=indicator_ids,
+        stored_as_of=stored_as_of,
     )
     if target_ids is not None:
         qs = qs.filter(id__in=target_ids)
-    qs = qs.order_by(*TARGET_ORDER)
-    if stored_as_of:
-        # Each target's stored assessment at that as-of (none: a LEFT JOIN's nulls), in the same query.
-        qs = qs.annotate(stored=_stored_join(stored_as_of, locality_ids))
     # Decimals cast to floats in SQL, as in `observations_frame`.
     qs = qs.annotate(**{f"{name}_float": Cast(name, FloatField()) for name in _DECIMAL_FIELDS})
     selected = [f"{name}_float" if name in _DECIMAL_FIELDS else name for name in fields]
@@ -370,13 +388,10 @@ def stored_statuses(*, as_of_code: str, locality_ids: list[int] | None = None) -
         "stored__status": "status",
         "stored__latest_origin": "latest_origin",
     }
-    # The targets `_targets_frame` gives (the national ones are never assessed), under the same pillar.
-    qs = _narrow_targets(
-        Target.objects.filter(locality__is_country=False),
-        locality_ids=locality_ids,
-        pillar=None,
-        indicator_code=None,
-    ).annotate(stored=_stored_join(as_of_code, None))
+    # The targets `_targets_frame` gives, under the same pillar (the document's).
+    qs = _assessed_targets(
+        locality_ids=locality_ids, pillar=None, indicator_code=None, stored_as_of=as_of_code
+    )
     frame = _frame(qs.values_list(*fields), list(fields))
     frame.columns = list(fields.values())
     if frame["status"].isna().any():
@@ -422,13 +437,10 @@ def stored_ids(
     """The id of each narrowed target's stored assessment at `as_of_code`, by target_id in the targets'
     order: a write that re-assesses a target replaces its row, so a new id is a new assessment (or a changed
     target). None when a target has none. One query of two integers a target."""
-    qs = _narrow_targets(
-        Target.objects.filter(locality__is_country=False),
-        locality_ids=locality_ids,
-        pillar=pillar,
-        indicator_code=indicator_code,
-    ).annotate(stored=_stored_join(as_of_code, locality_ids))
-    frame = _frame(qs.order_by(*TARGET_ORDER).values_list("id", "stored__id"), ["id", "stored__id"])
+    qs = _assessed_targets(
+        locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code, stored_as_of=as_of_code
+    )
+    frame = _frame(qs.values_list("id", "stored__id"), ["id", "stored__id"])
     if frame["stored__id"].isna().any():
         return None
     return pd.Series(frame["stored__id"].to_numpy(dtype=float), index=frame["id"].to_numpy(), name=STORED_ID)

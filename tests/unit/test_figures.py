@@ -102,4 +102,6 @@ def test_the_messages_go_through_the_callers_gettext():
         number=_number,
         figure=lambda x: f"rank {_number(x)}",
     )
-    assert text == "Usually falls by about 1 place a quarter; this time it rose by 4 places (rank 1 → rank 5)."
+    assert (
+        text == "Usually falls by about 1 place a quarter; this time it rose by 4 places (rank 1 → rank 5)."
+    )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from targets.cache import data_version
 from targets.devdata import demo_data_generate
-from targets.models import Actual, Department, Locality, Membership, Origin, Role, Status
+from targets.models import Actual, Department, Locality, Origin, Status
 from targets.periods import current_quarter
 from targets.services.catalogue import catalogue_load, period_get_or_create, published_figures_load
 from targets.services.entry import EntryRow, actuals_import_confirm, actuals_save_draft, actuals_submit
@@ -41,19 +41,6 @@ def with_cache(settings):
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def ha_noi_reviewer(catalogue):
-    """An officer of Hà Nội's Sở KH&CN who approves the city's figures."""
-    from django.contrib.auth import get_user_model
-
-    dept = Department.objects.create(
-        locality=catalogue["ha-noi"], code="so-khcn", name="Sở Khoa học và Công nghệ"
-    )
-    user = get_user_model().objects.create_user("thao.hn.khcn", password="s3cret-pass-for-tests")
-    Membership.objects.create(user=user, department=dept, role=Role.REVIEWER)
-    return user
 
 
 @pytest.fixture

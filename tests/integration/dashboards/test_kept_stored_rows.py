@@ -56,18 +56,6 @@ def reads(monkeypatch):
     return asked
 
 
-@pytest.fixture
-def reviewer(catalogue):
-    from django.contrib.auth import get_user_model
-
-    from targets.models import Department, Membership, Role
-
-    dept = Department.objects.create(locality=catalogue["ha-noi"], code="so-khcn", name="Sở KH&CN")
-    user = get_user_model().objects.create_user("thao.hn.khcn", password="s3cret-pass-for-tests")
-    Membership.objects.create(user=user, department=dept, role=Role.REVIEWER)
-    return user
-
-
 def _ha_noi() -> int:
     return Locality.objects.get(slug="ha-noi").pk
 
@@ -93,13 +81,13 @@ def _series(indicator: str = "epayment_accounts") -> list[int]:
 
 
 def test_after_an_approval_only_the_series_targets_are_read_again_and_the_frame_is_a_full_reads(
-    stored, reads, reviewer
+    stored, reads, ha_noi_reviewer
 ):
     first = _page_frame()
     assert reads == [None]  # nothing kept yet: every target of Hà Nội
     assert len(first) == Target.objects.filter(locality__slug="ha-noi").count()
 
-    actuals_approve(user=reviewer, seen={stored.pk: stored.version})
+    actuals_approve(user=ha_noi_reviewer, seen={stored.pk: stored.version})
     after = _page_frame()
 
     # The approval re-assessed the e-payment series: its targets, and only they, were read again.
@@ -111,22 +99,22 @@ def test_after_an_approval_only_the_series_targets_are_read_again_and_the_frame_
     assert Assessment.objects.get(target=target, as_of=CODE).latest == 55.0
 
 
-def test_nothing_changed_is_one_small_query_and_a_change_two(stored, reviewer):
+def test_nothing_changed_is_one_small_query_and_a_change_two(stored, ha_noi_reviewer):
     narrow = {"locality_ids": [_ha_noi()], "labels": True}
     pages._stored(AS_OF, **narrow)
     with CaptureQueriesContext(connection) as unchanged:
         pages._stored(AS_OF, **narrow)
     assert len(unchanged) == 1  # the ids of the stored rows, nothing else
-    actuals_approve(user=reviewer, seen={stored.pk: stored.version})
+    actuals_approve(user=ha_noi_reviewer, seen={stored.pk: stored.version})
     with CaptureQueriesContext(connection) as changed:
         pages._stored(AS_OF, **narrow)
     assert len(changed) == 2  # the ids, then the changed targets' rows
 
 
-def test_a_pillar_is_kept_apart_from_the_city_and_each_equals_its_full_read(stored, reads, reviewer):
+def test_a_pillar_is_kept_apart_from_the_city_and_each_equals_its_full_read(stored, reads, ha_noi_reviewer):
     _page_frame()
     _page_frame(pillar="xa-hoi-so")
-    actuals_approve(user=reviewer, seen={stored.pk: stored.version})
+    actuals_approve(user=ha_noi_reviewer, seen={stored.pk: stored.version})
     pd.testing.assert_frame_equal(_page_frame(pillar="xa-hoi-so"), _full_read(pillar="xa-hoi-so"))
     pd.testing.assert_frame_equal(_page_frame(), _full_read())
     in_pillar = sorted(

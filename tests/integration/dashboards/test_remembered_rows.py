@@ -34,18 +34,6 @@ def cached(settings):
 
 
 @pytest.fixture
-def ha_noi_reviewer(catalogue):
-    from django.contrib.auth import get_user_model
-
-    from targets.models import Department, Membership, Role
-
-    dept = Department.objects.create(locality=catalogue["ha-noi"], code="so-khcn", name="Sở KH&CN")
-    user = get_user_model().objects.create_user("thao.hn.khcn", password="s3cret-pass-for-tests")
-    Membership.objects.create(user=user, department=dept, role=Role.REVIEWER)
-    return user
-
-
-@pytest.fixture
 def awaiting(settings, catalogue, fixed_today, cached):
     """Hà Nội's e-payment accounts: 45 % approved for 2025-Q3, 55 % waiting for 2025-Q4 (the deadline figure
     of the "trên 50 %" 2025 target); the stored table built."""

@@ -33,18 +33,6 @@ def stored(settings, catalogue, fixed_today):
     return catalogue
 
 
-@pytest.fixture
-def ha_noi_reviewer(catalogue):
-    from django.contrib.auth import get_user_model
-
-    from targets.models import Department, Membership, Role
-
-    dept = Department.objects.create(locality=catalogue["ha-noi"], code="so-khcn", name="Sở KH&CN")
-    user = get_user_model().objects.create_user("thao.hn.khcn", password="s3cret-pass-for-tests")
-    Membership.objects.create(user=user, department=dept, role=Role.REVIEWER)
-    return user
-
-
 def _epayment_2025() -> Target:
     """Hà Nội's "trên 50%" e-payment accounts by 2025 (due 2026.0)."""
     return Target.objects.get(indicator__code="epayment_accounts", locality__slug="ha-noi", year=2025)
