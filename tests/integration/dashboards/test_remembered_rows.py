@@ -225,3 +225,17 @@ def test_the_public_home_and_the_overview_keep_their_own_content(client, cached,
         pages = {url: client.get(url, AS_OF).getvalue().decode() for url in (first, second)}
         assert lead in pages["/"]
         assert lead not in pages["/dashboard/"]
+
+
+@pytest.mark.parametrize(("url", "versions"), [("/dashboard/ha-noi/", 1), ("/dashboard/ha-noi/xa-hoi-so/", 2)])
+def test_a_page_kept_in_two_entries_asks_its_figures_version_once(client, superuser, awaiting, url, versions):
+    """The content and the figures are two entries under one version of the city's figures: one query for it
+    (the pillar's heatmap asks the version of its earlier quarters too)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(superuser)
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get(url, AS_OF).status_code == 200
+    asked = [q["sql"] for q in cold.captured_queries if 'FROM "targets_figurechange"' in q["sql"]]
+    assert len(asked) == versions
