@@ -29,24 +29,27 @@ from . import pages, selectors
 _BATCH = 2000
 
 
-def _rows(assessed: pd.DataFrame, code: str) -> list[Assessment]:
-    """The engine's results of `assessed` (indexed by target_id) as unsaved rows for `code`."""
+def _rows(assessed: pd.DataFrame, code: str, localities: pd.Series) -> list[Assessment]:
+    """The engine's results of `assessed` (indexed by target_id) as unsaved rows for `code`; `localities`:
+    each target's locality id, by target_id."""
     if assessed.empty:
         return []
     floats = {c: assessed[c].to_numpy(dtype=float, na_value=np.nan) for c in ASSESSMENT_FLOATS}
     texts = {c: assessed[c].to_numpy(dtype=object) for c in ASSESSMENT_TEXTS}
+    localities = localities.reindex(assessed.index).to_numpy()
     out = []
     for i, target_id in enumerate(assessed.index.to_numpy()):
         fields = {c: (None if math.isnan(v[i]) else float(v[i])) for c, v in floats.items()}
         fields.update({c: (None if pd.isna(v[i]) else str(v[i])) for c, v in texts.items()})
-        out.append(Assessment(target_id=int(target_id), as_of=code, **fields))
+        out.append(Assessment(target_id=int(target_id), locality_id=int(localities[i]), as_of=code, **fields))
     return out
 
 
 def _write(inputs: selectors.ProgressInputs, codes: tuple[str, ...]) -> int:
     written = 0
+    localities = inputs.targets.set_index("target_id")["locality_id"]
     for code in codes:
-        rows = _rows(pages.assess(inputs, period_end_time(code)), code)
+        rows = _rows(pages.assess(inputs, period_end_time(code)), code, localities)
         Assessment.objects.bulk_create(rows, batch_size=_BATCH)
         written += len(rows)
     return written

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from targets import known
@@ -123,7 +123,7 @@ def delta_text(value: Any, unit: str, *, signed: bool = False) -> str:
     if unit in (Unit.PERCENT, Unit.GROWTH_RATE):
         return _("%(x)s điểm %%") % {"x": text}
     if unit == Unit.RANK:
-        return _("%(x)s bậc") % {"x": text}
+        return ngettext("%(x)s bậc", "%(x)s bậc", int(abs(rounded))) % {"x": text}
     if unit == Unit.PER_1000:
         return _("%(x)s/1.000 dân") % {"x": text}
     return text

@@ -19,10 +19,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.core.cache import cache
 from django.utils import timezone
+from pandas.api.types import is_object_dtype
 
 from targets import progress
-from targets.cache import cached, figure_versions, stored_assessments_on
+from targets.cache import (
+    cached,
+    caching,
+    figure_epoch,
+    figure_versions,
+    full_key,
+    stored_assessments_on,
+)
 from targets.formatting import national_floor, provenance_badge, target_text
 from targets.frameworks import framework_for_year
 from targets.models import Origin, Unit
@@ -172,9 +181,83 @@ def live_code(as_of: float) -> str | None:
 
 def _stored(as_of: float, **narrow: Any) -> pd.DataFrame | None:
     """The stored assessments at `as_of` when it is a live quarter and the table holds every target
-    narrowed to (one query), else None."""
+    narrowed to, else None. One locality's rows are kept in the cache and brought up to date (`_kept`: two
+    queries, the second only of the targets a write re-assessed); otherwise one query."""
     code = live_code(as_of)
-    return None if code is None else selectors.stored_assessments(as_of_code=code, **narrow)
+    if code is None:
+        return None
+    ids = narrow.get("locality_ids")
+    if caching() and ids is not None and len(ids) == 1:
+        frame = _kept(code, narrow)
+    else:
+        frame = selectors.stored_assessments(as_of_code=code, **narrow)
+    return None if frame is None else frame.drop(columns=selectors.STORED_ID)
+
+
+def _kept(code: str, narrow: dict[str, Any]) -> pd.DataFrame | None:
+    """`selectors.stored_assessments` of one locality, from the copy kept in the cache brought up to date.
+
+    A write replaces the stored row of each target it re-assesses (`reports.assessments.reassess`), so a
+    stored row's id names one assessment of one version of its target. Each kept row carries the id it was
+    read from; the ids of now (`selectors.stored_ids`, one small query) tell which targets changed, came or
+    went, and only those are read again (issue #20: after an approval, the series' few rows instead of the
+    locality's 1,500 with their labels). Anything the rows cannot be merged with exactly as a full read
+    would give them (`_merged`) is read in full."""
+    key = full_key(("stored-rows", figure_epoch(), code, *sorted((k, repr(v)) for k, v in narrow.items())))
+    kept = cache.get(key)
+    frame = None
+    if kept is not None:
+        where = {k: v for k, v in narrow.items() if k != "labels"}
+        current = selectors.stored_ids(as_of_code=code, **where)
+        if current is None:
+            return None
+        changed = current.index[
+            ~(kept[selectors.STORED_ID].reindex(current.index).to_numpy() == current.to_numpy())
+        ]
+        if len(changed) == 0 and len(kept) == len(current):
+            return kept
+        if len(changed) <= len(current) // 2:
+            fresh = selectors.stored_assessments(as_of_code=code, target_ids=list(changed), **narrow)
+            if fresh is not None and len(fresh) == len(changed):
+                frame = _merged(kept, fresh, current.index)
+    if frame is None:
+        frame = selectors.stored_assessments(as_of_code=code, **narrow)
+        if frame is None:
+            return None
+    cache.set(key, frame)
+    return frame
+
+
+def _merged(kept: pd.DataFrame, fresh: pd.DataFrame, order: pd.Index) -> pd.DataFrame | None:
+    """The rows of `kept` with those of `fresh` in their place, in `order` (the targets of now): the frame a
+    full read would give, or None when that cannot be told from the parts.
+
+    A full read infers some columns' types from all their values (an integer column with a missing value
+    is a float column; a column of nothing but missing values is an object column of what the read gives
+    for nothing), so a part's type may differ from the whole's: such a column is cast to the kept type,
+    then to what the whole's values make of it."""
+    fresh = fresh.copy()
+    cast: dict[str, pd.Series] = {}
+    for column in kept.columns:
+        was, part = kept[column].dtype, fresh[column].dtype
+        if was == part:
+            continue
+        integers = was == np.float64 and part.kind == "i"
+        nothing = not is_object_dtype(was) and is_object_dtype(part) and fresh[column].isna().all()
+        if not (integers or nothing):
+            return None
+        cast[column] = fresh[column]
+        fresh[column] = fresh[column].astype(np.float64 if was.kind in "iu" else was)
+    merged = pd.concat([kept[kept.index.isin(order) & ~kept.index.isin(fresh.index)], fresh]).loc[order]
+    for column, part in cast.items():
+        missing = merged[column].isna()
+        if part.dtype.kind == "i" and not missing.any():
+            merged[column] = merged[column].astype(part.dtype)  # integers again, none missing
+        elif is_object_dtype(part.dtype) and missing.all():
+            nothing = np.empty(len(merged), dtype=object)  # nothing anywhere: as the read gives nothing
+            nothing[:] = [part.iloc[0]] * len(merged)
+            merged[column] = nothing
+    return merged
 
 
 def assessed_at(

@@ -214,9 +214,46 @@ def observations_frame(
     return known.known_versions(current, history, tz=settings.TIME_ZONE, statuses=statuses)
 
 
-def _engine_columns(frame: pd.DataFrame) -> pd.DataFrame:
+# The targets' order on every page (the model's, then the id: the same order from every query).
+TARGET_ORDER = (*Target._meta.ordering, "id")
+
+
+def _assessed_targets(
+    *,
+    locality_ids: list[int] | None,
+    pillar: str | None,
+    indicator_code: str | None,
+    indicator_ids: list[int] | None = None,
+    stored_as_of: str | None = None,
+) -> QuerySet:
+    """The targets the engine assesses, narrowed, in `TARGET_ORDER`; with `stored_as_of`, each joined to its
+    stored assessment then as `stored` (none: a LEFT JOIN's nulls). The national targets (the whole country,
+    issue #21) are floors shown beside the cities' targets, not targets anyone reports against: never
+    assessed."""
+    qs = _narrow_targets(
+        Target.objects.filter(locality__is_country=False),
+        locality_ids=locality_ids,
+        pillar=pillar,
+        indicator_code=indicator_code,
+        indicator_ids=indicator_ids,
+    ).order_by(*TARGET_ORDER)
+    if stored_as_of:
+        qs = qs.annotate(stored=_stored_join(stored_as_of, locality_ids))
+    return qs
+
+
+def _stored_join(as_of_code: str, locality_ids: list[int] | None) -> FilteredRelation:
+    """The join of a target with its stored assessment at `as_of_code`; narrowed to localities, the stored
+    rows are found through their (locality, as_of) index rather than by scanning the country's."""
+    condition = Q(assessments__as_of=as_of_code)
+    if locality_ids is not None:
+        condition &= Q(assessments__locality_id__in=locality_ids)
+    return FilteredRelation("assessments", condition=condition)
+
+
+def _engine_columns(frame: pd.DataFrame) -> dict[str, pd.Series | np.ndarray]:
     """Target rows (`_TARGET_FIELDS`) as the engine's target columns."""
-    return pd.DataFrame(
+    return dict(
         {
             "target_id": frame["id"],
             "indicator_id": frame["indicator_id"],
@@ -248,40 +285,41 @@ def _targets_frame(
     labels: bool | Literal["slugs"],
     indicator_ids: list[int] | None = None,
     stored_as_of: str | None = None,
+    target_ids: list[int] | None = None,
 ) -> pd.DataFrame:
     label_fields = _SLUG_FIELDS if labels == "slugs" else _LABEL_FIELDS if labels else {}
-    stored = {f"stored__{name}": name for name in STORED_COLUMNS} if stored_as_of else {}
+    stored = {f"stored__{name}": name for name in (*STORED_COLUMNS, "id")} if stored_as_of else {}
     fields = (*_TARGET_FIELDS, *label_fields, *stored)
-    # The national targets (the whole country, issue #21) are floors shown beside the cities' targets, not
-    # targets anyone reports against: never assessed.
-    qs = _narrow_targets(
-        Target.objects.filter(locality__is_country=False),
+    qs = _assessed_targets(
         locality_ids=locality_ids,
         pillar=pillar,
         indicator_code=indicator_code,
         indicator_ids=indicator_ids,
+        stored_as_of=stored_as_of,
     )
-    if stored_as_of:
-        # Each target's stored assessment at that as-of (none: a LEFT JOIN's nulls), in the same query.
-        qs = qs.annotate(stored=FilteredRelation("assessments", condition=Q(assessments__as_of=stored_as_of)))
+    if target_ids is not None:
+        qs = qs.filter(id__in=target_ids)
     # Decimals cast to floats in SQL, as in `observations_frame`.
     qs = qs.annotate(**{f"{name}_float": Cast(name, FloatField()) for name in _DECIMAL_FIELDS})
     selected = [f"{name}_float" if name in _DECIMAL_FIELDS else name for name in fields]
     frame = _frame(qs.values_list(*selected), selected)
     frame.columns = list(fields)
+    # The columns gathered first and made a frame once (a column added to a frame costs a copy of its index).
     out = _engine_columns(frame)
     if labels:
         named = frame.rename(columns=label_fields)
         for column in (*label_fields.values(), *([] if labels == "slugs" else LABEL_COLUMNS)):
-            if column not in out.columns:
+            if column not in out:
                 out[column] = named[column].to_numpy()
     for field, name in stored.items():
         values = frame[field]
-        if name in ASSESSMENT_FLOATS:
+        if name == "id":  # the stored row's own id: which version of the assessment this row is
+            out[STORED_ID] = values.astype(float).to_numpy()
+        elif name in ASSESSMENT_FLOATS:
             out[name] = values.astype(float).to_numpy()
         else:  # text: a missing one is NaN, as the engine leaves it
             out[name] = values.where(values.notna(), np.nan).to_numpy()
-    return out
+    return pd.DataFrame(out)
 
 
 @dataclass(frozen=True)
@@ -335,6 +373,7 @@ def progress_inputs(
 
 
 STORED_COLUMNS: tuple[str, ...] = (*ASSESSMENT_TEXTS, *ASSESSMENT_FLOATS)
+STORED_ID = "stored_id"  # `stored_assessments`: the id of the stored row a target's assessment was read from
 
 
 def stored_statuses(*, as_of_code: str, locality_ids: list[int] | None = None) -> pd.DataFrame | None:
@@ -344,12 +383,14 @@ def stored_statuses(*, as_of_code: str, locality_ids: list[int] | None = None) -
     fields = {
         "id": "target_id",
         "locality__slug": "locality",
-        "indicator__pillar__slug": "pillar",
+        # The pillar the document lists the target under, as every page counts it (issue #16).
+        "target_pillar": "pillar",
         "stored__status": "status",
         "stored__latest_origin": "latest_origin",
     }
-    qs = _narrow(Target.objects.all(), locality_ids=locality_ids, pillar=None, indicator_code=None).annotate(
-        stored=FilteredRelation("assessments", condition=Q(assessments__as_of=as_of_code))
+    # The targets `_targets_frame` gives, under the same pillar (the document's).
+    qs = _assessed_targets(
+        locality_ids=locality_ids, pillar=None, indicator_code=None, stored_as_of=as_of_code
     )
     frame = _frame(qs.values_list(*fields), list(fields))
     frame.columns = list(fields.values())
@@ -366,21 +407,43 @@ def stored_assessments(
     pillar: str | None = None,
     indicator_code: str | None = None,
     labels: bool | Literal["slugs"] = False,
+    target_ids: list[int] | None = None,
 ) -> pd.DataFrame | None:
-    """The targets (as `progress_inputs` gives them, with their labels when asked) with their stored
-    assessment at `as_of_code` (`targets.models.Assessment`, columns `STORED_COLUMNS`), indexed by
-    target_id as `reports.pages.assess` returns them; None when a target has none (the table was not
-    built for that quarter): the caller computes instead. One query."""
+    """The targets (as `progress_inputs` gives them, with their labels when asked; only `target_ids` when
+    given) with their stored assessment at `as_of_code` (`targets.models.Assessment`, columns
+    `STORED_COLUMNS`, and `STORED_ID`: the stored row's id), indexed by target_id as `reports.pages.assess`
+    returns them; None when a target has none (the table was not built for that quarter): the caller
+    computes instead. One query."""
     frame = _targets_frame(
         locality_ids=locality_ids,
         pillar=pillar,
         indicator_code=indicator_code,
         labels=labels,
         stored_as_of=as_of_code,
+        target_ids=target_ids,
     )
     if frame["status"].isna().any():
         return None
     return frame.set_index("target_id")
+
+
+def stored_ids(
+    *,
+    as_of_code: str,
+    locality_ids: list[int] | None = None,
+    pillar: str | None = None,
+    indicator_code: str | None = None,
+) -> pd.Series | None:
+    """The id of each narrowed target's stored assessment at `as_of_code`, by target_id in the targets'
+    order: a write that re-assesses a target replaces its row, so a new id is a new assessment (or a changed
+    target). None when a target has none. One query of two integers a target."""
+    qs = _assessed_targets(
+        locality_ids=locality_ids, pillar=pillar, indicator_code=indicator_code, stored_as_of=as_of_code
+    )
+    frame = _frame(qs.values_list("id", "stored__id"), ["id", "stored__id"])
+    if frame["stored__id"].isna().any():
+        return None
+    return pd.Series(frame["stored__id"].to_numpy(dtype=float), index=frame["id"].to_numpy(), name=STORED_ID)
 
 
 # --- dashboards --------------------------------------------------------------------------------------------

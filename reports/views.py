@@ -156,19 +156,32 @@ def _cached_figures(
     build: Callable[[], dict[str, Any]],
     *,
     submissions_of: int | None = None,
+    versions: Callable[[], Hashable] | None = None,
 ) -> dict[str, Any]:
     """A page that shows only targets and approved or published figures of `locality_ids` at `as_of`
     (overview, city, pillar, series, the progress file): cached under the version of those localities' figures
     up to `as_of` (`targets.cache.figure_versions`, one query), so a write cools only the pages of its
     locality from its period on. `submissions_of`: a locality whose values awaiting review the page shows too
-    (a series page to the locality's members), whose submissions' token is then part of the version."""
+    (a series page to the locality's members), whose submissions' token is then part of the version.
+    `versions`: that version as `_versions_once` asks it, for a page that caches two entries under it."""
+    if versions is None:
+        versions = _versions_once(locality_ids, as_of, submissions_of=submissions_of)
+    return cached(("figures", *key, get_language()), build, versions=versions)
+
+
+def _versions_once(
+    locality_ids: Iterable[int], as_of: AsOf, *, submissions_of: int | None = None
+) -> Callable[[], Hashable]:
+    """The version `_cached_figures` keys by, asked of the database at most once (a page's content and its
+    figures are two entries under the same version: one query, not two)."""
     ends_on = period_end_date(as_of.code)
 
+    @functools.cache
     def versions() -> Hashable:
         figures = figure_versions(list(locality_ids), ends_on)
         return figures if submissions_of is None else (figures, submissions_version(submissions_of))
 
-    return cached(("figures", *key, get_language()), build, versions=versions)
+    return versions
 
 
 def _cached_series(key: tuple, loc: dict, as_of: AsOf, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
@@ -189,16 +202,30 @@ def dashboard_overview(request: HttpRequest, *, as_of: AsOf) -> HttpResponse:
     return _render(request, "reports/dashboard_overview.html", as_of, _overview(request, as_of))
 
 
-def _overview(request: HttpRequest, as_of: AsOf) -> dict[str, Any]:
+def _overview(request: HttpRequest, as_of: AsOf, *, public_home: bool = False) -> dict[str, Any]:
+    """The overview's content, rendered (a matrix of every locality × pillar and the rank history: tens of
+    milliseconds of template each time) and cached under the figure versions of the user's localities."""
     localities = selectors.localities_in(access.dashboard_localities(request.user))
     # Keyed by the localities themselves (names included): the user's scope and how they are shown.
     key = ("overview", tuple(tuple(loc.values()) for loc in localities), as_of)
     ids = [loc["id"] for loc in localities]
+    today = timezone.localdate()
+
+    def render_content(figures: dict[str, Any]) -> dict[str, Any]:
+        context = {
+            **figures,
+            "public_home": public_home,
+            "as_of": as_of,
+            "as_of_choices": display.as_of_choices(as_of, today),
+        }
+        content = render_to_string("reports/_overview_content.html", context, request)
+        return {"content": mark_safe(content), "has_demo": figures.get("has_demo", False)}
+
     if not caching():
-        return pages.overview(localities=localities, as_of=as_of)
+        return render_content(pages.overview(localities=localities, as_of=as_of))
     versions = figure_versions(ids, period_end_date(as_of.code))
 
-    def build() -> dict[str, Any]:
+    def counted() -> dict[str, Any]:
         # Each locality's counts kept under its own version: after a write, only its locality's are
         # counted again (issue #20).
         everywhere, per_locality = versions
@@ -216,7 +243,14 @@ def _overview(request: HttpRequest, as_of: AsOf) -> dict[str, Any]:
         counts = dashboards.merge_overview_counts([found[keys[i]] for i in ids])
         return pages.overview(localities=localities, as_of=as_of, counts=counts)
 
-    return cached(("figures", *key, get_language()), build, versions=lambda: versions)
+    def build() -> dict[str, Any]:
+        figures = cached(("figures", *key, get_language()), counted, versions=lambda: versions)
+        return render_content(figures)
+
+    page = cached(
+        ("overview-content", *key, public_home, today, get_language()), build, versions=lambda: versions
+    )
+    return {**page, "content": mark_safe(page["content"])}
 
 
 @require_GET
@@ -229,7 +263,7 @@ def home(request: HttpRequest) -> HttpResponse:
         as_of = _parse_as_of(request.GET.get("as_of"))
     except ValueError as exc:
         return _as_of_refused(request, exc)
-    context = {**_overview(request, as_of), "public_home": True}
+    context = {**_overview(request, as_of, public_home=True), "public_home": True}
     return _render(request, "reports/dashboard_overview.html", as_of, context)
 
 
@@ -237,13 +271,32 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard_city(request: HttpRequest, locality: str, *, as_of: AsOf) -> HttpResponse:
     """One city: a card per pillar, the 2025 outcome and the road to 2030."""
     loc = _locality_or_404(request, locality)
-    context = _cached_figures(
-        ("city", tuple(loc.items()), as_of),
-        [loc["id"]],
-        as_of,
-        functools.partial(pages.city, locality=loc, as_of=as_of),
+    today = timezone.localdate()
+    versions = _versions_once([loc["id"]], as_of)
+
+    def build() -> dict[str, Any]:
+        figures = _cached_figures(
+            ("city", tuple(loc.items()), as_of),
+            [loc["id"]],
+            as_of,
+            functools.partial(pages.city, locality=loc, as_of=as_of),
+            versions=versions,
+        )
+        # The content is cached rendered: a province lists hundreds of targets due in 2025 and 2030.
+        context = {
+            **figures,
+            "locality": loc,
+            "as_of": as_of,
+            "as_of_choices": display.as_of_choices(as_of, today),
+        }
+        content = render_to_string("reports/_city_content.html", context, request)
+        return {"content": content, "has_demo": figures["has_demo"]}
+
+    page = _cached_figures(
+        ("city-content", tuple(loc.items()), as_of, today), [loc["id"]], as_of, build, versions=versions
     )
-    return _render(request, "reports/dashboard_city.html", as_of, {**context, "locality": loc})
+    context = {"content": mark_safe(page["content"]), "has_demo": page["has_demo"], "locality": loc}
+    return _render(request, "reports/dashboard_city.html", as_of, context)
 
 
 # The table's sort values: an orderable column's name, ascending or descending (django-tables2's `sort`).
@@ -279,6 +332,7 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
     query = _pillar_query(request, as_of)
     page_request = copy.copy(request)  # the table's sort links are built from the query the page reads
     page_request.GET = query
+    versions = _versions_once([loc["id"]], as_of)
 
     def figures() -> dict[str, Any]:
         return pages.pillar(locality=loc, pillar=pillar, as_of=as_of)
@@ -287,7 +341,11 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
         # The figures kept apart from the sort order: the same pillar sorted another way renders its kept
         # rows in another order instead of computing them again (found by the load test, issue #20).
         context = _cached_figures(
-            ("pillar-figures", loc["id"], pillar, as_of, today), [loc["id"]], as_of, figures
+            ("pillar-figures", loc["id"], pillar, as_of, today),
+            [loc["id"]],
+            as_of,
+            figures,
+            versions=versions,
         )
         table = PillarTargetTable(context["rows"], remember=("pillar", loc["id"], pillar))
         RequestConfig(page_request, paginate=False).configure(table)
@@ -304,7 +362,7 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
         return {"content": content, "has_demo": context["has_demo"]}
 
     key = ("pillar", tuple(loc.items()), current["label"], as_of, query.urlencode(), today)
-    page = _cached_figures(key, [loc["id"]], as_of, build)
+    page = _cached_figures(key, [loc["id"]], as_of, build, versions=versions)
     return _render(
         request,
         "reports/dashboard_pillar.html",

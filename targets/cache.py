@@ -69,6 +69,12 @@ def figures_replaced() -> None:
     transaction.on_commit(lambda: _bump(EPOCH_KEY))
 
 
+def figure_epoch() -> str:
+    """The token a restore changes (`figures_replaced`): what was read from the database before it, ids
+    included, is another history."""
+    return _token(EPOCH_KEY)
+
+
 def data_changed() -> None:
     """Forget every figure cached under the data version: now, and again once the surrounding transaction
     commits.
@@ -171,7 +177,7 @@ def figure_versions(locality_ids: Iterable[int], as_of_ends_on: dt.date) -> tupl
     )
     found = {loc: (n, newest) for loc, n, newest in rows}
     # Without a cache nothing is kept, so there is no epoch to follow (and the versions stay comparable).
-    epoch = _token(EPOCH_KEY) if caching() else ""
+    epoch = figure_epoch() if caching() else ""
     everywhere = (epoch, *found.get(None, (0, 0)))
     return (everywhere, tuple((loc, found.get(loc, (0, 0))) for loc in sorted(set(locality_ids))))
 

@@ -23,6 +23,16 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+def ngettext_lazy(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message with plural forms for `make messages` (which knows the name, as Django's); nothing is
+    translated here: `explain_jump` chooses the form with the caller's ngettext."""
+    return (singular, plural)
+
+
+def _untranslated_plural(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
 def places(unit: str) -> int:
     """How many decimals a figure of `unit` is shown with: its unit's precision (`numbers.UNIT_DECIMALS`, the
     one table the upload, the pages and the workbook share)."""
@@ -85,8 +95,9 @@ _THIS = {
 _AMOUNT = {
     "percent": gettext_noop("%(n)s điểm"),
     "growth_rate": gettext_noop("%(n)s điểm"),
-    "rank": gettext_noop("%(n)s bậc"),
 }
+# A number of places has plural forms ("1 place", "2 places"): the same text twice in Vietnamese.
+_PLACES = ngettext_lazy("%(n)s bậc", "%(n)s bậc")
 
 
 def _direction(x: Decimal) -> str:
@@ -101,11 +112,15 @@ def explain_jump(
     gettext: Callable[[str], str],
     number: Callable[[Decimal], str],
     figure: Callable[[Decimal], str],
+    ngettext: Callable[[str, str, int], str] | None = None,
 ) -> str:
     """The jump in plain words: what the series usually does per period, and what it did this time.
-    `number` formats a bare number, `figure` a value with its unit, in the active language."""
+    `number` formats a bare number, `figure` a value with its unit, in the active language; `ngettext`
+    chooses a plural form (a number of rank places)."""
 
     def amount(x: Decimal) -> str:
+        if unit == "rank":
+            return (ngettext or _untranslated_plural)(*_PLACES, int(abs(x))) % {"n": number(abs(x))}
         return gettext(_AMOUNT.get(unit, "%(n)s")) % {"n": number(abs(x))}
 
     per = "year" if yearly else "quarter"

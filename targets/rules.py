@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from . import figures
 from .evidence import MAX_EVIDENCE_BYTES, check_evidence
@@ -54,6 +54,7 @@ def outlier_text(
         unit=unit,
         yearly=yearly,
         gettext=gettext,
+        ngettext=ngettext,
         number=num,
         figure=lambda x: with_unit(x, unit),
     )

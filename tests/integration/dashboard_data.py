@@ -157,3 +157,23 @@ def assigned_values(assignments, code: str, status: str, n: int | None = None) -
             value=Decimal("50"),
             status=status,
         )
+
+
+def overview_chips(html: str, slug: str, pillar: str | None = None) -> dict[str, int]:
+    """The status counts the overview shows for a locality (its row: every pillar's cell added up) or for one
+    pillar's cell, read from the page as shown (the content is cached rendered, issue #20)."""
+    import re
+
+    rows = html.split('<th scope="row" class="locality">')[1:]
+    row = next(r.split("</tr>", 1)[0] for r in rows if f'href="/dashboard/{slug}/' in r.split("</th>", 1)[0])
+    cells = row.split("<td data-label=")[1:]
+    if pillar is not None:
+        cells = [c for c in cells if f"/dashboard/{slug}/{pillar}/" in c]
+        assert len(cells) == 1, (slug, pillar)
+    counts: dict[str, int] = {}
+    for cell in cells:
+        for status, count in re.findall(
+            r'<li class="chip status-([a-z_]+)"[^>]*>.*?<strong>(\d+)</strong></li>', cell
+        ):
+            counts[status] = counts.get(status, 0) + int(count)
+    return counts

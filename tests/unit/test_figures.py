@@ -85,16 +85,23 @@ def test_the_messages_go_through_the_callers_gettext():
     english = {
         "Thường giảm khoảng %(amount)s mỗi quý": "Usually falls by about %(amount)s a quarter",
         "lần này tăng %(amount)s (%(last)s → %(new)s).": "this time it rose by %(amount)s (%(last)s → %(new)s).",
-        "%(n)s bậc": "%(n)s places",
     }
+    # A number of places has plural forms: "1 place", "4 places" (it read "1 places").
+    places = {"%(n)s bậc": ("%(n)s place", "%(n)s places")}
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        one, many = places[singular]
+        return one if n == 1 else many
+
     text = explain_jump(
         jump,
         unit="rank",
         yearly=False,
         gettext=lambda s: english.get(s, s),
+        ngettext=ngettext,
         number=_number,
         figure=lambda x: f"rank {_number(x)}",
     )
     assert (
-        text == "Usually falls by about 1 places a quarter; this time it rose by 4 places (rank 1 → rank 5)."
+        text == "Usually falls by about 1 place a quarter; this time it rose by 4 places (rank 1 → rank 5)."
     )

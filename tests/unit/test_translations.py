@@ -58,3 +58,24 @@ def test_the_compiled_catalogue_matches_the_source():
             assert compiled.pgettext(context, e["msgid"]) == e["msgstr"], e["msgid"]
         else:
             assert compiled.gettext(e["msgid"]) == e["msgstr"], e["msgid"]
+
+
+def test_a_number_of_rank_places_reads_in_the_singular_and_the_plural_in_english():
+    """Found in review: "1 places", "up 1 places", "The 1 targets furthest behind"."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from reports.display import delta_text
+    from targets.models import Unit
+
+    with translation.override("en"):
+        assert delta_text(1, Unit.RANK) == "1 place"
+        assert delta_text(-3, Unit.RANK, signed=True) == "−3 places"
+        brief = Template(
+            "{% load i18n %}{% blocktranslate count n=by %}tăng {{ n }} bậc{% plural %}tăng {{ n }} bậc"
+            "{% endblocktranslate %}"
+        )
+        assert brief.render(Context({"by": 1})) == "up 1 place"
+        assert brief.render(Context({"by": 2})) == "up 2 places"
+    with translation.override("vi"):
+        assert delta_text(1, Unit.RANK) == "1 bậc"

@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from targets.cache import data_version
 from targets.devdata import demo_data_generate
-from targets.models import Actual, Department, Locality, Membership, Origin, Role, Status
+from targets.models import Actual, Department, Locality, Origin, Status
 from targets.periods import current_quarter
 from targets.services.catalogue import catalogue_load, period_get_or_create, published_figures_load
 from targets.services.entry import EntryRow, actuals_import_confirm, actuals_save_draft, actuals_submit
 from targets.services.review import actual_reopen, actuals_approve, actuals_return
-from tests.integration.dashboard_data import TODAY, approve, count_queries, multiply, submit
+from tests.integration.dashboard_data import TODAY, approve, count_queries, multiply, overview_chips, submit
 
 # What was known at the end of a quarter counts a figure from its approval (method v2): an approval made
 # now is seen in the current quarter (shown "tạm tính"), not in the quarters already over.
@@ -44,19 +44,6 @@ def with_cache(settings):
 
 
 @pytest.fixture
-def ha_noi_reviewer(catalogue):
-    """An officer of Hà Nội's Sở KH&CN who approves the city's figures."""
-    from django.contrib.auth import get_user_model
-
-    dept = Department.objects.create(
-        locality=catalogue["ha-noi"], code="so-khcn", name="Sở Khoa học và Công nghệ"
-    )
-    user = get_user_model().objects.create_user("thao.hn.khcn", password="s3cret-pass-for-tests")
-    Membership.objects.create(user=user, department=dept, role=Role.REVIEWER)
-    return user
-
-
-@pytest.fixture
 def epayment_awaiting_review(catalogue):
     """Hà Nội's e-payment accounts ("trên 50%" by 2025): 45% approved for 2025-Q3, 55% sent for 2025-Q4 —
     the deadline figure, which decides the 2025 target (missed on 45 until it is approved)."""
@@ -66,11 +53,8 @@ def epayment_awaiting_review(catalogue):
 
 
 def _society(client) -> dict[str, int]:
-    row = next(
-        r for r in client.get("/dashboard/", {"as_of": CURRENT}).context["matrix"] if r["slug"] == "ha-noi"
-    )
-    cell = next(c for c in row["cells"] if c["pillar"] == "xa-hoi-so")
-    return {chip["status"]: chip["count"] for chip in cell["chips"]}
+    html = client.get("/dashboard/", {"as_of": CURRENT}).getvalue().decode()
+    return overview_chips(html, "ha-noi", "xa-hoi-so")
 
 
 def _page(client, url: str) -> str:

@@ -34,18 +34,6 @@ def cached(settings):
 
 
 @pytest.fixture
-def ha_noi_reviewer(catalogue):
-    from django.contrib.auth import get_user_model
-
-    from targets.models import Department, Membership, Role
-
-    dept = Department.objects.create(locality=catalogue["ha-noi"], code="so-khcn", name="Sở KH&CN")
-    user = get_user_model().objects.create_user("thao.hn.khcn", password="s3cret-pass-for-tests")
-    Membership.objects.create(user=user, department=dept, role=Role.REVIEWER)
-    return user
-
-
-@pytest.fixture
 def awaiting(settings, catalogue, fixed_today, cached):
     """Hà Nội's e-payment accounts: 45 % approved for 2025-Q3, 55 % waiting for 2025-Q4 (the deadline figure
     of the "trên 50 %" 2025 target); the stored table built."""
@@ -213,3 +201,41 @@ def test_chart_json_writes_what_djangos_json_script_writes():
     }
     assert chart_json(figure, "fig-x") == json_script(figure, "fig-x")
     assert "</script><script>" not in chart_json(figure, "fig-x").split(">", 1)[1].rsplit("<", 1)[0]
+
+
+def test_the_overview_after_an_approval_is_the_overview_computed_from_nothing(
+    client, superuser, settings, awaiting, ha_noi_reviewer
+):
+    """The overview's content is kept rendered (issue #20): after an approval it is rendered again, equal to
+    the page with no cache."""
+    client.force_login(superuser)
+    first = _page(client, "/dashboard/")
+    actuals_approve(user=ha_noi_reviewer, seen={awaiting.pk: awaiting.version})
+    after = _page(client, "/dashboard/")
+    assert after != first
+    assert after == _uncached(client, settings, "/dashboard/")
+
+
+def test_the_public_home_and_the_overview_keep_their_own_content(client, cached, catalogue, fixed_today):
+    """The same localities' content, rendered for the public home (with its lead) and for the overview
+    (without): each keeps its own, whichever is asked first."""
+    lead = "Cổng công khai: chỉ số liệu đã duyệt"
+    for first, second in (("/", "/dashboard/"), ("/dashboard/", "/")):
+        cache.clear()
+        pages = {url: client.get(url, AS_OF).getvalue().decode() for url in (first, second)}
+        assert lead in pages["/"]
+        assert lead not in pages["/dashboard/"]
+
+
+@pytest.mark.parametrize(("url", "versions"), [("/dashboard/ha-noi/", 1), ("/dashboard/ha-noi/xa-hoi-so/", 2)])
+def test_a_page_kept_in_two_entries_asks_its_figures_version_once(client, superuser, awaiting, url, versions):
+    """The content and the figures are two entries under one version of the city's figures: one query for it
+    (the pillar's heatmap asks the version of its earlier quarters too)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(superuser)
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get(url, AS_OF).status_code == 200
+    asked = [q["sql"] for q in cold.captured_queries if 'FROM "targets_figurechange"' in q["sql"]]
+    assert len(asked) == versions
