@@ -185,6 +185,11 @@ def worklist(departments: list[Department], periods: list[ReportingPeriod]) -> l
         (lp.locality_id, lp.period_id): lp
         for lp in LocalityPeriod.objects.filter(locality_id__in=localities, period_id__in=stored_ids(periods))
     }
+    # Each department's assigned series (a national report lists hundreds of departments: not every
+    # assignment for each of them).
+    assigned: dict[int, list[tuple[int, str, str]]] = {}
+    for dept_id, ind, level, freq in assignments:
+        assigned.setdefault(dept_id, []).append((ind, level, freq))
     lines = []
     for p in periods:
         for d in departments:
@@ -196,8 +201,8 @@ def worklist(departments: list[Department], periods: list[ReportingPeriod]) -> l
             )
             line = WorklistLine(department=d, state=state)
             frequency = "quarterly" if p.kind == PeriodKind.QUARTER else "annual"
-            for dept_id, ind, level, freq in assignments:
-                if dept_id != d.pk or freq != frequency:
+            for ind, level, freq in assigned.get(d.pk, ()):
+                if freq != frequency:
                     continue
                 if level == "district" and not district_level_reports(p.starts_on):
                     continue
