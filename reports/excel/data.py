@@ -11,15 +11,14 @@ frame the engine has already used.
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections.abc import Iterator, Mapping
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -211,29 +210,35 @@ def _report_targets(
         before = dict(
             zip(previous.index.tolist(), zip(previous_latest, previous_status, strict=True), strict=True)
         )
-    fields = (
-        "id",
-        "indicator_id",
-        "unit",
-        "comparator",
-        "value",
-        "value_max",
-        "year",
-        "level",
-        "baseline_value",
-        "quote",
-        "locality__name",
-        "indicator__name",
-        "target_pillar",
-        "document__number",
-        "document__title",
-    )
-    rows = _driver_rows(
+    # The figures cast to floats in SQL: no Decimal made per value by Django's converters (they cost more than
+    # the query at national scale); a float prints as the same figure in the target's text (`target_text`).
+    rows = (
         with_target_pillar(Target.objects.filter(locality_id__in=locality_ids))
         .filter(target_pillar__in=pillar_slugs)
+        .annotate(
+            value_float=Cast("value", FloatField()),
+            value_max_float=Cast("value_max", FloatField()),
+            baseline_float=Cast("baseline_value", FloatField()),
+        )
         .order_by("locality__name", "target_pillar_order", "indicator__order", "level", "year")
-        .values_list(*fields),
-        fields,
+        .values_list(
+            "id",
+            "indicator_id",
+            "unit",
+            "comparator",
+            "value_float",
+            "value_max_float",
+            "year",
+            "level",
+            "baseline_float",
+            "quote",
+            "locality__name",
+            "indicator__name",
+            "target_pillar",
+            "document__number",
+            "document__title",
+        )
+        .iterator(chunk_size=2000)
     )
     texts: dict[tuple, str] = {}  # the target as stated, by (unit, comparator, value, max): few distinct
 
@@ -298,20 +303,6 @@ def _report_targets(
             lower=lower,
             upper=upper,
         )
-
-
-def _driver_rows(qs: QuerySet, fields: tuple[str, ...], chunk: int = 2000) -> Iterator[tuple]:
-    """The rows of `qs` (a `values_list(*fields)`) straight from the database driver as tuples of `fields`,
-    read in chunks: one query, without Django's per-value converters (a Decimal made for every figure cost
-    more than the query at national scale; figures come as the driver gives them: ints or floats on SQLite,
-    Decimals on PostgreSQL)."""
-    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        selected = [d[0] for d in cursor.description]  # Django names every column (`AS "…"`)
-        in_order = operator.itemgetter(*(selected.index(name) for name in fields))
-        while rows := cursor.fetchmany(chunk):
-            yield from map(in_order, rows)
 
 
 def _figures(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[list[float | None]]:
