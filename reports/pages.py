@@ -76,17 +76,21 @@ def _bounds(targets: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"lower": lower.to_numpy(), "upper": upper.to_numpy()}, index=targets.index)
 
 
-def _describe(
-    targets: pd.DataFrame, assessed: pd.DataFrame, obs: pd.DataFrame, time_column: str, prefix: str
-) -> None:
-    """Add `<prefix>_period`, `_origin`, `_known_on`, `_known_basis` to `assessed`: those of the figure at
-    `time_column` in the target's series (a quarter wins over the year ending with it). No query."""
-    at = (
+def _figures_at(obs: pd.DataFrame) -> pd.DataFrame:
+    """Each series' figure at each time, described (`DESCRIBED`): a quarter wins over the year ending with it."""
+    return (
         obs.assign(is_quarter=obs["obs_period"].str.contains("-Q", regex=False))
         .sort_values([*_SERIES, "obs_time", "is_quarter"])
         .drop_duplicates([*_SERIES, "obs_time"], keep="last")
         .rename(columns={"obs_period": "period"})[[*_SERIES, "obs_time", *DESCRIBED]]
     )
+
+
+def _describe(
+    targets: pd.DataFrame, assessed: pd.DataFrame, at: pd.DataFrame, time_column: str, prefix: str
+) -> None:
+    """Add `<prefix>_period`, `_origin`, `_known_on`, `_known_basis` to `assessed`: those of the figure at
+    `time_column` in the target's series (`at`: `_figures_at` of the figures known). No query."""
     wanted = targets[["target_id", *_SERIES]].set_index("target_id").reindex(assessed.index)
     wanted["obs_time"] = assessed[time_column].to_numpy(dtype=float)
     found = wanted.reset_index().merge(at, on=[*_SERIES, "obs_time"], how="left").set_index("target_id")
@@ -128,8 +132,9 @@ def assess(inputs: ProgressInputs, as_of: float, *, described: bool = True) -> p
     assessed = _engine(inputs, obs, as_of)
     if not described:
         return assessed
-    _describe(inputs.targets, assessed, obs, "latest_time", "latest")
-    _describe(inputs.targets, assessed, obs, "latest_after_deadline_time", "after")
+    at = _figures_at(obs)
+    _describe(inputs.targets, assessed, at, "latest_time", "latest")
+    _describe(inputs.targets, assessed, at, "latest_after_deadline_time", "after")
     if labelled:
         assessed = assessed.join(inputs.targets.set_index("target_id"))
     return assessed

@@ -379,7 +379,12 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", 3)),
+        help="gunicorn's workers (default: WEB_CONCURRENCY, else 3 as the Dockerfile and docs/deploy.md run it)",
+    )
     parser.add_argument(
         "--probe-rounds",
         type=int,
