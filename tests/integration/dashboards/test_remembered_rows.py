@@ -227,7 +227,9 @@ def test_the_public_home_and_the_overview_keep_their_own_content(client, cached,
         assert lead not in pages["/dashboard/"]
 
 
-@pytest.mark.parametrize(("url", "versions"), [("/dashboard/ha-noi/", 1), ("/dashboard/ha-noi/xa-hoi-so/", 2)])
+@pytest.mark.parametrize(
+    ("url", "versions"), [("/dashboard/ha-noi/", 1), ("/dashboard/ha-noi/xa-hoi-so/", 2)]
+)
 def test_a_page_kept_in_two_entries_asks_its_figures_version_once(client, superuser, awaiting, url, versions):
     """The content and the figures are two entries under one version of the city's figures: one query for it
     (the pillar's heatmap asks the version of its earlier quarters too)."""
