@@ -18,6 +18,7 @@ started and writes bench/results-load.json. Exit status 0 only when both goals a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import math
@@ -25,6 +26,7 @@ import os
 import re
 import resource
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +35,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -374,6 +377,37 @@ def _after_writes(dashboards: list, approvals: list, submissions: list) -> dict:
     return {key: _percentiles(value) for key, value in sorted(times.items())}
 
 
+@contextlib.contextmanager
+def _cache_server(kind: str, tmp: str) -> Iterator[dict[str, str]]:
+    """The environment that gives gunicorn's workers their shared cache: a directory under `tmp`, or a
+    redis-server started here on a free loopback port (no persistence), stopped afterwards."""
+    if kind == "file":
+        yield {"CACHE_BACKEND": "file", "CACHE_LOCATION": str(Path(tmp) / "cache")}
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    redis = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        cwd=tmp,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield {"CACHE_URL": f"redis://127.0.0.1:{port}/0"}
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
@@ -401,6 +435,13 @@ def main() -> int:
         action="store_true",
         help="for comparison: the officers and reviewers work in five provinces the leaders do not read",
     )
+    parser.add_argument(
+        "--cache",
+        choices=("file", "redis"),
+        default="file",
+        help="the cache the workers share: a directory (one host's default) or a redis-server started here on "
+        "loopback (CACHE_URL, as several hosts share it; docs/deploy.md)",
+    )
     parser.add_argument("--out", type=Path, default=BENCH / "results-load.json")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
@@ -418,13 +459,15 @@ def main() -> int:
 
     connections.close_all()
     base = f"http://127.0.0.1:{args.port}"
-    with tempfile.TemporaryDirectory(prefix="dtiportal-load-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="dtiportal-load-") as tmp,
+        _cache_server(args.cache, tmp) as cache,
+    ):
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "PYTHONPATH": str(ROOT),
-            "CACHE_BACKEND": "file",
-            "CACHE_LOCATION": str(Path(tmp) / "cache"),
+            **cache,
         }
         server = subprocess.Popen(
             [
@@ -523,6 +566,7 @@ def main() -> int:
         "users": args.users,
         "seconds": args.seconds,
         "workers": args.workers,
+        "cache": args.cache,
         "writes": not args.no_writes,
         "writers": list(WRITERS),
         "queue_prepared": queue,

@@ -201,10 +201,24 @@ def cache_settings(backend: str, location: str | None = None, database: dict | N
         "file": str(Path(tempfile.gettempdir()) / "dtiportal-cache"),
         "locmem": "dtiportal",
     }
+    options = {}
+    if backend in ("file", "locmem"):
+        # Django's default (300) is far below what the dashboards keep at national scale (figures, content and
+        # rows per locality, page and language, each write's new versions): past it, every write to the cache
+        # culled a third of the entries, so warm pages went cold (the load test's dashboards p95 476 → 334 ms
+        # with room enough; docs/performance.md). A file cache lists its directory on every write, so not
+        # unbounded either. Redis (CACHE_URL) has no such limit.
+        entries = os.environ.get("CACHE_MAX_ENTRIES", "5000")
+        if not entries.isdigit() or int(entries) < 1:
+            raise ImproperlyConfigured(
+                f"CACHE_MAX_ENTRIES={entries!r}: a whole number of entries, at least 1"
+            )
+        options["MAX_ENTRIES"] = int(entries)
     return {
         "BACKEND": _CACHE_BACKENDS[backend],
         "LOCATION": location or default_location.get(backend, ""),
         "TIMEOUT": int(os.environ.get("CACHE_TIMEOUT", "3600")),
+        "OPTIONS": options,
         # Two sites (or two checkouts) on one machine share the default directory, not their entries.
         "KEY_PREFIX": hashlib.sha256(identity.encode()).hexdigest()[:12],
     }

@@ -41,3 +41,24 @@ def test_a_cache_url_that_is_not_redis_is_refused():
 
 def test_without_cache_url_the_default_stays_a_directory():
     assert base.cache_from_environment({})["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+
+
+def test_the_directory_keeps_thousands_of_entries_without_culling(tmp_path, monkeypatch):
+    """Django's default of 300 entries culled a third of the cache on every write past it at national scale:
+    warm pages went cold under load (issue #20). The default keeps 5,000; CACHE_MAX_ENTRIES sets another."""
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    monkeypatch.delenv("CACHE_MAX_ENTRIES", raising=False)
+    settings = base.cache_settings("file", str(tmp_path))
+    assert settings["OPTIONS"]["MAX_ENTRIES"] == 5000
+    cache = FileBasedCache(settings["LOCATION"], {k: v for k, v in settings.items() if k != "BACKEND"})
+    for i in range(400):
+        cache.set(f"k{i}", i)
+    assert sum(cache.get(f"k{i}") == i for i in range(400)) == 400  # with 300: a third culled
+
+    monkeypatch.setenv("CACHE_MAX_ENTRIES", "20000")
+    assert base.cache_settings("file", str(tmp_path))["OPTIONS"]["MAX_ENTRIES"] == 20000
+    for wrong in ("lots", "0", "-5"):
+        monkeypatch.setenv("CACHE_MAX_ENTRIES", wrong)
+        with pytest.raises(ImproperlyConfigured, match="CACHE_MAX_ENTRIES"):
+            base.cache_settings("file", str(tmp_path))
