@@ -187,6 +187,26 @@ _CACHE_BACKENDS = {
 }
 
 
+def code_version(root: Path = BASE_DIR) -> str:
+    """A digest of the code that shapes what is cached (the apps' Python, the templates, the compiled
+    translations): a new release never reads rows, cells or pages its predecessor formatted and left in a
+    cache that outlives it (a directory, Redis)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder, pattern in (
+        ("targets", "*.py"),
+        ("reports", "*.py"),
+        ("dtiportal", "*.py"),
+        ("templates", "*.html"),
+        ("locale", "*.mo"),
+    ):
+        for path in sorted((root / folder).rglob(pattern)):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def cache_settings(backend: str, location: str | None = None, database: dict | None = None) -> dict:
     """CACHES["default"] for a backend name of `_CACHE_BACKENDS` (an unknown name is refused), its keys
     prefixed by the identity of `database` (default: DATABASES["default"])."""
@@ -219,8 +239,9 @@ def cache_settings(backend: str, location: str | None = None, database: dict | N
         "LOCATION": location or default_location.get(backend, ""),
         "TIMEOUT": int(os.environ.get("CACHE_TIMEOUT", "3600")),
         "OPTIONS": options,
-        # Two sites (or two checkouts) on one machine share the default directory, not their entries.
-        "KEY_PREFIX": hashlib.sha256(identity.encode()).hexdigest()[:12],
+        # Two sites (or two checkouts) on one machine share the default directory, not their entries; nor do
+        # two releases of the code.
+        "KEY_PREFIX": hashlib.sha256(identity.encode()).hexdigest()[:12] + "-" + code_version(),
     }
 
 

@@ -62,3 +62,21 @@ def test_the_directory_keeps_thousands_of_entries_without_culling(tmp_path, monk
         monkeypatch.setenv("CACHE_MAX_ENTRIES", wrong)
         with pytest.raises(ImproperlyConfigured, match="CACHE_MAX_ENTRIES"):
             base.cache_settings("file", str(tmp_path))
+
+
+def test_a_new_release_of_the_code_reads_nothing_its_predecessor_cached(tmp_path):
+    """Rows, cells and pages are kept formatted (issue #20) in a cache that outlives a release (a directory,
+    Redis): the key prefix carries a digest of the code that formats them, so a release that changes a
+    template, a Python module or a translation starts from an empty cache."""
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "reports" / "display.py").write_text("ROW = '{}'\n")
+    (tmp_path / "templates" / "row.html").write_text("<td>{{ x }}</td>\n")
+    first = base.code_version(tmp_path)
+    assert base.code_version(tmp_path) == first  # the same code: the same digest
+    (tmp_path / "templates" / "row.html").write_text("<td class='num'>{{ x }}</td>\n")
+    second = base.code_version(tmp_path)
+    assert second != first
+    (tmp_path / "reports" / "display.py").write_text("ROW = '[]'\n")
+    assert base.code_version(tmp_path) not in (first, second)
+    assert base.cache_settings("file")["KEY_PREFIX"].endswith("-" + base.code_version())
