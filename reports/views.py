@@ -191,6 +191,15 @@ def _cached_series(key: tuple, loc: dict, as_of: AsOf, build: Callable[[], dict[
     return _cached_figures(key, [loc["id"]], as_of, build, submissions_of=loc["id"] if loc["full"] else None)
 
 
+def _content(template: str, context: dict[str, Any], request: HttpRequest, as_of: AsOf) -> dict[str, Any]:
+    """A dashboard's content rendered from its figures (and what the page adds), with the as-of picker: what
+    the overview, city and pillar pages keep rendered under their figures' version (issue #20; tens to
+    hundreds of milliseconds of template each), and whether it shows demo figures (the base's banner)."""
+    choices = display.as_of_choices(as_of, timezone.localdate())
+    content = render_to_string(template, {**context, "as_of": as_of, "as_of_choices": choices}, request)
+    return {"content": content, "has_demo": context.get("has_demo", False)}
+
+
 def _render(request: HttpRequest, template: str, as_of: AsOf, context: dict[str, Any]) -> HttpResponse:
     choices = display.as_of_choices(as_of, timezone.localdate())
     return render(request, template, {**context, "as_of": as_of, "as_of_choices": choices})
@@ -212,14 +221,9 @@ def _overview(request: HttpRequest, as_of: AsOf, *, public_home: bool = False) -
     today = timezone.localdate()
 
     def render_content(figures: dict[str, Any]) -> dict[str, Any]:
-        context = {
-            **figures,
-            "public_home": public_home,
-            "as_of": as_of,
-            "as_of_choices": display.as_of_choices(as_of, today),
-        }
-        content = render_to_string("reports/_overview_content.html", context, request)
-        return {"content": mark_safe(content), "has_demo": figures.get("has_demo", False)}
+        return _content(
+            "reports/_overview_content.html", {**figures, "public_home": public_home}, request, as_of
+        )
 
     if not caching():
         return render_content(pages.overview(localities=localities, as_of=as_of))
@@ -283,14 +287,7 @@ def dashboard_city(request: HttpRequest, locality: str, *, as_of: AsOf) -> HttpR
             versions=versions,
         )
         # The content is cached rendered: a province lists hundreds of targets due in 2025 and 2030.
-        context = {
-            **figures,
-            "locality": loc,
-            "as_of": as_of,
-            "as_of_choices": display.as_of_choices(as_of, today),
-        }
-        content = render_to_string("reports/_city_content.html", context, request)
-        return {"content": content, "has_demo": figures["has_demo"]}
+        return _content("reports/_city_content.html", {**figures, "locality": loc}, request, as_of)
 
     page = _cached_figures(
         ("city-content", tuple(loc.items()), as_of, today), [loc["id"]], as_of, build, versions=versions
@@ -349,17 +346,9 @@ def dashboard_pillar(request: HttpRequest, locality: str, pillar: str, *, as_of:
         )
         table = PillarTargetTable(context["rows"], remember=("pillar", loc["id"], pillar))
         RequestConfig(page_request, paginate=False).configure(table)
-        context = {
-            **context,
-            "locality": loc,
-            "pillar": current,
-            "table": table,
-            "as_of": as_of,
-            "as_of_choices": display.as_of_choices(as_of, today),
-        }
         # The content is cached rendered: a national-scale pillar has hundreds of table rows to render.
-        content = render_to_string("reports/_pillar_content.html", context, page_request)
-        return {"content": content, "has_demo": context["has_demo"]}
+        context = {**context, "locality": loc, "pillar": current, "table": table}
+        return _content("reports/_pillar_content.html", context, page_request, as_of)
 
     key = ("pillar", tuple(loc.items()), current["label"], as_of, query.urlencode(), today)
     page = _cached_figures(key, [loc["id"]], as_of, build, versions=versions)
