@@ -253,28 +253,26 @@ def _stored_join(as_of_code: str, locality_ids: list[int] | None) -> FilteredRel
 
 def _engine_columns(frame: pd.DataFrame) -> dict[str, pd.Series | np.ndarray]:
     """Target rows (`_TARGET_FIELDS`) as the engine's target columns."""
-    return dict(
-        {
-            "target_id": frame["id"],
-            "indicator_id": frame["indicator_id"],
-            "locality_id": frame["locality_id"],
-            "level": frame["level"],
-            "comparator": frame["comparator"],
-            "target_value": frame["value"].astype(float),
-            "target_value_max": frame["value_max"].astype(float),
-            "target_time": frame["year"].astype(float) + 1.0,  # a target "by 2025" is due at 2026.0
-            "higher_is_better": frame["indicator__higher_is_better"].astype(bool),
-            "applies_until": _date_times(frame["applies_until"]),
-            "milestone": frame["unit"] == Unit.MILESTONE,
-            "unit": frame["unit"],
-            # A baseline "of year Y" stands at the end of that year, like an annual figure.
-            "baseline_time": frame["baseline_year"].astype(float) + 1.0,
-            "baseline_value": frame["baseline_value"].astype(float),
-            # A comparison over a period (issue #16): the period "from 2026" starts at 2026.0.
-            "aggregation": frame["aggregation"].fillna(""),
-            "period_start": pd.to_numeric(frame["period_from"], errors="coerce").astype(float),
-        }
-    )
+    return {
+        "target_id": frame["id"],
+        "indicator_id": frame["indicator_id"],
+        "locality_id": frame["locality_id"],
+        "level": frame["level"],
+        "comparator": frame["comparator"],
+        "target_value": frame["value"].astype(float),
+        "target_value_max": frame["value_max"].astype(float),
+        "target_time": frame["year"].astype(float) + 1.0,  # a target "by 2025" is due at 2026.0
+        "higher_is_better": frame["indicator__higher_is_better"].astype(bool),
+        "applies_until": _date_times(frame["applies_until"]),
+        "milestone": frame["unit"] == Unit.MILESTONE,
+        "unit": frame["unit"],
+        # A baseline "of year Y" stands at the end of that year, like an annual figure.
+        "baseline_time": frame["baseline_year"].astype(float) + 1.0,
+        "baseline_value": frame["baseline_value"].astype(float),
+        # A comparison over a period (issue #16): the period "from 2026" starts at 2026.0.
+        "aggregation": frame["aggregation"].fillna(""),
+        "period_start": pd.to_numeric(frame["period_from"], errors="coerce").astype(float),
+    }
 
 
 def _targets_frame(
