@@ -267,3 +267,59 @@ def test_the_wrapped_line_count_follows_the_words():
     # 10 wide → 10 characters a line: "aaaa bbbb" | "cccc dddd" | "eeee"
     assert writer.wrapped_lines("aaaa bbbb cccc dddd eeee", 10) == 3
     assert writer.wrapped_lines("dòng một\ndòng hai", 40) == 2
+
+
+def test_a_row_of_every_kind_of_value_is_written_as_that_kind_through_the_undecorated_writers():
+    """`_Sheet.append` calls xlsxwriter's undecorated writers and tests str and float by their exact class:
+    a subclass (numpy's float64, a bool, an int), a date, a datetime, an empty or missing value and a value
+    of another kind still land as before. Expected cells stated by hand."""
+    import math
+
+    import numpy as np
+    import xlsxwriter
+
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_numbers": False})
+    ws = wb.add_worksheet("T")
+    fill = wb.add_format({"bg_color": "#FFEEEE"})
+    wrap = wb.add_format({"text_wrap": True})
+    sheet = writer._Sheet(ws, widths=[10])
+    sheet.append(
+        (
+            "một hai ba bốn năm sáu bảy tám chín mười",  # wider than its column, wrapped: a taller row
+            "12",  # text that looks like a number stays text
+            1.5,
+            np.float64(2.25),
+            7,
+            True,
+            math.nan,
+            math.inf,
+            None,
+            "",
+            dt.date(2026, 3, 31),
+            dt.datetime(2026, 3, 31, 8, 30),
+            dt.time(8, 30),  # another kind: written as its text
+        ),
+        (wrap, None, None, None, None, None, fill, None, fill, fill),
+    )
+    sheet.append(("second",))
+    wb.close()
+
+    ws = load_workbook(io.BytesIO(out.getvalue()))["T"]
+    row = [ws.cell(1, c).value for c in range(1, 14)]
+    assert row[:6] == ["một hai ba bốn năm sáu bảy tám chín mười", "12", 1.5, 2.25, 7, True]
+    assert row[6:10] == [None, None, None, None]
+    # Dates as Excel serial numbers (no date format given here): 1 January 2026 is 46023, plus 89 days;
+    # 8:30 is 8.5/24 of a day.
+    assert row[10] == 46112 and abs(row[11] - (46112 + 8.5 / 24)) < 1e-9
+    assert row[12] == "08:30:00"
+    # An empty value (None, "") with a fill keeps its fill; a figure that cannot be computed (NaN, inf) is
+    # not written at all, fill or not.
+    assert ws.cell(1, 9).fill.fgColor.rgb.endswith("FFEEEE") and ws.cell(1, 10).fill.fgColor.rgb.endswith(
+        "FFEEEE"
+    )
+    assert ws.cell(1, 7).fill.fgColor.rgb == "00000000" and ws.cell(1, 8).fill.fgColor.rgb == "00000000"
+    # 41 characters in a 10-wide column: five lines (`wrapped_lines`), so the row is that tall.
+    assert writer.wrapped_lines(row[0], 10) == 5
+    assert abs(ws.row_dimensions[1].height - (writer.LINE_HEIGHT * 5 + 2)) < 0.5  # kept in whole pixels
+    assert ws.cell(2, 1).value == "second" and sheet.row == 2
