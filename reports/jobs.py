@@ -228,15 +228,16 @@ def _report_run(params: dict, progress: Progress) -> tuple[bytes, str]:
     from .excel import writer
 
     localities, as_of = _report_scope(params)
-    data = pages.report(
-        locality_ids=[loc.pk for loc in localities],
-        as_of=as_of,
-        pillar_slugs=params.get("pillars") or None,
-        today=timezone.localdate(),
-    )
-    total = max(data.rows_expected, 1)
-    progress(0, total)
-    with tempfile.TemporaryFile() as out:
+    # The garbage collector leaves the worker's older objects alone while the data is computed too.
+    with writer.collecting_new_objects_only(), tempfile.TemporaryFile() as out:
+        data = pages.report(
+            locality_ids=[loc.pk for loc in localities],
+            as_of=as_of,
+            pillar_slugs=params.get("pillars") or None,
+            today=timezone.localdate(),
+        )
+        total = max(data.rows_expected, 1)
+        progress(0, total)
         writer.write_report(data, out, progress=lambda rows: progress(min(rows, total), total))
         progress(total, total)
         out.seek(0)

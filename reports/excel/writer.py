@@ -396,15 +396,17 @@ def write_report(
 ) -> None:
     """Write the report to `out` (a path or a binary file object); `progress(rows)` is told the rows
     written so far every 2,000 rows (of about `data.rows_expected`)."""
-    with _collecting_new_objects_only():
+    with collecting_new_objects_only():
         _write_report(data, out, progress)
 
 
 @contextlib.contextmanager
-def _collecting_new_objects_only() -> Iterator[None]:
+def collecting_new_objects_only() -> Iterator[None]:
     """While the rows are written, the garbage collector looks only at the objects made since (`gc.freeze`):
     the application's and the report data's objects are left out of its full collections, each of which
-    went through all of them (about 0.5 s of a national report). Put back as they were after."""
+    went through all of them (about 0.5 s of a national report). Put back as they were after. The report job
+    also computes the data inside it (`reports.jobs`): a worker's objects grow with every job it has run.
+    Nested, the inner one puts every object back at its end."""
     gc.freeze()
     try:
         yield

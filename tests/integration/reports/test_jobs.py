@@ -313,3 +313,44 @@ def test_a_jobs_percentage_stays_within_0_and_100():
     assert Job(state=JobState.RUNNING, done=300, total=250).percent == 100
     assert Job(state=JobState.RUNNING, done=125, total=250).percent == 50
     assert Job(state=JobState.RUNNING, done=0, total=0).percent == 0
+
+
+def test_the_report_job_computes_its_data_with_the_workers_objects_frozen_and_puts_them_back(
+    catalogue, superuser, monkeypatch
+):
+    """The garbage collector leaves the worker's earlier objects out of its collections while the report's
+    data is computed and written (`writer.collecting_new_objects_only`), and finds them again after, also
+    when computing the data fails."""
+    import gc
+
+    from reports import pages
+
+    frozen_while_computing = []
+    real_report = pages.report
+
+    def watched(**kwargs):
+        frozen_while_computing.append(gc.get_freeze_count())
+        return real_report(**kwargs)
+
+    monkeypatch.setattr(pages, "report", watched)
+    before = gc.get_freeze_count()
+    job = Job.objects.create(kind="report", params=ALL, key="frozen", user=superuser)
+
+    jobs.execute(job.pk)
+
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.file
+    assert frozen_while_computing and frozen_while_computing[0] > 0
+    assert gc.get_freeze_count() == before
+
+    def failing(**kwargs):
+        frozen_while_computing.append(gc.get_freeze_count())
+        raise RuntimeError("no data")
+
+    monkeypatch.setattr(pages, "report", failing)
+    job = Job.objects.create(kind="report", params=ALL, key="frozen-2", user=superuser)
+    jobs.execute(job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and job.error == "RuntimeError: no data"
+    assert frozen_while_computing[1] > 0
+    assert gc.get_freeze_count() == before
