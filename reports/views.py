@@ -155,40 +155,44 @@ def _cached_figures(
     as_of: AsOf,
     build: Callable[[], dict[str, Any]],
     *,
-    submissions_of: int | None = None,
     versions: Callable[[], Hashable] | None = None,
 ) -> dict[str, Any]:
     """A page that shows only targets and approved or published figures of `locality_ids` at `as_of`
-    (overview, city, pillar, series, the progress file): cached under the version of those localities' figures
-    up to `as_of` (`targets.cache.figure_versions`, one query), so a write cools only the pages of its
-    locality from its period on. `submissions_of`: a locality whose values awaiting review the page shows too
-    (a series page to the locality's members), whose submissions' token is then part of the version.
-    `versions`: that version as `_versions_once` asks it, for a page that caches two entries under it."""
+    (overview, city, pillar, the progress file): cached under the version of those localities' figures up
+    to `as_of` (`targets.cache.figure_versions`, one query), so a write cools only the pages of its locality
+    from its period on. `versions`: that version as `_versions_once` asks it (a page that caches two entries
+    under it), or another (a series page's, `_cached_series`)."""
     if versions is None:
-        versions = _versions_once(locality_ids, as_of, submissions_of=submissions_of)
+        versions = _versions_once(locality_ids, as_of)
     return cached(("figures", *key, get_language()), build, versions=versions)
 
 
-def _versions_once(
-    locality_ids: Iterable[int], as_of: AsOf, *, submissions_of: int | None = None
-) -> Callable[[], Hashable]:
+def _versions_once(locality_ids: Iterable[int], as_of: AsOf) -> Callable[[], Hashable]:
     """The version `_cached_figures` keys by, asked of the database at most once (a page's content and its
     figures are two entries under the same version: one query, not two)."""
     ends_on = period_end_date(as_of.code)
 
     @functools.cache
     def versions() -> Hashable:
-        figures = figure_versions(list(locality_ids), ends_on)
-        return figures if submissions_of is None else (figures, submissions_version(submissions_of))
+        return figure_versions(list(locality_ids), ends_on)
 
     return versions
 
 
-def _cached_series(key: tuple, loc: dict, as_of: AsOf, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """A series page: its locality's figures and, to the locality's members, its values awaiting review — a
-    write elsewhere in the country leaves it warm (issue #20; it followed the site-wide data version, which
-    any write changes)."""
-    return _cached_figures(key, [loc["id"]], as_of, build, submissions_of=loc["id"] if loc["full"] else None)
+def _cached_series(
+    key: tuple, loc: dict, indicator_id: int, as_of: AsOf, build: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """A series page: the figures of its own series (one locality, one indicator) and, to the locality's
+    members, its values awaiting review. A write to another series, of the same city or elsewhere, leaves it
+    warm (issue #20: it followed the site-wide data version, then its locality's figures, which every
+    approval in the city changes)."""
+    ends_on = period_end_date(as_of.code)
+
+    def versions() -> Hashable:
+        figures = figure_versions([loc["id"]], ends_on, indicator_id=indicator_id)
+        return (figures, submissions_version(loc["id"], indicator_id)) if loc["full"] else figures
+
+    return _cached_figures(key, [loc["id"]], as_of, build, versions=versions)
 
 
 def _content(template: str, context: dict[str, Any], request: HttpRequest, as_of: AsOf) -> dict[str, Any]:
@@ -396,7 +400,9 @@ def indicator_series(request: HttpRequest, code: str, locality: str, *, as_of: A
     loc = _locality_or_404(request, locality)
     indicator = _indicator_or_404(code)
     build = functools.partial(pages.series, indicator=indicator, locality=loc, as_of=as_of, full=loc["full"])
-    context = _cached_series(("series", code, loc["id"], as_of, loc["full"]), loc, as_of, build)
+    context = _cached_series(
+        ("series", code, loc["id"], as_of, loc["full"]), loc, indicator["id"], as_of, build
+    )
     return _render(
         request, "reports/series.html", as_of, {**context, "indicator": indicator, "locality": loc}
     )
@@ -420,7 +426,9 @@ def target_progress(
     indicator = _indicator_or_404(indicator_code)
     as_of = _parse_as_of(None)
     build = functools.partial(pages.series, indicator=indicator, locality=loc, as_of=as_of, full=loc["full"])
-    context = _cached_series(("series", indicator_code, loc["id"], as_of, loc["full"]), loc, as_of, build)
+    context = _cached_series(
+        ("series", indicator_code, loc["id"], as_of, loc["full"]), loc, indicator["id"], as_of, build
+    )
     section = next((s for s in context["sections"] if (s["level"] or "") == (level or "")), None)
     row = next((r for r in section["rows"] if r["id"] == target_id), None) if section else None
     if row is None:

@@ -9,7 +9,8 @@ Two kinds of version:
 - `figure_versions(locality_ids, as_of)`: per locality, what changed its figures for periods ending on or
   before the as-of (`FigureChange` rows, written in the same transaction as the figures by
   `figures_changed()`). The dashboards and the progress file key their entries by it, so approving a value
-  of Hải Phòng for 2026-Q3 cools neither Hà Nội's pages nor Hải Phòng's history before 2026-Q3.
+  of Hải Phòng for 2026-Q3 cools neither Hà Nội's pages nor Hải Phòng's history before 2026-Q3. With an
+  `indicator_id`, only the changes of that series (and those of every indicator): a series page's version.
 
 `cached()` lets one process compute a missing entry while the others wait for it (no stampede): the first
 takes a lock (`cache.add`, which only one caller can win), the others poll for the value until the lock is
@@ -87,14 +88,15 @@ def data_changed() -> None:
     transaction.on_commit(_bump)
 
 
-def _submissions_key(locality_id: int) -> str:
-    return f"dti:submissions:{locality_id}"
+def _submissions_key(locality_id: int, indicator_id: int) -> str:
+    return f"dti:submissions:{locality_id}:{indicator_id}"
 
 
-def submissions_changed(locality_ids: Iterable[int]) -> None:
-    """Values were sent for review in these localities (they show, hollow, on their series pages to the
-    localities' members): their submission tokens change now and again after the commit, as `data_changed`."""
-    keys = [_submissions_key(loc) for loc in set(locality_ids)]
+def submissions_changed(series: Iterable[tuple[int, int]]) -> None:
+    """Values were sent for review in these (locality id, indicator id) series (they show, hollow, on their
+    series pages to the localities' members): their submission tokens change now and again after the commit,
+    as `data_changed`."""
+    keys = [_submissions_key(loc, ind) for loc, ind in set(series)]
 
     def bump() -> None:
         for key in keys:
@@ -104,9 +106,9 @@ def submissions_changed(locality_ids: Iterable[int]) -> None:
     transaction.on_commit(bump)
 
 
-def submissions_version(locality_id: int) -> str:
-    """The token `submissions_changed` changes for a locality (created on first use)."""
-    return _token(_submissions_key(locality_id))
+def submissions_version(locality_id: int, indicator_id: int) -> str:
+    """The token `submissions_changed` changes for a series (created on first use)."""
+    return _token(_submissions_key(locality_id, indicator_id))
 
 
 # --- figure versions per locality and period ----------------------------------------------------------------
@@ -131,7 +133,7 @@ def figures_changed(touched: Iterable[tuple[int, int, dt.date | None]]) -> None:
     """A write changed figures: `touched` holds (locality id, indicator id, period end) of each (period end
     None: every period of that locality, e.g. a target changed).
 
-    Called inside the write's transaction: records one `FigureChange` per locality and period, and
+    Called inside the write's transaction: records one `FigureChange` per series and period, and
     re-assesses the touched series' stored assessments, so both become visible with the figures, at commit.
     """
     from .models import FigureChange
@@ -141,8 +143,8 @@ def figures_changed(touched: Iterable[tuple[int, int, dt.date | None]]) -> None:
         return
     FigureChange.objects.bulk_create(
         [
-            FigureChange(locality_id=loc, period_ends_on=end)
-            for loc, end in sorted({(t[0], t[2]) for t in touched})
+            FigureChange(locality_id=loc, indicator_id=ind, period_ends_on=end)
+            for loc, ind, end in sorted(set(touched), key=lambda t: (t[0], t[1], t[2] or dt.date.min))
         ]
     )
     if _reassess is not None and stored_assessments_on():
@@ -159,19 +161,26 @@ def everything_changed(*, reassess: bool = True) -> None:
         _reassess(None)
 
 
-def figure_versions(locality_ids: Iterable[int], as_of_ends_on: dt.date) -> tuple:
+def figure_versions(
+    locality_ids: Iterable[int], as_of_ends_on: dt.date, *, indicator_id: int | None = None
+) -> tuple:
     """The version of the figures of `locality_ids` known at an as-of ending on `as_of_ends_on`: per
     locality, the count and the newest id of the changes to its periods up to then and of the changes to
-    every locality. One query.
+    every locality. With `indicator_id`, of that indicator's series only (the changes to it and to every
+    indicator). One query.
 
     The count is part of it because ids are not handed out in commit order (PostgreSQL): a change committed
     after a newer one still adds one to the count. The first part also holds the epoch that a restore
     changes (`figures_replaced`)."""
     from .models import FigureChange
 
+    changes = FigureChange.objects.filter(
+        Q(period_ends_on__isnull=True) | Q(period_ends_on__lte=as_of_ends_on)
+    )
+    if indicator_id is not None:
+        changes = changes.filter(Q(indicator__isnull=True) | Q(indicator_id=indicator_id))
     rows = (
-        FigureChange.objects.filter(Q(period_ends_on__isnull=True) | Q(period_ends_on__lte=as_of_ends_on))
-        .values("locality_id")
+        changes.values("locality_id")
         .annotate(n=Count("id"), newest=Max("id"))
         .values_list("locality_id", "n", "newest")
     )

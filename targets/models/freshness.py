@@ -19,7 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .catalogue import Locality, Target
+from .catalogue import Indicator, Locality, Target
 
 # The stored columns: the engine's results (`targets.progress.RESULT_COLUMNS`), the indicator's domain
 # (`BOUND_COLUMNS`) and what the figures are (`reports.pages.DESCRIBED`, for the latest and the
@@ -107,12 +107,16 @@ class Assessment(models.Model):
 
 
 class FigureChange(models.Model):
-    """A write changed the figures (or targets) of `locality` for the period ending `period_ends_on`:
-    every cached figure of that locality at an as-of on or after that day is stale. Null locality: every
-    locality; null period: every period (a catalogue load, a method change, a restore)."""
+    """A write changed the figures (or targets) of `indicator` in `locality` for the period ending
+    `period_ends_on`: every cached figure of that locality at an as-of on or after that day is stale, and of
+    that series (a series page). Null locality: every locality; null indicator: every indicator; null period:
+    every period (a catalogue load, a method change, a restore)."""
 
     locality = models.ForeignKey(
         Locality, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
     )
     period_ends_on = models.DateField(null=True, blank=True)
     changed_at = models.DateTimeField(auto_now_add=True)

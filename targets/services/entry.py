@@ -427,6 +427,7 @@ def _write(
 ) -> SaveReport:
     """The checked rows written in one transaction (the lock checked again inside it)."""
     saved = submitted = unchanged = 0
+    sent: set[int] = set()  # the indicators of the values sent for review
     reason = "Gửi duyệt" if context.submit else "Lưu nháp"
     if origin == Origin.IMPORTED:
         reason = f"Nhập từ Excel ({reason.lower()})"
@@ -450,7 +451,9 @@ def _write(
                 )  # recorded even outside a request (Excel import, commands)
                 actual.save()
                 saved += 1
-                submitted += 1 if context.submit else 0
+                if context.submit:
+                    submitted += 1
+                    sent.add(actual.indicator_id)
     except IntegrityError as exc:
         # Someone created the same value between our check and our insert.
         raise EntryError(
@@ -458,7 +461,7 @@ def _write(
         ) from exc
     if submitted:  # the series pages show submitted values; drafts appear on no cached page
         data_changed()
-        submissions_changed([context.locality.pk])
+        submissions_changed((context.locality.pk, indicator_id) for indicator_id in sent)
     return SaveReport(
         saved=saved, submitted=submitted, unchanged=unchanged, refreshed=tuple(checked.refreshed)
     )

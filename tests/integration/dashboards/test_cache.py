@@ -280,6 +280,74 @@ def test_a_series_page_stays_warm_after_a_write_in_another_city_and_shows_its_ow
     assert "47,25" in _main(after.getvalue().decode())  # the value awaiting review, on the series page
 
 
+def test_a_series_page_follows_its_own_series_a_write_to_another_indicator_of_its_city_leaves_it_warm(
+    client,
+    superuser,
+    hai_phong_reviewer,
+    hai_phong_finance_editor,
+    finance_assignments,
+    today,
+    monkeypatch,
+):
+    """Issue #20 (the load test: two thirds of the dashboard reads came right after a write to the page's
+    city). A series page is cached under the changes of its own series: approving or sending for review a
+    value of another indicator of Hải Phòng leaves its e-payment page as it was (not computed again), while
+    the city page is computed again; a value of its own series, approved, shows at once; a change of every
+    indicator (a catalogue load) cools it. The changes are recorded with their indicator."""
+    from reports import pages
+    from targets.cache import everything_changed
+    from targets.models import FigureChange, Indicator
+
+    computed = []
+    series, city = pages.series, pages.city
+    monkeypatch.setattr(pages, "series", lambda **kw: computed.append("series") or series(**kw))
+    monkeypatch.setattr(pages, "city", lambda **kw: computed.append("city") or city(**kw))
+    client.force_login(superuser)  # sees the city in full: values awaiting review included
+    url = "/indicators/epayment_accounts/hai-phong/"
+    approve("epayment_accounts", "hai-phong", "2025-Q4", "30")
+    dossiers = submit("work_dossiers_online", "hai-phong", CURRENT, "70")
+    first = _main(_page(client, url))
+    client.get("/dashboard/hai-phong/", {"as_of": CURRENT})
+    assert computed == ["series", "city"]
+
+    # Another indicator of the same city: approved, then another value of it sent for review.
+    actuals_approve(user=hai_phong_reviewer, seen={dossiers.pk: dossiers.version})
+    department = Department.objects.get(locality__slug="hai-phong", code="so-tai-chinh")
+    period = period_get_or_create(code=CURRENT)
+    work = Indicator.objects.get(code="work_dossiers_online")
+    actuals_submit(
+        user=hai_phong_finance_editor,
+        department=department,
+        period=period,
+        rows=[EntryRow(key="w", indicator=work, level="commune", raw_value="61", version=0)],
+        today=today,
+    )
+    assert Actual.objects.get(indicator=work, level="commune", period=period).status == Status.SUBMITTED
+    epayment = Indicator.objects.get(code="epayment_accounts")
+    hai_phong = Locality.objects.get(slug="hai-phong")
+    assert FigureChange.objects.filter(locality=hai_phong, indicator=work).exists()
+    assert not FigureChange.objects.filter(locality=hai_phong, indicator=epayment).exists()
+
+    assert _main(_page(client, url)) == first
+    client.get("/dashboard/hai-phong/", {"as_of": CURRENT})
+    assert computed == ["series", "city", "city"]  # the city page again; the series page from the cache
+
+    # A value of its own series, approved: computed again, the new figure on it.
+    own = submit("epayment_accounts", "hai-phong", CURRENT, "52.5")
+    actuals_approve(user=hai_phong_reviewer, seen={own.pk: own.version})
+    assert Actual.objects.get(pk=own.pk).status == Status.APPROVED
+    assert FigureChange.objects.filter(locality=hai_phong, indicator=epayment).count() == 1
+    second = _main(_page(client, url))
+    assert computed == ["series", "city", "city", "series"]
+    assert "52,5" in second and "52,5" not in first
+
+    # Every indicator of every city changed (a catalogue load): computed again.
+    everything_changed(reassess=False)
+    assert FigureChange.objects.filter(locality=None, indicator=None).exists()
+    assert _main(_page(client, url)) == second
+    assert computed == ["series", "city", "city", "series", "series"]
+
+
 def _main(html: str) -> str:
     """The page's own content (the menu around it counts values waiting for review)."""
     return html[html.index("<main") : html.index("</main>")]
