@@ -179,19 +179,32 @@ def _versions_once(locality_ids: Iterable[int], as_of: AsOf) -> Callable[[], Has
     return versions
 
 
-def _cached_series(
-    key: tuple, loc: dict, indicator_id: int, as_of: AsOf, build: Callable[[], dict[str, Any]]
-) -> dict[str, Any]:
-    """A series page: the figures of its own series (one locality, one indicator) and, to the locality's
-    members, its values awaiting review. A write to another series, of the same city or elsewhere, leaves it
-    warm (issue #20: it followed the site-wide data version, then its locality's figures, which every
-    approval in the city changes)."""
+def _series_versions(loc: dict, indicator_id: int, as_of: AsOf) -> Callable[[], Hashable]:
+    """A series page's version, asked of the database at most once: the figures of its own series (one
+    locality, one indicator) and, to the locality's members, its values awaiting review. A write to another
+    series, of the same city or elsewhere, leaves it warm (issue #20: it followed the site-wide data version,
+    then its locality's figures, which every approval in the city changes)."""
     ends_on = period_end_date(as_of.code)
 
+    @functools.cache
     def versions() -> Hashable:
         figures = figure_versions([loc["id"]], ends_on, indicator_id=indicator_id)
         return (figures, submissions_version(loc["id"], indicator_id)) if loc["full"] else figures
 
+    return versions
+
+
+def _cached_series(
+    key: tuple,
+    loc: dict,
+    indicator_id: int,
+    as_of: AsOf,
+    build: Callable[[], dict[str, Any]],
+    *,
+    versions: Callable[[], Hashable] | None = None,
+) -> dict[str, Any]:
+    """A series page's figures, cached under `_series_versions`."""
+    versions = versions or _series_versions(loc, indicator_id, as_of)
     return _cached_figures(key, [loc["id"]], as_of, build, versions=versions)
 
 
@@ -399,10 +412,25 @@ def indicator_series(request: HttpRequest, code: str, locality: str, *, as_of: A
     """One series: values, targets, the straight line, the projection, both progress measures."""
     loc = _locality_or_404(request, locality)
     indicator = _indicator_or_404(code)
-    build = functools.partial(pages.series, indicator=indicator, locality=loc, as_of=as_of, full=loc["full"])
-    context = _cached_series(
-        ("series", code, loc["id"], as_of, loc["full"]), loc, indicator["id"], as_of, build
-    )
+    today = timezone.localdate()
+    versions = _series_versions(loc, indicator["id"], as_of)
+
+    def build() -> dict[str, Any]:
+        figures = _cached_series(
+            ("series", code, loc["id"], as_of, loc["full"]),
+            loc,
+            indicator["id"],
+            as_of,
+            functools.partial(pages.series, indicator=indicator, locality=loc, as_of=as_of, full=loc["full"]),
+            versions=versions,
+        )
+        context = {**figures, "indicator": indicator, "locality": loc}
+        return _content("reports/_series_content.html", context, request, as_of)
+
+    # The content is cached rendered, under the names it shows (a renamed indicator or city is a new entry).
+    key = ("series-content", tuple(loc.items()), tuple(sorted(indicator.items())), as_of, today)
+    page = _cached_figures(key, [loc["id"]], as_of, build, versions=versions)
+    context = {"content": mark_safe(page["content"]), "has_demo": page["has_demo"]}
     return _render(
         request, "reports/series.html", as_of, {**context, "indicator": indicator, "locality": loc}
     )

@@ -348,6 +348,37 @@ def test_a_series_page_follows_its_own_series_a_write_to_another_indicator_of_it
     assert computed == ["series", "city", "city", "series", "series"]
 
 
+def test_a_series_page_keeps_its_content_rendered_per_language_and_under_the_names_it_shows(
+    client, superuser, epayment_awaiting_review, monkeypatch
+):
+    """The series page's content is kept rendered (as the city's): a warm request renders no content
+    template; English comes from its own entry; an indicator renamed shows under its new name at once."""
+    from django.template import loader
+
+    from targets.models import Indicator
+
+    client.force_login(superuser)
+    url = "/indicators/epayment_accounts/ha-noi/"
+    first = _main(_page(client, url))
+    rendered = []
+    real = loader.render_to_string
+    monkeypatch.setattr(
+        "reports.views.render_to_string", lambda name, *a, **kw: rendered.append(name) or real(name, *a, **kw)
+    )
+    assert _main(_page(client, url)) == first
+    assert rendered == []  # from the cache
+
+    english = client.get(url, {"as_of": CURRENT}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert rendered == ["reports/_series_content.html"]
+    assert "Actual values" in _main(english) and "Số liệu thực hiện" not in _main(english)
+    assert "Số liệu thực hiện" in first
+
+    Indicator.objects.filter(code="epayment_accounts").update(name="Tài khoản thanh toán (tên mới)")
+    renamed = _main(_page(client, url))
+    assert "Tài khoản thanh toán (tên mới)" in renamed
+    assert Indicator.objects.get(code="epayment_accounts").name == "Tài khoản thanh toán (tên mới)"
+
+
 def _main(html: str) -> str:
     """The page's own content (the menu around it counts values waiting for review)."""
     return html[html.index("<main") : html.index("</main>")]
