@@ -230,7 +230,7 @@ def bench_engine(runs: int) -> dict[str, Any]:
 
 def bench_excel(runs: int, log: Callable[[str], None]) -> dict[str, Any]:
     """The report of every locality as a superuser asks for it (issue #20: a background job): the request
-    (a job page), the job itself (run here as the worker runs it, `reports.jobs.execute`) against
+    (a job page), the job itself (run here as the worker runs it, `targets.jobs.execute`) against
     xlsxwriter's floor, its peak memory, and the repeat request that finds the kept file."""
     import excel_floor
     from django.contrib.auth import get_user_model
@@ -238,7 +238,7 @@ def bench_excel(runs: int, log: Callable[[str], None]) -> dict[str, Any]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from reports import jobs
+    from targets import jobs
     from targets.models import Job
 
     client = Client()

@@ -14,6 +14,7 @@ class ReportsConfig(AppConfig):
         # imports reports).
         from targets.cache import register_reassess
 
+        from . import jobs  # noqa: F401  (registers the Excel report's and the Báo cáo's job kinds)
         from .assessments import reassess
 
         register_reassess(reassess)

@@ -1,14 +1,6 @@
-"""The background worker's tasks (django-tasks; on Django 6 the same code runs on `django.tasks`).
+"""Where the worker's task was before it moved to `targets.tasks` (the job machinery lives in targets/):
+a task queued by the release before names this module, and still runs."""
 
-One task runs every kind of job (`reports.jobs.KINDS`): the worker (`manage.py db_worker`) takes it from
-the database queue and runs `reports.jobs.execute`, which records the job's progress, file or failure.
-"""
+from targets.tasks import run_job
 
-from django_tasks import task
-
-
-@task()
-def run_job(job_id: int) -> None:
-    from .jobs import execute
-
-    execute(job_id)
+__all__ = ["run_job"]

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
-from targets import access
+from targets import access, jobs
 from targets.cache import cached, caching, data_version, figure_versions, full_key, submissions_version
 from targets.models import Job, JobState, ReportSettings
 from targets.periods import (
@@ -59,7 +59,7 @@ from targets.services import narrative as narrative_service
 from targets.services.errors import ReportTextError
 from targets.views import catalogue as target_catalogue_views
 
-from . import bao_cao, dashboards, display, jobs, opendata, pages, schema, selectors
+from . import bao_cao, dashboards, display, opendata, pages, schema, selectors
 from .display import AsOf
 from .excel import writer
 from .tables import PillarTargetTable

@@ -402,10 +402,10 @@ def reminders_allowed(user: AnyUser, params: dict) -> bool:
     return scope(user).superuser
 
 
-# Which "may I?" answers for a job of each rule (a job kind names its rule in `reports.jobs.KINDS`): a job
+# Which "may I?" answers for a job of each rule (a job kind names its rule in `targets.jobs.KINDS`): a job
 # and its file are for whoever may ask for the same parameters; an unknown rule is refused.
 def entry_import_allowed(user: AnyUser, params: dict) -> bool:
-    """A large Excel import (`reports.jobs`, kind "entry_import"): only its uploader, while they may still
+    """A large Excel import (`targets.jobs`, kind "entry_import"): only its uploader, while they may still
     enter for its department."""
     s = scope(user)
     return (

@@ -265,7 +265,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 # Finished job files (jobs/ under MEDIA_ROOT) are kept this many days (`manage.py prune_jobs`).
 JOB_FILES_KEPT_DAYS = int(os.environ.get("JOB_FILES_KEPT_DAYS", "7"))
 # An Excel import of more rows than this is checked and previewed in the request, and written by a background
-# job (`reports.jobs`, kind "entry_import") once confirmed; a smaller one is written in the request.
+# job (`targets.jobs`, kind "entry_import") once confirmed; a smaller one is written in the request.
 ENTRY_IMPORT_JOB_ROWS = int(os.environ.get("ENTRY_IMPORT_JOB_ROWS", "200"))
 
 # Every target's assessment at the live quarters is stored and kept current by the writes (issue #20,

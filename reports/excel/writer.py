@@ -405,7 +405,7 @@ def collecting_new_objects_only() -> Iterator[None]:
     """While the rows are written, the garbage collector looks only at the objects made since (`gc.freeze`):
     the application's and the report data's objects are left out of its full collections, each of which
     went through all of them (about 0.5 s of a national report). Put back as they were after. The report job
-    also computes the data inside it (`reports.jobs`): a worker's objects grow with every job it has run.
+    also computes the data inside it (`reports.jobs`, the Excel report's kind): a worker's objects grow with every job it has run.
     Nested, the inner one puts every object back at its end."""
     gc.freeze()
     try:

@@ -7,7 +7,7 @@ the log of figure changes that versions every cached figure per locality and per
 - `FigureChange`: one row per write that changed a locality's figures of a period (or every locality's and
   every period's: a catalogue load). A cached figure of a locality at an as-of is keyed by the rows of
   that locality up to that as-of (`targets.cache.figure_versions`): editing Hải Phòng does not cool Hà Nội.
-- `Job`: a long piece of work run by the background worker (`reports.jobs`), its progress and its file.
+- `Job`: a long piece of work run by the background worker (`targets.jobs`), its progress and its file.
 """
 
 # The stored texts are null where the engine gives none (NaN), which is not the empty text: DJ001 does not apply.
@@ -136,7 +136,7 @@ class JobState(models.TextChoices):
 
 
 class Job(models.Model):
-    """A background job (`reports.jobs.KINDS`): who asked, with which parameters, how far it is, its file.
+    """A background job (`targets.jobs.KINDS`): who asked, with which parameters, how far it is, its file.
 
     A finished file is found again by `key` (the kind, the parameters and the data version they read), so
     the same request on the same data is answered at once."""
@@ -153,7 +153,7 @@ class Job(models.Model):
     file = models.FileField(upload_to="jobs/", blank=True, max_length=200)
     filename = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
-    # Why the job refused its input, in the user's words (Vietnamese, `reports.jobs.JobRefused`): shown on
+    # Why the job refused its input, in the user's words (Vietnamese, `targets.jobs.JobRefused`): shown on
     # the job page; nothing was written.
     refusal = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import access, workbook
+from .. import access, jobs, workbook
 from ..formatting import target_text, typed_number
 from ..models import (
     Department,
@@ -461,8 +461,6 @@ def entry_import(request: HttpRequest, period: str) -> HttpResponse:
         if len(stash["rows"]) > settings.ENTRY_IMPORT_JOB_ROWS:
             # A large import: checked and staged by the preview, written by a background job (checked
             # again there, all or nothing) whose page shows its progress.
-            from reports import jobs  # the job kinds live with the other background jobs
-
             job = jobs.job_request(
                 user=request.user,
                 kind="entry_import",

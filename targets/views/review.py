@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import access
+from .. import access, jobs
 from ..models import (
     Department,
     Locality,
@@ -112,8 +112,6 @@ def reminders_send(request: HttpRequest) -> HttpResponse:
     """Send the deadline reminders of every locality now (superusers, as `manage.py send_reminders`): the
     "reminders" background job, whose page lists what was sent. 404 for whoever may not (it reveals
     nothing, as every refusal outside one's scope)."""
-    from reports import jobs  # the job kinds live with the other background jobs
-
     if not access.may_run_job(request.user, "reminders", {}):
         raise Http404
 

@@ -162,7 +162,7 @@ def test_the_job_page_shows_the_rows_written_so_far_while_the_import_runs(
     commit: the worker reports it to the shared cache too, and the page shows it from there."""
     from django.core.cache import cache
 
-    from reports import jobs
+    from targets import jobs
     from targets.services import entry
 
     settings.CACHES = {

@@ -17,7 +17,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from reports import jobs
+from targets import jobs
 from targets.cache import figures_changed
 from targets.models import Indicator, Job, JobState
 
