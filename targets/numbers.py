@@ -89,12 +89,6 @@ def decimals_for(unit: str) -> int:
     return UNIT_DECIMALS.get(unit, MAX_DECIMALS)
 
 
-def round_to_unit(value: Decimal, unit: str) -> Decimal:
-    """`value` rounded half away from zero to the places of `unit`: 66.666… % → 66.67."""
-    places = decimals_for(unit)
-    return value.quantize(Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP")
-
-
 def shown_decimals(value: float, places: int) -> int:
     """How many decimals `value` needs once rounded to `places`: 100.0 → 0, 12.5 → 1, 66.6667 (2) → 2."""
     rounded = round(value, places)

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from .. import access
+from .. import access, figures
 from ..cache import (  # called after every write that changes what pages and reports show
     data_changed,
     submissions_changed,
@@ -37,7 +37,7 @@ from ..models import (
     note_length,
     validate_value_for_unit,
 )
-from ..numbers import NumberError, parse_number, round_to_unit
+from ..numbers import NumberError, parse_number
 from ..periods import (
     district_level_reports,
 )
@@ -616,7 +616,7 @@ def actuals_import_preview(
             # A formula's result (=200/3) is rounded to the indicator's precision, never refused for its
             # decimals; the preview shows the rounded figure, and that is what is saved.
             try:
-                rounded = round_to_unit(Decimal(up.raw_value), ind.unit)
+                rounded = figures.rounded(Decimal(up.raw_value), ind.unit)
             except InvalidOperation:
                 rounded = None
             if rounded is not None:
