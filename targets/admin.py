@@ -38,10 +38,17 @@ class DataChangedMixin:
     - "series": a figure or a target: its series re-assessed, its locality's versions moved;
     - "all": what any assessment may depend on (an indicator's unit or direction, a locality, a pillar, a
       period's dates): every stored assessment recomputed (seconds at national scale);
-    - "none": rows no figure depends on (departments, members, assignments, locks): the data version only.
+    - "pages": what pages show beside the figures but no assessment depends on (the DTI frameworks, which
+      name each DTI result's framework): every page kept under the figures' versions computed again, no
+      assessment recomputed (as `services.frameworks` does);
+    - "none": rows no figure depends on (departments, members, assignments, locks, the Báo cáo's texts and
+      letterhead, whose job is versioned by their own rows): the data version only.
     """
 
     figures = "all"
+
+    def _everything_changed(self) -> None:
+        everything_changed(reassess=self.figures != "pages")
 
     def _figures_changed(self, obj: Model | None) -> None:
         if self.figures == "none":
@@ -51,7 +58,7 @@ class DataChangedMixin:
         elif self.figures == "series" and isinstance(obj, Target):
             figures_changed([(obj.locality_id, obj.indicator_id, None)])  # every period of its locality
         else:
-            everything_changed()
+            self._everything_changed()
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         if (
@@ -79,7 +86,7 @@ class DataChangedMixin:
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         super().delete_queryset(request, queryset)
         if self.figures != "none":
-            everything_changed()
+            self._everything_changed()
         data_changed()
 
 
@@ -182,12 +189,15 @@ class PlanTaskAdmin(SimpleHistoryAdmin):
 class ReportSettingsAdmin(DataChangedMixin, SimpleHistoryAdmin):
     """A locality's Báo cáo letterhead, "Nơi nhận" and signer (reviewers edit them on /reports/narrative/)."""
 
+    figures = "none"
+
     list_display = ("locality", "issuing_body", "number_suffix", "signer_title", "signer_name")
     list_select_related = ("locality",)
 
 
 @admin.register(ReportNarrative)
 class ReportNarrativeAdmin(DataChangedMixin, SimpleHistoryAdmin):
+    figures = "none"
     list_display = ("locality", "period_code", "version", "updated_at", "updated_by")
     list_filter = ("locality", "period_code")
     list_select_related = ("locality", "updated_by")
@@ -198,11 +208,13 @@ class ReportNarrativeAdmin(DataChangedMixin, SimpleHistoryAdmin):
 
 @admin.register(Framework)
 class FrameworkAdmin(DataChangedMixin, admin.ModelAdmin):
+    figures = "pages"
     list_display = ("code", "name", "decision", "issued_on", "first_year", "last_year", "provincial")
 
 
 @admin.register(FrameworkIndex)
 class FrameworkIndexAdmin(DataChangedMixin, admin.ModelAdmin):
+    figures = "pages"
     list_display = ("framework", "key", "level", "code", "name", "points")
     list_filter = ("framework", "level")
     search_fields = ("key", "name", "name_en")
@@ -210,6 +222,7 @@ class FrameworkIndexAdmin(DataChangedMixin, admin.ModelAdmin):
 
 @admin.register(IndexLink)
 class IndexLinkAdmin(DataChangedMixin, admin.ModelAdmin):
+    figures = "pages"
     list_display = ("index", "indicator", "task", "note")
     list_filter = ("index__framework",)
     raw_id_fields = ("index", "indicator", "task")
@@ -217,5 +230,6 @@ class IndexLinkAdmin(DataChangedMixin, admin.ModelAdmin):
 
 @admin.register(IndexScore)
 class IndexScoreAdmin(DataChangedMixin, admin.ModelAdmin):
+    figures = "pages"
     list_display = ("locality", "index", "year", "value", "source")
     list_filter = ("locality", "year")

@@ -339,6 +339,49 @@ def test_an_admin_delete_of_a_figure_reassesses_its_series_only(stored, rf, supe
     assert FigureChange.objects.count() == changes
 
 
+def test_an_admin_edit_of_the_bao_caos_texts_or_a_framework_recomputes_no_assessment(stored, rf, superuser):
+    """The Báo cáo's texts and letterhead are no figure: an admin edit moves the data version only (it used
+    to recompute every stored assessment: seconds at national scale, every page of the country cold). A
+    DTI framework names each DTI result's framework on the pages: they are computed again (a change of
+    every locality's figures), no assessment is. A pillar still recomputes them all."""
+    from django.contrib import admin as django_admin
+
+    from targets.admin import FrameworkAdmin, PillarAdmin, ReportNarrativeAdmin
+    from targets.cache import data_version
+    from targets.models import Framework, Pillar, ReportNarrative
+
+    request = rf.post("/admin/")
+    request.user = superuser
+    ids = set(Assessment.objects.values_list("id", flat=True))
+    changes = FigureChange.objects.count()
+    assert ids
+
+    narrative = ReportNarrative.objects.create(
+        locality=Locality.objects.get(slug="ha-noi"), period_code="2026-Q3", shortcomings="Chậm nhập số liệu."
+    )
+    version = data_version()
+    ReportNarrativeAdmin(ReportNarrative, django_admin.site).delete_model(request, narrative)
+    assert not ReportNarrative.objects.filter(pk=narrative.pk).exists()
+    assert set(Assessment.objects.values_list("id", flat=True)) == ids
+    assert FigureChange.objects.count() == changes
+    assert data_version() != version
+
+    framework = Framework.objects.create(
+        code="thu-nghiem", name="Bộ thử nghiệm", decision="1/QĐ", first_year=2031
+    )
+    FrameworkAdmin(Framework, django_admin.site).delete_model(request, framework)
+    assert set(Assessment.objects.values_list("id", flat=True)) == ids
+    assert FigureChange.objects.count() == changes + 1
+    assert FigureChange.objects.latest("id").locality_id is None  # every locality's pages
+    assert FigureChange.objects.latest("id").indicator_id is None
+
+    pillar = Pillar.objects.create(slug="thu-nghiem", name="Trụ cột thử nghiệm", order=99)
+    PillarAdmin(Pillar, django_admin.site).delete_model(request, pillar)
+    assert set(Assessment.objects.values_list("id", flat=True)).isdisjoint(ids)  # every row written again
+    assert Assessment.objects.count() == len(ids)
+    assert assessments.differences() == []
+
+
 def test_the_overview_counts_again_only_the_locality_written_to(stored, client, settings, superuser):
     """With a cache: each locality's counts are kept under its own figures' version. A change of Hải Phòng's
     figures recounts Hải Phòng (a stored row changed by hand shows) and reuses Hà Nội's counts (a stored
