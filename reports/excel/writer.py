@@ -230,8 +230,8 @@ class _Sheet:
         # xlsxwriter's undecorated writers (`Worksheet._write_string` …, "undecorated version of
         # write_string()" in its source, what its own `write` calls): the public ones only add a check that
         # the row is not given in A1 notation, about 0.5 µs for each of a national report's 1.6 million
-        # cells. The version is pinned (pyproject.toml); tests/unit/test_excel_cells.py reads every kind of
-        # cell back.
+        # cells. The version is pinned (pyproject.toml); tests/unit/test_excel_writer.py writes a row of
+        # every kind of value and reads it back.
         self._string = getattr(ws, "_write_string", ws.write_string)
         self._number = getattr(ws, "_write_number", ws.write_number)
         self._datetime = getattr(ws, "_write_datetime", ws.write_datetime)
@@ -246,21 +246,11 @@ class _Sheet:
         lines = 1
         for col, value in enumerate(values):
             fmt = formats[col] if col < shaped else None
-            kind = value.__class__
-            # The two kinds nearly every cell is, tested first by their exact class (a subclass, such as
-            # numpy's float64 or a bool, takes the general way below, as before).
-            if kind is str and value:
+            if isinstance(value, str) and value:
                 if col < known and len(value) > widths[col] and fmt is not None and fmt.text_wrap:
                     lines = max(lines, wrapped_lines(value, widths[col]))
                 string(row, col, value, fmt)
-            elif kind is float:
-                if math.isfinite(value):
-                    number(row, col, value, fmt)
-            elif isinstance(value, str) and value:
-                if col < known and len(value) > widths[col] and fmt is not None and fmt.text_wrap:
-                    lines = max(lines, wrapped_lines(value, widths[col]))
-                string(row, col, value, fmt)
-            elif isinstance(value, (int, float)):
+            elif isinstance(value, (int, float)):  # numpy's floats and bools too
                 if math.isfinite(value):
                     number(row, col, value, fmt)
             elif value is None or value == "":
@@ -404,9 +394,9 @@ def write_report(
 def collecting_new_objects_only() -> Iterator[None]:
     """While the rows are written, the garbage collector looks only at the objects made since (`gc.freeze`):
     the application's and the report data's objects are left out of its full collections, each of which
-    went through all of them (about 0.5 s of a national report). Put back as they were after. The report job
-    also computes the data inside it (`reports.jobs`, the Excel report's kind): a worker's objects grow with every job it has run.
-    Nested, the inner one puts every object back at its end."""
+    went through all of them (about 0.5 s of a national report). Put back as they were after. The report
+    job also computes the data inside it (`reports.jobs`): a worker's objects grow with every job it has
+    run. Nested, the inner one puts every object back at its end."""
     gc.freeze()
     try:
         yield
@@ -531,13 +521,6 @@ def _write_report(data: ReportData, out: str | IO[bytes], progress: Callable[[in
     _departments(departments, fmts, data, counter)
     _summary(wb, summary, fmts, data, contains_demo)
     wb.close()
-
-
-def _round(value: float | None, places: int) -> float | None:
-    """A figure kept to its indicator's precision (the cell holds what the format shows)."""
-    if value is None or not math.isfinite(value):
-        return None
-    return round(value, places)
 
 
 def _as_of_text(data: ReportData) -> str:
