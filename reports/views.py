@@ -210,7 +210,7 @@ def _cached_series(
 
 def _content(template: str, context: dict[str, Any], request: HttpRequest, as_of: AsOf) -> dict[str, Any]:
     """A dashboard's content rendered from its figures (and what the page adds), with the as-of picker: what
-    the overview, city and pillar pages keep rendered under their figures' version (issue #20; tens to
+    the overview, city, pillar and series pages keep rendered under their figures' version (issue #20; tens to
     hundreds of milliseconds of template each), and whether it shows demo figures (the base's banner)."""
     choices = display.as_of_choices(as_of, timezone.localdate())
     content = render_to_string(template, {**context, "as_of": as_of, "as_of_choices": choices}, request)
