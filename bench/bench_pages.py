@@ -11,6 +11,8 @@ Django's test client in-process (server time: URL resolution, middleware, view, 
   issue #20) and warm (served from the cache of figures);
 - its floor: the page's own SELECTs (captured on a cold request) re-executed with a plain cursor and fully
   fetched, which is the least any code could spend getting the same rows; the ratio page / floor;
+- each pillar page's heatmap history: its past quarters through the engine alone, against what the goal
+  "cold ≤ 3× the floor" leaves beyond the SQL (issue #20);
 - the progress engine over every target of the country (fetch and assessment apart);
 - the Excel report of all localities against xlsxwriter writing the same cells (bench/excel_floor.py),
   with peak memory (tracemalloc);
@@ -210,6 +212,41 @@ def _approve_one(reviewer) -> None:
         Actual.objects.filter(pk=actual.pk).update(status=Status.SUBMITTED)
         actual.refresh_from_db()
     actuals_approve(user=reviewer, seen={actual.pk: actual.version})
+
+
+# The pillar pages' heatmap (issue #20, item 2): its quarters before the as-of are past quarters, computed on
+# demand through the engine and cached under their figures' version; a cold request (the cache emptied)
+# computes them.
+HEATMAP_PAGES = {"pillar": CITY, "pillar_real": "hai-phong"}
+
+
+def bench_heatmap_history(pages: dict[str, Any], runs: int) -> dict[str, Any]:
+    """For each pillar page measured: its heatmap's past quarters through the engine alone (the inputs
+    fetched beforehand, untimed: no query, no formatting, no template), against what a cold request may
+    spend beyond its SQL floor under the goal "cold ≤ 3× the floor" (2× the floor)."""
+    from reports import charts, dashboards, selectors
+    from reports import pages as report_pages
+    from targets.models import Locality
+    from targets.periods import period_end_time
+
+    as_of = period_end_time(scale_db.AS_OF)
+    past = charts.last_quarters(as_of, dashboards.HEATMAP_QUARTERS)[:-1]
+    out = {}
+    for name, slug in HEATMAP_PAGES.items():
+        if name not in pages:
+            continue
+        locality = Locality.objects.get(slug=slug)
+        inputs = selectors.progress_inputs(locality_ids=[locality.pk], pillar=PILLAR)
+        engine = timings(lambda inputs=inputs: report_pages.statuses_at(inputs, past), runs)
+        floor = pages[name]["floor"]["median_ms"]
+        out[name] = {
+            "targets": len(inputs.targets),
+            "quarters": len(past),
+            "engine": engine,
+            "beyond_floor_budget_ms": round(2 * floor, 1),
+            "cold_goal_reachable": engine["median_ms"] <= 2 * floor,
+        }
+    return out
 
 
 def bench_engine(runs: int) -> dict[str, Any]:
@@ -491,6 +528,14 @@ def main() -> int:
         results["pages"] = bench_pages(
             args.runs, args.cold_runs, log, set(args.pages.split(",")) if args.pages else None
         )
+    if not args.only_excel:
+        results["heatmap_history"] = bench_heatmap_history(results["pages"], max(3, args.runs // 3))
+        for name, part in results["heatmap_history"].items():
+            log(
+                f"  {name:20s} heatmap's {part['quarters']} past quarters, engine alone"
+                f" {part['engine']['median_ms']:.1f} ms ({part['targets']} targets);"
+                f" cold ≤ 3× floor leaves {part['beyond_floor_budget_ms']:.1f} ms beyond the SQL"
+            )
     if not args.only_excel and not args.pages:
         results["engine"] = bench_engine(max(3, args.runs // 3))
         log(

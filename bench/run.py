@@ -63,6 +63,12 @@ def print_table(label: str, result: dict[str, Any]) -> None:
                     else ""
                 )
             )
+        for name, part in result.get("heatmap_history", {}).items():
+            print(
+                f"{name}: the heatmap's {part['quarters']} past quarters, engine alone {_ms(part['engine'])} ms"
+                f" ({part['targets']} targets) against {part['beyond_floor_budget_ms']:.1f} ms left beyond the"
+                f" SQL by cold ≤ 3× floor: {'within' if part['cold_goal_reachable'] else 'OVER, before any other work'}"
+            )
         engine = result["engine"]
         print(
             f"progress engine, all {engine['targets']} targets: fetch {_ms(engine['fetch'])} ms,"
