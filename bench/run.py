@@ -69,6 +69,7 @@ def print_table(label: str, result: dict[str, Any]) -> None:
                 f" ({part['targets']} targets) against {part['beyond_floor_budget_ms']:.1f} ms left beyond the"
                 f" SQL by cold ≤ 3× floor: {'within' if part['cold_goal_reachable'] else 'OVER, before any other work'}"
             )
+    if "engine" in result:  # absent with --pages
         engine = result["engine"]
         print(
             f"progress engine, all {engine['targets']} targets: fetch {_ms(engine['fetch'])} ms,"
