@@ -167,31 +167,30 @@ def _cached_figures(
     return cached(("figures", *key, get_language()), build, versions=versions)
 
 
-def _versions_once(locality_ids: Iterable[int], as_of: AsOf) -> Callable[[], Hashable]:
+def _versions_once(
+    locality_ids: Iterable[int], as_of: AsOf, *, indicator_id: int | None = None, submissions: bool = False
+) -> Callable[[], Hashable]:
     """The version `_cached_figures` keys by, asked of the database at most once (a page's content and its
-    figures are two entries under the same version: one query, not two)."""
+    figures are two entries under the same version: one query, not two).
+
+    With `indicator_id`, a series page's (one locality): the figures of that series only and, with
+    `submissions` (to the locality's members), its values awaiting review. A write to another series, of
+    the same city or elsewhere, leaves it warm (issue #20: it followed the site-wide data version, then its
+    locality's figures, which every approval in the city changes)."""
+    ids = list(locality_ids)
     ends_on = period_end_date(as_of.code)
 
     @functools.cache
     def versions() -> Hashable:
-        return figure_versions(list(locality_ids), ends_on)
+        figures = figure_versions(ids, ends_on, indicator_id=indicator_id)
+        return (figures, submissions_version(ids[0], indicator_id)) if submissions else figures
 
     return versions
 
 
 def _series_versions(loc: dict, indicator_id: int, as_of: AsOf) -> Callable[[], Hashable]:
-    """A series page's version, asked of the database at most once: the figures of its own series (one
-    locality, one indicator) and, to the locality's members, its values awaiting review. A write to another
-    series, of the same city or elsewhere, leaves it warm (issue #20: it followed the site-wide data version,
-    then its locality's figures, which every approval in the city changes)."""
-    ends_on = period_end_date(as_of.code)
-
-    @functools.cache
-    def versions() -> Hashable:
-        figures = figure_versions([loc["id"]], ends_on, indicator_id=indicator_id)
-        return (figures, submissions_version(loc["id"], indicator_id)) if loc["full"] else figures
-
-    return versions
+    """A series page's version (`_versions_once` of its series; its values awaiting review to members)."""
+    return _versions_once([loc["id"]], as_of, indicator_id=indicator_id, submissions=loc["full"])
 
 
 def _cached_series(
