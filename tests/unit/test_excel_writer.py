@@ -270,9 +270,9 @@ def test_the_wrapped_line_count_follows_the_words():
 
 
 def test_a_row_of_every_kind_of_value_is_written_as_that_kind_through_the_undecorated_writers():
-    """`_Sheet.append` calls xlsxwriter's undecorated writers and tests str and float by their exact class:
-    a subclass (numpy's float64, a bool, an int), a date, a datetime, an empty or missing value and a value
-    of another kind still land as before. Expected cells stated by hand."""
+    """`_Sheet.append` calls xlsxwriter's undecorated writers, once per kind of value: text, a number and
+    its kin (numpy's float64, a bool, an int), a date, a datetime, an empty or missing value and a value of
+    another kind each land as that kind. Expected cells stated by hand."""
     import math
 
     import numpy as np
