@@ -67,7 +67,7 @@ def print_table(label: str, result: dict[str, Any]) -> None:
             print(
                 f"{name}: the heatmap's {part['quarters']} past quarters, engine alone {_ms(part['engine'])} ms"
                 f" ({part['targets']} targets) against {part['beyond_floor_budget_ms']:.1f} ms left beyond the"
-                f" SQL by cold ≤ 3× floor: {'within' if part['cold_goal_reachable'] else 'OVER, before any other work'}"
+                f" SQL by cold ≤ 3× floor: {'within' if part['engine_within_budget'] else 'OVER, before any other work'}"
             )
     if "engine" in result:  # absent with --pages
         engine = result["engine"]
